@@ -1,0 +1,87 @@
+"""Turn a content file's bytes into front matter (YAML) and a Markdown body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates are validated by the reader."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    meta: dict[str, Any]
+    body: str
+    text: str
+
+    def line_of(self, key: str) -> int | None:
+        """The 1-based line where front matter ``key`` is set."""
+        match = re.search(rf"^{re.escape(key)}\s*:", self.text, re.M)
+        return self.text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode UTF-8 (a BOM is accepted); explain the usual Persian legacy encodings."""
+    if b"\x00" in data:
+        raise ContentError("binary file, expected UTF-8 text", path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ContentError(
+            "file is not UTF-8 (it may be Windows-1256, common for Persian text)", path, line,
+            hint=f"convert it: iconv -f cp1256 -t utf-8 '{path.name}' > utf8.md",
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def parse_document(path: Path) -> Document:
+    text = decode(path.read_bytes(), path)
+    if not text.strip():
+        raise ContentError("empty file, expected front matter between --- lines", path, 1)
+    match = FENCE.match(text)
+    if not match:
+        raise ContentError(
+            "no front matter: the file must start with a line '---', then YAML, then '---'",
+            path, 1,
+        )
+    try:
+        meta = yaml.load(match.group(1), Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise ContentError(f"invalid YAML front matter: {problem}", path, line) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values", path, 2)
+    return Document(path=path, meta=meta, body=text[match.end():].strip("\n"), text=text)
+
+
+def load_yaml_file(path: Path) -> Any:
+    text = decode(path.read_bytes(), path)
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ContentError(f"invalid YAML: {problem}", path,
+                           mark.line + 1 if mark is not None else None) from None

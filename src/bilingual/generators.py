@@ -1,0 +1,90 @@
+"""Turn a Site into the list of outputs to write: pages, indexes, tags, feeds and assets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Hashable
+
+from . import urls
+from .model import Site
+
+# ``key`` names the same content across languages (for the switcher and hreflang).
+
+
+@dataclass(frozen=True)
+class Output:
+    kind: str
+    path: str
+    renderer: str
+    lang: str | None = None
+    slug: str | None = None
+    key: Hashable = None
+    template: str | None = None
+    subject: Any = field(default=None, compare=False)
+
+    def manifest_entry(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "lang": self.lang, "slug": self.slug, "path": self.path}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated post list."""
+
+    number: int
+    count: int
+    posts: tuple[Any, ...]
+
+
+def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False) -> list[Output]:
+    """Every output of a build, in a stable order."""
+    outputs = [Output("redirect", "index.html", "html", template="redirect.html",
+                      key=("home", 1))]
+    for lang in site.config.site.codes:
+        outputs += _language_outputs(site, lang, pdf)
+    outputs += _assets(asset_dirs)
+    return outputs
+
+
+def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
+    outputs = _home_pages(site, lang)
+    for post in site.posts_in(lang):
+        outputs.append(Output("post", urls.entry(post, lang), "html", lang, post.slug,
+                              ("post", post.slug), "post.html", post))
+        if pdf:
+            outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
+                                  ("pdf", post.slug), "print/post.html", post))
+    for page in site.pages:
+        if page.has(lang):
+            outputs.append(Output("page", urls.entry(page, lang), "html", lang, page.slug,
+                                  ("page", page.slug), "page.html", page))
+    tags = [tag for tag in site.used_tags() if site.tagged(tag, lang)]
+    for tag in tags:
+        outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
+                              ("tag", tag.key), "tag.html", tag))
+    if tags:
+        outputs.append(Output("tags", urls.tags_index(lang), "html", lang, None, ("tags",),
+                              "tags.html", tuple(tags)))
+    outputs.append(Output("feed", urls.feed(lang), "feed", lang, None, ("feed",), "feed.xml"))
+    return outputs
+
+
+def _home_pages(site: Site, lang: str) -> list[Output]:
+    posts = site.posts_in(lang)
+    size = site.config.site.posts_per_page
+    chunks = [tuple(posts[i:i + size]) for i in range(0, len(posts), size)] or [()]
+    return [Output("index", urls.home(lang, number), "html", lang, None, ("home", number),
+                   "index.html", Page(number, len(chunks), chunk))
+            for number, chunk in enumerate(chunks, start=1)]
+
+
+def _assets(asset_dirs: list[Path]) -> list[Output]:
+    """Static files; a file in a later folder (the site's) replaces the theme's."""
+    found: dict[str, Path] = {}
+    for folder in asset_dirs:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(folder).as_posix()] = path
+    return [Output("asset", urls.static(name), "asset", subject=source)
+            for name, source in sorted(found.items())]

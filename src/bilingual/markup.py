@@ -1,0 +1,110 @@
+"""Turn Markdown into HTML whose blocks carry their direction and whose mixed runs are isolated."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, Literal
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from .bidi import balance_controls, isolate_html, isolate_unicode
+
+Mode = Literal["html", "print"]
+DIRECTED_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
+SANITIZER_TAGS = {"bdi", "bdo", "span", "div", "figure", "figcaption", "sup", "sub", "mark",
+                  "abbr", "del", "ins", "small", "img", "a", "table", "thead", "tbody", "tr",
+                  "th", "td", "caption"}
+
+
+def render_markdown(source: str, direction: str, mode: Mode = "html",
+                    allow_html: bool = False) -> str:
+    """Render ``source`` for a document written in ``direction`` ("ltr" or "rtl")."""
+    parser = _parser(mode, allow_html)
+    tokens = parser.parse(balance_controls(source))
+    _mark_directions(tokens, direction)
+    html = parser.renderer.render(tokens, parser.options, {"direction": direction})
+    return _sanitize(html) if allow_html else html
+
+
+def count_blocks(source: str) -> int:
+    """How many top-level blocks (paragraphs, headings, lists...) ``source`` has."""
+    return sum(1 for token in _parser("html", False).parse(source)
+               if token.level == 0 and token.nesting in (0, 1))
+
+
+def dominant_direction(text: str, default: str) -> str:
+    """The block's direction: the opposite one only if it leads and outweighs the default."""
+    counts = {"ltr": 0, "rtl": 0}
+    first = None
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        side = "ltr" if kind == "L" else "rtl" if kind in ("R", "AL") else None
+        if side:
+            counts[side] += 1
+            first = first or side
+    opposite = "rtl" if default == "ltr" else "ltr"
+    if first == opposite and counts[opposite] > counts[default]:
+        return opposite
+    return default
+
+
+@cache
+def _parser(mode: Mode, allow_html: bool) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
+    isolate = isolate_html if mode == "html" else _isolate_print
+    parser.add_render_rule("text", _text_rule(isolate))
+    parser.add_render_rule("code_inline", _code_inline_rule(mode))
+    for name in ("fence", "code_block"):
+        parser.add_render_rule(name, _code_block_rule(parser.renderer.rules[name]))
+    return parser
+
+
+def _isolate_print(text: str, direction: str) -> str:
+    return escapeHtml(isolate_unicode(text, direction))
+
+
+def _mark_directions(tokens: Sequence[Token], direction: str) -> None:
+    """Give blocks written in the other direction a ``dir`` and tell their text which it is."""
+    for index, token in enumerate(tokens):
+        if token.type not in DIRECTED_BLOCKS or index + 1 >= len(tokens):
+            continue
+        inline = tokens[index + 1]
+        block_direction = dominant_direction(inline.content, direction)
+        if block_direction != direction:
+            token.attrSet("dir", block_direction)
+        for child in inline.children or ():
+            child.meta["direction"] = block_direction
+
+
+def _text_rule(isolate: Any) -> Any:
+    def render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        return str(isolate(token.content, token.meta.get("direction", env["direction"])))
+    return render_text
+
+
+def _code_inline_rule(mode: Mode) -> Any:
+    def render_code(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        content = tokens[idx].content
+        if mode == "print" and env["direction"] == "rtl":
+            content = "\u2066" + content + "\u2069"
+        return f'<code dir="ltr">{escapeHtml(content)}</code>'
+    return render_code
+
+
+def _code_block_rule(default: Any) -> Any:
+    def render_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+        return str(default(tokens, idx, options, env)).replace("<pre>", '<pre dir="ltr">', 1)
+    return render_block
+
+
+def _sanitize(html: str) -> str:
+    attributes = {"*": {"dir", "lang", "title"}, "a": {"href"}, "img": {"src", "alt"},
+                  "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+    return nh3.clean(html, tags=nh3.ALLOWED_TAGS | SANITIZER_TAGS, attributes=attributes,
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

@@ -1,0 +1,68 @@
+"""Hold a site's content as pure data: posts, pages and tags with per-language fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .config import Config
+from .localized import Localized
+
+EntryKind = Literal["post", "page"]
+
+
+@dataclass(frozen=True)
+class Tag:
+    key: str
+    label: Localized[str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A post or a static page: one record per slug, text fields per language."""
+
+    kind: EntryKind
+    slug: str
+    title: Localized[str]
+    summary: Localized[str]
+    body: Localized[str]
+    sources: Localized[Path]
+    date: dt.date | None = None
+    tags: tuple[Tag, ...] = ()
+    author: str | None = None
+    draft: bool = False
+    translation_of: Localized[str] = field(default_factory=Localized)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.title.languages
+
+    def has(self, lang: str) -> bool:
+        return lang in self.title
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    posts: tuple[Entry, ...]
+    pages: tuple[Entry, ...]
+    tags: dict[str, Tag]
+
+    def posts_in(self, lang: str) -> list[Entry]:
+        """Published posts that exist in ``lang``, newest first."""
+        return [post for post in self.posts if post.has(lang)]
+
+    def tagged(self, tag: Tag, lang: str) -> list[Entry]:
+        return [post for post in self.posts_in(lang) if tag in post.tags]
+
+    def used_tags(self) -> list[Tag]:
+        used = {tag.key for post in self.posts for tag in post.tags}
+        return [tag for key, tag in self.tags.items() if key in used]
+
+    def entry(self, slug: str) -> Entry:
+        for entry in (*self.posts, *self.pages):
+            if entry.slug == slug:
+                return entry
+        raise KeyError(slug)

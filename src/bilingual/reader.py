@@ -1,0 +1,243 @@
+"""Turn a site folder (config, Markdown files, tags.yaml) into a validated Site model."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import Config, load_config
+from .errors import BilingualError, ContentError, ErrorCollector
+from .frontmatter import Document, load_yaml_file, parse_document
+from .localized import Localized
+from .model import Entry, EntryKind, Site, Tag
+
+LOCAL_FIELDS = ("title", "summary", "translation_of")
+SHARED_FIELDS = ("date", "tags", "author", "draft")
+KNOWN_FIELDS = frozenset(LOCAL_FIELDS + SHARED_FIELDS)
+RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html"})
+SECTIONS: dict[EntryKind, str] = {"post": "posts", "page": "pages"}
+
+
+def load_site(root: Path | str) -> Site:
+    """Read the whole site at ``root``; raise every content error found, together."""
+    config = load_config(Path(root))
+    return SiteReader(config).read()
+
+
+class SiteReader:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.errors = ErrorCollector()
+
+    def read(self) -> Site:
+        tags = self._read_tags()
+        posts = self._read_section("post", tags)
+        pages = self._read_section("page", tags)
+        self.errors.raise_if_any()
+        posts.sort(key=lambda post: (post.date or dt.date.min, post.slug), reverse=True)
+        pages.sort(key=lambda page: page.slug)
+        return Site(config=self.config, posts=tuple(posts), pages=tuple(pages), tags=tags)
+
+    def _read_tags(self) -> dict[str, Tag]:
+        path = self.config.content_dir / "tags.yaml"
+        if not path.exists():
+            return {}
+        try:
+            data = load_yaml_file(path)
+        except BilingualError as error:
+            self.errors.add(error)
+            return {}
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.errors.add(ContentError("tags.yaml must map tag keys to labels", path, 1))
+            return {}
+        return {str(key): tag for key, tag in
+                ((key, self._tag(path, str(key), labels)) for key, labels in data.items()) if tag}
+
+    def _tag(self, path: Path, key: str, labels: Any) -> Tag | None:
+        codes = self.config.site.codes
+        if not _is_safe_name(key):
+            self.errors.add(ContentError(f"tag key {key!r} cannot be used in a URL", path))
+            return None
+        if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+            self.errors.add(ContentError(f"tag {key!r} needs a label per language, e.g. en: ...",
+                                         path))
+            return None
+        for code in labels:
+            if code not in codes:
+                self.errors.add(ContentError(
+                    f"tag {key!r} has a label for {code!r}, which is not in languages", path))
+        return Tag(key=key, label=Localized({c: v for c, v in labels.items() if c in codes}))
+
+    def _read_section(self, kind: EntryKind, tags: dict[str, Tag]) -> list[Entry]:
+        folder = self.config.content_dir / SECTIONS[kind]
+        if not folder.is_dir():
+            return []
+        entries = []
+        seen: dict[str, Path] = {}
+        for directory in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
+            if not directory.is_dir():
+                continue
+            slug = unicodedata.normalize("NFC", directory.name)
+            if slug in seen:
+                self.errors.add(ContentError(
+                    f"duplicate slug {slug!r} (also {seen[slug]})", directory))
+                continue
+            seen[slug] = directory
+            entry = self._read_entry(kind, slug, directory, tags)
+            if entry is not None and not entry.draft:
+                entries.append(entry)
+        return entries
+
+    def _read_entry(self, kind: EntryKind, slug: str, directory: Path,
+                    tags: dict[str, Tag]) -> Entry | None:
+        if not _is_safe_name(slug) or (kind == "page" and slug in RESERVED_PAGE_SLUGS):
+            self.errors.add(ContentError(f"{slug!r} cannot be used as a slug", directory))
+            return None
+        documents = self._read_documents(directory)
+        if not documents:
+            return None
+        builder = _EntryBuilder(kind, slug, tags, self.config.site.codes, self.errors)
+        for lang, document in documents.items():
+            builder.add(lang, document)
+        return builder.build()
+
+    def _read_documents(self, directory: Path) -> dict[str, Document]:
+        codes = self.config.site.codes
+        documents: dict[str, Document] = {}
+        for path in sorted(directory.glob("*.md")):
+            lang = path.stem
+            if lang not in codes:
+                self.errors.add(ContentError(
+                    f"language {lang!r} is not in the site's languages {list(codes)}", path,
+                    hint="name language files after the codes in bilingual.toml, e.g. fa.md"))
+                continue
+            try:
+                documents[lang] = parse_document(path)
+            except BilingualError as error:
+                self.errors.add(error)
+        return {code: documents[code] for code in codes if code in documents}
+
+
+@dataclass
+class _SharedValue:
+    value: Any
+    document: Document
+
+
+class _EntryBuilder:
+    """Merge one slug's language files into an Entry, checking fields as they come."""
+
+    def __init__(self, kind: EntryKind, slug: str, tags: dict[str, Tag],
+                 codes: tuple[str, ...], errors: ErrorCollector) -> None:
+        self.kind, self.slug, self.tags, self.codes, self.errors = kind, slug, tags, codes, errors
+        self.local: dict[str, dict[str, Any]] = {name: {} for name in (*LOCAL_FIELDS, "body")}
+        self.sources: dict[str, Path] = {}
+        self.shared: dict[str, _SharedValue] = {}
+        self.failed = False
+
+    def error(self, message: str, document: Document, key: str | None = None) -> None:
+        self.failed = True
+        line = document.line_of(key) if key else None
+        self.errors.add(ContentError(message, document.path, line))
+
+    def add(self, lang: str, document: Document) -> None:
+        self.sources[lang] = document.path
+        self.local["body"][lang] = document.body
+        for key, value in document.meta.items():
+            if key not in KNOWN_FIELDS:
+                self.error(f"unknown front matter key {key!r}; known keys: "
+                           f"{', '.join(sorted(KNOWN_FIELDS))}", document, str(key))
+            elif key in LOCAL_FIELDS:
+                self._add_local(lang, key, value, document)
+            else:
+                self._add_shared(key, value, document)
+        if "title" not in document.meta:
+            self.error("missing required field 'title'", document)
+
+    def _add_local(self, lang: str, key: str, value: Any, document: Document) -> None:
+        if value is None:
+            return
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.error(f"{key!r} must be text", document, key)
+            return
+        text = str(value).strip()
+        if key == "title" and not text:
+            self.error("'title' is empty", document, key)
+        self.local[key][lang] = text
+
+    def _add_shared(self, key: str, value: Any, document: Document) -> None:
+        checked = self._check_shared(key, value, document)
+        if checked is None and value is not None:
+            return
+        earlier = self.shared.get(key)
+        if earlier is not None and earlier.value != checked:
+            self.error(f"{key!r} is {checked!r} here but {earlier.value!r} in "
+                       f"{earlier.document.path}; shared fields must agree", document, key)
+            return
+        self.shared.setdefault(key, _SharedValue(checked, document))
+
+    def _check_shared(self, key: str, value: Any, document: Document) -> Any:
+        if key == "date":
+            return self._date(value, document)
+        if key == "tags":
+            return self._tags(value, document)
+        if key == "draft":
+            if not isinstance(value, bool):
+                self.error("'draft' must be true or false", document, key)
+                return None
+            return value
+        if not isinstance(value, str) or not value.strip():
+            self.error(f"{key!r} must be text", document, key)
+            return None
+        return value.strip()
+
+    def _date(self, value: Any, document: Document) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.error(f"invalid date {value!r}; write it as YYYY-MM-DD, e.g. 2010-01-20",
+                       document, "date")
+            return None
+
+    def _tags(self, value: Any, document: Document) -> tuple[Tag, ...] | None:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error("'tags' must be a list of tag keys", document, "tags")
+            return None
+        unknown = [key for key in value if key not in self.tags]
+        if unknown:
+            self.error(f"unknown tag {', '.join(map(repr, unknown))}; add it to "
+                       "content/tags.yaml", document, "tags")
+            return None
+        return tuple(self.tags[key] for key in dict.fromkeys(value))
+
+    def build(self) -> Entry | None:
+        shared = {key: item.value for key, item in self.shared.items()}
+        if self.kind == "post" and "date" not in shared and not self.failed:
+            first = next(iter(self.sources.values()))
+            self.failed = True
+            self.errors.add(ContentError(
+                "missing required field 'date' (in any of the post's language files)", first))
+        if self.failed:
+            return None
+        return Entry(
+            kind=self.kind,
+            slug=self.slug,
+            sources=Localized(self.sources),
+            date=shared.get("date"),
+            tags=shared.get("tags") or (),
+            author=shared.get("author"),
+            draft=bool(shared.get("draft", False)),
+            **{name: Localized(values) for name, values in self.local.items()},
+        )
+
+
+def _is_safe_name(name: str) -> bool:
+    return bool(name) and name not in {".", ".."} and not any(
+        ch in name for ch in '/\\\x00<>:"|?*') and not name.startswith(".")

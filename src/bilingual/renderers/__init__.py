@@ -1,0 +1,51 @@
+"""Turn one planned output into bytes: the renderer contract and its registry."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..generators import Output
+from ..model import Site
+from ..templating import TemplateSet
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What every renderer may consult: the site, its templates and the full output plan."""
+
+    site: Site
+    templates: TemplateSet
+    outputs: tuple[Output, ...]
+    paths: frozenset[str] = field(init=False)
+    by_key: dict[tuple[Hashable, str | None], str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paths", frozenset(o.path for o in self.outputs))
+        object.__setattr__(self, "by_key", {(o.key, o.lang): o.path for o in self.outputs})
+
+    def path_for(self, key: Hashable, lang: str) -> str | None:
+        return self.by_key.get((key, lang))
+
+
+class Renderer(ABC):
+    """Write one kind of document. Subclasses set ``name`` and implement ``render``."""
+
+    name: ClassVar[str]
+
+    def __init__(self, context: BuildContext) -> None:
+        self.context = context
+
+    @abstractmethod
+    def render(self, output: Output) -> bytes:
+        """The bytes of ``output``'s file."""
+
+
+def renderer_classes() -> dict[str, type[Renderer]]:
+    from .asset import AssetRenderer
+    from .feed import FeedRenderer
+    from .html import HtmlRenderer
+
+    return {cls.name: cls for cls in (HtmlRenderer, FeedRenderer, AssetRenderer)}

@@ -1,0 +1,83 @@
+"""Turn a planned page (post, static page, index, tag list, redirect) into an HTML document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import urls
+from ..generators import Output, Page
+from ..languages import Language
+from ..model import Tag
+from ..templating import render_template
+from ..views import entry_view, site_text, tag_view
+from . import Renderer
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same content in another language, or that language's home when it has none."""
+
+    lang: Language
+    path: str
+    available: bool
+
+
+class HtmlRenderer(Renderer):
+    name = "html"
+
+    def render(self, output: Output) -> bytes:
+        site = self.context.site
+        lang = site.config.site.language(output.lang or site.config.site.default_language.code)
+        env = self.context.templates.environment(lang)
+        context = {**self._common(output, lang), **self._specific(output, lang)}
+        return render_template(env, output.template or "page.html", context).encode("utf-8")
+
+    def _common(self, output: Output, lang: Language) -> dict[str, Any]:
+        site = self.context.site
+        paths = self.context.paths
+        return {
+            "page_path": output.path,
+            "output": output,
+            "site": site,
+            "site_title": site_text(site, "title", lang),
+            "site_tagline": site_text(site, "tagline", lang),
+            "site_motto": site_text(site, "motto", lang),
+            "base_url": site.config.site.base_url,
+            "canonical_url": urls.absolute(site.config.site.base_url, output.path),
+            "alternates": self._alternates(output),
+            "home_path": urls.home(lang.code),
+            "feed_path": urls.feed(lang.code),
+            "tags_path": urls.tags_index(lang.code) if urls.tags_index(lang.code) in paths else None,
+            "menu": [entry_view(site, page, lang, paths) for page in site.pages if page.has(lang.code)],
+            "stylesheet": urls.static("style.css"),
+        }
+
+    def _alternates(self, output: Output) -> list[Alternate]:
+        found = []
+        for lang in self.context.site.config.site.languages:
+            path = self.context.path_for(output.key, lang.code)
+            found.append(Alternate(lang, path or urls.home(lang.code), path is not None))
+        return found
+
+    def _specific(self, output: Output, lang: Language) -> dict[str, Any]:
+        site, paths = self.context.site, self.context.paths
+        subject = output.subject
+        if output.kind in ("post", "page"):
+            return {"entry": entry_view(site, subject, lang, paths)}
+        if output.kind == "index":
+            return {"pagination": self._pagination(subject, lang),
+                    "posts": [entry_view(site, post, lang, paths) for post in subject.posts]}
+        if output.kind == "tag":
+            return {"tag": tag_view(site, subject, lang, paths),
+                    "posts": [entry_view(site, post, lang, paths)
+                              for post in site.tagged(subject, lang.code)]}
+        if output.kind == "tags":
+            return {"tags": [tag_view(site, tag, lang, paths) for tag in subject]}
+        return {}
+
+    def _pagination(self, page: Page, lang: Language) -> dict[str, Any]:
+        def path(number: int) -> str | None:
+            return urls.home(lang.code, number) if 1 <= number <= page.count else None
+        return {"number": page.number, "count": page.count,
+                "previous": path(page.number - 1), "next": path(page.number + 1)}

@@ -1,0 +1,54 @@
+"""Turn content into output paths and the links between them (one URL scheme, here only)."""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import quote
+
+from .model import Entry
+
+
+def home(lang: str, page: int = 1) -> str:
+    return f"{lang}/index.html" if page == 1 else f"{lang}/page/{page}/index.html"
+
+
+def entry(item: Entry, lang: str) -> str:
+    if item.kind == "post":
+        return f"{lang}/posts/{item.slug}/index.html"
+    return f"{lang}/{item.slug}/index.html"
+
+
+def pdf(item: Entry, lang: str) -> str:
+    return posixpath.join(posixpath.dirname(entry(item, lang)), f"{item.slug}.{lang}.pdf")
+
+
+def tag(key: str, lang: str) -> str:
+    return f"{lang}/tags/{key}/index.html"
+
+
+def tags_index(lang: str) -> str:
+    return f"{lang}/tags/index.html"
+
+
+def feed(lang: str) -> str:
+    return f"{lang}/feed.xml"
+
+
+def static(name: str) -> str:
+    return f"static/{name}"
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the page at ``from_path`` to ``to_path``, as a pretty, encoded URL."""
+    start = posixpath.dirname(from_path) or "."
+    target = posixpath.relpath(to_path, start)
+    if posixpath.basename(target) == "index.html":
+        target = posixpath.dirname(target)
+        target = "./" if target in ("", ".") else target + "/"
+    return quote(target, safe="/#.-_~")
+
+
+def absolute(base_url: str, path: str) -> str:
+    if posixpath.basename(path) == "index.html":
+        path = posixpath.dirname(path) + "/"
+    return base_url.rstrip("/") + "/" + quote(path.lstrip("/"), safe="/#.-_~")

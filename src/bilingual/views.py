@@ -1,0 +1,98 @@
+"""Turn model records into what a template shows for one language: text, links, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+from markupsafe import Markup
+
+from . import urls
+from .languages import Language, language
+from .markup import Mode, render_markdown
+from .model import Entry, Site, Tag
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string with the language it is really in (which may be a fallback)."""
+
+    value: str
+    lang: Language
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class TagView:
+    key: str
+    label: Text
+    path: str | None
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class EntryView:
+    entry: Entry
+    lang: Language
+    path: str
+    mode: Mode = "html"
+    allow_html: bool = False
+    tags: tuple[TagView, ...] = ()
+    pdf_path: str | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.entry.slug
+
+    @property
+    def title(self) -> str:
+        return self.entry.title[self.lang.code]
+
+    @property
+    def summary(self) -> str | None:
+        return self.entry.summary.get(self.lang.code)
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.entry.date
+
+    @property
+    def author(self) -> str | None:
+        return self.entry.author
+
+    @cached_property
+    def body(self) -> Markup:
+        source = self.entry.body.get(self.lang.code) or ""
+        return Markup(render_markdown(source, self.lang.direction, self.mode, self.allow_html))
+
+
+def site_text(site: Site, name: str, lang: Language) -> Text | None:
+    """A site string (title, tagline, motto) in ``lang``, or in the first fallback that has it."""
+    found = getattr(site.config.site, name).resolve(lang.code, site.config.site.fallbacks(lang.code))
+    return Text(found[1], language(found[0])) if found else None
+
+
+def tag_view(site: Site, tag: Tag, lang: Language, existing: set[str]) -> TagView:
+    code, label = tag.label.resolve(lang.code, site.config.site.fallbacks(lang.code)) or (
+        lang.code, tag.key)
+    path = urls.tag(tag.key, lang.code)
+    return TagView(key=tag.key, label=Text(label, language(code)),
+                   path=path if path in existing else None,
+                   count=len(site.tagged(tag, lang.code)))
+
+
+def entry_view(site: Site, entry: Entry, lang: Language, existing: set[str],
+               mode: Mode = "html") -> EntryView:
+    pdf_path = urls.pdf(entry, lang.code)
+    return EntryView(
+        entry=entry,
+        lang=lang,
+        path=urls.entry(entry, lang.code),
+        mode=mode,
+        allow_html=site.config.content.allow_html,
+        tags=tuple(tag_view(site, tag, lang, existing) for tag in entry.tags),
+        pdf_path=pdf_path if pdf_path in existing else None,
+    )
