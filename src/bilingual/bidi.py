@@ -1,0 +1,248 @@
+"""Turn mixed-direction text into text that browsers, PDFs and terminals show in reading order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import arabic_reshaper
+from bidi import get_display
+from markupsafe import Markup, escape
+
+from .languages import Direction
+
+ISOLATES: dict[str, str] = {"ltr": "\u2066", "rtl": "\u2067"}
+PDI = "\u2069"
+PDF = "\u202c"
+
+Run = tuple[int, int, str]
+
+_STRONG: dict[str, Direction] = {"L": "ltr", "R": "rtl", "AL": "rtl"}
+_OPPOSITE: dict[str, Direction] = {"ltr": "rtl", "rtl": "ltr"}
+
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO
+_ISOLATE_INITIATORS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, not words
+_CONTROLS = _EMBEDDINGS | _ISOLATE_INITIATORS | _MARKS | {PDF, PDI}
+
+_SENTENCE_PUNCTUATION = frozenset(".,;:!?،؛؟…\"'¡¿۔")
+_BRACKET_CATEGORIES = frozenset({"Ps", "Pe", "Pi", "Pf"})
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", '"': '"'}
+_CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
+
+_WORD = re.compile(r"\S+")
+_DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
+_NUMBER = re.compile(rf"[{_DIGIT}]+(?:[-/:.,\u066b\u066c][{_DIGIT}]+)+")
+_PARAGRAPH_BREAK = re.compile(r"(\r?\n\s*\n|\u2029)")
+
+_SAME_WORD, _OPPOSITE_WORD, _NEUTRAL_WORD = "same", "opposite", "neutral"
+
+
+def text_direction(text: str, default: str = "ltr") -> str:
+    """Return the direction of the first strong character, like HTML's dir="auto"."""
+    isolated = 0
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "B":
+            isolated = 0
+        elif char in _ISOLATE_INITIATORS:
+            isolated += 1
+        elif char == PDI:
+            isolated = max(isolated - 1, 0)
+        elif isolated == 0 and kind in _STRONG:
+            return _STRONG[kind]
+    return default
+
+
+def opposite_runs(text: str, direction: str) -> list[Run]:
+    """Find the (start, end, run_direction) spans of ``text`` written against ``direction``."""
+    _check(direction)
+    run_direction = _OPPOSITE[direction]
+    return [
+        _trimmed_run(text, start, end, run_direction)
+        for start, end in _opposite_word_spans(text, direction)
+    ]
+
+
+def isolate_html(text: str, direction: str) -> Markup:
+    """Escape plain ``text`` and wrap each opposite-direction run in ``<bdi dir=...>``.
+
+    ``text`` is always treated as plain text: even a ``Markup`` value is escaped.
+    """
+    text = str(text)
+    return Markup("").join(
+        Markup('<bdi dir="{}">{}</bdi>').format(run_direction, chunk)
+        if run_direction
+        else escape(chunk)
+        for chunk, run_direction in _chunks(text, direction)
+    )
+
+
+def isolate_unicode(text: str, direction: str) -> str:
+    """Wrap each opposite-direction run in LRI/RLI ... PDI, for renderers that ignore ``<bdi>``."""
+    return "".join(
+        f"{ISOLATES[run_direction]}{chunk}{PDI}" if run_direction else chunk
+        for chunk, run_direction in _chunks(text, direction)
+    )
+
+
+def balance_controls(text: str) -> str:
+    """Close unclosed embeddings, overrides and isolates and drop stray closers, per paragraph."""
+    if not _CONTROLS.intersection(text):
+        return text
+    parts = _PARAGRAPH_BREAK.split(text)
+    # split() with a capturing group puts the separators at the odd indexes.
+    return "".join(
+        separator_or_paragraph if index % 2 else _balanced_paragraph(separator_or_paragraph)
+        for index, separator_or_paragraph in enumerate(parts)
+    )
+
+
+def visual(text: str) -> str:
+    """Shape and reorder right-to-left text for displays without a bidi engine, line by line."""
+    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return text
+    return "\n".join(_visual_line(line) for line in text.split("\n"))
+
+
+def _visual_line(line: str) -> str:
+    return str(get_display(arabic_reshaper.reshape(line))) if line else line
+
+
+def _check(direction: str) -> None:
+    if direction not in _OPPOSITE:
+        raise ValueError(f"direction must be 'ltr' or 'rtl', not {direction!r}")
+
+
+def _chunks(text: str, direction: str) -> Iterator[tuple[str, str | None]]:
+    """Yield the pieces of ``text`` with the run direction, or None outside runs."""
+    position = 0
+    for start, end, run_direction in opposite_runs(text, direction):
+        if start > position:
+            yield text[position:start], None
+        yield text[start:end], run_direction
+        position = end
+    if position < len(text):
+        yield text[position:], None
+
+
+def _opposite_word_spans(text: str, direction: str) -> Iterator[tuple[int, int]]:
+    """Yield each run's span from its first to its last opposite word."""
+    start: int | None = None
+    end = 0
+    for word in _WORD.finditer(text):
+        kind = _word_kind(word.group(), direction)
+        ends_run = kind == _SAME_WORD or _breaks_paragraph(text[end : word.start()])
+        if start is not None and ends_run:
+            yield start, end
+            start = None
+        if kind == _OPPOSITE_WORD:
+            start = word.start() if start is None else start
+            end = word.end()
+    if start is not None:
+        yield start, end
+
+
+def _strong_directions(word: str) -> set[str]:
+    return {
+        _STRONG[kind]
+        for char in word
+        if char not in _MARKS and (kind := unicodedata.bidirectional(char)) in _STRONG
+    }
+
+
+def _word_kind(word: str, direction: str) -> str:
+    # Judge the word without its edge punctuation: "؟" and "؛" are strong Arabic letters to Unicode.
+    core = _core(word)
+    directions = _strong_directions(core)
+    if direction in directions:
+        return _SAME_WORD
+    if directions:
+        return _OPPOSITE_WORD
+    # Dates, times and ranges reorder their parts in right-to-left text; plain integers do not.
+    if direction == "rtl" and _NUMBER.fullmatch(core):
+        return _OPPOSITE_WORD
+    return _NEUTRAL_WORD
+
+
+def _breaks_paragraph(gap: str) -> bool:
+    return any(unicodedata.bidirectional(char) == "B" for char in gap)
+
+
+def _is_edge(char: str) -> bool:
+    """Tell whether ``char`` belongs to the surrounding sentence when it sits at a run's edge."""
+    return (
+        char in _SENTENCE_PUNCTUATION
+        or char in _CONTROLS
+        or unicodedata.category(char) in _BRACKET_CATEGORIES
+    )
+
+
+def _core(word: str) -> str:
+    start, end = _core_bounds(word, 0, len(word))
+    return word[start:end]
+
+
+def _core_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and _is_edge(text[start]):
+        start += 1
+    while end > start and _is_edge(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _trimmed_run(text: str, start: int, end: int, run_direction: str) -> Run:
+    """Drop edge punctuation from a run, but keep the partners of brackets and quotes inside it."""
+    core_start, core_end = _core_bounds(text, start, end)
+    unclosed, unopened = _unpaired(text[core_start:core_end])
+    for closer in reversed(unclosed):
+        found = text.find(closer, core_end, end)
+        if found >= 0:
+            core_end = found + 1
+        elif _PAIRS.get(closer) == closer:  # a straight quote may pair with one before the run
+            core_start = _extend_start(text, start, core_start, closer)
+    for opener in unopened:
+        core_start = _extend_start(text, start, core_start, opener)
+    return core_start, core_end, run_direction
+
+
+def _extend_start(text: str, start: int, core_start: int, opener: str) -> int:
+    found = text.rfind(opener, start, core_start)
+    return found if found >= 0 else core_start
+
+
+def _unpaired(core: str) -> tuple[list[str], list[str]]:
+    """Return the closers awaited (outermost first) and the openers missing (innermost first)."""
+    awaited: list[str] = []
+    missing: list[str] = []
+    for char in core:
+        if awaited and char == awaited[-1]:
+            awaited.pop()
+        elif char in _PAIRS:
+            awaited.append(_PAIRS[char])
+        elif char in _CLOSERS:
+            missing.append(_CLOSERS[char])
+    return awaited, missing
+
+
+def _balanced_paragraph(paragraph: str) -> str:
+    """Apply UAX #9's pairing rules (X5-X7) and close whatever is still open at the end."""
+    kept: list[str] = []
+    open_stack: list[str] = []
+    for char in paragraph:
+        if char in _EMBEDDINGS or char in _ISOLATE_INITIATORS:
+            open_stack.append(char)
+        elif char == PDF:
+            if not open_stack or open_stack[-1] not in _EMBEDDINGS:
+                continue
+            open_stack.pop()
+        elif char == PDI:
+            if not _ISOLATE_INITIATORS.intersection(open_stack):
+                continue
+            # A PDI also ends the embeddings opened inside its isolate.
+            while open_stack.pop() not in _ISOLATE_INITIATORS:
+                pass
+        kept.append(char)
+    kept.extend(PDI if opener in _ISOLATE_INITIATORS else PDF for opener in reversed(open_stack))
+    return "".join(kept)
