@@ -34,8 +34,8 @@ def report_errors(function: F) -> F:
             errors = error.errors if isinstance(error, ErrorList) else [error]
             for item in errors:
                 stderr.print(f"[bold red]error:[/] {item}", markup=True, soft_wrap=True)
-            if len(errors) > 1:
-                stderr.print(f"{len(errors)} errors; nothing was written.")
+            count = f"{len(errors)} errors" if len(errors) > 1 else "1 error"
+            stderr.print(f"{count}; nothing was written.")
             sys.exit(1)
         except KeyboardInterrupt:
             stderr.print("interrupted; nothing was written.")

@@ -47,7 +47,7 @@ def decode(data: bytes, path: Path) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         raise ContentError(
             "file is not UTF-8 (it may be Windows-1256, common for Persian text)", path, line,
-            hint=f"convert it: iconv -f cp1256 -t utf-8 '{path.name}' > utf8.md",
+            hint=f"convert it: iconv -f cp1256 -t utf-8 -o '{path}.utf8' '{path}' && mv '{path}.utf8' '{path}'",
         ) from None
     return text.replace("\r\n", "\n")
 

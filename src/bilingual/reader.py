@@ -176,7 +176,7 @@ class _EntryBuilder:
             return
         earlier = self.shared.get(key)
         if earlier is not None and earlier.value != checked:
-            self.error(f"{key!r} is {checked!r} here but {earlier.value!r} in "
+            self.error(f"{key!r} is {_show(checked)} here but {_show(earlier.value)} in "
                        f"{earlier.document.path}; shared fields must agree", document, key)
             return
         self.shared.setdefault(key, _SharedValue(checked, document))
@@ -241,3 +241,12 @@ class _EntryBuilder:
 def _is_safe_name(name: str) -> bool:
     return bool(name) and name not in {".", ".."} and not any(
         ch in name for ch in '/\\\x00<>:"|?*') and not name.startswith(".")
+
+
+def _show(value: Any) -> str:
+    """A shared field's value as the user wrote it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(tag.key if isinstance(tag, Tag) else str(tag) for tag in value) + "]"
+    return repr(value)
