@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -75,5 +76,11 @@ def new(path: Path) -> None:
     stdout.print(f"Created {path}. Build it with: bilingual build {path}")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # A terminated build cleans up like an interrupted one: the previous output stays.
+    signal.signal(signal.SIGTERM, _interrupt)
     cli(prog_name="bilingual")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, ErrorCollector
+from .frontmatter import decode
 from .languages import Language, language
 from .localized import Localized
 
@@ -94,10 +95,7 @@ def _read_text(path: Path) -> str:
             f"no {CONFIG_NAME} here", path,
             hint="run the command on a site folder, or create one with `bilingual new`",
         )
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConfigError("file is not UTF-8", path, hint="iconv -f cp1256 -t utf-8") from None
+    return decode(path.read_bytes(), path, ConfigError)
 
 
 def _line_from_message(message: str) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError
+from .errors import BilingualError, ContentError
 
 FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
@@ -37,15 +38,19 @@ class Document:
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def decode(data: bytes, path: Path) -> str:
-    """Decode UTF-8 (a BOM is accepted); explain the usual Persian legacy encodings."""
+def decode(data: bytes, path: Path, error_class: type[BilingualError] = ContentError) -> str:
+    """Decode UTF-8 text; explain a BOM, binary data and the usual Persian legacy encoding."""
     if b"\x00" in data:
-        raise ContentError("binary file, expected UTF-8 text", path)
+        raise error_class("binary file, expected UTF-8 text", path)
+    if data.startswith(codecs.BOM_UTF8):
+        raise error_class(
+            "file starts with a byte order mark (BOM), which hides its front matter", path, 1,
+            hint=f"save it as UTF-8 without BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' '{path}'")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise ContentError(
+        raise error_class(
             "file is not UTF-8 (it may be Windows-1256, common for Persian text)", path, line,
             hint=f"convert it: iconv -f cp1256 -t utf-8 -o '{path}.utf8' '{path}' && mv '{path}.utf8' '{path}'",
         ) from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .bidi import balance_controls
 from .config import Config, load_config
 from .errors import BilingualError, ContentError, ErrorCollector
 from .frontmatter import Document, load_yaml_file, parse_document
@@ -33,6 +34,7 @@ class SiteReader:
         self.errors = ErrorCollector()
 
     def read(self) -> Site:
+        self.seen_slugs: dict[str, Path] = {}
         tags = self._read_tags()
         posts = self._read_section("post", tags)
         pages = self._read_section("page", tags)
@@ -61,7 +63,8 @@ class SiteReader:
     def _tag(self, path: Path, key: str, labels: Any) -> Tag | None:
         codes = self.config.site.codes
         if not _is_safe_name(key):
-            self.errors.add(ContentError(f"tag key {key!r} cannot be used in a URL", path))
+            self.errors.add(ContentError(f"tag key {key!r} cannot be used in a URL", path,
+                                         _line_of_key(path, key)))
             return None
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
             self.errors.add(ContentError(f"tag {key!r} needs a label per language, e.g. en: ...",
@@ -71,33 +74,43 @@ class SiteReader:
             if code not in codes:
                 self.errors.add(ContentError(
                     f"tag {key!r} has a label for {code!r}, which is not in languages", path))
-        return Tag(key=key, label=Localized({c: v for c, v in labels.items() if c in codes}))
+        return Tag(key=key, label=Localized(
+            {c: balance_controls(v) for c, v in labels.items() if c in codes}))
 
     def _read_section(self, kind: EntryKind, tags: dict[str, Tag]) -> list[Entry]:
         folder = self.config.content_dir / SECTIONS[kind]
         if not folder.is_dir():
             return []
         entries = []
-        seen: dict[str, Path] = {}
-        for directory in sorted(p for p in folder.iterdir() if not p.name.startswith(".")):
-            if not directory.is_dir():
-                continue
+        for directory in sorted(p for p in folder.iterdir() if p.is_dir()
+                                and not p.name.startswith(".")):
             slug = unicodedata.normalize("NFC", directory.name)
-            if slug in seen:
-                self.errors.add(ContentError(
-                    f"duplicate slug {slug!r} (also {seen[slug]})", directory))
+            if not self._claim_slug(slug, directory, kind):
                 continue
-            seen[slug] = directory
             entry = self._read_entry(kind, slug, directory, tags)
             if entry is not None and not entry.draft:
                 entries.append(entry)
         return entries
 
+    def _claim_slug(self, slug: str, directory: Path, kind: EntryKind) -> bool:
+        """Slugs must be usable in URLs and unique, even on case-insensitive file systems."""
+        reserved = kind == "page" and slug.casefold() in RESERVED_PAGE_SLUGS
+        if not _is_safe_name(slug) or reserved:
+            self.errors.add(ContentError(
+                f"{slug!r} cannot be used as a slug", directory,
+                hint="use letters, digits and dashes (Persian letters are fine), no '..' or '/'; "
+                     f"pages cannot be named {', '.join(sorted(RESERVED_PAGE_SLUGS))}"))
+            return False
+        key = slug.casefold()
+        if key in self.seen_slugs:
+            self.errors.add(ContentError(
+                f"duplicate slug {slug!r}: {self.seen_slugs[key]} has the same name", directory))
+            return False
+        self.seen_slugs[key] = directory
+        return True
+
     def _read_entry(self, kind: EntryKind, slug: str, directory: Path,
                     tags: dict[str, Tag]) -> Entry | None:
-        if not _is_safe_name(slug) or (kind == "page" and slug in RESERVED_PAGE_SLUGS):
-            self.errors.add(ContentError(f"{slug!r} cannot be used as a slug", directory))
-            return None
         documents = self._read_documents(directory)
         if not documents:
             return None
@@ -147,7 +160,7 @@ class _EntryBuilder:
 
     def add(self, lang: str, document: Document) -> None:
         self.sources[lang] = document.path
-        self.local["body"][lang] = document.body
+        self.local["body"][lang] = balance_controls(document.body)
         for key, value in document.meta.items():
             if key not in KNOWN_FIELDS:
                 self.error(f"unknown front matter key {key!r}; known keys: "
@@ -165,7 +178,7 @@ class _EntryBuilder:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.error(f"{key!r} must be text", document, key)
             return
-        text = str(value).strip()
+        text = balance_controls(str(value).strip())
         if key == "title" and not text:
             self.error("'title' is empty", document, key)
         self.local[key][lang] = text
@@ -194,7 +207,7 @@ class _EntryBuilder:
         if not isinstance(value, str) or not value.strip():
             self.error(f"{key!r} must be text", document, key)
             return None
-        return value.strip()
+        return balance_controls(value.strip())
 
     def _date(self, value: Any, document: Document) -> dt.date | None:
         try:
@@ -239,8 +252,11 @@ class _EntryBuilder:
 
 
 def _is_safe_name(name: str) -> bool:
-    return bool(name) and name not in {".", ".."} and not any(
-        ch in name for ch in '/\\\x00<>:"|?*') and not name.startswith(".")
+    """Usable as one URL path segment and one file name on every common file system."""
+    return (bool(name) and name == name.strip() and not name.startswith(".")
+            and ".." not in name and not any(ch in name for ch in '/\\<>:"|?*#%')
+            and not any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200c"
+                        for ch in name))
 
 
 def _show(value: Any) -> str:
@@ -250,3 +266,9 @@ def _show(value: Any) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(tag.key if isinstance(tag, Tag) else str(tag) for tag in value) + "]"
     return repr(value)
+
+
+def _line_of_key(path: Path, key: str) -> int | None:
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((number for number, line in enumerate(lines, 1)
+                 if line.lstrip("'\"").startswith(key)), None)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import jinja2
 from babel.support import NullTranslations
-from markupsafe import Markup
+from markupsafe import escape
 
 from . import urls
 from .bidi import balance_controls, isolate_html, isolate_unicode
@@ -94,7 +94,8 @@ def _format(context: jinja2.runtime.Context, template: str, variables: dict[str,
         lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], template)
     values = {**variables, **numbers}
     if context.eval_ctx.autoescape:
-        return Markup(template) % values
+        # A catalog is input too: its markup is escaped like any other text.
+        return escape(template) % values
     return template % values
 
 

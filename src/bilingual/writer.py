@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+import sys
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
 STAGING_PREFIX = ".staging-"
 RETIRED_PREFIX = ".retired-"
 
@@ -46,11 +51,32 @@ def _swap(staging: Path, destination: Path) -> None:
     if not destination.exists():
         os.replace(staging, destination)
         return
+    if _exchange(staging, destination):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     retired = Path(tempfile.mkdtemp(prefix=f"{RETIRED_PREFIX}{destination.name}-",
                                     dir=destination.parent))
     os.replace(destination, retired / destination.name)
     os.replace(staging, destination)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2), so readers never see neither."""
+    renameat2 = getattr(_libc(), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:
+        return False
+    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second),
+                       RENAME_EXCHANGE)
+    return result == 0
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
 
 
 def _remove_leftovers(destination: Path) -> None:
