@@ -15,6 +15,7 @@ from rich.console import Console
 from . import __version__
 from .build import build as build_site
 from .errors import BilingualError, ErrorList
+from .pamphlet import make_pamphlet
 from .scaffold import create_site
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -65,6 +66,31 @@ def build(site: Path, out_dir: Path | None, pdf: bool) -> None:
     pdfs = result.count("pdf")
     summary = f"Built {pages:,} pages" + (f", {pdfs:,} PDFs" if pdfs else "")
     stdout.print(f"{summary} in {result.seconds:.1f} s -> {result.out_dir}")
+
+
+@cli.command()
+@click.argument("site", type=click.Path(path_type=Path), default=".")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The PDF to write.")
+@click.option("--lang", help="Language of the pamphlet (default: the site's default).")
+@click.option("--tag", help="Gather the posts with this tag (a key of content/tags.yaml).")
+@click.option("--posts", "slugs", help="Gather these posts, in this order: slug1,slug2,...")
+@click.option("--title", help="Title on the cover (default: the tag's label).")
+@click.option("--booklet", is_flag=True, help="Impose A5 pages on A4 sheets for saddle stitching.")
+@click.option("--parallel", is_flag=True, help="Set two languages side by side.")
+@report_errors
+def pamphlet(site: Path, out: Path, lang: str | None, tag: str | None, slugs: str | None,
+             title: str | None, booklet: bool, parallel: bool) -> None:
+    """Gather posts of SITE into one PDF pamphlet (all posts unless --tag or --posts)."""
+    names = [slug.strip() for slug in (slugs or "").split(",") if slug.strip()]
+    result = make_pamphlet(site, out=out, lang=lang, tag=tag, slugs=names, title=title,
+                           booklet=booklet, parallel=parallel)
+    for post in result.skipped:
+        stderr.print(f"[bold yellow]warning:[/] skipped {post.slug}: not translated into "
+                     f"every language of the edition", markup=True, soft_wrap=True)
+    form = "booklet" if result.booklet else "pamphlet"
+    posts = f"{len(result.posts)} post{'s' if len(result.posts) != 1 else ''}"
+    stdout.print(f"Wrote a {result.pages}-page {form} of {posts} -> {result.path}")
 
 
 @cli.command()

@@ -47,5 +47,6 @@ def renderer_classes() -> dict[str, type[Renderer]]:
     from .asset import AssetRenderer
     from .feed import FeedRenderer
     from .html import HtmlRenderer
+    from .pdf import PdfRenderer
 
-    return {cls.name: cls for cls in (HtmlRenderer, FeedRenderer, AssetRenderer)}
+    return {cls.name: cls for cls in (HtmlRenderer, FeedRenderer, AssetRenderer, PdfRenderer)}
