@@ -102,6 +102,9 @@ def new(path: Path) -> None:
     stdout.print(f"Created {path}. Build it with: bilingual build {path}")
 
 
+from .commands import i18n as _i18n_commands  # noqa: E402,F401  registers `i18n` and `translate`
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 

@@ -1,0 +1,249 @@
+"""Catalogs round-trip through extract, update and compile without losing a translation; check
+finds broken placeholders, markup and plural forms."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from click.testing import CliRunner
+
+from bilingual import build
+from bilingual.catalog_check import check_file
+from bilingual.catalogs import extract, read_catalog, site_scope, theme_scope
+from bilingual.cli import cli
+from bilingual.resources import locales_dir, theme_dir
+
+PO_HEADER = """\
+msgid ""
+msgstr ""
+"Language: fa\\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def read(path: Path, locale: str | None = "fa") -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def translations(catalog: Catalog) -> dict[str, object]:
+    return {message.id if isinstance(message.id, str) else message.id[0]: message.string
+            for message in catalog if message.id and message.string and any(message.string)}
+
+
+@pytest.fixture
+def themed_site(example_site: Path) -> Path:
+    """The example blog carrying its own copy of the theme's templates and catalogs."""
+    shutil.copytree(theme_dir(), example_site / "templates")
+    (example_site / "locales" / "fa").mkdir(parents=True)
+    shutil.copytree(locales_dir() / "fa", example_site / "locales" / "fa", dirs_exist_ok=True)
+    return example_site
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_theme_extraction_finds_template_strings_with_their_locations(tmp_path: Path) -> None:
+    scope = theme_scope()
+    shutil.copytree(scope.locales, tmp_path / "locales")
+    path, count = extract(replace(scope, locales=tmp_path / "locales"))
+    template = read(path, None)
+    assert count == len([m for m in template if m.id])
+    assert ("templates/_macros.html", 31) in template["Read more"].locations
+    assert template["%(num)d post"].id == ("%(num)d post", "%(num)d posts")
+    assert set(translations(read(locales_dir() / "fa/LC_MESSAGES/messages.po"))) <= {
+        m.id if isinstance(m.id, str) else m.id[0] for m in template}
+
+
+def test_site_catalogs_round_trip_without_losing_a_translation(themed_site: Path) -> None:
+    po = themed_site / "locales/fa/LC_MESSAGES/messages.po"
+    edit(po, 'msgid "Skip to content"', '# Translators: the link screen readers hear first\n'
+                                        'msgid "Skip to content"')
+    before = read(po)
+    old = translations(before)
+    templates = themed_site / "templates"
+    edit(templates / "post.html", "{% block content %}",
+         '{% block content %}<p class="share">{{ _("Share this post") }}</p>')
+    edit(templates / "index.html", '_("Latest posts")', '_("Latest posts and notes")')
+    edit(templates / "base.html", '<li><a href="{{ url(feed_path) }}">{{ _("Feed") }}</a></li>', "")
+
+    assert run("i18n", "extract", str(themed_site))[0] == 0
+    code, output = run("i18n", "update", str(themed_site))
+    assert code == 0, output
+    after = read(po)
+
+    assert after["Share this post"].string == ""
+    changed = after["Latest posts and notes"]
+    assert changed.fuzzy and changed.string == old["Latest posts"]
+    assert read_catalog(po, "fa")["Latest posts and notes"].previous_id == ["Latest posts"]
+    assert after.obsolete["Feed"].string == old["Feed"]
+    assert after["Skip to content"].user_comments == ["Translators: the link screen readers hear first"]
+    for msgid, string in old.items():
+        if msgid not in {"Latest posts", "Feed"}:
+            assert after[msgid].string == string and not after[msgid].fuzzy, msgid
+
+    assert run("i18n", "update", str(themed_site))[0] == 0
+    again = read(po)
+    assert again.obsolete["Feed"].string == old["Feed"]
+    assert translations(again) == translations(after)
+    assert po.read_text(encoding="utf-8").count('#| msgid "Latest posts"') == 1
+    assert "# |" not in po.read_text(encoding="utf-8")
+
+    assert run("i18n", "compile", str(themed_site))[0] == 0
+    with po.with_suffix(".mo").open("rb") as handle:
+        compiled = Translations(handle)
+    assert compiled.gettext("Read more") == old["Read more"]
+    assert compiled.gettext("Latest posts and notes") == "Latest posts and notes"  # fuzzy: left out
+
+
+def test_the_site_catalog_overrides_the_theme_in_the_build(themed_site: Path) -> None:
+    edit(themed_site / "templates/post.html", "{% block content %}",
+         '{% block content %}<p class="share">{{ _("Share this post") }}</p>')
+    run("i18n", "extract", str(themed_site))
+    run("i18n", "update", str(themed_site))
+    po = themed_site / "locales/fa/LC_MESSAGES/messages.po"
+    edit(po, 'msgid "Share this post"\nmsgstr ""', 'msgid "Share this post"\nmsgstr "همرسانی این نوشته"')
+    edit(po, 'msgid "Read more"\nmsgstr "ادامهٔ مطلب"', 'msgid "Read more"\nmsgstr "بیشتر بخوانید"')
+    result = build(themed_site, pdf=False)
+    post = (result.out_dir / "fa/posts/2010-01-20-the-only-way-forward/index.html").read_text()
+    home = (result.out_dir / "fa/index.html").read_text()
+    assert '<p class="share">همرسانی این نوشته</p>' in post
+    assert "بیشتر بخوانید" in home and "ادامهٔ مطلب" not in home
+
+
+def test_a_string_that_comes_back_gets_its_old_translation(themed_site: Path) -> None:
+    base = themed_site / "templates/base.html"
+    original = base.read_text(encoding="utf-8")
+    edit(base, '{{ _("Feed") }}', "")
+    run("i18n", "extract", str(themed_site))
+    run("i18n", "update", str(themed_site))
+    base.write_text(original, encoding="utf-8")
+    run("i18n", "extract", str(themed_site))
+    run("i18n", "update", str(themed_site))
+    catalog = read(themed_site / "locales/fa/LC_MESSAGES/messages.po")
+    assert catalog["Feed"].string == "خوراک" and "Feed" not in catalog.obsolete
+
+
+def test_init_creates_a_catalog_from_the_template_and_refuses_to_overwrite(themed_site: Path) -> None:
+    assert run("i18n", "extract", str(themed_site))[0] == 0
+    code, output = run("i18n", "init", "ar", str(themed_site))
+    assert code == 0, output
+    catalog = read(themed_site / "locales/ar/LC_MESSAGES/messages.po", "ar")
+    assert catalog.num_plurals == 6 and str(catalog.locale) == "ar"
+    assert catalog["Read more"].string == ""
+    code, output = run("i18n", "init", "fa", str(themed_site))
+    assert code == 1 and "exists already" in output
+
+
+def test_a_site_without_templates_has_no_strings_to_extract(example_site: Path) -> None:
+    code, output = run("i18n", "extract", str(example_site))
+    assert code == 1
+    assert "no templates/ folder" in output and "--theme" in output
+    assert site_scope(example_site).languages() == []
+
+
+def write_po(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "locales/fa/LC_MESSAGES/messages.po"
+    path.parent.mkdir(parents=True)
+    path.write_text(PO_HEADER + body, encoding="utf-8")
+    return path
+
+
+def test_check_reports_placeholders_markup_plural_forms_and_fuzzy(tmp_path: Path) -> None:
+    path = write_po(tmp_path, """
+#, python-format
+msgid "by %(author)s"
+msgstr "نوشتهٔ %(autor)s"
+
+msgid "Hello {name}"
+msgstr "سلام {name} {extra}"
+
+msgid "Read <a href=\\"/more\\">more</a>"
+msgstr "<b>بیشتر</b> بخوانید"
+
+#, python-format
+msgid "%(num)d post"
+msgid_plural "%(num)d posts"
+msgstr[0] "%(num)d نوشته"
+
+#, fuzzy
+msgid "Home"
+msgstr "خانه"
+
+msgid "100% free"
+msgstr "۱۰۰٪ رایگان"
+
+#, python-format
+msgid "Page %(num)d of %(count)d"
+msgstr "صفحهٔ %(num)d از %(count)d"
+""")
+    problems = {(p.line, p.severity, p.message.split(" (msgid")[0]) for p in check_file(path, "fa")}
+    author, hello, link, plural, home = (line_of(path, f'msgid "{text}') for text in (
+        "by %(author)s", "Hello {name}", "Read <a", "%(num)d post", "Home"))
+    assert problems == {
+        (author, "error", "placeholder %(author)s is missing from the translation"),
+        (author, "error", "placeholder %(autor)s is in the translation but not in the source"),
+        (hello, "error", "placeholder {extra} is in the translation but not in the source"),
+        (link, "error", "HTML tag <a> is missing from the translation"),
+        (link, "error", "HTML tag </a> is missing from the translation"),
+        (link, "error", "HTML tag <b> is in the translation but not in the source"),
+        (link, "error", "HTML tag </b> is in the translation but not in the source"),
+        (plural, "error", "wrong number of plural forms: 1, but the catalog's Plural-Forms says "
+                          "nplurals=2"),
+        (home, "warning", "fuzzy translation: not used until reviewed"),
+    }
+
+
+def line_of(path: Path, start: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, text in enumerate(lines, 1) if text.startswith(start))
+
+
+def test_check_command_fails_on_errors_and_passes_on_warnings(tmp_path: Path,
+                                                              themed_site: Path) -> None:
+    code, output = run("i18n", "check", str(themed_site))
+    assert code == 0, output
+    assert "0 error(s)" in output
+    po = themed_site / "locales/fa/LC_MESSAGES/messages.po"
+    edit(po, 'msgstr "نوشتهٔ %(author)s"', 'msgstr "نوشتهٔ %(name)s"')
+    code, output = run("i18n", "check", str(themed_site))
+    assert code == 1
+    line = line_of(po, 'msgid "by %(author)s"')
+    assert f"error: {po}:{line}: placeholder %(author)s is missing" in " ".join(output.split())
+
+
+def test_check_turns_a_syntax_error_into_a_located_error(tmp_path: Path) -> None:
+    path = write_po(tmp_path, '\nmsgid "post"\nmsgid_plural "posts"\n'
+                              'msgstr[0] "نوشته"\nmsgstr[1] "نوشته"\nmsgstr[2] "نوشته"\n')
+    problems = check_file(path, "fa")
+    assert [(p.severity, p.line) for p in problems] == [("error", line_of(path, 'msgid "post"'))]
+    assert "more translations than num_plurals" in problems[0].message
+
+
+def test_compile_leaves_fuzzy_entries_out(tmp_path: Path) -> None:
+    path = write_po(tmp_path, '\nmsgid "Home"\nmsgstr "خانه"\n\n#, fuzzy\nmsgid "Feed"\nmsgstr "خوراک"\n')
+    site = tmp_path
+    (site / "bilingual.toml").write_text(
+        '[site]\nbase_url = "https://example.org/"\nlanguages = ["en", "fa"]\n'
+        'default_language = "en"\n[site.title]\nen = "T"\nfa = "ت"\n', encoding="utf-8")
+    code, output = run("i18n", "compile", str(site))
+    assert code == 0, output
+    assert "1 translated, 1 fuzzy left out" in output
+    with path.with_suffix(".mo").open("rb") as handle:
+        compiled = Translations(handle)
+    assert compiled.gettext("Home") == "خانه" and compiled.gettext("Feed") == "Feed"
