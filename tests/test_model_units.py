@@ -12,7 +12,8 @@ from bilingual import ConfigError, Localized, build, load_config
 from bilingual.cli import cli
 from bilingual.errors import ErrorList
 from bilingual.languages import language
-from bilingual.markup import dominant_direction, render_markdown
+from bilingual.bidi import dominant_direction
+from bilingual.markup import render_markdown
 from bilingual.persian import format_date, localize_digits
 
 

@@ -55,14 +55,35 @@ def text_direction(text: str, default: str = "ltr") -> str:
     return default
 
 
+def dominant_direction(text: str, default: str) -> str:
+    """A block's direction: the opposite one only if it leads and outweighs ``default``."""
+    _check(default)
+    opposite = _OPPOSITE[default]
+    first_opposite = _STRONG_PATTERNS[opposite].search(text)
+    if first_opposite is None:
+        return default
+    first_same = _STRONG_PATTERNS[default].search(text, 0, first_opposite.start())
+    if first_same is not None:
+        return default
+    counts = {side: len(pattern.findall(text)) for side, pattern in _STRONG_PATTERNS.items()}
+    return opposite if counts[opposite] > counts[default] else default
+
+
 def opposite_runs(text: str, direction: str) -> list[Run]:
     """Find the (start, end, run_direction) spans of ``text`` written against ``direction``."""
     _check(direction)
     run_direction = _OPPOSITE[direction]
+    if not _may_hold_runs(text, direction):
+        return []
     return [
         _trimmed_run(text, start, end, run_direction)
         for start, end in _opposite_word_spans(text, direction)
     ]
+
+
+def _may_hold_runs(text: str, direction: str) -> bool:
+    return bool(_STRONG_PATTERNS[_OPPOSITE[direction]].search(text) or _ASTRAL.search(text)
+                or (direction == "rtl" and _NUMBER.search(text)))
 
 
 def isolate_html(text: str, direction: str) -> Markup:
@@ -131,25 +152,65 @@ def _opposite_word_spans(text: str, direction: str) -> Iterator[tuple[int, int]]
     """Yield each run's span from its first to its last opposite word."""
     start: int | None = None
     end = 0
-    for word in _WORD.finditer(text):
-        kind = _word_kind(word.group(), direction)
-        ends_run = kind == _SAME_WORD or _breaks_paragraph(text[end : word.start()])
-        if start is not None and ends_run:
+    for word_start, word_end in _opposite_words(text, direction):
+        if start is not None and _run_breaks(text, end, word_start, direction):
             yield start, end
             start = None
-        if kind == _OPPOSITE_WORD:
-            start = word.start() if start is None else start
-            end = word.end()
+        start = word_start if start is None else start
+        end = word_end
     if start is not None:
         yield start, end
 
 
+def _opposite_words(text: str, direction: str) -> list[tuple[int, int]]:
+    """Spans of the words written against ``direction``, found by regex, checked one by one."""
+    candidates = _STRONG_PATTERNS[_OPPOSITE[direction]].pattern + "|" + _ASTRAL.pattern
+    if direction == "rtl":
+        candidates += "|" + _NUMBER.pattern
+    spans = {(m.start(), m.end()) for m in re.finditer(rf"\S*(?:{candidates})\S*", text)}
+    return sorted(span for span in spans
+                  if _word_kind(text[span[0]:span[1]], direction) == _OPPOSITE_WORD)
+
+
+def _run_breaks(text: str, gap_start: int, gap_end: int, direction: str) -> bool:
+    """A run stops at a paragraph break or a word written in the base direction."""
+    if _breaks_paragraph(text[gap_start:gap_end]):
+        return True
+    if not _STRONG_PATTERNS[direction].search(text, gap_start, gap_end):
+        return False
+    return any(_word_kind(word.group(), direction) == _SAME_WORD
+               for word in _WORD.finditer(text, gap_start, gap_end))
+
+
 def _strong_directions(word: str) -> set[str]:
-    return {
-        _STRONG[kind]
-        for char in word
-        if char not in _MARKS and (kind := unicodedata.bidirectional(char)) in _STRONG
-    }
+    if _ASTRAL.search(word):
+        return {
+            _STRONG[kind]
+            for char in word
+            if char not in _MARKS and (kind := unicodedata.bidirectional(char)) in _STRONG
+        }
+    return {direction for direction, pattern in _STRONG_PATTERNS.items() if pattern.search(word)}
+
+
+def _class_of(kinds: set[str]) -> re.Pattern[str]:
+    """A regex class of the Basic Multilingual Plane characters of the given bidi classes."""
+    ranges: list[str] = []
+    start = None
+    for code in range(0x10000 + 1):
+        inside = code <= 0xFFFF and chr(code) not in _MARKS and \
+            unicodedata.bidirectional(chr(code)) in kinds
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+# Per-character unicodedata lookups dominate long bodies; regex classes run in C.
+_STRONG_PATTERNS: dict[str, re.Pattern[str]] = {"ltr": _class_of({"L"}), "rtl": _class_of({"R", "AL"})}
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_PARAGRAPH_SEPARATOR = re.compile("[\n\r\x1c-\x1e\x85\u2029]")
 
 
 def _word_kind(word: str, direction: str) -> str:
@@ -167,7 +228,7 @@ def _word_kind(word: str, direction: str) -> str:
 
 
 def _breaks_paragraph(gap: str) -> bool:
-    return any(unicodedata.bidirectional(char) == "B" for char in gap)
+    return bool(_PARAGRAPH_SEPARATOR.search(gap))
 
 
 def _is_edge(char: str) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, Literal
@@ -12,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from .bidi import balance_controls, isolate_html, isolate_unicode
+from .bidi import balance_controls, dominant_direction, isolate_html, isolate_unicode
 
 Mode = Literal["html", "print"]
 DIRECTED_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
@@ -35,22 +34,6 @@ def count_blocks(source: str) -> int:
     """How many top-level blocks (paragraphs, headings, lists...) ``source`` has."""
     return sum(1 for token in _parser("html", False).parse(source)
                if token.level == 0 and token.nesting in (0, 1))
-
-
-def dominant_direction(text: str, default: str) -> str:
-    """The block's direction: the opposite one only if it leads and outweighs the default."""
-    counts = {"ltr": 0, "rtl": 0}
-    first = None
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        side = "ltr" if kind == "L" else "rtl" if kind in ("R", "AL") else None
-        if side:
-            counts[side] += 1
-            first = first or side
-    opposite = "rtl" if default == "ltr" else "ltr"
-    if first == opposite and counts[opposite] > counts[default]:
-        return opposite
-    return default
 
 
 @cache

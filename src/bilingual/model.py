@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -52,10 +53,27 @@ class Site:
 
     def posts_in(self, lang: str) -> list[Entry]:
         """Published posts that exist in ``lang``, newest first."""
-        return [post for post in self.posts if post.has(lang)]
+        return self._posts_by_language.get(lang, [])
 
     def tagged(self, tag: Tag, lang: str) -> list[Entry]:
-        return [post for post in self.posts_in(lang) if tag in post.tags]
+        return self._posts_by_tag.get((tag.key, lang), [])
+
+    @cached_property
+    def _posts_by_language(self) -> dict[str, list[Entry]]:
+        index: dict[str, list[Entry]] = {}
+        for post in self.posts:
+            for lang in post.languages:
+                index.setdefault(lang, []).append(post)
+        return index
+
+    @cached_property
+    def _posts_by_tag(self) -> dict[tuple[str, str], list[Entry]]:
+        index: dict[tuple[str, str], list[Entry]] = {}
+        for post in self.posts:
+            for tag in post.tags:
+                for lang in post.languages:
+                    index.setdefault((tag.key, lang), []).append(post)
+        return index
 
     def used_tags(self) -> list[Tag]:
         used = {tag.key for post in self.posts for tag in post.tags}
