@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .build import build as build_site
@@ -85,9 +86,8 @@ def pamphlet(site: Path, out: Path, lang: str | None, tag: str | None, slugs: st
     names = [slug.strip() for slug in (slugs or "").split(",") if slug.strip()]
     result = make_pamphlet(site, out=out, lang=lang, tag=tag, slugs=names, title=title,
                            booklet=booklet, parallel=parallel)
-    for post in result.skipped:
-        stderr.print(f"[bold yellow]warning:[/] skipped {post.slug}: not translated into "
-                     f"every language of the edition", markup=True, soft_wrap=True)
+    for warning in result.warnings:
+        stderr.print(f"[bold yellow]warning:[/] {escape(warning)}", markup=True, soft_wrap=True)
     form = "booklet" if result.booklet else "pamphlet"
     posts = f"{len(result.posts)} post{'s' if len(result.posts) != 1 else ''}"
     stdout.print(f"Wrote a {result.pages}-page {form} of {posts} -> {result.path}")

@@ -44,12 +44,20 @@ class Selection:
 
 @dataclass(frozen=True)
 class PamphletResult:
+    """What was written: ``pages`` counts the A5 pages, before any imposition."""
+
     path: Path
-    lang: Language
+    languages: tuple[Language, ...]
     posts: tuple[Entry, ...]
     pages: int
     booklet: bool
     skipped: tuple[Entry, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(f"skipped {post.slug}: not translated into "
+                     f"{', '.join(lang.code for lang in self.languages if not post.has(lang.code))}"
+                     for post in self.skipped)
 
 
 @dataclass(frozen=True)
@@ -97,7 +105,7 @@ def make_pamphlet(site_root: Path | str, *, out: Path | str, lang: str | None = 
         pdf = impose_booklet(pdf, "right" if language.is_rtl else "left")
     destination = Path(out)
     write_atomically(destination, pdf)
-    return PamphletResult(destination, language, posts, pages, booklet, skipped)
+    return PamphletResult(destination, languages, posts, pages, booklet, skipped)
 
 
 def _language(site: Site, code: str | None) -> Language:

@@ -31,15 +31,20 @@ class PdfRenderer(Renderer):
 def post_pdf(site: Site, templates: TemplateSet, post: Entry, lang: Language,
              existing: Set[str] = frozenset(), template: str = POST_TEMPLATE) -> bytes:
     """The PDF edition of ``post`` in ``lang``, dated by the post (never by the clock)."""
+    source = post.sources.get(lang.code)
+    base_url = source.resolve().parent.as_uri() + "/" if source else None
+    return write_pdf(post_html(site, templates, post, lang, existing, template),
+                     print_stylesheets(templates, lang, site.config.pdf), lang,
+                     base_url=base_url, source=source)
+
+
+def post_html(site: Site, templates: TemplateSet, post: Entry, lang: Language,
+              existing: Set[str] = frozenset(), template: str = POST_TEMPLATE) -> str:
+    """The print HTML of ``post``: Unicode isolates instead of <bdi>, metadata in <head>."""
     entry = entry_view(site, post, lang, existing, mode="print")
-    env = templates.environment(lang, mode="print")
-    html = render_template(env, template, {
+    return render_template(templates.environment(lang, mode="print"), template, {
         **site_strings(site, lang),
         "entry": entry,
         "online_url": urls.absolute(site.config.site.base_url, entry.path),
         "created": w3c_date(post.date or source_date(UNDATED)),
     })
-    source = post.sources.get(lang.code)
-    base_url = source.resolve().parent.as_uri() + "/" if source else None
-    return write_pdf(html, print_stylesheets(templates, lang, site.config.pdf), lang,
-                     base_url=base_url, source=source)
