@@ -92,12 +92,10 @@ def isolate_html(text: str, direction: str) -> Markup:
     ``text`` is always treated as plain text: even a ``Markup`` value is escaped.
     """
     text = str(text)
-    return Markup("").join(
-        Markup('<bdi dir="{}">{}</bdi>').format(run_direction, chunk)
-        if run_direction
-        else escape(chunk)
+    return Markup("".join(
+        f'<bdi dir="{run_direction}">{escape(chunk)}</bdi>' if run_direction else escape(chunk)
         for chunk, run_direction in _chunks(text, direction)
-    )
+    ))
 
 
 def isolate_unicode(text: str, direction: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,12 @@ class SiteConfig:
 
     def fallbacks(self, code: str) -> tuple[str, ...]:
         """Languages to try, in order, when ``code`` has no value: default first."""
-        order = [self.default_language.code, *self.codes]
-        return tuple(dict.fromkeys(c for c in order if c != code))
+        return _fallbacks(self.default_language.code, self.codes, code)
+
+
+@cache
+def _fallbacks(default: str, codes: tuple[str, ...], code: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for c in (default, *codes) if c != code))
 
 
 @dataclass(frozen=True)

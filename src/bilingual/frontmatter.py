@@ -15,8 +15,8 @@ from .errors import BilingualError, ContentError
 FENCE = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps: dates are validated by the reader."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML (libyaml when available) without implicit timestamps: the reader checks dates."""
 
 
 _Loader.yaml_implicit_resolvers = {

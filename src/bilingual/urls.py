@@ -40,8 +40,12 @@ def static(name: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A link from the page at ``from_path`` to ``to_path``, as a pretty, encoded URL."""
-    start = posixpath.dirname(from_path) or "."
-    target = posixpath.relpath(to_path, start)
+    start = from_path.split("/")[:-1]
+    parts = to_path.split("/")
+    common = 0
+    while common < min(len(start), len(parts) - 1) and start[common] == parts[common]:
+        common += 1
+    target = "/".join([".."] * (len(start) - common) + parts[common:])
     if posixpath.basename(target) == "index.html":
         target = posixpath.dirname(target)
         target = "./" if target in ("", ".") else target + "/"
