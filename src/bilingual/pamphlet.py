@@ -12,6 +12,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -22,7 +23,7 @@ from .build import template_set
 from .errors import BilingualError, RenderError
 from .imposition import impose_booklet
 from .languages import Language
-from .markup import count_blocks, render_markdown
+from .markup import render_markdown
 from .model import Entry, Site
 from .printing import print_stylesheets, site_strings, source_date, w3c_date, write_pdf
 from .reader import load_site
@@ -172,7 +173,7 @@ def _post(site: Site, slug: str) -> Entry:
 
 def _require_language(post: Entry, lang: Language) -> None:
     if not post.has(lang.code):
-        raise BilingualError(f"post {post.slug!r} has no {lang.name} ({lang.code}) version",
+        raise BilingualError(f"post {post.slug!r} has no {lang.code} version",
                              post.sources.get(post.languages[0]) if post.languages else None,
                              hint=f"translate it or leave it out of a {lang.code} pamphlet")
 
@@ -224,12 +225,11 @@ def _parallel_post(site: Site, templates: TemplateSet, post: Entry,
     primary, partner = (_column(site, templates, post, lang, lang == languages[0])
                         for lang in languages[:2])
     pair = ParallelPost(primary, partner, None)
-    sources = [post.body.get(column.view.lang.code) or "" for column in pair.columns]
-    if count_blocks(sources[0]) != count_blocks(sources[1]):
-        return pair
     allow_html = site.config.content.allow_html
-    left, right = (body_blocks(source, column.view.lang, allow_html)
-                   for source, column in zip(sources, pair.columns))
+    left, right = (body_blocks(post.body.get(column.view.lang.code) or "", column.view.lang,
+                               allow_html) for column in pair.columns)
+    if len(left) != len(right):
+        return pair
     return ParallelPost(primary, partner, tuple(zip(left, right)))
 
 
@@ -241,17 +241,20 @@ def _column(site: Site, templates: TemplateSet, post: Entry, lang: Language,
     return Column(view, Markup(masthead))
 
 
-_BLOCK_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-
-
-def body_blocks(source: str, lang: Language, allow_html: bool) -> list[Markup]:
+def body_blocks(source: str, lang: Language, allow_html: bool = False) -> list[Markup]:
     """Render each top-level block of ``source`` on its own, for pairing with a translation."""
     lines = source.splitlines(keepends=True)
-    starts = [token.map[0] for token in _BLOCK_PARSER.parse(source)
+    starts = [token.map[0] for token in _block_parser(allow_html).parse(source)
               if token.level == 0 and token.nesting in (0, 1) and token.map]
     ends = [*starts[1:], len(lines)]
     return [Markup(render_markdown("".join(lines[start:end]), lang.direction, "print", allow_html))
             for start, end in zip(starts, ends)]
+
+
+@cache
+def _block_parser(allow_html: bool) -> MarkdownIt:
+    """A parser that splits blocks as markup.render_markdown sees them."""
+    return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
 
 
 def write_atomically(path: Path, data: bytes) -> None:
