@@ -247,3 +247,13 @@ def test_compile_leaves_fuzzy_entries_out(tmp_path: Path) -> None:
     with path.with_suffix(".mo").open("rb") as handle:
         compiled = Translations(handle)
     assert compiled.gettext("Home") == "خانه" and compiled.gettext("Feed") == "Feed"
+
+
+def test_a_broken_template_stops_extraction_with_its_file_and_line(example_site: Path) -> None:
+    (example_site / "templates").mkdir()
+    (example_site / "templates/extra.html").write_text(
+        '{{ _("Fine") }}\n{% if %}\n', encoding="utf-8")
+    code, output = run("i18n", "extract", str(example_site))
+    assert code == 1
+    assert f"{example_site / 'templates/extra.html'}:2: template syntax error" in output
+    assert not (example_site / "locales/messages.pot").exists()

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+
+import jinja2
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog, Message
@@ -112,14 +114,27 @@ def extract(scope: CatalogScope) -> tuple[Path, int]:
                       copyright_holder=scope.project, charset="utf-8")
     for folder in scope.sources:
         methods = [(p, m) for p, m in method_map if m == "python" or not folder.python_only]
-        for filename, lineno, message, comments, context in extract_from_dir(
-                folder.path, methods, options_map, keywords=DEFAULT_KEYWORDS,
-                comment_tags=COMMENT_TAGS, strip_comment_tags=True):
+        for filename, lineno, message, comments, context in _extract_folder(
+                folder.path, methods, options_map):
             location = f"{folder.prefix}/{Path(filename).as_posix()}"
             catalog.add(message, None, [(location, lineno)], auto_comments=comments,
                         context=context)
     write_catalog(scope.template_path, catalog)
     return scope.template_path, len(catalog)
+
+
+def _extract_folder(folder: Path, methods: list[tuple[str, str]],
+                    options_map: dict[str, dict[str, str]]) -> Iterator[tuple[Any, ...]]:
+    """Babel's extraction, except that a broken template is an error, not silently skipped."""
+    loud = {pattern: {**options, "silent": "false"} for pattern, options in options_map.items()}
+    current: list[str] = []
+    try:
+        yield from extract_from_dir(folder, methods, loud, keywords=DEFAULT_KEYWORDS,
+                                    comment_tags=COMMENT_TAGS, strip_comment_tags=True,
+                                    callback=lambda name, method, options: current.append(name))
+    except jinja2.TemplateSyntaxError as error:
+        raise CatalogError(f"template syntax error: {error.message}",
+                           folder / (current[-1] if current else ""), error.lineno) from None
 
 
 def _mapping(path: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:

@@ -16,7 +16,7 @@ from ..catalogs import extract as extract_strings
 from ..catalogs import update as update_catalogs
 from ..cli import cli, report_errors, stderr, stdout
 from ..editor import EditorServer
-from ..errors import CatalogError
+from ..errors import BilingualError, CatalogError
 from ..reader import load_site
 from ..translation_status import content_status, mark_translated, ui_status
 from .status_table import status_tables
@@ -51,7 +51,7 @@ def i18n() -> None:
 def extract(site: Path | None, theme: bool) -> None:
     """Collect the interface strings into locales/messages.pot."""
     path, count = extract_strings(scope_for(site, theme))
-    _say(f"Extracted {count} strings -> {path}")
+    _say(f"Extracted {count} string{'s' if count != 1 else ''} -> {path}")
 
 
 @i18n.command()
@@ -63,7 +63,7 @@ def init(lang: str, site: Path | None, theme: bool) -> None:
     """Create the catalog for language LANG (e.g. fa) from messages.pot."""
     path = init_catalog(scope_for(site, theme), lang)
     _say(f"Created {path}; translate it with: bilingual translate"
-                 + (f" {site}" if site and not theme else ""))
+         + (f" {site}" if site and not theme else ""))
 
 
 @i18n.command()
@@ -80,7 +80,7 @@ def update(site: Path | None, theme: bool) -> None:
     results = update_catalogs(scope)
     for result in results:
         _say(f"{result.lang}: {result.path} ({result.added} new, {result.fuzzy} fuzzy, "
-                     f"{result.obsolete} obsolete)")
+             f"{result.obsolete} obsolete)")
     if not results:
         _say(f"No catalogs in {scope.locales}; create one with: bilingual i18n init LANG")
 
@@ -94,7 +94,7 @@ def compile_(site: Path | None, theme: bool) -> None:
     for result in compile_catalogs(scope_for(site, theme)):
         skipped = f", {result.fuzzy} fuzzy left out" if result.fuzzy else ""
         _say(f"{result.lang}: {result.translated} translated{skipped} -> "
-                     f"{result.path.with_suffix('.mo')}")
+             f"{result.path.with_suffix('.mo')}")
 
 
 @i18n.command()
@@ -111,12 +111,12 @@ def check(site: Path | None, theme: bool) -> None:
     for problem in problems:
         style = "bold red" if problem.severity == "error" else "yellow"
         location = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
-        stderr.print(f"[{style}]{problem.severity}:[/] {location}: {escape(problem.message)}",
+        stderr.print(f"[{style}]{problem.severity}:[/] {escape(f'{location}: {problem.message}')}",
                      soft_wrap=True)
     errors = sum(1 for problem in problems if problem.severity == "error")
     warnings = len(problems) - errors
     _say(f"Checked {len(scope.languages())} catalog(s) in {scope.locales}: "
-                 f"{errors} error(s), {warnings} warning(s).")
+         f"{errors} error(s), {warnings} warning(s).")
     if errors:
         sys.exit(1)
 
@@ -184,7 +184,11 @@ def translate(site: Path | None, theme: bool, port: int, no_browser: bool) -> No
     if not scope.languages():
         raise CatalogError("no catalogs to translate here", scope.locales,
                            hint="create one with `bilingual i18n init LANG`")
-    server = EditorServer(scope, port=port)
+    try:
+        server = EditorServer(scope, port=port)
+    except OSError as error:
+        raise BilingualError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
+                             hint="choose another --port, or leave it out for a free one") from None
     _say(f"Catalog editor for {scope.locales}:\n  {server.url}\nPress Ctrl+C to stop.")
     if not no_browser:
         webbrowser.open(server.url)
