@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, ErrorCollector
-from .frontmatter import decode
+from .bidi import balance_controls
+from .frontmatter import clean_text, decode
 from .languages import Language, language
 from .localized import Localized
 
@@ -209,7 +210,8 @@ class _ConfigParser:
             for code in codes:
                 if code not in value:
                     self.error(f"site.title has no value for {code!r}", name)
-        return Localized({code: text for code, text in value.items() if code in codes})
+        return Localized({code: balance_controls(clean_text(text))
+                          for code, text in value.items() if code in codes})
 
     def _section(self, name: str, cls: type[Any]) -> Any:
         raw = self.data.get(name, {})

@@ -57,6 +57,14 @@ def decode(data: bytes, path: Path, error_class: type[BilingualError] = ContentE
     return text.replace("\r\n", "\n")
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Drop characters HTML and XML cannot carry (C0 controls but tab and newlines, noncharacters)."""
+    return _NOT_TEXT.sub("", text)
+
+
 def parse_document(path: Path) -> Document:
     text = decode(path.read_bytes(), path)
     if not text.strip():

@@ -11,7 +11,7 @@ from typing import Any
 from .bidi import balance_controls
 from .config import Config, load_config
 from .errors import BilingualError, ContentError, ErrorCollector
-from .frontmatter import Document, load_yaml_file, parse_document
+from .frontmatter import Document, clean_text, load_yaml_file, parse_document
 from .localized import Localized
 from .model import Entry, EntryKind, Site, Tag
 
@@ -70,12 +70,15 @@ class SiteReader:
             self.errors.add(ContentError(f"tag {key!r} needs a label per language, e.g. en: ...",
                                          path))
             return None
-        for code in labels:
+        cleaned = {code: balance_controls(clean_text(label).strip()) for code, label in labels.items()}
+        for code, label in cleaned.items():
             if code not in codes:
                 self.errors.add(ContentError(
                     f"tag {key!r} has a label for {code!r}, which is not in languages", path))
-        return Tag(key=key, label=Localized(
-            {c: balance_controls(v) for c, v in labels.items() if c in codes}))
+            elif not label:
+                self.errors.add(ContentError(f"tag {key!r} has an empty {code!r} label", path,
+                                             _line_of_key(path, key)))
+        return Tag(key=key, label=Localized({c: v for c, v in cleaned.items() if c in codes and v}))
 
     def _read_section(self, kind: EntryKind, tags: dict[str, Tag]) -> list[Entry]:
         folder = self.config.content_dir / SECTIONS[kind]
@@ -160,7 +163,7 @@ class _EntryBuilder:
 
     def add(self, lang: str, document: Document) -> None:
         self.sources[lang] = document.path
-        self.local["body"][lang] = balance_controls(document.body)
+        self.local["body"][lang] = balance_controls(clean_text(document.body))
         for key, value in document.meta.items():
             if key not in KNOWN_FIELDS:
                 self.error(f"unknown front matter key {key!r}; known keys: "
@@ -178,7 +181,7 @@ class _EntryBuilder:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.error(f"{key!r} must be text", document, key)
             return
-        text = balance_controls(str(value).strip())
+        text = balance_controls(clean_text(str(value)).strip())
         if key == "title" and not text:
             self.error("'title' is empty", document, key)
         self.local[key][lang] = text
@@ -204,10 +207,11 @@ class _EntryBuilder:
                 self.error("'draft' must be true or false", document, key)
                 return None
             return value
-        if not isinstance(value, str) or not value.strip():
+        text = balance_controls(clean_text(value).strip()) if isinstance(value, str) else ""
+        if not text:
             self.error(f"{key!r} must be text", document, key)
             return None
-        return balance_controls(value.strip())
+        return text
 
     def _date(self, value: Any, document: Document) -> dt.date | None:
         try:
