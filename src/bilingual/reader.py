@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,11 +216,11 @@ class _EntryBuilder:
         return text
 
     def _date(self, value: Any, document: Document) -> dt.date | None:
+        text = str(value).strip()
         try:
-            return dt.date.fromisoformat(str(value).strip())
+            return dt.date.fromisoformat(text)
         except ValueError:
-            self.error(f"invalid date {value!r}; write it as YYYY-MM-DD, e.g. 2010-01-20",
-                       document, "date")
+            self.error(_date_problem(text), document, "date")
             return None
 
     def _tags(self, value: Any, document: Document) -> tuple[Tag, ...] | None:
@@ -276,3 +278,13 @@ def _line_of_key(path: Path, key: str) -> int | None:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return next((number for number, line in enumerate(lines, 1)
                  if line.lstrip("'\"").startswith(key)), None)
+
+
+def _date_problem(text: str) -> str:
+    match = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", text)
+    if match and 1 <= int(match[2]) <= 12:
+        year, month = int(match[1]), int(match[2])
+        days = calendar.monthrange(year, month)[1]
+        name = dt.date(year, month, 1).strftime("%B")
+        return f"no such date {text!r}: {name} {year} has {days} days"
+    return f"invalid date {text!r}; write it as YYYY-MM-DD, e.g. 2010-01-20"
