@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Hashable
@@ -51,6 +52,8 @@ def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
     for post in site.posts_in(lang):
         outputs.append(Output("post", urls.entry(post, lang), "html", lang, post.slug,
                               ("post", post.slug), "post.html", post))
+        outputs.append(Output("card", _beside(urls.entry(post, lang), "card.png"), "card", lang,
+                              post.slug, ("card", post.slug), subject=post))
         if pdf:
             outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
                                   ("pdf", post.slug), "print/post.html", post))
@@ -67,6 +70,10 @@ def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
                               "tags.html", tuple(tags)))
     outputs.append(Output("feed", urls.feed(lang), "feed", lang, None, ("feed",), "feed.xml"))
     return outputs
+
+
+def _beside(page: str, name: str) -> str:
+    return posixpath.join(posixpath.dirname(page), name)
 
 
 def _home_pages(site: Site, lang: str) -> list[Output]:

@@ -45,8 +45,10 @@ class Renderer(ABC):
 
 def renderer_classes() -> dict[str, type[Renderer]]:
     from .asset import AssetRenderer
+    from .card import CardRenderer
     from .feed import FeedRenderer
     from .html import HtmlRenderer
     from .pdf import PdfRenderer
 
-    return {cls.name: cls for cls in (HtmlRenderer, FeedRenderer, AssetRenderer, PdfRenderer)}
+    return {cls.name: cls for cls in (HtmlRenderer, FeedRenderer, AssetRenderer, PdfRenderer,
+                                         CardRenderer)}

@@ -1,0 +1,230 @@
+"""Turn a site title and a post title into a 1200x630 social card (PNG), set in its language's direction."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal, Protocol
+
+import arabic_reshaper
+from bidi.algorithm import get_display  # the pure-Python algorithm also mirrors brackets (rule L4)
+from PIL import Image, ImageDraw, ImageFont, features
+
+from .languages import Direction, Language
+from .resources import theme_dir
+
+Engine = Literal["raqm", "basic"]
+
+WIDTH, HEIGHT = 1200, 630
+MARGIN = 84
+BAR = 18
+TITLE_TOP, TITLE_BOTTOM = 190, 520
+TITLE_SIZES = tuple(range(72, 43, -4))
+MAX_TITLE_LINES = 4
+SITE_TITLE_SIZE = 36
+FOOTER_SIZE = 28
+ELLIPSIS = "\u2026"
+
+PAPER = "#fbfcfb"
+INK = "#1d2327"
+MUTED = "#5b6770"
+ACCENT = "#1f7a4d"
+RULE = "#dfe5e2"
+
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+@dataclass(frozen=True)
+class CardText:
+    """A string with the language it is written in."""
+
+    value: str
+    lang: Language
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the card: logical-order text, drawn from the card's start edge."""
+
+    text: str
+    lang: Language
+    size: int
+    bold: bool
+    top: int
+    color: str
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    direction: Direction
+    lines: tuple[Line, ...]
+
+    @property
+    def start_x(self) -> int:
+        """Where every line starts: past the accent bar, on the right in a right-to-left card."""
+        return WIDTH - BAR - MARGIN if self.direction == "rtl" else BAR + MARGIN
+
+    @property
+    def end_x(self) -> int:
+        return MARGIN if self.direction == "rtl" else WIDTH - MARGIN
+
+    @property
+    def anchor(self) -> str:
+        return "ra" if self.direction == "rtl" else "la"
+
+
+class Shaper(Protocol):
+    engine: Engine
+
+    def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float: ...
+
+    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str) -> None: ...
+
+
+def default_engine() -> Engine:
+    """Pillow's raqm layout (HarfBuzz and FriBiDi) when present, else reshaping and python-bidi."""
+    return "raqm" if features.check("raqm") else "basic"
+
+
+def font_path(bold: bool) -> str:
+    return str(theme_dir() / "print" / "fonts" / f"Vazirmatn-{'Bold' if bold else 'Regular'}.ttf")
+
+
+@cache
+def load_font(size: int, bold: bool, engine: Engine) -> ImageFont.FreeTypeFont:
+    layout = ImageFont.Layout.RAQM if engine == "raqm" else ImageFont.Layout.BASIC
+    return ImageFont.truetype(font_path(bold), size, layout_engine=layout)
+
+
+class RaqmShaper:
+    """HarfBuzz shapes and FriBiDi orders the text inside Pillow."""
+
+    engine: Engine = "raqm"
+
+    def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float:
+        return load_font(size, bold, "raqm").getlength(
+            text, direction=line_lang.direction, language=line_lang.code)
+
+    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str) -> None:
+        canvas.text(xy, line.text, font=load_font(line.size, line.bold, "raqm"), fill=line.color,
+                    anchor=anchor, direction=line.lang.direction, language=line.lang.code)
+
+
+class BasicShaper:
+    """Without raqm: join the letters with arabic-reshaper, put them in visual order with python-bidi."""
+
+    engine: Engine = "basic"
+
+    def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float:
+        return load_font(size, bold, "basic").getlength(visual_order(text, line_lang.direction))
+
+    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str) -> None:
+        canvas.text(xy, visual_order(line.text, line.lang.direction),
+                    font=load_font(line.size, line.bold, "basic"), fill=line.color, anchor=anchor)
+
+
+def visual_order(text: str, direction: Direction) -> str:
+    """One line's glyphs left to right, Arabic-script letters in their joined forms."""
+    return get_display(arabic_reshaper.reshape(text), base_dir="R" if direction == "rtl" else "L")
+
+
+def shaper_for(engine: Engine | None = None) -> Shaper:
+    return RaqmShaper() if (engine or default_engine()) == "raqm" else BasicShaper()
+
+
+def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """Break ``text`` at spaces into lines that fit, in reading order (logical, not visual)."""
+    lines: list[str] = []
+    current = ""
+    for word in _SPACES.split(text.strip()):
+        candidate = f"{current} {word}" if current else word
+        if current and not fits(candidate):
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + [current] if current else lines
+
+
+def shorten(text: str, fits: Callable[[str], bool]) -> str:
+    """``text`` cut at the end (a word at a time, else a letter) with an ellipsis, so that it fits."""
+    if fits(text):
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and not fits(" ".join(words) + ELLIPSIS):
+        words.pop()
+    kept = " ".join(words)
+    while kept and not fits(kept + ELLIPSIS):
+        kept = kept[:-1]
+    return kept.rstrip() + ELLIPSIS
+
+
+def line_height(size: int, lang: Language) -> int:
+    """Arabic script needs room for its dots and descending tails."""
+    return round(size * (1.5 if lang.is_rtl else 1.25))
+
+
+def layout_card(site_title: CardText, title: CardText, footer: str, card_lang: Language,
+                shaper: Shaper) -> CardLayout:
+    """Place the site title at the top, the post title (wrapped, fitted) in the middle, the footer."""
+    width = WIDTH - 2 * MARGIN - BAR
+    latin = Language("en", "English", "ltr")
+
+    def fits(lang: Language, size: int, bold: bool) -> Callable[[str], bool]:
+        return lambda text: shaper.length(text, lang, size, bold) <= width
+
+    site_line = Line(shorten(site_title.value, fits(site_title.lang, SITE_TITLE_SIZE, True)),
+                     site_title.lang, SITE_TITLE_SIZE, True, 70, ACCENT)
+    size, texts = _fit_title(title, lambda size: fits(title.lang, size, True))
+    height = line_height(size, title.lang)
+    top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - height * len(texts)) // 2
+    title_lines = [Line(text, title.lang, size, True, top + index * height, INK)
+                   for index, text in enumerate(texts)]
+    footer_line = Line(shorten(footer, fits(latin, FOOTER_SIZE, False)), latin, FOOTER_SIZE,
+                       False, HEIGHT - 86, MUTED)
+    return CardLayout(card_lang.direction, (site_line, *title_lines, footer_line))
+
+
+def _fit_title(title: CardText, fits_at: Callable[[int], Callable[[str], bool]]) -> tuple[int, list[str]]:
+    """The largest size at which the title fits its lines; at the smallest, cut it short."""
+    for size in TITLE_SIZES:
+        fits = fits_at(size)
+        lines = wrap(title.value, fits)
+        room = min(MAX_TITLE_LINES, (TITLE_BOTTOM - TITLE_TOP) // line_height(size, title.lang))
+        if len(lines) <= room and all(fits(line) for line in lines):
+            return size, lines
+    size = TITLE_SIZES[-1]
+    fits = fits_at(size)
+    room = min(MAX_TITLE_LINES, (TITLE_BOTTOM - TITLE_TOP) // line_height(size, title.lang))
+    lines = [shorten(line, fits) for line in wrap(title.value, fits)]
+    if len(lines) > room:
+        lines = lines[:room - 1] + [shorten(" ".join(lines[room - 1:]), fits)]
+    return size, lines
+
+
+def draw_card(layout: CardLayout, shaper: Shaper) -> Image.Image:
+    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    canvas = ImageDraw.Draw(image)
+    bar_x = WIDTH - BAR if layout.direction == "rtl" else 0
+    canvas.rectangle((bar_x, 0, bar_x + BAR - 1, HEIGHT - 1), fill=ACCENT)
+    canvas.line((layout.start_x, 150, layout.end_x, 150), fill=RULE, width=3)
+    for line in layout.lines:
+        shaper.draw(canvas, (layout.start_x, line.top), line, layout.anchor)
+    return image
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """PNG without time or software chunks: the same card gives the same bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def render_card(site_title: CardText, title: CardText, footer: str, card_lang: Language,
+                engine: Engine | None = None) -> bytes:
+    """The card as PNG bytes."""
+    shaper = shaper_for(engine)
+    return png_bytes(draw_card(layout_card(site_title, title, footer, card_lang, shaper), shaper))

@@ -1,0 +1,26 @@
+"""Turn a post in one language into its social card: the site title and the post title on a PNG."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..cards import CardText, render_card
+from ..generators import Output
+from ..languages import language
+from ..model import Entry
+from ..views import site_text
+from . import Renderer
+
+
+class CardRenderer(Renderer):
+    name = "card"
+
+    def render(self, output: Output) -> bytes:
+        site = self.context.site
+        lang = site.config.site.language(output.lang or site.config.site.default_language.code)
+        post: Entry = output.subject
+        found = site_text(site, "title", lang)
+        site_title = CardText(found.value, found.lang) if found else CardText("", lang)
+        title = CardText(post.title[lang.code], language(lang.code))
+        host = urlsplit(site.config.site.base_url).hostname or ""
+        return render_card(site_title, title, host, lang)
