@@ -96,3 +96,14 @@ def test_no_script_runs_and_nothing_leaves_localhost(hostile: BuildResult, page:
     finally:
         server.shutdown()
     assert outside == []
+
+
+def test_pdf_metadata_and_text_carry_fields_as_plain_text(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    result = build(copy_site(SITES / "hostile", tmp_path / "site"), pdf=True)
+    reader = PdfReader(result.out_dir / "en/posts/attack/attack.en.pdf")
+    assert reader.metadata.title == "</title><script>window.__pwned = 'title'</script> \u202eReversed\u202c"
+    assert reader.metadata.author == "<img src=x onerror=\"window.__pwned='author'\">"
+    text = reader.pages[0].extract_text()
+    assert "<script>window.__pwned = 'config title'</script>Evil & Co" in text
