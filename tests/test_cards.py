@@ -1,0 +1,188 @@
+"""Social cards: size, Persian shaped and set right to left, wrapping, reproducible bytes, meta tags."""
+
+from __future__ import annotations
+
+import io
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import html
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, features
+
+from bilingual import BuildResult
+from bilingual.cards import (HEIGHT, PAPER, WIDTH, CardText, Line, draw_card, layout_card,
+                             line_height, load_font, render_card, shaper_for)
+from bilingual.languages import language
+
+FA, EN = language("fa"), language("en")
+SITE_FA = CardText("جمهوری دموکراتیک ایران", FA)
+SITE_EN = CardText("Democratic Republic of Iran", EN)
+LONG_FA = ("محمدرضا حیدری: چرا دیپلمات‌های بیشتری در مخالفت با احمدی‌نژاد از سپاه پاسداران "
+           "(IRGC) جدا خواهند شد")
+PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/index.html"
+
+needs_raqm = pytest.mark.skipif(not features.check("raqm"), reason="Pillow without raqm")
+
+
+def ink_mask(image: Image.Image, box: tuple[int, int, int, int]) -> Image.Image:
+    """Dark pixels (text in ink or accent colour) of ``box`` as a 1-bit mask."""
+    return image.crop(box).convert("L").point(lambda value: 255 if value < 150 else 0, mode="1")
+
+
+def overlap(first: Image.Image, second: Image.Image) -> float:
+    """Intersection over union of two ink masks."""
+    both = ImageChops.logical_and(first, second).histogram()[255]
+    either = ImageChops.logical_or(first, second).histogram()[255]
+    return both / either if either else 1.0
+
+
+def title_layout(title: CardText, card_lang=FA, engine=None):
+    shaper = shaper_for(engine)
+    layout = layout_card(SITE_FA if card_lang is FA else SITE_EN, title, "example.org",
+                         card_lang, shaper)
+    return layout, draw_card(layout, shaper)
+
+
+def line_box(layout, line) -> tuple[int, int, int, int]:
+    """The band of ``line`` between the margins (leaving out the accent bar)."""
+    left, right = sorted((layout.start_x, layout.end_x))
+    return (left - 10, line.top, right + 10, line.top + line_height(line.size, line.lang))
+
+
+def test_card_is_a_1200_by_630_png() -> None:
+    data = render_card(SITE_FA, CardText("تنها راه پیش رو", FA), "example.org", FA)
+    image = Image.open(io.BytesIO(data))
+    assert (image.format, image.size) == ("PNG", (WIDTH, HEIGHT))
+
+
+def test_same_card_gives_the_same_bytes_without_timestamps() -> None:
+    title = CardText("تنها راه پیش رو", FA)
+    first = render_card(SITE_FA, title, "example.org", FA)
+    assert render_card(SITE_FA, title, "example.org", FA) == first
+    assert b"tIME" not in first and b"tEXt" not in first
+
+
+@pytest.mark.parametrize("engine", ["raqm", "basic"])
+def test_persian_title_ink_is_right_aligned_and_ragged_on_the_left(engine: str) -> None:
+    if engine == "raqm" and not features.check("raqm"):
+        pytest.skip("Pillow without raqm")
+    layout, image = title_layout(CardText(LONG_FA, FA), engine=engine)
+    title_lines = [line for line in layout.lines if line.size > 40]
+    assert len(title_lines) >= 2
+    lefts = []
+    for line in title_lines:
+        box = line_box(layout, line)
+        left, _, right, _ = ink_mask(image, box).getbbox()
+        assert layout.start_x - 8 <= box[0] + right <= layout.start_x
+        lefts.append(box[0] + left)
+    assert max(lefts) - min(lefts) > 20
+    assert min(lefts) >= layout.end_x - 4
+
+
+def test_english_title_ink_is_left_aligned() -> None:
+    layout, image = title_layout(CardText("Heidari on why diplomats oppose the state", EN), EN)
+    for line in layout.lines:
+        box = line_box(layout, line)
+        left = box[0] + ink_mask(image, box).getbbox()[0]
+        assert layout.start_x <= left <= layout.start_x + 8
+
+
+def test_long_titles_wrap_at_spaces_in_reading_order() -> None:
+    layout, _ = title_layout(CardText(LONG_FA, FA))
+    texts = [line.text for line in layout.lines if line.size > 40]
+    assert " ".join(texts) == LONG_FA
+    assert texts[0].startswith("محمدرضا")
+    shaper = shaper_for()
+    width = abs(layout.start_x - layout.end_x)
+    assert all(shaper.length(text, FA, layout.lines[1].size, True) <= width for text in texts)
+
+
+def test_titles_too_long_for_the_card_end_with_an_ellipsis() -> None:
+    layout, _ = title_layout(CardText(" ".join([LONG_FA] * 4), FA))
+    texts = [line.text for line in layout.lines if line.size > 40]
+    assert 1 < len(texts) <= 4
+    assert texts[-1].endswith("\u2026")
+
+
+@needs_raqm
+def test_persian_glyphs_match_a_reference_rendering_through_raqm() -> None:
+    layout, image = title_layout(CardText(LONG_FA, FA), engine="raqm")
+    for line in layout.lines:
+        reference = Image.new("RGB", image.size, PAPER)
+        ImageDraw.Draw(reference).text(
+            (layout.start_x, line.top), line.text, fill=line.color, anchor="ra",
+            font=load_font(line.size, line.bold, "raqm"), direction="rtl" if line.lang.is_rtl
+            else "ltr", language=line.lang.code)
+        box = line_box(layout, line)
+        assert overlap(ink_mask(image, box), ink_mask(reference, box)) > 0.99
+
+
+def word_mask(text: str, draw_with: str) -> Image.Image:
+    """``text`` drawn alone, cropped to its ink and set in a fixed box from the top right."""
+    canvas = Image.new("RGB", (900, 160), PAPER)
+    line = Line(text, FA, 64, True, 30, "#000000")
+    if draw_with == "unshaped":
+        ImageDraw.Draw(canvas).text((880, 30), text, fill="#000000", anchor="ra",
+                                    font=load_font(64, True, "basic"))
+    else:
+        shaper_for(draw_with).draw(ImageDraw.Draw(canvas), (880, 30), line, "ra")
+    ink = ink_mask(canvas, (0, 0, *canvas.size))
+    cropped = ink.crop(ink.getbbox())
+    boxed = Image.new("1", (900, 160), 0)
+    boxed.paste(cropped, (900 - cropped.width, 0))
+    return boxed
+
+
+def coverage(first: Image.Image, second: Image.Image) -> float:
+    """How much of each mask's ink lies within 2 pixels of the other's, the smaller share."""
+    def within(a: Image.Image, b: Image.Image) -> float:
+        near = b.convert("L").filter(ImageFilter.MaxFilter(5)).point(lambda v: 255 if v else 0,
+                                                                     mode="1")
+        return ImageChops.logical_and(a, near).histogram()[255] / a.histogram()[255]
+    return min(within(first, second), within(second, first))
+
+
+@needs_raqm
+@pytest.mark.parametrize("word", ["سپاه", "پاسداران", "دیپلمات‌های", "احمدی‌نژاد", "(IRGC)"])
+def test_reshaped_fallback_draws_what_raqm_draws(word: str) -> None:
+    """Two independent engines (HarfBuzz+FriBiDi, arabic-reshaper+python-bidi) agree on the glyphs."""
+    agreement = coverage(word_mask(word, "raqm"), word_mask(word, "basic"))
+    assert agreement > 0.9
+    if word != "(IRGC)":
+        assert coverage(word_mask(word, "raqm"), word_mask(word, "unshaped")) < 0.7
+
+
+def test_build_writes_a_card_per_post_and_language(built_example: BuildResult) -> None:
+    manifest = json.loads((built_example.out_dir / "manifest.json").read_text("utf-8"))
+    cards = {(entry["lang"], entry["slug"]) for entry in manifest["outputs"]
+             if entry["kind"] == "card"}
+    expected = {(lang, post.slug) for post in built_example.site.posts for lang in post.languages}
+    assert cards == expected
+    for entry in manifest["outputs"]:
+        if entry["kind"] == "card":
+            assert entry["path"].endswith("/card.png")
+            assert Image.open(built_example.out_dir / entry["path"]).size == (WIDTH, HEIGHT)
+
+
+def test_post_pages_point_open_graph_and_twitter_at_their_card(built_example: BuildResult) -> None:
+    page = html.fromstring((built_example.out_dir / PERSIAN_POST).read_bytes())
+    meta = {element.get("property") or element.get("name"): element.get("content")
+            for element in page.iter("meta")}
+    assert meta["og:title"] == "تنها راه پیش رو"
+    assert meta["og:type"] == "article"
+    assert meta["og:locale"] == "fa"
+    assert meta["og:description"].startswith("محمدرضا حیدری")
+    assert meta["twitter:card"] == "summary_large_image"
+    image = urlsplit(meta["og:image"])
+    assert (image.scheme, image.netloc) == ("https", "example.org")
+    assert (built_example.out_dir / image.path.lstrip("/")).is_file()
+
+
+def test_other_pages_get_site_level_open_graph_tags(built_example: BuildResult) -> None:
+    page = html.fromstring((built_example.out_dir / "en/index.html").read_bytes())
+    meta = {element.get("property") or element.get("name"): element.get("content")
+            for element in page.iter("meta")}
+    assert meta["og:title"] == "Democratic Republic of Iran"
+    assert meta["og:url"] == "https://example.org/en/"
+    assert "og:image" not in meta and meta["twitter:card"] == "summary"
