@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import ConfigError, ErrorCollector
 from .bidi import balance_controls
-from .frontmatter import clean_text, decode
+from .frontmatter import decode, one_line
 from .languages import Language, language
 from .localized import Localized
 
@@ -210,7 +210,7 @@ class _ConfigParser:
             for code in codes:
                 if code not in value:
                     self.error(f"site.title has no value for {code!r}", name)
-        return Localized({code: balance_controls(clean_text(text))
+        return Localized({code: balance_controls(one_line(text))
                           for code, text in value.items() if code in codes})
 
     def _section(self, name: str, cls: type[Any]) -> Any:

@@ -65,6 +65,14 @@ def clean_text(text: str) -> str:
     return _NOT_TEXT.sub("", text)
 
 
+_LINE_SPACE = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
+
+
+def one_line(text: str) -> str:
+    """A title-like field: line breaks and runs of spaces become one space, ends trimmed."""
+    return _LINE_SPACE.sub(" ", clean_text(text)).strip()
+
+
 def parse_document(path: Path) -> Document:
     text = decode(path.read_bytes(), path)
     if not text.strip():

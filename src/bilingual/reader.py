@@ -13,7 +13,7 @@ from typing import Any
 from .bidi import balance_controls
 from .config import Config, load_config
 from .errors import BilingualError, ContentError, ErrorCollector
-from .frontmatter import Document, clean_text, load_yaml_file, parse_document
+from .frontmatter import Document, clean_text, load_yaml_file, one_line, parse_document
 from .localized import Localized
 from .model import Entry, EntryKind, Site, Tag
 
@@ -72,7 +72,7 @@ class SiteReader:
             self.errors.add(ContentError(f"tag {key!r} needs a label per language, e.g. en: ...",
                                          path))
             return None
-        cleaned = {code: balance_controls(clean_text(label).strip()) for code, label in labels.items()}
+        cleaned = {code: balance_controls(one_line(label)) for code, label in labels.items()}
         for code, label in cleaned.items():
             if code not in codes:
                 self.errors.add(ContentError(
@@ -183,7 +183,7 @@ class _EntryBuilder:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.error(f"{key!r} must be text", document, key)
             return
-        text = balance_controls(clean_text(str(value)).strip())
+        text = balance_controls(one_line(str(value)))
         if key == "title" and not text:
             self.error("'title' is empty", document, key)
         self.local[key][lang] = text
@@ -209,7 +209,7 @@ class _EntryBuilder:
                 self.error("'draft' must be true or false", document, key)
                 return None
             return value
-        text = balance_controls(clean_text(value).strip()) if isinstance(value, str) else ""
+        text = balance_controls(one_line(value)) if isinstance(value, str) else ""
         if not text:
             self.error(f"{key!r} must be text", document, key)
             return None
