@@ -104,6 +104,7 @@ def new(path: Path) -> None:
 
 from .commands import i18n as _i18n_commands  # noqa: E402,F401  registers `i18n` and `translate`
 from .commands import serve as _serve_command  # noqa: E402,F401  registers `serve`
+from .commands import importer as _import_commands  # noqa: E402,F401  registers `import`
 
 
 def _interrupt(signum: int, frame: object) -> None:
