@@ -146,7 +146,7 @@ def coverage(first: Image.Image, second: Image.Image) -> float:
 @needs_raqm
 @pytest.mark.parametrize("word", ["سپاه", "پاسداران", "دیپلمات‌های", "احمدی‌نژاد", "(IRGC)"])
 def test_reshaped_fallback_draws_what_raqm_draws(word: str) -> None:
-    """Two independent engines (HarfBuzz+FriBiDi, arabic-reshaper+python-bidi) agree on the glyphs."""
+    """Two independent engines (raqm; arabic-reshaper and python-bidi) draw the same glyphs."""
     agreement = coverage(word_mask(word, "raqm"), word_mask(word, "basic"))
     assert agreement > 0.9
     if word != "(IRGC)":

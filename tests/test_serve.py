@@ -145,8 +145,8 @@ def test_page_reloads_when_the_persian_title_changes(preview: PreviewServer, pag
     expect(title).to_have_text("تنها راه پیش رو")
     page.wait_for_function("document.readyState === 'complete'")
     source = persian_file(preview.root)
-    source.write_text(source.read_text("utf-8").replace("تنها راه پیش رو", "راه تازه‌ای پیش رو"),
-                      "utf-8")
+    text = source.read_text("utf-8")
+    source.write_text(text.replace("تنها راه پیش رو", "راه تازه‌ای پیش رو"), "utf-8")
     expect(title).to_have_text("راه تازه‌ای پیش رو", timeout=WAIT_MS)
 
 

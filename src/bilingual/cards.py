@@ -1,4 +1,4 @@
-"""Turn a site title and a post title into a 1200x630 social card (PNG), set in its language's direction."""
+"""Turn a site title and a post title into a 1200x630 social card (PNG), in the right direction."""
 
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ class Shaper(Protocol):
 
     def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float: ...
 
-    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str) -> None: ...
+    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line,
+             anchor: str) -> None: ...
 
 
 def default_engine() -> Engine:
@@ -114,7 +115,7 @@ class RaqmShaper:
 
 
 class BasicShaper:
-    """Without raqm: join the letters with arabic-reshaper, put them in visual order with python-bidi."""
+    """Without raqm: arabic-reshaper joins the letters, python-bidi puts them in visual order."""
 
     engine: Engine = "basic"
 
@@ -188,7 +189,8 @@ def layout_card(site_title: CardText, title: CardText, footer: str, card_lang: L
     return CardLayout(card_lang.direction, (site_line, *title_lines, footer_line))
 
 
-def _fit_title(title: CardText, fits_at: Callable[[int], Callable[[str], bool]]) -> tuple[int, list[str]]:
+def _fit_title(title: CardText,
+               fits_at: Callable[[int], Callable[[str], bool]]) -> tuple[int, list[str]]:
     """The largest size at which the title fits its lines; at the smallest, cut it short."""
     for size in TITLE_SIZES:
         fits = fits_at(size)

@@ -1,4 +1,4 @@
-"""Turn a site folder into a local live preview: build, serve the output, rebuild and reload on change."""
+"""Turn a site folder into a live preview: build, serve the output, rebuild and reload on change."""
 
 from __future__ import annotations
 
@@ -255,4 +255,5 @@ class PreviewHandler(BaseHTTPRequestHandler):
 def content_type(suffix: str) -> str:
     if suffix in TEXT_TYPES:
         return f"{TEXT_TYPES[suffix]}; charset=utf-8"
-    return OTHER_TYPES.get(suffix) or mimetypes.guess_type(f"file{suffix}")[0] or "application/octet-stream"
+    guessed = mimetypes.guess_type(f"file{suffix}")[0]
+    return OTHER_TYPES.get(suffix) or guessed or "application/octet-stream"
