@@ -25,6 +25,7 @@ _EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO
 _ISOLATE_INITIATORS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
 _MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, not words
 _CONTROLS = _EMBEDDINGS | _ISOLATE_INITIATORS | _MARKS | {PDF, PDI}
+_ANY_CONTROL = re.compile(f"[{''.join(sorted(_CONTROLS))}]")
 
 _SENTENCE_PUNCTUATION = frozenset(".,;:!?،؛؟…\"'¡¿۔")
 _BRACKET_CATEGORIES = frozenset({"Ps", "Pe", "Pi", "Pf"})
@@ -108,7 +109,7 @@ def isolate_unicode(text: str, direction: str) -> str:
 
 def balance_controls(text: str) -> str:
     """Close unclosed embeddings, overrides and isolates and drop stray closers, per paragraph."""
-    if not _CONTROLS.intersection(text):
+    if not _ANY_CONTROL.search(text):
         return text
     parts = _PARAGRAPH_BREAK.split(text)
     # split() with a capturing group puts the separators at the odd indexes.

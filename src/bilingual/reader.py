@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,15 +25,19 @@ RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", 
 SECTIONS: dict[EntryKind, str] = {"post": "posts", "page": "pages"}
 
 
-def load_site(root: Path | str) -> Site:
-    """Read the whole site at ``root``; raise every content error found, together."""
+def load_site(root: Path | str, parse: Callable[[Path], Document] = parse_document) -> Site:
+    """Read the whole site at ``root``; raise every content error found, together.
+
+    ``parse`` reads one content file (the build passes one that remembers unchanged files).
+    """
     config = load_config(Path(root))
-    return SiteReader(config).read()
+    return SiteReader(config, parse).read()
 
 
 class SiteReader:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, parse: Callable[[Path], Document] = parse_document) -> None:
         self.config = config
+        self.parse = parse
         self.errors = ErrorCollector()
 
     def read(self) -> Site:
@@ -135,7 +140,7 @@ class SiteReader:
                     hint="name language files after the codes in bilingual.toml, e.g. fa.md"))
                 continue
             try:
-                documents[lang] = parse_document(path)
+                documents[lang] = self.parse(path)
             except BilingualError as error:
                 self.errors.add(error)
         return {code: documents[code] for code in codes if code in documents}
