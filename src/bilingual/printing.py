@@ -90,7 +90,7 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
         document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
         pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
                                  pdf_identifier=True, finisher=_finisher(lang))
-    except (OSError, ValueError, AssertionError) as error:
+    except (OSError, ValueError) as error:
         raise RenderError(f"cannot render the PDF: {error}", source) from error
     assert pdf is not None
     return pdf
