@@ -126,7 +126,7 @@ def word_mask(text: str, draw_with: str) -> Image.Image:
         ImageDraw.Draw(canvas).text((880, 30), text, fill="#000000", anchor="ra",
                                     font=load_font(64, True, "basic"))
     else:
-        shaper_for(draw_with).draw(ImageDraw.Draw(canvas), (880, 30), line, "ra")
+        shaper_for(draw_with).draw(ImageDraw.Draw(canvas), (880, 30), line, "ra", "#000000")
     ink = ink_mask(canvas, (0, 0, *canvas.size))
     cropped = ink.crop(ink.getbbox())
     boxed = Image.new("1", (900, 160), 0)

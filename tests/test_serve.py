@@ -166,3 +166,19 @@ def test_overlay_shows_a_build_error_until_it_is_fixed(preview: PreviewServer, p
     source.write_text(good.replace("تنها راه پیش رو", "دوباره درست"), "utf-8")
     expect(overlay).to_have_count(0, timeout=WAIT_MS)
     expect(page.locator("h1.entry-title")).to_have_text("دوباره درست")
+
+
+def test_serve_refuses_a_folder_that_is_not_a_site(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["serve", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 1
+    assert "no bilingual.toml here" in result.output
+
+
+def test_head_requests_get_headers_only(preview: PreviewServer) -> None:
+    host, port = preview.url.removeprefix("http://").rstrip("/").split(":")
+    for path in ("/" + PERSIAN_PATH, "/__bilingual__/events"):
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        connection.request("HEAD", path)
+        response = connection.getresponse()
+        assert response.status == 200 and response.read() == b""
+        connection.close()

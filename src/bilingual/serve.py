@@ -17,7 +17,7 @@ import watchfiles
 from markupsafe import escape
 
 from .build import build
-from .config import CONFIG_NAME
+from .config import CONFIG_NAME, load_config
 from .errors import BilingualError, ErrorList
 
 HOST = "127.0.0.1"
@@ -108,8 +108,10 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, site_root: Path | str, out_dir: Path | str | None = None, port: int = 8000,
                  pdf: bool = False, on_build: BuildListener | None = None) -> None:
-        super().__init__((HOST, port), PreviewHandler)
         self.root = Path(site_root).resolve()
+        if not (self.root / CONFIG_NAME).is_file():
+            load_config(self.root)  # raises the usual "no bilingual.toml here" error
+        super().__init__((HOST, port), PreviewHandler)
         self.out_dir = Path(out_dir).resolve() if out_dir is not None else self.root / "_site"
         self.pdf = pdf
         self.on_build = on_build
@@ -193,8 +195,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
 
     def _get(self, send_body: bool) -> None:
         path = urlsplit(self.path).path
-        if path == EVENTS_PATH:
+        if path == EVENTS_PATH and send_body:
             self._events()
+        elif path == EVENTS_PATH:
+            self._send(HTTPStatus.OK, ".txt", b"", send_body=False)
         elif path == CLIENT_PATH:
             self._send(HTTPStatus.OK, ".js", self.server.client_script, send_body)
         elif (target := self.server.resolve(path)) is None:
