@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bilingual import build
+from bilingual.cache import CACHE_DIR
 from bilingual.writer import STAGING_PREFIX, staged
 
 from conftest import ROOT, SITES, copy_site
@@ -27,7 +28,7 @@ def digest_tree(folder: Path) -> dict[str, str]:
 
 
 def leftovers(parent: Path) -> list[str]:
-    return [p.name for p in parent.iterdir() if p.name.startswith(".")]
+    return [p.name for p in parent.iterdir() if p.name.startswith(".") and p.name != CACHE_DIR]
 
 
 def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:

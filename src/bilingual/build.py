@@ -1,32 +1,76 @@
-"""Turn a site folder into its published form: plan the outputs, render them, swap them in."""
+"""Turn a site folder into its published form: plan the outputs, render what changed, swap.
+
+1. Look at every input file (stat only). If none changed since the last build into the same
+   folder and that folder still holds exactly the files written then, stop: nothing is read,
+   rendered or written.
+2. Otherwise load the site (unchanged content files are not parsed again), plan every output
+   and fingerprint it (fingerprints.py). An output whose fingerprint is unchanged, and whose
+   file is still the one written last time, is reused.
+3. Render the others (executors.py: in this process, in worker processes or on Dask) into a
+   staging folder that also gets hard links to the reused files, then swap it in at once.
+   A rendered output whose bytes did not change is linked too, so its file keeps its inode and
+   time stamp.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import time
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import (BuildCache, BuildState, OutputRecord, now_ns, record_inputs, scan_inputs,
+                    scan_output)
+from .executors import ProcessRunner, Work, chunks, cost, phase, runner_for, warm
+from .fingerprints import Fingerprints, digest, digest_bytes, environment_key, toolkit_digest
 from .generators import Output, plan_site
 from .model import Site
 from .reader import load_site
-from .renderers import BuildContext, Renderer, renderer_classes
-from .resources import locales_dir, theme_dir
-from .templating import TemplateSet
-from .writer import staged
+from .renderers import BuildContext
+from .resources import PACKAGE_DIR, locales_dir, theme_dir
+from .templating import TemplateSet, forget_environments
+from .writer import FileStat, staged
 
 MANIFEST = "manifest.json"
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)``: phase is "pages", "cards" or "PDFs"."""
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
     out_dir: Path
     outputs: tuple[Output, ...]
     seconds: float
+    rendered: frozenset[str] = frozenset()
+    written: frozenset[str] = frozenset()
+    root: Path | None = None
+    loaded_site: Site | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def site(self) -> Site:
+        """The site built (read again if the build had nothing to do and did not read it)."""
+        if self.loaded_site is None:
+            assert self.root is not None
+            object.__setattr__(self, "loaded_site", load_site(self.root))
+        assert self.loaded_site is not None
+        return self.loaded_site
 
     def count(self, kind: str) -> int:
         return sum(1 for output in self.outputs if output.kind == kind)
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Per progress phase ("pages", "cards", "PDFs"): (outputs, of which reused)."""
+        totals: Counter[str] = Counter()
+        rendered: Counter[str] = Counter()
+        for output in self.outputs:
+            if output.renderer in ("html", "card", "pdf"):
+                totals[phase(output)] += 1
+                rendered[phase(output)] += output.path in self.rendered
+        return {name: (totals[name], totals[name] - rendered[name]) for name in totals}
 
 
 def template_set(site_root: Path) -> TemplateSet:
@@ -40,22 +84,146 @@ def asset_dirs(site_root: Path) -> list[Path]:
     return [theme_dir() / "static", site_root / "templates" / "static"]
 
 
-def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = True) -> BuildResult:
-    """Build the site at ``site_root`` into ``out_dir`` (default ``site_root/_site``)."""
+def input_roots(site_root: Path) -> list[Path]:
+    """Everything a build may read: the site's files, the theme, the catalogs, the toolkit."""
+    return [site_root / "bilingual.toml", site_root / "content", site_root / "templates",
+            site_root / "locales", theme_dir(), locales_dir(), PACKAGE_DIR]
+
+
+def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = True, *,
+          jobs: int | None = None, executor: str | None = None, clean: bool = False,
+          progress: Progress | None = None) -> BuildResult:
+    """Build the site at ``site_root`` into ``out_dir`` (default ``site_root/_site``).
+
+    Only what changed since the last build is rendered (``clean`` renders everything).
+    ``jobs`` worker processes render (default: one per CPU, none for a few pages; 1: in this
+    process); ``executor`` "dask://HOST:PORT" renders on a Dask cluster instead.
+    """
     started = time.perf_counter()
     root = Path(site_root)
-    site = load_site(root)
     destination = Path(out_dir) if out_dir is not None else root / "_site"
+    cache = BuildCache(root, destination)
+    looked_at = now_ns()
+    inputs = scan_inputs(input_roots(root), skip=[destination, cache.folder])
+    key = digest(environment_key(), pdf, os.environ.get("SOURCE_DATE_EPOCH"))
+    state = BuildState() if clean else cache.load_state()
+    found = scan_output(destination)
+    if state.key == key and state.inputs_unchanged(inputs) and state.output_unchanged(found):
+        if state.racy:
+            record_inputs(state, inputs, looked_at)
+            cache.save_state(state)
+        outputs = tuple(Output(r.kind, r.path, r.renderer, r.lang, r.slug)
+                        for r in state.outputs.values() if r.path != MANIFEST)
+        return BuildResult(destination, outputs, time.perf_counter() - started, root=root)
+
+    documents = cache.documents(inputs, looked_at, use=not clean)
+    site = load_site(root, parse=documents.parse)
+    documents.save()
     outputs = tuple(plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled))
-    context = BuildContext(site, template_set(root), outputs)
-    renderers: dict[str, Renderer] = {name: cls(context) for name, cls in renderer_classes().items()}
-    with staged(destination) as staging:
-        for output in outputs:
-            staging.write(output.path, renderers[output.renderer].render(output))
-        staging.write(MANIFEST, manifest(outputs))
-    return BuildResult(site, destination, outputs, time.perf_counter() - started)
+    templates = template_set(root)
+    fingerprints = Fingerprints(site, templates, outputs, toolkit_digest())
+    _forget_stale_environments(templates, fingerprints)
+    prints = [fingerprints.of(output) for output in outputs]
+    manifest_data = manifest(outputs)
+    manifest_digest = digest_bytes(manifest_data)
+
+    records: dict[str, OutputRecord] = {}
+    todo: list[int] = []
+    previous: dict[str, str] = {}
+    for index, output in enumerate(outputs):
+        record = state.output_intact(output.path, found)
+        if record is not None and record.fingerprint == prints[index]:
+            records[output.path] = record
+        else:
+            todo.append(index)
+            if record is not None and not clean:
+                previous[output.path] = record.digest
+    old_manifest = state.output_intact(MANIFEST, found)
+    planned = {output.path for output in outputs} | {MANIFEST}
+    new_state = BuildState(key=key)
+    record_inputs(new_state, inputs, looked_at)
+
+    if not todo and old_manifest is not None and old_manifest.digest == manifest_digest \
+            and set(found) == planned:
+        new_state.outputs = {output.path: records[output.path] for output in outputs}
+        new_state.outputs[MANIFEST] = old_manifest
+        cache.save_state(new_state)
+        return BuildResult(destination, outputs, time.perf_counter() - started, root=root,
+                           loaded_site=site)
+
+    context = BuildContext(site, templates, outputs)
+    rendered: dict[int, tuple[str, FileStat, bool]] = {}
+    with staged(destination, cache.spare(destination), scan_output) as staging:
+        work = Work(context, staging.root, Path(os.path.abspath(destination)), previous)
+        total = sum(cost(outputs[index]) for index in todo)
+        with runner_for(executor, jobs, total) as runner:
+            staging.prune(planned)
+            if isinstance(runner, ProcessRunner):
+                warm(work, todo)
+            results = runner.run(work, chunks(outputs, todo, runner.jobs))
+            for output in outputs:  # while the workers render
+                if output.path in records:
+                    staging.keep(output.path, work.destination / output.path,
+                                 records[output.path].stat)
+            tracker = _Tracker(progress, [outputs[index] for index in todo])
+            for batch in results:
+                for index, result in batch:
+                    rendered[index] = (result.digest, result.stat, result.reused)
+                tracker.done([outputs[index] for index, _ in batch])
+        if old_manifest is not None and old_manifest.digest == manifest_digest:
+            manifest_stat = staging.keep(MANIFEST, work.destination / MANIFEST, old_manifest.stat)
+        else:
+            manifest_stat = staging.write(MANIFEST, manifest_data)
+
+    for index, output in enumerate(outputs):
+        if index in rendered:
+            data_digest, stat, _ = rendered[index]
+            new_state.outputs[output.path] = OutputRecord(
+                output.path, output.kind, output.renderer, output.lang, output.slug,
+                prints[index], data_digest, stat)
+        else:
+            new_state.outputs[output.path] = records[output.path]
+    new_state.outputs[MANIFEST] = OutputRecord(MANIFEST, "manifest", "manifest", None, None,
+                                               manifest_digest, manifest_digest, manifest_stat)
+    cache.save_state(new_state)
+    written = frozenset(outputs[index].path for index, (_, _, reused) in rendered.items()
+                        if not reused)
+    return BuildResult(destination, outputs, time.perf_counter() - started,
+                       rendered=frozenset(outputs[index].path for index in rendered),
+                       written=written, root=root, loaded_site=site)
 
 
 def manifest(outputs: tuple[Output, ...]) -> bytes:
     entries = [output.manifest_entry() for output in outputs]
     return (json.dumps({"outputs": entries}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+_CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
+
+
+def _forget_stale_environments(templates: TemplateSet, fingerprints: Fingerprints) -> None:
+    """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
+    catalogs = tuple(fingerprints.catalog(code) for code in fingerprints.codes)
+    if _CATALOGS.get(templates, catalogs) != catalogs:
+        forget_environments(templates)
+    _CATALOGS[templates] = catalogs
+
+
+class _Tracker:
+    """Count rendered outputs per phase for the progress callback."""
+
+    def __init__(self, progress: Progress | None, todo: list[Output]) -> None:
+        self.progress = progress
+        self.totals = Counter(phase(output) for output in todo)
+        self.counts: Counter[str] = Counter()
+        if progress is not None:
+            for name, total in self.totals.items():
+                progress(name, 0, total)
+
+    def done(self, outputs: list[Output]) -> None:
+        if self.progress is None:
+            return
+        batch = Counter(phase(output) for output in outputs)
+        for name, count in batch.items():
+            self.counts[name] += count
+            self.progress(name, self.counts[name], self.totals[name])

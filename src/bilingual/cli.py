@@ -16,7 +16,6 @@ from rich.markup import escape
 from . import __version__
 from .build import build as build_site
 from .errors import BilingualError, ErrorList
-from .pamphlet import make_pamphlet
 from .scaffold import create_site
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,14 +58,24 @@ def cli(debug: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default: SITE/_site).")
 @click.option("--pdf/--no-pdf", default=True, help="Write a PDF edition of every post.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes (default: one per CPU; 1: render in this process).")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask://HOST:PORT",
+              help="Where to render: worker processes here, or an existing Dask cluster.")
+@click.option("--clean", is_flag=True, help="Ignore the build cache: render every output.")
 @report_errors
-def build(site: Path, out_dir: Path | None, pdf: bool) -> None:
-    """Build SITE into a static bilingual website."""
-    result = build_site(site, out_dir, pdf=pdf)
-    pages = sum(1 for o in result.outputs if o.renderer == "html")
-    pdfs = result.count("pdf")
-    summary = f"Built {pages:,} pages" + (f", {pdfs:,} PDFs" if pdfs else "")
-    stdout.print(f"{summary} in {result.seconds:.1f} s -> {result.out_dir}")
+def build(site: Path, out_dir: Path | None, pdf: bool, jobs: int | None, executor: str,
+          clean: bool) -> None:
+    """Build SITE into a static bilingual website (only what changed since the last build)."""
+    from .progress import ProgressBar, summary
+
+    options: dict[str, Any] = {"pdf": pdf, "jobs": jobs, "executor": executor, "clean": clean}
+    if stdout.is_terminal:
+        with ProgressBar(stdout) as bar:
+            result = build_site(site, out_dir, progress=bar, **options)
+    else:
+        result = build_site(site, out_dir, **options)
+    stdout.print(f"{summary(result)} -> {result.out_dir}", markup=False, soft_wrap=True)
 
 
 @cli.command()
@@ -83,6 +92,8 @@ def build(site: Path, out_dir: Path | None, pdf: bool) -> None:
 def pamphlet(site: Path, out: Path, lang: str | None, tag: str | None, slugs: str | None,
              title: str | None, booklet: bool, parallel: bool) -> None:
     """Gather posts of SITE into one PDF pamphlet (all posts unless --tag or --posts)."""
+    from .pamphlet import make_pamphlet  # loads WeasyPrint: only for this command
+
     names = [slug.strip() for slug in (slugs or "").split(",") if slug.strip()]
     result = make_pamphlet(site, out=out, lang=lang, tag=tag, slugs=names, title=title,
                            booklet=booklet, parallel=parallel)

@@ -45,6 +45,12 @@ def _environment(templates: TemplateSet, language: Language, mode: Mode) -> jinj
     return _ENVIRONMENTS[key]
 
 
+def forget_environments(templates: TemplateSet) -> None:
+    """Drop the environments of ``templates``, e.g. after its catalogs changed on disk."""
+    for key in [key for key in _ENVIRONMENTS if key[0] == templates]:
+        del _ENVIRONMENTS[key]
+
+
 def _make_environment(templates: TemplateSet, language: Language, mode: Mode) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -43,12 +44,21 @@ class Renderer(ABC):
         """The bytes of ``output``'s file."""
 
 
-def renderer_classes() -> dict[str, type[Renderer]]:
-    from .asset import AssetRenderer
-    from .card import CardRenderer
-    from .feed import FeedRenderer
-    from .html import HtmlRenderer
-    from .pdf import PdfRenderer
+# name -> (module, class); modules are imported when first needed (the PDF one loads WeasyPrint).
+RENDERERS: dict[str, tuple[str, str]] = {
+    "html": ("html", "HtmlRenderer"),
+    "feed": ("feed", "FeedRenderer"),
+    "asset": ("asset", "AssetRenderer"),
+    "pdf": ("pdf", "PdfRenderer"),
+    "card": ("card", "CardRenderer"),
+}
 
-    return {cls.name: cls for cls in (HtmlRenderer, FeedRenderer, AssetRenderer, PdfRenderer,
-                                         CardRenderer)}
+
+def renderer_class(name: str) -> type[Renderer]:
+    module, cls = RENDERERS[name]
+    found: type[Renderer] = getattr(importlib.import_module(f"{__name__}.{module}"), cls)
+    return found
+
+
+def renderer_classes() -> dict[str, type[Renderer]]:
+    return {name: renderer_class(name) for name in RENDERERS}

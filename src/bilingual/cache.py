@@ -1,0 +1,332 @@
+"""Remember what a build read and wrote, so that the next one redoes only what changed.
+
+Everything lives in ``SITE/.bilingual-cache/`` as JSON (never pickle: a site folder may come
+from someone else, and loading the cache must not run code):
+
+- ``documents.json``: each content file's front matter, by path, with the file's size,
+  modification time, inode and content hash. A file whose stat is unchanged is not parsed
+  again; one whose stat changed but whose bytes did not is not parsed again either.
+- ``build-<hash of the output folder>.json``: per output folder, the stat of every input file
+  (content, config, templates, catalogs, the toolkit's sources) and, per output, its
+  fingerprint, the hash of its bytes and the stat of the file written. When every input has
+  the same stat and the output folder holds exactly those files with those stats, the build
+  has nothing to do.
+
+A file modified within RACY_NS of the moment it was looked at may change again without its
+stat changing (time stamps are coarse): such files are compared by content next time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .fingerprints import digest, digest_bytes
+from .frontmatter import FENCE, Document, decode, parse_document
+from .writer import FileStat
+
+CACHE_DIR = ".bilingual-cache"
+DOCUMENTS = "documents.json"
+FORMAT = 1
+RACY_NS = 2_000_000_000
+SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", CACHE_DIR})
+
+
+# ----- stat of files
+
+
+def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = ()) -> dict[str, FileStat]:
+    """Every file under ``roots`` (files or folders, following links), by absolute path."""
+    skipped = {os.path.abspath(path) for path in skip}
+    found: dict[str, FileStat] = {}
+    seen: set[tuple[int, int]] = set()
+    waiting = [os.path.abspath(root) for root in roots]
+    while waiting:
+        folder = waiting.pop()
+        try:
+            entries = os.scandir(folder)
+        except NotADirectoryError:
+            try:
+                found[folder] = FileStat.of(os.stat(folder))
+            except OSError:
+                pass
+            continue
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir():
+                        if entry.name in SKIPPED_DIRS or entry.path in skipped:
+                            continue
+                        status = entry.stat()
+                        if (status.st_dev, status.st_ino) not in seen:
+                            seen.add((status.st_dev, status.st_ino))
+                            waiting.append(entry.path)
+                    else:
+                        found[entry.path] = FileStat.of(entry.stat())
+                except OSError:
+                    continue
+    return found
+
+
+def scan_output(folder: Path) -> dict[str, FileStat]:
+    """Every file in the output folder, by path relative to it ('/'-separated)."""
+    found: dict[str, FileStat] = {}
+    top = os.path.abspath(folder)
+    waiting = [(top, "")]
+    while waiting:
+        current, prefix = waiting.pop()
+        try:
+            entries = os.scandir(current)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    waiting.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    try:
+                        found[prefix + entry.name] = FileStat.of(entry.stat(follow_symlinks=False))
+                    except OSError:
+                        continue
+    return found
+
+
+def racy(stat: FileStat, looked_at_ns: int) -> bool:
+    return stat.mtime_ns > looked_at_ns - RACY_NS
+
+
+def file_digest(path: str | Path) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return digest_bytes(handle.read())
+    except OSError:
+        return None
+
+
+# ----- what the last build left
+
+
+@dataclass(frozen=True)
+class OutputRecord:
+    """One file of the last build: how it was made and what was written."""
+
+    path: str
+    kind: str
+    renderer: str
+    lang: str | None
+    slug: str | None
+    fingerprint: str
+    digest: str
+    stat: FileStat
+
+    def row(self) -> list[Any]:
+        return [self.path, self.kind, self.renderer, self.lang, self.slug, self.fingerprint,
+                self.digest, *self.stat]
+
+    @classmethod
+    def from_row(cls, row: list[Any]) -> OutputRecord:
+        path, kind, renderer, lang, slug, fingerprint, data_digest, size, mtime, inode = row
+        return cls(path, kind, renderer, lang, slug, fingerprint, data_digest,
+                   FileStat(size, mtime, inode))
+
+
+@dataclass
+class BuildState:
+    """The last build into one output folder."""
+
+    key: str = ""
+    looked_at_ns: int = 0
+    inputs: dict[str, FileStat] = field(default_factory=dict)
+    racy: dict[str, str | None] = field(default_factory=dict)
+    outputs: dict[str, OutputRecord] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
+                "inputs": {path: list(stat) for path, stat in self.inputs.items()},
+                "racy": self.racy,
+                "outputs": [record.row() for record in self.outputs.values()]}
+
+    @classmethod
+    def from_json(cls, data: Any) -> BuildState:
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return cls()
+        try:
+            outputs = (OutputRecord.from_row(row) for row in data["outputs"])
+            return cls(key=str(data["key"]), looked_at_ns=int(data["looked_at_ns"]),
+                       inputs={str(path): FileStat(*stat) for path, stat in data["inputs"].items()},
+                       racy={str(path): value for path, value in data["racy"].items()},
+                       outputs={record.path: record for record in outputs})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return cls()
+
+    def inputs_unchanged(self, inputs: dict[str, FileStat]) -> bool:
+        if inputs != self.inputs:
+            return False
+        return all(file_digest(path) == known for path, known in self.racy.items())
+
+    def output_intact(self, path: str, found: dict[str, FileStat]) -> OutputRecord | None:
+        """The record of ``path`` if the file is still the one the last build wrote."""
+        record = self.outputs.get(path)
+        if record is not None and found.get(path) == record.stat:
+            return record
+        return None
+
+    def output_unchanged(self, found: dict[str, FileStat]) -> bool:
+        return len(found) == len(self.outputs) and all(
+            found.get(path) == record.stat for path, record in self.outputs.items())
+
+
+def record_inputs(state: BuildState, inputs: dict[str, FileStat], looked_at_ns: int) -> None:
+    state.inputs = inputs
+    state.looked_at_ns = looked_at_ns
+    state.racy = {path: file_digest(path) for path, stat in inputs.items()
+                  if racy(stat, looked_at_ns)}
+
+
+class BuildCache:
+    """The cache folder of one site, for builds into one output folder."""
+
+    def __init__(self, site_root: Path, destination: Path) -> None:
+        self.folder = Path(site_root) / CACHE_DIR
+        self.destination = Path(os.path.abspath(destination))
+        self.state_file = self.folder / f"build-{digest(str(self.destination))[:16]}.json"
+
+    def spare(self, destination: Path) -> Path | None:
+        """Where the folder retired by a build waits to be the next staging folder: in the
+        cache folder when it is on the output's file system (else the builds remove it)."""
+        parent = Path(os.path.abspath(destination)).parent
+        try:
+            here = os.stat(self.folder if self.folder.is_dir() else self.folder.parent).st_dev
+            there = os.stat(parent).st_dev
+        except OSError:
+            return None
+        return self.folder / f"spare-{self.state_file.stem[6:]}" if here == there else None
+
+    def load_state(self) -> BuildState:
+        return BuildState.from_json(_read_json(self.state_file))
+
+    def save_state(self, state: BuildState) -> None:
+        _write_json(self.folder, self.state_file, state.to_json())
+
+    def documents(self, inputs: dict[str, FileStat], looked_at_ns: int, use: bool = True
+                  ) -> DocumentCache:
+        return DocumentCache(self.folder, inputs, looked_at_ns, use)
+
+
+# ----- parsed content files
+
+
+class DocumentCache:
+    """Parse content files, reusing the front matter of files that did not change."""
+
+    def __init__(self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int,
+                 use: bool = True) -> None:
+        self.folder = folder
+        self.path = folder / DOCUMENTS
+        self.inputs = inputs
+        self.looked_at_ns = looked_at_ns
+        data = _read_json(self.path) if use else None
+        known = data.get("documents") if isinstance(data, dict) and data.get(
+            "format") == FORMAT else None
+        self.known: dict[str, list[Any]] = known if isinstance(known, dict) else {}
+        self.seen: dict[str, list[Any]] = {}
+        self.parsed = 0
+        self.changed = not use
+
+    def parse(self, path: Path) -> Document:
+        name = os.path.abspath(path)
+        stat = self.inputs.get(name)
+        row = self.known.get(name)
+        data: bytes | None = None
+        if row is not None and stat is not None and len(row) == 6:
+            size, mtime, inode, known_digest, body_start, meta = row
+            same_stat = FileStat(size, mtime, inode) == stat and not racy(stat, self.looked_at_ns)
+            if not same_stat:
+                data = path.read_bytes()
+                same_stat = digest_bytes(data) == known_digest
+                self.changed = True
+            if same_stat and isinstance(meta, dict) and isinstance(body_start, int):
+                if data is None:
+                    data = path.read_bytes()
+                text = decode(data, path)
+                self.seen[name] = [*stat, known_digest, body_start, meta]
+                return Document(path=path, meta=meta, body=text[body_start:].strip("\n"),
+                                text=text)
+        document = parse_document(path)
+        self.parsed += 1
+        self.changed = True
+        self._remember(name, path, document, data)
+        return document
+
+    def _remember(self, name: str, path: Path, document: Document, data: bytes | None) -> None:
+        stat = self.inputs.get(name)
+        match = FENCE.match(document.text)
+        if stat is None or match is None or not _is_plain(document.meta):
+            return
+        if data is None:
+            data = path.read_bytes()
+        self.seen[name] = [*stat, digest_bytes(data), match.end(), document.meta]
+
+    def save(self) -> None:
+        if self.changed or set(self.seen) != set(self.known):
+            _write_json(self.folder, self.path, {"format": FORMAT, "documents": self.seen})
+
+
+def _is_plain(meta: dict[str, Any]) -> bool:
+    """Front matter that JSON gives back exactly (strings, numbers, booleans, lists, maps)."""
+    try:
+        return json.loads(json.dumps(meta, ensure_ascii=False)) == meta and _same_types(
+            meta, json.loads(json.dumps(meta, ensure_ascii=False)))
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def _same_types(first: Any, second: Any) -> bool:
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, dict):
+        return all(_same_types(first[key], second[key]) for key in first)
+    if isinstance(first, list):
+        return all(_same_types(a, b) for a, b in zip(first, second))
+    return True
+
+
+# ----- files
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            return json.loads(handle.read())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_json(folder: Path, path: Path, data: Any) -> None:
+    """Write atomically (temporary file, then rename); a cache that cannot be written is skipped."""
+    try:
+        folder.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        os.replace(temporary, path)
+    except OSError:
+        pass
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+def iter_changed(state: BuildState, inputs: dict[str, FileStat]) -> Iterator[str]:
+    """Input files added, removed or changed since the last build (for messages and tests)."""
+    for path in sorted(set(inputs) | set(state.inputs)):
+        if inputs.get(path) != state.inputs.get(path):
+            yield path
