@@ -118,12 +118,13 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
 
     documents = cache.documents(inputs, looked_at, use=not clean)
     site = load_site(root, parse=documents.parse)
-    documents.save()
     outputs = tuple(plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled))
     templates = template_set(root)
     fingerprints = Fingerprints(site, templates, outputs, toolkit_digest())
     _forget_stale_environments(templates, fingerprints)
-    prints = [fingerprints.of(output) for output in outputs]
+    # Without a previous build everything is rendered: fingerprint while the workers render.
+    reusable = not clean and bool(state.outputs)
+    prints = [fingerprints.of(output) for output in outputs] if reusable else []
     manifest_data = manifest(outputs)
     manifest_digest = digest_bytes(manifest_data)
 
@@ -131,7 +132,7 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
     todo: list[int] = []
     previous: dict[str, str] = {}
     for index, output in enumerate(outputs):
-        record = state.output_intact(output.path, found)
+        record = state.output_intact(output.path, found) if reusable else None
         if record is not None and record.fingerprint == prints[index]:
             records[output.path] = record
         else:
@@ -147,6 +148,7 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
             and set(found) == planned:
         new_state.outputs = {output.path: records[output.path] for output in outputs}
         new_state.outputs[MANIFEST] = old_manifest
+        documents.save()
         cache.save_state(new_state)
         return BuildResult(destination, outputs, time.perf_counter() - started, root=root,
                            loaded_site=site)
@@ -161,6 +163,8 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
             if isinstance(runner, ProcessRunner):
                 warm(work, todo)
             results = runner.run(work, chunks(outputs, todo, runner.jobs))
+            if not reusable:
+                prints = [fingerprints.of(output) for output in outputs]
             for output in outputs:  # while the workers render
                 if output.path in records:
                     staging.keep(output.path, work.destination / output.path,
@@ -185,6 +189,7 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
             new_state.outputs[output.path] = records[output.path]
     new_state.outputs[MANIFEST] = OutputRecord(MANIFEST, "manifest", "manifest", None, None,
                                                manifest_digest, manifest_digest, manifest_stat)
+    documents.save()
     cache.save_state(new_state)
     written = frozenset(outputs[index].path for index, (_, _, reused) in rendered.items()
                         if not reused)

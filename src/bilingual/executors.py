@@ -131,7 +131,9 @@ def place(staging: Path, destination: Path, path: str, data_digest: str, data: b
 
 
 def warm(work: Work, indices: Sequence[int]) -> None:
-    """Load what rendering needs before forking, so that every worker starts warm."""
+    """Load what rendering needs before forking, so that every worker starts warm: the
+    renderers' modules and, for PDFs, WeasyPrint's fonts and stylesheets. (Templates compile
+    in each worker, at the same time.)"""
     outputs = work.context.outputs
     needed: dict[str, Output] = {}
     for index in indices:
@@ -147,20 +149,11 @@ def warm(work: Work, indices: Sequence[int]) -> None:
         codes = {outputs[index].lang for index in indices if outputs[index].renderer == "pdf"}
         for lang in languages:
             if lang.code in codes:
-                print_stylesheets(templates, lang, site.config.pdf)
                 try:
+                    print_stylesheets(templates, lang, site.config.pdf)
                     templates.environment(lang, mode="print").get_template("print/post.html")
-                except Exception:  # noqa: BLE001 - the render reports template errors
+                except Exception:  # noqa: BLE001 - the render reports these errors in context
                     pass
-    names = {(outputs[index].template, outputs[index].renderer) for index in indices
-             if outputs[index].template and outputs[index].renderer in ("html", "feed")}
-    for lang in languages:
-        env = templates.environment(lang)
-        for name, _ in names:
-            try:
-                env.get_template(name)
-            except Exception:  # noqa: BLE001 - the render reports template errors with context
-                pass
 
 
 # ----- executors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import traceback
 from dataclasses import dataclass
@@ -63,16 +64,26 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
     )
     translations = load_translations(language.code, templates.locale_dirs)
     _install_gettext(env, translations, language.code)
-    isolate = isolate_html if mode == "html" else isolate_unicode
+    isolate = _isolate_html if mode == "html" else _isolate_unicode
     env.filters.update(
-        isolate=lambda text, direction=language.direction: isolate(
-            balance_controls(str(text)), direction),
+        isolate=lambda text, direction=language.direction: isolate(str(text), direction),
         date=lambda value: format_date(value, language.code),
         digits=lambda value: localize_digits(str(value), language.code),
         rfc3339=_rfc3339,
     )
     env.globals.update(lang=language, mode=mode, url=_url)
     return env
+
+
+# The same titles, summaries and labels come back on many pages: isolate each once.
+@functools.lru_cache(maxsize=1 << 16)
+def _isolate_html(text: str, direction: str) -> str:
+    return isolate_html(balance_controls(text), direction)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _isolate_unicode(text: str, direction: str) -> str:
+    return isolate_unicode(balance_controls(text), direction)
 
 
 def _install_gettext(env: jinja2.Environment, translations: NullTranslations, lang: str) -> None:

@@ -122,7 +122,7 @@ def staged(destination: Path, spare: Path | None = None,
         yield StagedOutput(staging, found)
         retired = _swap(staging, destination)
     except BaseException:
-        _retire(staging, spare)
+        _retire(staging, spare, create=False)
         raise
     if retired is not None:
         _retire(retired, spare)
@@ -145,9 +145,10 @@ def _staging_folder(destination: Path, spare: Path | None) -> Path:
     return staging
 
 
-def _retire(folder: Path, spare: Path | None) -> None:
-    """Keep ``folder`` as the next build's staging folder, or remove it."""
-    if spare is not None:
+def _retire(folder: Path, spare: Path | None, create: bool = True) -> None:
+    """Keep ``folder`` as the next build's staging folder, or remove it (a failed build creates
+    no folder for it: it leaves nothing behind that was not there)."""
+    if spare is not None and (create or spare.parent.is_dir()):
         try:
             spare.parent.mkdir(parents=True, exist_ok=True)
             os.replace(folder, spare)
