@@ -6,8 +6,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-import arabic_reshaper
-from bidi import get_display
 from markupsafe import Markup, escape
 
 from .languages import Direction
@@ -127,6 +125,9 @@ def visual(text: str) -> str:
 
 
 def _visual_line(line: str) -> str:
+    import arabic_reshaper  # noqa: PLC0415 - slow to import (fontTools), needed for terminals only
+    from bidi import get_display  # noqa: PLC0415
+
     return str(get_display(arabic_reshaper.reshape(line))) if line else line
 
 

@@ -157,12 +157,12 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
     rendered: dict[int, tuple[str, FileStat, bool]] = {}
     with staged(destination, cache.spare(destination), scan_output) as staging:
         work = Work(context, staging.root, Path(os.path.abspath(destination)), previous)
-        total = sum(cost(outputs[index]) for index in todo)
+        total = sum(cost(outputs[index], site) for index in todo)
         with runner_for(executor, jobs, total) as runner:
             staging.prune(planned)
             if isinstance(runner, ProcessRunner):
                 warm(work, todo)
-            results = runner.run(work, chunks(outputs, todo, runner.jobs))
+            results = runner.run(work, chunks(outputs, todo, runner.jobs, site))
             if not reusable:
                 prints = [fingerprints.of(output) for output in outputs]
             for output in outputs:  # while the workers render

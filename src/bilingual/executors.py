@@ -35,7 +35,7 @@ ProgressCallback = Callable[[str, int, int], None]
 # Rough cost of one output, in HTML pages (~3 ms each): enough to balance chunks.
 COSTS = {"pdf": 150.0, "card": 12.0, "feed": 8.0, "asset": 0.05}
 CHUNK_COST = 40.0
-SMALL_WORK = 60.0  # below this, a pool costs more than it saves
+SMALL_WORK = 30.0  # below this (about 0.1 s), a pool costs more than it saves
 PR_SET_PDEATHSIG = 1
 
 
@@ -57,24 +57,26 @@ def phase(output: Output) -> str:
     return "pages"
 
 
-def cost(output: Output) -> float:
+def cost(output: Output, site: Site | None = None) -> float:
+    """About how long ``output`` takes to render, in HTML pages."""
     if output.renderer in COSTS:
         return COSTS[output.renderer]
-    subject = output.subject
-    if output.kind == "tag":
-        return 1.0 + 0.1 * len(getattr(subject, "posts", ()) or ())
+    if output.kind == "tag" and site is not None:
+        return 1.0 + 0.1 * len(site.tagged(output.subject, output.lang or ""))
     return 1.0
 
 
-def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int) -> list[list[int]]:
+def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int,
+           site: Site | None = None) -> list[list[int]]:
     """Group ``indices`` into tasks of similar cost, the costliest first."""
-    total = sum(cost(outputs[index]) for index in indices)
+    costs = {index: cost(outputs[index], site) for index in indices}
+    total = sum(costs.values())
     target = min(CHUNK_COST, max(4.0, total / max(1, jobs * 8)))
     groups: list[list[int]] = []
     current: list[int] = []
     weight = 0.0
     for index in indices:
-        one = cost(outputs[index])
+        one = costs[index]
         if current and (weight + one > target or phase(outputs[current[0]]) != phase(outputs[index])):
             groups.append(current)
             current, weight = [], 0.0
@@ -82,7 +84,7 @@ def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int) -> list
         weight += one
     if current:
         groups.append(current)
-    groups.sort(key=lambda group: -sum(cost(outputs[index]) for index in group))
+    groups.sort(key=lambda group: -sum(costs[index] for index in group))
     return groups
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import sysconfig
 from collections.abc import Iterable
@@ -21,8 +22,6 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Hashable
 
-import jinja2
-import jinja2.meta
 
 from . import urls
 from .generators import Output, Page
@@ -202,7 +201,6 @@ class Fingerprints:
         return self._templates[name]
 
     def _template_sources(self, name: str) -> tuple[tuple[str, str | None], ...]:
-        parser = _parser()
         found: dict[str, str | None] = {}
         waiting = [name]
         while waiting:
@@ -215,14 +213,10 @@ class Fingerprints:
                 continue
             source = path.read_bytes()
             found[current] = digest_bytes(source)
-            try:
-                references = list(jinja2.meta.find_referenced_templates(
-                    parser.parse(source.decode("utf-8", "replace"))))
-            except jinja2.TemplateSyntaxError:
-                references = [None]
-            if None in references:  # a name computed at render time: it may be any template
+            references = _references(source.decode("utf-8", "replace"))
+            if references is None:  # a name computed at render time: it may be any template
                 return (("*", self._all_templates),)
-            waiting += [reference for reference in references if reference is not None]
+            waiting += references
         return tuple(sorted(found.items()))
 
     def _template_file(self, name: str) -> Path | None:
@@ -278,6 +272,17 @@ class Fingerprints:
         return self._everything_digest
 
 
-@cache
-def _parser() -> jinja2.Environment:
-    return jinja2.Environment(extensions=["jinja2.ext.i18n"])
+_REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.*?)-?%}", re.S)
+_LITERAL = re.compile(r"""\A(?:"([^"\\{}]*)"|'([^'\\{}]*)')(?:\s+(?:as|import|with|without|ignore)\b.*)?\Z""",
+                      re.S)
+
+
+def _references(source: str) -> list[str] | None:
+    """The templates ``source`` extends, includes or imports; None if one is not a literal."""
+    names = []
+    for match in _REFERENCE.finditer(source):
+        literal = _LITERAL.match(match[1].strip())
+        if literal is None:
+            return None
+        names.append(literal[1] if literal[1] is not None else literal[2])
+    return names
