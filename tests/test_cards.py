@@ -171,7 +171,7 @@ def test_post_pages_point_open_graph_and_twitter_at_their_card(built_example: Bu
             for element in page.iter("meta")}
     assert meta["og:title"] == "تنها راه پیش رو"
     assert meta["og:type"] == "article"
-    assert meta["og:locale"] == "fa"
+    assert meta["og:locale"] == "fa_IR"
     assert meta["og:description"].startswith("محمدرضا حیدری")
     assert meta["twitter:card"] == "summary_large_image"
     image = urlsplit(meta["og:image"])

@@ -7,6 +7,7 @@ from functools import cache
 from typing import Literal
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 
 Direction = Literal["ltr", "rtl"]
 
@@ -22,6 +23,14 @@ class Language:
     @property
     def locale(self) -> Locale:
         return Locale.parse(self.code.replace("-", "_"))
+
+    @property
+    def regional_locale(self) -> str:
+        """The language with its most likely region (fa -> fa_IR), as Open Graph expects."""
+        likely = get_global("likely_subtags").get(self.code.replace("-", "_"), "")
+        parts = [part for part in likely.split("_") if part]
+        region = next((part for part in parts[1:] if part.isupper() or part.isdigit()), None)
+        return f"{parts[0]}_{region}" if parts and region else self.code.replace("-", "_")
 
     @property
     def is_rtl(self) -> bool:
