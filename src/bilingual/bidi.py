@@ -163,13 +163,23 @@ def _opposite_word_spans(text: str, direction: str) -> Iterator[tuple[int, int]]
 
 
 def _opposite_words(text: str, direction: str) -> list[tuple[int, int]]:
-    """Spans of the words written against ``direction``, found by regex, checked one by one."""
-    candidates = _STRONG_PATTERNS[_OPPOSITE[direction]].pattern + "|" + _ASTRAL.pattern
-    if direction == "rtl":
-        candidates += "|" + _NUMBER.pattern
-    spans = {(m.start(), m.end()) for m in re.finditer(rf"\S*(?:{candidates})\S*", text)}
-    return sorted(span for span in spans
-                  if _word_kind(text[span[0]:span[1]], direction) == _OPPOSITE_WORD)
+    """Spans of the words written against ``direction``, found by regex, checked one by one.
+
+    A word is a run of non-space characters; the candidates are the words holding a character
+    (or, in right-to-left text, a number) that may be written against ``direction``.
+    """
+    candidates = _CANDIDATES[direction]
+    spans = []
+    position = 0
+    while (found := candidates.search(text, position)) is not None:
+        start = found.start()
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        end = _REST_OF_WORD.match(text, found.end()).end()  # type: ignore[union-attr]
+        spans.append((start, end))
+        position = end
+    return [span for span in spans
+            if _word_kind(text[span[0]:span[1]], direction) == _OPPOSITE_WORD]
 
 
 def _run_breaks(text: str, gap_start: int, gap_end: int, direction: str) -> bool:
@@ -211,6 +221,11 @@ def _class_of(kinds: set[str]) -> re.Pattern[str]:
 _STRONG_PATTERNS: dict[str, re.Pattern[str]] = {"ltr": _class_of({"L"}), "rtl": _class_of({"R", "AL"})}
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _PARAGRAPH_SEPARATOR = re.compile("[\n\r\x1c-\x1e\x85\u2029]")
+_REST_OF_WORD = re.compile(r"\S*")
+_CANDIDATES = {
+    "ltr": re.compile(f"{_STRONG_PATTERNS['rtl'].pattern}|{_ASTRAL.pattern}"),
+    "rtl": re.compile(f"{_STRONG_PATTERNS['ltr'].pattern}|{_ASTRAL.pattern}|{_NUMBER.pattern}"),
+}
 
 
 def _word_kind(word: str, direction: str) -> str:

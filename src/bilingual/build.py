@@ -21,18 +21,21 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .cache import (BuildCache, BuildState, OutputRecord, now_ns, record_inputs, scan_inputs,
-                    scan_output)
-from .executors import ProcessRunner, Work, chunks, cost, phase, runner_for, warm
-from .fingerprints import Fingerprints, digest, digest_bytes, environment_key, toolkit_digest
-from .generators import Output, plan_site
-from .model import Site
-from .reader import load_site
-from .renderers import BuildContext
+from .cache import (BuildCache, BuildState, OutputRecord, digest, digest_bytes, environment_key,
+                    now_ns, record_inputs, scan_inputs, scan_output)
+from .generators import Output, phase, plan_site
 from .resources import PACKAGE_DIR, locales_dir, theme_dir
-from .templating import TemplateSet, forget_environments
 from .writer import FileStat, staged
+
+if TYPE_CHECKING:
+    from .fingerprints import Fingerprints
+    from .model import Site
+    from .templating import TemplateSet
+
+# A build with nothing to do imports only the above (and the standard library): the rest is
+# imported when there is something to read or render.
 
 MANIFEST = "manifest.json"
 
@@ -53,6 +56,8 @@ class BuildResult:
     @property
     def site(self) -> Site:
         """The site built (read again if the build had nothing to do and did not read it)."""
+        from .reader import load_site  # noqa: PLC0415
+
         if self.loaded_site is None:
             assert self.root is not None
             object.__setattr__(self, "loaded_site", load_site(self.root))
@@ -74,6 +79,8 @@ class BuildResult:
 
 
 def template_set(site_root: Path) -> TemplateSet:
+    from .templating import TemplateSet  # noqa: PLC0415
+
     return TemplateSet(
         template_dirs=tuple(d for d in (site_root / "templates", theme_dir()) if d.is_dir()),
         locale_dirs=tuple(d for d in (locales_dir(), site_root / "locales") if d.is_dir()),
@@ -115,6 +122,11 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
         outputs = tuple(Output(r.kind, r.path, r.renderer, r.lang, r.slug)
                         for r in state.outputs.values() if r.path != MANIFEST)
         return BuildResult(destination, outputs, time.perf_counter() - started, root=root)
+
+    from .executors import ProcessRunner, Work, chunks, cost, runner_for, warm  # noqa: PLC0415
+    from .fingerprints import Fingerprints, toolkit_digest  # noqa: PLC0415
+    from .reader import load_site  # noqa: PLC0415
+    from .renderers import BuildContext  # noqa: PLC0415
 
     documents = cache.documents(inputs, looked_at, use=not clean)
     site = load_site(root, parse=documents.parse)
@@ -208,6 +220,8 @@ _CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
 
 def _forget_stale_environments(templates: TemplateSet, fingerprints: Fingerprints) -> None:
     """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
+    from .templating import forget_environments  # noqa: PLC0415
+
     catalogs = tuple(fingerprints.catalog(code) for code in fingerprints.codes)
     if _CATALOGS.get(templates, catalogs) != catalogs:
         forget_environments(templates)

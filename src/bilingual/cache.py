@@ -18,23 +18,51 @@ stat changing (time stamps are coarse): such files are compared by content next 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import sys
+import sysconfig
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .fingerprints import digest, digest_bytes
-from .frontmatter import FENCE, Document, decode, parse_document
 from .writer import FileStat
+
+if TYPE_CHECKING:
+    from .frontmatter import Document
 
 CACHE_DIR = ".bilingual-cache"
 DOCUMENTS = "documents.json"
 FORMAT = 1
 RACY_NS = 2_000_000_000
 SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", CACHE_DIR})
+
+
+# ----- hashes
+
+
+def digest(*parts: Any) -> str:
+    """A short, stable hash of ``repr`` of the parts (str, int, tuples, None...)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def digest_bytes(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def environment_key() -> str:
+    """Python and every installed distribution, by name and version: cheap enough for each build."""
+    names: list[str] = []
+    for folder in dict.fromkeys((sysconfig.get_path("purelib"), sysconfig.get_path("platlib"))):
+        try:
+            names += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
+        except OSError:
+            pass
+    version = getattr(sys.modules.get("bilingual"), "__version__", None)
+    return digest(FORMAT, version, sys.version, sys.platform, names)
 
 
 # ----- stat of files
@@ -241,6 +269,8 @@ class DocumentCache:
         self.changed = not use
 
     def parse(self, path: Path) -> Document:
+        from .frontmatter import Document, decode, parse_document  # noqa: PLC0415
+
         name = os.path.abspath(path)
         stat = self.inputs.get(name)
         row = self.known.get(name)
@@ -266,6 +296,8 @@ class DocumentCache:
         return document
 
     def _remember(self, name: str, path: Path, document: Document, data: bytes | None) -> None:
+        from .frontmatter import FENCE  # noqa: PLC0415
+
         stat = self.inputs.get(name)
         match = FENCE.match(document.text)
         if stat is None or match is None or not _is_plain(document.meta):

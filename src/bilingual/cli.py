@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import signal
 import sys
 from collections.abc import Callable
@@ -46,7 +47,25 @@ def report_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Commands defined in commands/, by name -> module: a module is imported (and registers its
+# commands on `cli`) when one of its commands is run or listed, so that `bilingual build` does
+# not load the catalog editor, the live preview or the importers.
+COMMAND_MODULES = {"i18n": "i18n", "translate": "i18n", "serve": "serve", "import": "importer"}
+
+
+class _Commands(click.Group):
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(f".commands.{COMMAND_MODULES[cmd_name]}", __package__)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module in sorted(set(COMMAND_MODULES.values())):
+            importlib.import_module(f".commands.{module}", __package__)
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="bilingual")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 def cli(debug: bool) -> None:
@@ -111,11 +130,6 @@ def new(path: Path) -> None:
     """Create a working bilingual site at PATH."""
     create_site(path)
     stdout.print(f"Created {path}. Build it with: bilingual build {path}")
-
-
-from .commands import i18n as _i18n_commands  # noqa: E402,F401  registers `i18n` and `translate`
-from .commands import serve as _serve_command  # noqa: E402,F401  registers `serve`
-from .commands import importer as _import_commands  # noqa: E402,F401  registers `import`
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import BilingualError
 from .fingerprints import digest, digest_bytes
-from .generators import Output, plan_site
+from .generators import Output, phase, plan_site
 from .model import Site
 from .renderers import BuildContext, Renderer, renderer_class
 from .writer import FileStat, link_file, write_file
@@ -46,15 +46,6 @@ class Rendered:
     digest: str
     stat: FileStat
     reused: bool  # same bytes as the file already published: linked, not written
-
-
-def phase(output: Output) -> str:
-    """The progress bar an output counts in."""
-    if output.renderer == "pdf":
-        return "PDFs"
-    if output.renderer == "card":
-        return "cards"
-    return "pages"
 
 
 def cost(output: Output, site: Site | None = None) -> float:

@@ -12,11 +12,8 @@ goes into everything. An output of a kind this module does not know is made from
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import sys
-import sysconfig
 from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
@@ -24,6 +21,7 @@ from typing import Any, Hashable
 
 
 from . import urls
+from .cache import digest, digest_bytes, environment_key
 from .generators import Output, Page
 from .localization import catalog_path
 from .model import Entry, Site, Tag
@@ -34,28 +32,6 @@ FEED_SIZE = 20  # the feed renderer's: the newest posts
 PRINT_FOLDER = "print"
 PRINT_ROOTS = ("print/post.html", "print/print.css", "print/page.css")
 CARD_FONTS = "print/fonts"
-FORMAT = 1
-
-
-def digest(*parts: Any) -> str:
-    """A short, stable hash of ``repr`` of the parts (str, int, tuples, None...)."""
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def digest_bytes(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def environment_key() -> str:
-    """Python and every installed distribution, by name and version: cheap enough for each build."""
-    names: list[str] = []
-    for folder in dict.fromkeys((sysconfig.get_path("purelib"), sysconfig.get_path("platlib"))):
-        try:
-            names += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
-        except OSError:
-            pass
-    version = getattr(sys.modules.get("bilingual"), "__version__", None)
-    return digest(FORMAT, version, sys.version, sys.platform, names)
 
 
 @cache

@@ -5,10 +5,12 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Hashable
+from typing import TYPE_CHECKING, Any, Hashable
 
 from . import urls
-from .model import Site
+
+if TYPE_CHECKING:
+    from .model import Site
 
 # ``key`` names the same content across languages (for the switcher and hreflang).
 
@@ -26,6 +28,15 @@ class Output:
 
     def manifest_entry(self) -> dict[str, str | None]:
         return {"kind": self.kind, "lang": self.lang, "slug": self.slug, "path": self.path}
+
+
+def phase(output: Output) -> str:
+    """The progress bar an output counts in: "pages", "cards" or "PDFs"."""
+    if output.renderer == "pdf":
+        return "PDFs"
+    if output.renderer == "card":
+        return "cards"
+    return "pages"
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import TYPE_CHECKING
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, \
-    TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from .build import BuildResult
 
 PHASES = ("pages", "cards", "PDFs")
@@ -22,10 +20,13 @@ class ProgressBar:
     """
 
     def __init__(self, console: Console) -> None:
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress,  # noqa: PLC0415
+                                   TextColumn, TimeElapsedColumn)
+
         self.progress = Progress(TextColumn("{task.description:>7}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                                  transient=True)
-        self.tasks: dict[str, TaskID] = {}
+        self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> ProgressBar:
         self.progress.start()

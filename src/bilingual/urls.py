@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .model import Entry
+if TYPE_CHECKING:
+    from .model import Entry
 
 
 def home(lang: str, page: int = 1) -> str:
