@@ -322,3 +322,7 @@ def test_balanced_controls_pair_up_and_leave_other_text_alone(text: str) -> None
     assert balance_controls(balanced) == balanced
     controls = f"[{LRE}{RLE}{PDF}{LRO}{RLO}{LRI}{RLI}{FSI}{PDI}]"
     assert re.sub(controls, "", balanced) == re.sub(controls, "", text)
+
+
+def test_visual_mirrors_brackets_in_right_to_left_text() -> None:
+    assert visual("سپاه (IRGC) است") == visual("است") + " (IRGC) " + visual("سپاه")

@@ -126,7 +126,8 @@ def visual(text: str) -> str:
 
 def _visual_line(line: str) -> str:
     import arabic_reshaper  # noqa: PLC0415 - slow to import (fontTools), needed for terminals only
-    from bidi import get_display  # noqa: PLC0415
+    # The pure-Python algorithm mirrors brackets ("(" shown as ")" in right-to-left runs).
+    from bidi.algorithm import get_display  # noqa: PLC0415
 
     return str(get_display(arabic_reshaper.reshape(line))) if line else line
 
