@@ -11,13 +11,14 @@ from lxml import html
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, features
 
 from bilingual import BuildResult
-from bilingual.cards import (HEIGHT, PAPER, WIDTH, CardText, Line, draw_card, layout_card,
+from bilingual.cards import (HEIGHT, PAPER, WIDTH, Line, draw_card, layout_card,
                              line_height, load_font, render_card, shaper_for)
 from bilingual.languages import language
+from bilingual.views import Text
 
 FA, EN = language("fa"), language("en")
-SITE_FA = CardText("جمهوری دموکراتیک ایران", FA)
-SITE_EN = CardText("Democratic Republic of Iran", EN)
+SITE_FA = Text("جمهوری دموکراتیک ایران", FA)
+SITE_EN = Text("Democratic Republic of Iran", EN)
 LONG_FA = ("محمدرضا حیدری: چرا دیپلمات‌های بیشتری در مخالفت با احمدی‌نژاد از سپاه پاسداران "
            "(IRGC) جدا خواهند شد")
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/index.html"
@@ -37,7 +38,7 @@ def overlap(first: Image.Image, second: Image.Image) -> float:
     return both / either if either else 1.0
 
 
-def title_layout(title: CardText, card_lang=FA, engine=None):
+def title_layout(title: Text, card_lang=FA, engine=None):
     shaper = shaper_for(engine)
     layout = layout_card(SITE_FA if card_lang is FA else SITE_EN, title, "example.org",
                          card_lang, shaper)
@@ -51,13 +52,13 @@ def line_box(layout, line) -> tuple[int, int, int, int]:
 
 
 def test_card_is_a_1200_by_630_png() -> None:
-    data = render_card(SITE_FA, CardText("تنها راه پیش رو", FA), "example.org", FA)
+    data = render_card(SITE_FA, Text("تنها راه پیش رو", FA), "example.org", FA)
     image = Image.open(io.BytesIO(data))
     assert (image.format, image.size) == ("PNG", (WIDTH, HEIGHT))
 
 
 def test_same_card_gives_the_same_bytes_without_timestamps() -> None:
-    title = CardText("تنها راه پیش رو", FA)
+    title = Text("تنها راه پیش رو", FA)
     first = render_card(SITE_FA, title, "example.org", FA)
     assert render_card(SITE_FA, title, "example.org", FA) == first
     assert b"tIME" not in first and b"tEXt" not in first
@@ -67,7 +68,7 @@ def test_same_card_gives_the_same_bytes_without_timestamps() -> None:
 def test_persian_title_ink_is_right_aligned_and_ragged_on_the_left(engine: str) -> None:
     if engine == "raqm" and not features.check("raqm"):
         pytest.skip("Pillow without raqm")
-    layout, image = title_layout(CardText(LONG_FA, FA), engine=engine)
+    layout, image = title_layout(Text(LONG_FA, FA), engine=engine)
     title_lines = [line for line in layout.lines if line.size > 40]
     assert len(title_lines) >= 2
     lefts = []
@@ -81,7 +82,7 @@ def test_persian_title_ink_is_right_aligned_and_ragged_on_the_left(engine: str) 
 
 
 def test_english_title_ink_is_left_aligned() -> None:
-    layout, image = title_layout(CardText("Heidari on why diplomats oppose the state", EN), EN)
+    layout, image = title_layout(Text("Heidari on why diplomats oppose the state", EN), EN)
     for line in layout.lines:
         box = line_box(layout, line)
         left = box[0] + ink_mask(image, box).getbbox()[0]
@@ -89,7 +90,7 @@ def test_english_title_ink_is_left_aligned() -> None:
 
 
 def test_long_titles_wrap_at_spaces_in_reading_order() -> None:
-    layout, _ = title_layout(CardText(LONG_FA, FA))
+    layout, _ = title_layout(Text(LONG_FA, FA))
     texts = [line.text for line in layout.lines if line.size > 40]
     assert " ".join(texts) == LONG_FA
     assert texts[0].startswith("محمدرضا")
@@ -99,7 +100,7 @@ def test_long_titles_wrap_at_spaces_in_reading_order() -> None:
 
 
 def test_titles_too_long_for_the_card_end_with_an_ellipsis() -> None:
-    layout, _ = title_layout(CardText(" ".join([LONG_FA] * 4), FA))
+    layout, _ = title_layout(Text(" ".join([LONG_FA] * 4), FA))
     texts = [line.text for line in layout.lines if line.size > 40]
     assert 1 < len(texts) <= 4
     assert texts[-1].endswith("\u2026")
@@ -107,7 +108,7 @@ def test_titles_too_long_for_the_card_end_with_an_ellipsis() -> None:
 
 @needs_raqm
 def test_persian_glyphs_match_a_reference_rendering_through_raqm() -> None:
-    layout, image = title_layout(CardText(LONG_FA, FA), engine="raqm")
+    layout, image = title_layout(Text(LONG_FA, FA), engine="raqm")
     for line in layout.lines:
         reference = Image.new("RGB", image.size, PAPER)
         ImageDraw.Draw(reference).text(

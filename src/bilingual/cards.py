@@ -15,6 +15,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
 from .languages import Direction, Language
 from .resources import theme_dir
+from .views import Text
 
 Engine = Literal["raqm", "basic"]
 
@@ -54,14 +55,6 @@ _PALETTE = [value for rgb in (
 _TINTS = {color: [PAPER_INDEX if round(v * (SHADES - 1) / 255) == 0 else
                   2 + index * SHADES + round(v * (SHADES - 1) / 255) for v in range(256)]
           for index, color in enumerate(TEXT_COLORS)}
-
-
-@dataclass(frozen=True)
-class CardText:
-    """A string with the language it is written in."""
-
-    value: str
-    lang: Language
 
 
 @dataclass(frozen=True)
@@ -189,7 +182,7 @@ def line_height(size: int, lang: Language) -> int:
     return round(size * (1.5 if lang.is_rtl else 1.25))
 
 
-def layout_card(site_title: CardText, title: CardText, footer: str, card_lang: Language,
+def layout_card(site_title: Text, title: Text, footer: str, card_lang: Language,
                 shaper: Shaper) -> CardLayout:
     """Place the site title at the top, the post title (wrapped, fitted) in the middle, the footer."""
     width = WIDTH - 2 * MARGIN - BAR
@@ -210,7 +203,7 @@ def layout_card(site_title: CardText, title: CardText, footer: str, card_lang: L
     return CardLayout(card_lang.direction, (site_line, *title_lines, footer_line))
 
 
-def _fit_title(title: CardText,
+def _fit_title(title: Text,
                fits_at: Callable[[int], Callable[[str], bool]]) -> tuple[int, list[str]]:
     """The largest size at which the title fits its lines; at the smallest, cut it short."""
     for size in TITLE_SIZES:
@@ -254,7 +247,7 @@ def png_bytes(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def render_card(site_title: CardText, title: CardText, footer: str, card_lang: Language,
+def render_card(site_title: Text, title: Text, footer: str, card_lang: Language,
                 engine: Engine | None = None) -> bytes:
     """The card as PNG bytes."""
     shaper = shaper_for(engine)

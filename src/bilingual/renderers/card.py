@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..cards import CardText, render_card
+from ..cards import render_card
 from ..generators import Output
 from ..languages import language
 from ..model import Entry
-from ..views import site_text
+from ..views import Text, site_text
 from . import Renderer
 
 
@@ -20,7 +20,7 @@ class CardRenderer(Renderer):
         lang = site.config.site.language(output.lang or site.config.site.default_language.code)
         post: Entry = output.subject
         found = site_text(site, "title", lang)
-        site_title = CardText(found.value, found.lang) if found else CardText("", lang)
-        title = CardText(post.title[lang.code], language(lang.code))
+        site_title = Text(found.value, found.lang) if found else Text("", lang)
+        title = Text(post.title[lang.code], language(lang.code))
         host = urlsplit(site.config.site.base_url).hostname or ""
         return render_card(site_title, title, host, lang)
