@@ -146,7 +146,7 @@ def test_a_language_without_a_catalog_is_reported(tmp_path: Path) -> None:
     scope = theme_scope()
     rows = ui_status([scope], ["en", "fa", "de"])
     assert [(row.lang, row.exists) for row in rows] == [("fa", True), ("de", False)]
-    german = rows[1]
+    german = rows[1].progress
     assert german.translated == 0 and german.missing == german.total > 0
 
 

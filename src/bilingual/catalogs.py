@@ -6,7 +6,8 @@ import datetime as dt
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -248,6 +249,28 @@ def state(message: Message) -> State:
     if message.fuzzy and any(strings):
         return "fuzzy"
     return "translated" if strings and all(strings) else "missing"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many entries of a catalog are translated, fuzzy or missing."""
+
+    translated: int = 0
+    fuzzy: int = 0
+    missing: int = 0
+
+    @classmethod
+    def count(cls, states: Iterable[State]) -> Progress:
+        counts = Counter(states)
+        return cls(counts["translated"], counts["fuzzy"], counts["missing"])
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.missing
+
+    def to_json(self) -> dict[str, int]:
+        return {"translated": self.translated, "fuzzy": self.fuzzy, "missing": self.missing,
+                "total": self.total}
 
 
 def entries(catalog: Catalog) -> Iterator[Message]:

@@ -13,7 +13,8 @@ from typing import Any, Literal
 
 from babel.messages.catalog import Catalog, Message
 
-from .catalogs import SOURCE_LANGUAGE, CatalogScope, entries, read_catalog, state, write_atomically
+from .catalogs import (SOURCE_LANGUAGE, CatalogScope, Progress, entries, read_catalog, state,
+                       write_atomically)
 from .errors import ContentError
 from .model import Entry, Site
 from .reader import load_site
@@ -32,18 +33,11 @@ class CatalogStatus:
     lang: str
     path: Path
     exists: bool
-    translated: int
-    fuzzy: int
-    missing: int
-
-    @property
-    def total(self) -> int:
-        return self.translated + self.fuzzy + self.missing
+    progress: Progress
 
     def to_json(self) -> dict[str, Any]:
         return {"scope": self.scope, "language": self.lang, "path": str(self.path),
-                "exists": self.exists, "total": self.total, "translated": self.translated,
-                "fuzzy": self.fuzzy, "missing": self.missing}
+                "exists": self.exists, **self.progress.to_json()}
 
 
 def ui_status(scopes: Sequence[CatalogScope], languages: Sequence[str] | None = None
@@ -65,9 +59,8 @@ def catalog_status(scope: CatalogScope, lang: str, template: Catalog | None) -> 
               for message in (entries(catalog) if catalog is not None else ())}
     for message in entries(template) if template is not None else ():
         states.setdefault(_key(message), "missing")
-    counts = list(states.values())
-    return CatalogStatus(scope.name, lang, path, catalog is not None, counts.count("translated"),
-                         counts.count("fuzzy"), counts.count("missing"))
+    return CatalogStatus(scope.name, lang, path, catalog is not None,
+                         Progress.count(states.values()))
 
 
 def _key(message: Message) -> tuple[str, str | None]:

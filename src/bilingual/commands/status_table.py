@@ -45,9 +45,10 @@ def _ui_table(rows: Sequence[CatalogStatus], show: Callable[[str], str]) -> Tabl
     for header in ("Catalog", "Language", "Progress", "Translated", "Fuzzy", "Missing"):
         table.add_column(header, justify="right" if header in {"Fuzzy", "Missing"} else "left")
     for row in rows:
-        done = f"{row.translated}/{row.total}" if row.exists else "no catalog"
-        table.add_row(row.scope, _language(row.lang, show), _bar(row.translated, row.total),
-                      done, _count(row.fuzzy, "yellow"), _count(row.missing, "red"))
+        counts = row.progress
+        done = f"{counts.translated}/{counts.total}" if row.exists else "no catalog"
+        table.add_row(row.scope, _language(row.lang, show), _bar(counts.translated, counts.total),
+                      done, _count(counts.fuzzy, "yellow"), _count(counts.missing, "red"))
     if not rows:
         table.add_row("-", "-", "", "no catalogs", "", "")
     return table

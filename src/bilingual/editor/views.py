@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gettext
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from babel.messages.catalog import Catalog, Message
 
-from ..catalogs import State, entries, state
+from ..catalogs import Progress, State, entries, state
 from ..languages import Language, language
 from .po_edit import entry_id, file_version, parse
 
@@ -45,21 +44,6 @@ class EntryView:
 
 
 @dataclass(frozen=True)
-class Progress:
-    translated: int
-    fuzzy: int
-    missing: int
-
-    @property
-    def total(self) -> int:
-        return self.translated + self.fuzzy + self.missing
-
-    def to_json(self) -> dict[str, int]:
-        return {"translated": self.translated, "fuzzy": self.fuzzy, "missing": self.missing,
-                "total": self.total}
-
-
-@dataclass(frozen=True)
 class CatalogView:
     lang: Language
     path: Path
@@ -86,8 +70,7 @@ def catalog_view(path: Path, lang: str) -> CatalogView:
 
 
 def progress(catalog: Catalog) -> Progress:
-    counts = Counter(state(message) for message in entries(catalog))
-    return Progress(counts["translated"], counts["fuzzy"], counts["missing"])
+    return Progress.count(state(message) for message in entries(catalog))
 
 
 def _language(code: str) -> Language:
