@@ -298,3 +298,19 @@ def test_the_cache_is_json_and_stays_in_its_folder(synthetic: Path) -> None:
     for name in names:
         if name.endswith(".json"):
             assert (folder / name).read_bytes().startswith(b"{")
+
+
+def test_a_change_that_keeps_size_and_time_is_seen(synthetic: Path) -> None:
+    """Time stamps are coarse: a file changed again within the same tick keeps its stat. A file
+    modified just before a build looked at it is compared by content by the next build."""
+    post = synthetic / "content/posts/post-00002/fa.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text + "\nیک.\n", encoding="utf-8")
+    build(synthetic, pdf=False, jobs=1)
+    status = post.stat()
+    post.write_text(text + "\nدو.\n", encoding="utf-8")  # the same number of bytes
+    os.utime(post, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert post.stat().st_size == status.st_size
+    build(synthetic, pdf=False, jobs=1)
+    page = (synthetic / "_site/fa/posts/post-00002/index.html").read_text(encoding="utf-8")
+    assert "دو." in page and "یک." not in page

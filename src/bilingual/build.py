@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import os
@@ -190,9 +191,11 @@ def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jo
             if not reusable:
                 prints = [fingerprints.of(output) for output in outputs]
             for output in outputs:  # while the workers render
-                if output.path in records:
-                    staging.keep(output.path, work.destination / output.path,
-                                 records[output.path].stat)
+                record = records.get(output.path)
+                if record is not None:
+                    kept = staging.keep(output.path, work.destination / output.path, record.stat)
+                    if kept != record.stat:  # copied: no hard links on this file system
+                        records[output.path] = dataclasses.replace(record, stat=kept)
             tracker = _Tracker(progress, [outputs[index] for index in todo])
             for batch in results:
                 for index, result in batch:

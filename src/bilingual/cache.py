@@ -264,6 +264,10 @@ class DocumentCache:
         known = data.get("documents") if isinstance(data, dict) and data.get(
             "format") == FORMAT else None
         self.known: dict[str, list[Any]] = known if isinstance(known, dict) else {}
+        # A file modified just before the last build looked at it may have changed since
+        # without its stat changing: compare those by content.
+        recorded = data.get("looked_at_ns") if isinstance(data, dict) else None
+        self.recorded_at = recorded if isinstance(recorded, int) else 0
         self.seen: dict[str, list[Any]] = {}
         self.parsed = 0
         self.changed = not use
@@ -277,7 +281,7 @@ class DocumentCache:
         data: bytes | None = None
         if row is not None and stat is not None and len(row) == 6:
             size, mtime, inode, known_digest, body_start, meta = row
-            same_stat = FileStat(size, mtime, inode) == stat and not racy(stat, self.looked_at_ns)
+            same_stat = FileStat(size, mtime, inode) == stat and not racy(stat, self.recorded_at)
             if not same_stat:
                 data = path.read_bytes()
                 same_stat = digest_bytes(data) == known_digest
@@ -308,7 +312,8 @@ class DocumentCache:
 
     def save(self) -> None:
         if self.changed or set(self.seen) != set(self.known):
-            _write_json(self.folder, self.path, {"format": FORMAT, "documents": self.seen})
+            _write_json(self.folder, self.path, {"format": FORMAT, "looked_at_ns": self.looked_at_ns,
+                                                 "documents": self.seen})
 
 
 def _is_plain(meta: dict[str, Any]) -> bool:
