@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -205,17 +206,23 @@ def _strong_directions(word: str) -> set[str]:
 
 def _class_of(kinds: set[str]) -> re.Pattern[str]:
     """A regex class of the Basic Multilingual Plane characters of the given bidi classes."""
+    marks = {ord(mark) for mark in _MARKS}
+    inside = [kind in kinds and code not in marks for code, kind in enumerate(_bmp_classes())]
+    inside.append(False)
     ranges: list[str] = []
     start = None
-    for code in range(0x10000 + 1):
-        inside = code <= 0xFFFF and chr(code) not in _MARKS and \
-            unicodedata.bidirectional(chr(code)) in kinds
-        if inside and start is None:
+    for code, flag in enumerate(inside):
+        if flag and start is None:
             start = code
-        elif not inside and start is not None:
+        elif not flag and start is not None:
             ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
             start = None
     return re.compile(f"[{''.join(ranges)}]")
+
+
+@functools.cache
+def _bmp_classes() -> list[str]:
+    return list(map(unicodedata.bidirectional, map(chr, range(0x10000))))
 
 
 # Per-character unicodedata lookups dominate long bodies; regex classes run in C.
