@@ -49,7 +49,7 @@ def contents(shot: Snapshot) -> dict[str, str]:
 
 
 def assert_like_a_clean_build(site: Path, tmp_path: Path, pdf: bool = False) -> None:
-    fresh = build(site, tmp_path / "fresh", pdf=pdf, jobs=1)
+    fresh = build(site, tmp_path / "fresh", pdf=pdf, jobs=1, clean=True)
     assert contents(snapshot(site / "_site")) == contents(snapshot(fresh.out_dir))
 
 

@@ -26,8 +26,9 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import (BuildCache, BuildState, OutputRecord, digest, digest_bytes, environment_key,
-                    now_ns, record_inputs, scan_inputs, scan_output)
+from .cache import (BuildCache, BuildState, EntryCache, OutputRecord, digest, digest_bytes,
+                    environment_key, file_digest, load_site_cached, now_ns, record_inputs,
+                    scan_inputs, scan_output)
 from .generators import Output, phase, plan_site
 from .resources import PACKAGE_DIR, locales_dir, theme_dir
 from .writer import FileStat, staged
@@ -138,11 +139,13 @@ def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jo
 
     from .executors import ProcessRunner, Work, chunks, cost, runner_for, warm  # noqa: PLC0415
     from .fingerprints import Fingerprints, toolkit_digest  # noqa: PLC0415
-    from .reader import load_site  # noqa: PLC0415
     from .renderers import BuildContext  # noqa: PLC0415
 
     documents = cache.documents(inputs, looked_at, use=not clean)
-    site = load_site(root, parse=documents.parse)
+    entries = EntryCache(cache.folder, inputs, looked_at, digest(
+        file_digest(root / "bilingual.toml"), file_digest(root / "content" / "tags.yaml")),
+        use=not clean)
+    site = load_site_cached(root, documents, entries)
     outputs = tuple(plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled))
     templates = template_set(root)
     fingerprints = Fingerprints(site, templates, outputs, toolkit_digest())
@@ -174,6 +177,7 @@ def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jo
         new_state.outputs = {output.path: records[output.path] for output in outputs}
         new_state.outputs[MANIFEST] = old_manifest
         documents.save()
+        entries.save()
         cache.save_state(new_state)
         return BuildResult(destination, outputs, time.perf_counter() - started, root=root,
                            loaded_site=site)
@@ -217,6 +221,7 @@ def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jo
     new_state.outputs[MANIFEST] = OutputRecord(MANIFEST, "manifest", "manifest", None, None,
                                                manifest_digest, manifest_digest, manifest_stat)
     documents.save()
+    entries.save()
     cache.save_state(new_state)
     written = frozenset(outputs[index].path for index, (_, _, reused) in rendered.items()
                         if not reused)

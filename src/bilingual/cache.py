@@ -367,3 +367,157 @@ def iter_changed(state: BuildState, inputs: dict[str, FileStat]) -> Iterator[str
     for path in sorted(set(inputs) | set(state.inputs)):
         if inputs.get(path) != state.inputs.get(path):
             yield path
+
+
+# ----- checked entries
+
+
+ENTRY_SHARDS = 16
+
+
+class EntryCache:
+    """Posts and pages as the reader made them, by folder, reused while the folder's files
+    (and the config and tags.yaml, through ``key``) are unchanged: a build after one edit reads
+    and checks one folder, not the whole site. Entries that had errors are never kept. They are
+    kept in ENTRY_SHARDS files, so that one edit rewrites one small file."""
+
+    def __init__(self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int, key: str,
+                 use: bool = True) -> None:
+        self.folder = folder
+        self.key = key
+        self.looked_at_ns = looked_at_ns
+        self.known: dict[str, Any] = {}
+        self.recorded_at: dict[int, int] = {}
+        for shard in range(ENTRY_SHARDS):
+            data = _read_json(self._path(shard)) if use else None
+            if (isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == key
+                    and isinstance(data.get("entries"), dict)
+                    and isinstance(data.get("looked_at_ns"), int)):
+                self.known.update(data["entries"])
+                self.recorded_at[shard] = data["looked_at_ns"]
+        self.seen: dict[str, Any] = {}
+        self.dirty: set[int] = set()
+        self.files: dict[str, list[list[Any]]] = {}
+        for path, stat in inputs.items():
+            if path.endswith(".md"):
+                folder_name, name = os.path.split(path)
+                self.files.setdefault(folder_name, []).append([name, *stat])
+        for listing in self.files.values():
+            listing.sort()
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"entries-{shard:02d}.json"
+
+    @staticmethod
+    def shard(name: str) -> int:
+        return int(digest(name)[:4], 16) % ENTRY_SHARDS
+
+    def get(self, directory: Path, tags: dict[str, Any]) -> Any:
+        """The entry of ``directory`` if its files did not change since it was kept."""
+        name = os.path.abspath(directory)
+        shard = self.shard(name)
+        row = self.known.get(name)
+        files = self.files.get(name, [])
+        recorded = self.recorded_at.get(shard, 0)
+        if not isinstance(row, dict) or row.get("files") != files or any(
+                racy(FileStat(*stat[1:]), recorded) for stat in files):
+            return None
+        entry = _entry_from_row(row.get("entry"), directory, tags)
+        if entry is not None:
+            self.seen[name] = row
+        return entry
+
+    def put(self, directory: Path, entry: Any) -> None:
+        name = os.path.abspath(directory)
+        row = _entry_row(entry, directory)
+        if row is not None:
+            self.seen[name] = {"files": self.files.get(name, []), "entry": row}
+            self.dirty.add(self.shard(name))
+
+    def save(self) -> None:
+        for name in set(self.known) - set(self.seen):
+            self.dirty.add(self.shard(name))
+        for shard in sorted(self.dirty | (set(range(ENTRY_SHARDS)) - set(self.recorded_at))):
+            rows = {name: row for name, row in self.seen.items() if self.shard(name) == shard}
+            _write_json(self.folder, self._path(shard), {
+                "format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
+                "entries": rows})
+
+
+def _entry_row(entry: Any, directory: Path) -> dict[str, Any] | None:
+    """An Entry as JSON, or None if a field is of a kind this does not know how to keep."""
+    import dataclasses  # noqa: PLC0415
+    import datetime as dt  # noqa: PLC0415
+
+    from .localized import Localized  # noqa: PLC0415
+    from .model import Tag  # noqa: PLC0415
+
+    row: dict[str, Any] = {}
+    for item in dataclasses.fields(entry):
+        value = getattr(entry, item.name)
+        if isinstance(value, Localized):
+            values = dict(value.values)
+            if all(isinstance(v, str) for v in values.values()):
+                row[item.name] = {"L": values}
+            elif all(isinstance(v, Path) and v.parent == directory for v in values.values()):
+                row[item.name] = {"P": {lang: v.name for lang, v in values.items()}}
+            else:
+                return None
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            row[item.name] = {"D": value.isoformat()}
+        elif isinstance(value, tuple) and all(isinstance(tag, Tag) for tag in value):
+            row[item.name] = {"T": [tag.key for tag in value]}
+        elif value is None or isinstance(value, (str, bool)):
+            row[item.name] = value
+        else:
+            return None
+    return row
+
+
+def _entry_from_row(row: Any, directory: Path, tags: dict[str, Any]) -> Any:
+    import datetime as dt  # noqa: PLC0415
+
+    from .localized import Localized  # noqa: PLC0415
+    from .model import Entry  # noqa: PLC0415
+
+    if not isinstance(row, dict):
+        return None
+    fields: dict[str, Any] = {}
+    try:
+        for name, value in row.items():
+            if isinstance(value, dict):
+                (kind, data), = value.items()
+                if kind == "L":
+                    fields[name] = Localized(data)
+                elif kind == "P":
+                    fields[name] = Localized({lang: directory / file for lang, file in data.items()})
+                elif kind == "D":
+                    fields[name] = dt.date.fromisoformat(data)
+                elif kind == "T":
+                    fields[name] = tuple(tags[key] for key in data)
+                else:
+                    return None
+            else:
+                fields[name] = value
+        return Entry(**fields)
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache) -> Any:
+    """``reader.load_site``, reusing the entries of unchanged folders."""
+    from .config import load_config  # noqa: PLC0415
+    from .reader import SiteReader  # noqa: PLC0415
+
+    class CachedReader(SiteReader):
+        def _read_entry(self, kind: Any, slug: str, directory: Path, tags: Any) -> Any:
+            entry = entries.get(directory, tags)
+            if entry is not None and entry.kind == kind and entry.slug == slug:
+                return entry
+            errors = len(self.errors.errors)
+            entry = super()._read_entry(kind, slug, directory, tags)
+            if entry is not None and len(self.errors.errors) == errors:
+                entries.put(directory, entry)
+            return entry
+
+    return CachedReader(load_config(Path(root)), documents.parse).read()
