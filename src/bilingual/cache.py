@@ -3,9 +3,11 @@
 Everything lives in ``SITE/.bilingual-cache/`` as JSON (never pickle: a site folder may come
 from someone else, and loading the cache must not run code):
 
-- ``documents.json``: each content file's front matter, by path, with the file's size,
-  modification time, inode and content hash. A file whose stat is unchanged is not parsed
-  again; one whose stat changed but whose bytes did not is not parsed again either.
+- ``entries-NN.json``: the posts and pages as the reader made them, by folder, with the stat
+  of the folder's files: a folder whose files did not change is not read again.
+- ``documents.json``: the front matter of the content files read, by path, with the file's
+  size, modification time, inode and content hash: a file whose stat changed but whose bytes
+  did not is not parsed again.
 - ``build-<hash of the output folder>.json``: per output folder, the stat of every input file
   (content, config, templates, catalogs, the toolkit's sources) and, per output, its
   fingerprint, the hash of its bytes and the stat of the file written. When every input has
