@@ -431,16 +431,23 @@ class EntryCache:
 
     def put(self, directory: Path, entry: Any) -> None:
         name = os.path.abspath(directory)
-        row = _entry_row(entry, directory)
-        if row is not None:
-            self.seen[name] = {"files": self.files.get(name, []), "entry": row}
-            self.dirty.add(self.shard(name))
+        self.seen[name] = (directory, entry)  # made into JSON when saved, after the rendering
+        self.dirty.add(self.shard(name))
 
     def save(self) -> None:
         for name in set(self.known) - set(self.seen):
             self.dirty.add(self.shard(name))
         for shard in sorted(self.dirty | (set(range(ENTRY_SHARDS)) - set(self.recorded_at))):
-            rows = {name: row for name, row in self.seen.items() if self.shard(name) == shard}
+            rows = {}
+            for name, row in self.seen.items():
+                if self.shard(name) != shard:
+                    continue
+                if isinstance(row, tuple):
+                    entry_row = _entry_row(row[1], row[0])
+                    if entry_row is None:
+                        continue
+                    row = {"files": self.files.get(name, []), "entry": entry_row}
+                rows[name] = row
             _write_json(self.folder, self._path(shard), {
                 "format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
                 "entries": rows})
