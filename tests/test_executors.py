@@ -76,7 +76,7 @@ def test_progress_is_reported_per_phase(site: Path, tmp_path: Path) -> None:
     seen: dict[str, list[tuple[int, int]]] = {}
     build(site, tmp_path / "out", pdf=False, jobs=2, clean=True,
           progress=lambda phase, done, total: seen.setdefault(phase, []).append((done, total)))
-    assert set(seen) == {"pages", "cards"}
+    assert set(seen) == {"pages", "cards", "files"}
     for calls in seen.values():
         assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]
         assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -45,7 +45,7 @@ MANIFEST = "manifest.json"
 GC_THRESHOLDS = (50_000, 20, 100)
 
 Progress = Callable[[str, int, int], None]
-"""Called as ``progress(phase, done, total)``: phase is "pages", "cards" or "PDFs"."""
+"""Called as ``progress(phase, done, total)``: phase is "pages", "cards", "PDFs" or "files"."""
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,8 @@ class Output:
 
 
 def phase(output: Output) -> str:
-    """The progress bar an output counts in: "pages", "cards" or "PDFs"."""
-    if output.renderer == "pdf":
-        return "PDFs"
-    if output.renderer == "card":
-        return "cards"
-    return "pages"
+    """The progress bar an output counts in: "pages" (HTML), "cards", "PDFs" or "files"."""
+    return {"html": "pages", "card": "cards", "pdf": "PDFs"}.get(output.renderer, "files")
 
 
 @dataclass(frozen=True)

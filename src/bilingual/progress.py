@@ -10,11 +10,11 @@ if TYPE_CHECKING:
 
     from .build import BuildResult
 
-PHASES = ("pages", "cards", "PDFs")
+PHASES = ("pages", "cards", "PDFs")  # summed up; "files" (feeds, static files) only has a bar
 
 
 class ProgressBar:
-    """A bar per phase ("pages", "cards", "PDFs"), shown while there is work in it.
+    """A bar per phase ("pages", "cards", "PDFs", "files"), shown while there is work in it.
 
     Use as a context manager; the instance is the ``progress`` callback of ``build()``.
     """
