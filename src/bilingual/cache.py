@@ -26,7 +26,7 @@ import os
 import sys
 import sysconfig
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -271,7 +271,6 @@ class DocumentCache:
         recorded = data.get("looked_at_ns") if isinstance(data, dict) else None
         self.recorded_at = recorded if isinstance(recorded, int) else 0
         self.seen: dict[str, list[Any]] = {}
-        self.parsed = 0
         self.changed = not use
 
     def parse(self, path: Path) -> Document:
@@ -296,7 +295,6 @@ class DocumentCache:
                 return Document(path=path, meta=meta, body=text[body_start:].strip("\n"),
                                 text=text)
         document = parse_document(path)
-        self.parsed += 1
         self.changed = True
         self._remember(name, path, document, data)
         return document
@@ -362,13 +360,6 @@ def _write_json(folder: Path, path: Path, data: Any) -> None:
 
 def now_ns() -> int:
     return time.time_ns()
-
-
-def iter_changed(state: BuildState, inputs: dict[str, FileStat]) -> Iterator[str]:
-    """Input files added, removed or changed since the last build (for messages and tests)."""
-    for path in sorted(set(inputs) | set(state.inputs)):
-        if inputs.get(path) != state.inputs.get(path):
-            yield path
 
 
 # ----- checked entries
