@@ -21,7 +21,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def copy_site(source: Path, destination: Path) -> Path:
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("_site"))
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("_site", ".bilingual-cache"))
     return destination
 
 
