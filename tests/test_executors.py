@@ -51,7 +51,7 @@ def test_worker_processes_give_the_same_bytes(site: Path, inline: dict[str, str]
 
 def test_a_dask_cluster_gives_the_same_bytes(site: Path, inline: dict[str, str],
                                              tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
+    import distributed  # the test extra installs it
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         address = cluster.scheduler_address.replace("tcp://", "dask://")

@@ -235,7 +235,7 @@ def test_metadata_and_language_are_copied() -> None:
 
 
 def test_weasyprint_booklet_keeps_its_language() -> None:
-    weasyprint = pytest.importorskip("weasyprint")
+    import weasyprint
     html = (
         '<html lang="fa" dir="rtl"><head><title>دفترچه</title>'
         "<style>@page { size: A5 } p { font-size: 100pt; break-after: page }</style></head>"

@@ -8,7 +8,6 @@ from typing import Any
 from .. import urls
 from ..generators import Output, Page
 from ..languages import Language
-from ..model import Tag
 from ..templating import render_template
 from ..views import entry_view, site_text, tag_view
 from . import Renderer
