@@ -20,7 +20,10 @@ CONFIG_NAME = "bilingual.toml"
 SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto", "posts_per_page"}
 PDF_KEYS = {"enabled", "page_size", "margin", "font_size"}
 CONTENT_KEYS = {"allow_html"}
-TOP_KEYS = {"site": SITE_KEYS, "pdf": PDF_KEYS, "content": CONTENT_KEYS}
+NEWSLETTER_KEYS = {"sender", "subscribe_endpoint", "unsubscribe_url", "smtp_host", "smtp_port",
+                   "smtp_security", "rate"}
+TOP_KEYS = {"site": SITE_KEYS, "pdf": PDF_KEYS, "content": CONTENT_KEYS,
+            "newsletter": NEWSLETTER_KEYS}
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,25 @@ class ContentConfig:
 
 
 @dataclass(frozen=True)
+class NewsletterConfig:
+    """The e-mail edition and its sending; SMTP credentials come from the environment only."""
+
+    sender: str = ""
+    subscribe_endpoint: str = ""
+    unsubscribe_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = 0
+    smtp_security: str = "starttls"
+    rate: int = 60
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     site: SiteConfig
     pdf: PdfConfig = PdfConfig()
     content: ContentConfig = ContentConfig()
+    newsletter: NewsletterConfig = NewsletterConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -132,9 +149,10 @@ class _ConfigParser:
         site = self._site(self.data.get("site", {}))
         pdf = self._section("pdf", PdfConfig)
         content = self._section("content", ContentConfig)
+        newsletter = self._section("newsletter", NewsletterConfig)
         self.errors.raise_if_any()
         assert site is not None
-        return Config(root=self.root, site=site, pdf=pdf, content=content)
+        return Config(root=self.root, site=site, pdf=pdf, content=content, newsletter=newsletter)
 
     def _check_unknown_keys(self) -> None:
         for key in self.data:

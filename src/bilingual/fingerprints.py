@@ -107,7 +107,7 @@ class Fingerprints:
     @cached_property
     def _config(self) -> str:
         config = self.site.config
-        return digest(repr(config.site), repr(config.content))
+        return digest(repr(config.site), repr(config.content), repr(config.newsletter))
 
     def chrome(self, lang: str) -> str:
         """What every HTML page of ``lang`` shows around its content."""
