@@ -8,8 +8,9 @@ cd "$(dirname "$0")/.."
 with_tests=false
 [[ "${1:-}" == "--test" ]] && with_tests=true
 
-packages=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-$with_tests && packages+=(chromium poppler-utils gettext)
+packages=(python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+          g++ pkg-config libicu-dev)  # PyICU builds against ICU
+$with_tests && packages+=(chromium poppler-utils gettext unicode-data)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,4 +1,12 @@
-"""Turn mixed-direction text into text that browsers, PDFs and terminals show in reading order."""
+"""Turn mixed-direction text into text that browsers, PDFs and terminals show in reading order.
+
+The opposite-direction runs of a text come from the embedding levels that ICU's conformant
+Unicode Bidirectional Algorithm (UAX #9) resolves for it in the block's base direction. Each
+run is then widened to the neutrals that belong to it: the ``+`` of a phone number, the ``++``
+of ``C++``, the final punctuation of a quoted sentence, the numbers and units of one phrase
+that the algorithm splits because it counts European digits as right-to-left in a
+right-to-left paragraph.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+import icu
 from markupsafe import Markup, escape
 
 from .languages import Direction
@@ -19,24 +28,34 @@ Run = tuple[int, int, str]
 
 _STRONG: dict[str, Direction] = {"L": "ltr", "R": "rtl", "AL": "rtl"}
 _OPPOSITE: dict[str, Direction] = {"ltr": "rtl", "rtl": "ltr"}
+_BASE_LEVEL = {"ltr": 0, "rtl": 1}
 
 _EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO
 _ISOLATE_INITIATORS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
-_MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, not words
+_MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, never a run's edge
 _CONTROLS = _EMBEDDINGS | _ISOLATE_INITIATORS | _MARKS | {PDF, PDI}
 _ANY_CONTROL = re.compile(f"[{''.join(sorted(_CONTROLS))}]")
-
-_SENTENCE_PUNCTUATION = frozenset(".,;:!?،؛؟…\"'¡¿۔")
-_BRACKET_CATEGORIES = frozenset({"Ps", "Pe", "Pi", "Pf"})
-_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", '"': '"'}
-_CLOSERS = {closer: opener for opener, closer in _PAIRS.items()}
-
-_WORD = re.compile(r"\S+")
-_DIGIT = "0-9\u06f0-\u06f9\u0660-\u0669"
-_NUMBER = re.compile(rf"[{_DIGIT}]+(?:[-/:.,\u066b\u066c][{_DIGIT}]+)+")
+_EXPLICIT = re.compile(f"[{''.join(sorted(_EMBEDDINGS | _ISOLATE_INITIATORS | {PDF, PDI}))}"
+                       "\n\r\x1c-\x1e\x85\u2029]")
 _PARAGRAPH_BREAK = re.compile(r"(\r?\n\s*\n|\u2029)")
+_PARAGRAPH_SEPARATORS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
 
-_SAME_WORD, _OPPOSITE_WORD, _NEUTRAL_WORD = "same", "opposite", "neutral"
+# Punctuation that ends or splits a sentence belongs to the surrounding text, unless the
+# opposite-direction sentence it ends fills a whole quotation or the whole text.
+_SENTENCE_PUNCTUATION = frozenset(".,;:!?،؛؟…\"'¡¿۔")
+_FINAL_PUNCTUATION = re.compile(r"[.!?…]+")
+_PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", '"': '"', "'": "'"}
+_QUOTES_AND_BRACKETS = frozenset({"Ps", "Pe", "Pi", "Pf"})
+_WEAK_OR_NEUTRAL = frozenset({"ES", "ET", "CS", "ON"})
+
+_ASCII_DIGIT = re.compile("[0-9]")
+# What may stand between two parts of one left-to-right phrase of numbers: "10:30 AM",
+# "14 July", "+1 212 555 0100", "1990 – 2000". Persian digits keep the Persian convention.
+_NUMBER_JOINER = re.compile("[ \u00a0\u202f\u2009]*[-\u2010-\u2015/]?[ \u00a0\u202f\u2009]*")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+SHORT_PHRASE_WORDS = 3
+SHORT_PHRASE_LENGTH = 32
 
 
 def text_direction(text: str, default: str = "ltr") -> str:
@@ -69,32 +88,55 @@ def dominant_direction(text: str, default: str) -> str:
     return opposite if counts[opposite] > counts[default] else default
 
 
+def embedding_levels(text: str, direction: str) -> bytes:
+    """The level UAX #9 resolves for each character of ``text`` in a ``direction`` paragraph."""
+    _check(direction)
+    bidi = icu.Bidi()
+    units = icu.UnicodeString(text)
+    bidi.setPara(units, _BASE_LEVEL[direction])
+    levels = bytes(bidi.getLevels())
+    if not _ASTRAL.search(text):
+        return levels
+    # ICU counts UTF-16 code units: keep the level of each character's first unit.
+    starts, unit = [], 0
+    for char in text:
+        starts.append(unit)
+        unit += 2 if ord(char) > 0xFFFF else 1
+    return bytes(levels[start] for start in starts)
+
+
 def opposite_runs(text: str, direction: str) -> list[Run]:
     """Find the (start, end, run_direction) spans of ``text`` written against ``direction``."""
     _check(direction)
-    run_direction = _OPPOSITE[direction]
     if not _may_hold_runs(text, direction):
         return []
-    return [
-        _trimmed_run(text, start, end, run_direction)
-        for start, end in _opposite_word_spans(text, direction)
-    ]
+    spans = _resolved_spans(text, direction)
+    if direction == "rtl":
+        spans = _joined_number_phrases(text, spans)
+    run_direction = _OPPOSITE[direction]
+    runs: list[Run] = []
+    for start, end in spans:
+        start, end = _widened(text, start, end)
+        if _worth_isolating(text[start:end], direction):
+            runs.append((start, end, run_direction))
+    return runs
 
 
-def _may_hold_runs(text: str, direction: str) -> bool:
-    return bool(_STRONG_PATTERNS[_OPPOSITE[direction]].search(text) or _ASTRAL.search(text)
-                or (direction == "rtl" and _NUMBER.search(text)))
+def is_short_phrase(run: str) -> bool:
+    """Tell whether a run of a few words should stay on one line, not split across two."""
+    words = run.split()
+    return 1 < len(words) <= SHORT_PHRASE_WORDS and len(run) <= SHORT_PHRASE_LENGTH
 
 
 def isolate_html(text: str, direction: str) -> Markup:
     """Escape plain ``text`` and wrap each opposite-direction run in ``<bdi dir=...>``.
 
+    A short phrase of a few words gets ``class="phrase"``, which the theme keeps on one line.
     ``text`` is always treated as plain text: even a ``Markup`` value is escaped.
     """
-    text = str(text)
     return Markup("".join(
-        f'<bdi dir="{run_direction}">{escape(chunk)}</bdi>' if run_direction else escape(chunk)
-        for chunk, run_direction in _chunks(text, direction)
+        _bdi(chunk, run_direction) if run_direction else escape(chunk)
+        for chunk, run_direction in _chunks(str(text), direction)
     ))
 
 
@@ -104,6 +146,19 @@ def isolate_unicode(text: str, direction: str) -> str:
         f"{ISOLATES[run_direction]}{chunk}{PDI}" if run_direction else chunk
         for chunk, run_direction in _chunks(text, direction)
     )
+
+
+def isolate_print(text: str, direction: str) -> Markup:
+    """Escape plain ``text`` for print HTML: runs in Unicode isolates, short phrases in a span."""
+    pieces = []
+    for chunk, run_direction in _chunks(str(text), direction):
+        if run_direction is None:
+            pieces.append(escape(chunk))
+            continue
+        isolated = escape(f"{ISOLATES[run_direction]}{chunk}{PDI}")
+        pieces.append(Markup('<span class="phrase">%s</span>') % isolated
+                      if is_short_phrase(chunk) else isolated)
+    return Markup("".join(pieces))
 
 
 def balance_controls(text: str) -> str:
@@ -118,24 +173,48 @@ def balance_controls(text: str) -> str:
     )
 
 
-def visual(text: str) -> str:
-    """Shape and reorder right-to-left text for displays without a bidi engine, line by line."""
-    if not any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+def reorder(text: str, direction: str) -> str:
+    """One line of ``text`` in visual order (left to right), brackets mirrored, controls removed."""
+    _check(direction)
+    bidi = icu.Bidi()
+    units = icu.UnicodeString(text)
+    bidi.setPara(units, _BASE_LEVEL[direction])
+    return str(bidi.writeReordered(icu.Bidi.DO_MIRRORING | icu.Bidi.REMOVE_BIDI_CONTROLS))
+
+
+def visual(text: str, direction: str | None = None) -> str:
+    """Shape and reorder right-to-left text for displays without a bidi engine, line by line.
+
+    Each line's direction is ``direction``, or else that of its first strong character.
+    """
+    if not _STRONG_PATTERNS["rtl"].search(text) and not _ASTRAL.search(text):
         return text
-    return "\n".join(_visual_line(line) for line in text.split("\n"))
+    return "\n".join(_visual_line(line, direction) for line in text.split("\n"))
 
 
-def _visual_line(line: str) -> str:
-    import arabic_reshaper  # noqa: PLC0415 - slow to import (fontTools), needed for terminals only
-    # The pure-Python algorithm mirrors brackets ("(" shown as ")" in right-to-left runs).
-    from bidi.algorithm import get_display  # noqa: PLC0415
+def _visual_line(line: str, direction: str | None) -> str:
+    import arabic_reshaper  # slow to import (fontTools), needed for terminals only
 
-    return str(get_display(arabic_reshaper.reshape(line))) if line else line
+    if not line:
+        return line
+    base = direction or text_direction(line)
+    return reorder(arabic_reshaper.reshape(isolate_unicode(line, base)), base)
 
 
 def _check(direction: str) -> None:
     if direction not in _OPPOSITE:
         raise ValueError(f"direction must be 'ltr' or 'rtl', not {direction!r}")
+
+
+def _may_hold_runs(text: str, direction: str) -> bool:
+    if _STRONG_PATTERNS[_OPPOSITE[direction]].search(text) or _ASTRAL.search(text):
+        return True
+    return direction == "rtl" and _ASCII_DIGIT.search(text) is not None
+
+
+def _bdi(chunk: str, run_direction: str) -> Markup:
+    phrase = ' class="phrase"' if is_short_phrase(chunk) else ""
+    return Markup(f'<bdi dir="{run_direction}"{phrase}>') + escape(chunk) + Markup("</bdi>")
 
 
 def _chunks(text: str, direction: str) -> Iterator[tuple[str, str | None]]:
@@ -150,58 +229,152 @@ def _chunks(text: str, direction: str) -> Iterator[tuple[str, str | None]]:
         yield text[position:], None
 
 
-def _opposite_word_spans(text: str, direction: str) -> Iterator[tuple[int, int]]:
-    """Yield each run's span from its first to its last opposite word."""
-    start: int | None = None
-    end = 0
-    for word_start, word_end in _opposite_words(text, direction):
-        if start is not None and _run_breaks(text, end, word_start, direction):
-            yield start, end
-            start = None
-        start = word_start if start is None else start
-        end = word_end
-    if start is not None:
-        yield start, end
-
-
-def _opposite_words(text: str, direction: str) -> list[tuple[int, int]]:
-    """Spans of the words written against ``direction``, found by regex, checked one by one.
-
-    A word is a run of non-space characters; the candidates are the words holding a character
-    (or, in right-to-left text, a number) that may be written against ``direction``.
-    """
-    candidates = _CANDIDATES[direction]
+def _resolved_spans(text: str, direction: str) -> list[tuple[int, int]]:
+    """Spans whose resolved level is above the paragraph's, outside the author's own controls."""
+    base = _BASE_LEVEL[direction]
+    levels = bytearray(embedding_levels(text, direction))
+    for start, end in _author_controlled(text):
+        levels[start:end] = bytes([base]) * (end - start)
+    above = re.compile(b"[%c-\xff]+" % (base + 1))
     spans = []
-    position = 0
-    while (found := candidates.search(text, position)) is not None:
-        start = found.start()
-        while start > 0 and not text[start - 1].isspace():
-            start -= 1
-        end = _REST_OF_WORD.match(text, found.end()).end()  # type: ignore[union-attr]
-        spans.append((start, end))
-        position = end
-    return [span for span in spans
-            if _word_kind(text[span[0]:span[1]], direction) == _OPPOSITE_WORD]
+    for found in above.finditer(levels):
+        start, end = _trimmed(text, found.start(), found.end())
+        if start < end:
+            spans.append((start, end))
+    return spans
 
 
-def _run_breaks(text: str, gap_start: int, gap_end: int, direction: str) -> bool:
-    """A run stops at a paragraph break or a word written in the base direction."""
-    if _breaks_paragraph(text[gap_start:gap_end]):
-        return True
-    if not _STRONG_PATTERNS[direction].search(text, gap_start, gap_end):
+def _author_controlled(text: str) -> list[tuple[int, int]]:
+    """Spans from each outermost embedding, override or isolate in ``text`` to its end.
+
+    Their text is already placed as its author asked: it is neither isolated again nor, inside
+    an override, set free of it.
+    """
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[int, str]] = []
+    for control in _EXPLICIT.finditer(text):
+        char, position = control.group(), control.start()
+        if char in _PARAGRAPH_SEPARATORS:
+            if stack:
+                spans.append((stack[0][0], position))
+            stack.clear()
+        elif char in _EMBEDDINGS or char in _ISOLATE_INITIATORS:
+            stack.append((position, char))
+        elif char == PDF and stack and stack[-1][1] in _EMBEDDINGS:
+            if len(stack) == 1:
+                spans.append((stack[0][0], position + 1))
+            stack.pop()
+        elif char == PDI and any(opener in _ISOLATE_INITIATORS for _, opener in stack):
+            outermost = stack[0][0]
+            while stack.pop()[1] not in _ISOLATE_INITIATORS:
+                pass
+            if not stack:
+                spans.append((outermost, position + 1))
+    if stack:
+        spans.append((stack[0][0], len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop spaces, marks and other invisible characters from the edges of a span."""
+    while start < end and _is_blank(text[start]):
+        start += 1
+    while end > start and _is_blank(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def _is_blank(char: str) -> bool:
+    return char.isspace() or char in _CONTROLS or unicodedata.bidirectional(char) == "BN"
+
+
+def _joined_number_phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join left-to-right spans that UAX #9 splits at a European number in right-to-left text.
+
+    The algorithm counts European digits as right-to-left when it resolves the spaces and
+    dashes around them, so "10:30 AM", "14 July 2015" and "+1 212 555 0100" fall apart into
+    pieces shown in reverse order.
+    """
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _continues_number(text, joined[-1][1], start):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _continues_number(text: str, previous_end: int, start: int) -> bool:
+    if not ("0" <= text[previous_end - 1] <= "9"):
         return False
-    return any(_word_kind(word.group(), direction) == _SAME_WORD
-               for word in _WORD.finditer(text, gap_start, gap_end))
+    if not ("0" <= text[start] <= "9" or _STRONG_PATTERNS["ltr"].match(text, start)):
+        return False
+    return _NUMBER_JOINER.fullmatch(text, previous_end, start) is not None
 
 
-def _strong_directions(word: str) -> set[str]:
-    if _ASTRAL.search(word):
-        return {
-            _STRONG[kind]
-            for char in word
-            if char not in _MARKS and (kind := unicodedata.bidirectional(char)) in _STRONG
-        }
-    return {direction for direction, pattern in _STRONG_PATTERNS.items() if pattern.search(word)}
+def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in the symbols stuck to a run's edges and the final punctuation of its sentence."""
+    start, end = _with_attached_symbols(text, start, end)
+    return start, _with_final_punctuation(text, start, end)
+
+
+def _with_attached_symbols(text: str, start: int, end: int) -> tuple[int, int]:
+    """Take in "+", "#", "++" and the like stuck to the run, when the word ends with them."""
+    before = start
+    while before > 0 and _is_attachable(text[before - 1]):
+        before -= 1
+    if before < start and (before == 0 or _ends_word(text[before - 1])):
+        start = before
+    after = end
+    while after < len(text) and _is_attachable(text[after]):
+        after += 1
+    if after > end and (after == len(text) or _ends_word(text[after])):
+        end = after
+    return start, end
+
+
+def _is_attachable(char: str) -> bool:
+    return (char not in _SENTENCE_PUNCTUATION
+            and unicodedata.bidirectional(char) in _WEAK_OR_NEUTRAL
+            and unicodedata.category(char) not in _QUOTES_AND_BRACKETS
+            and not char.isspace())
+
+
+def _ends_word(char: str) -> bool:
+    return (char.isspace() or char in _SENTENCE_PUNCTUATION or char in _CONTROLS
+            or unicodedata.category(char) in _QUOTES_AND_BRACKETS)
+
+
+def _with_final_punctuation(text: str, start: int, end: int) -> int:
+    """Take in the ".", "!" or "?" that ends a sentence filling a quotation or the whole text."""
+    final = _FINAL_PUNCTUATION.match(text, end)
+    if final is None:
+        return end
+    rest = text[final.end():]
+    opener = text[start - 1] if start > 0 else ""
+    if opener in _PAIRS and rest.startswith(_PAIRS[opener]):
+        return final.end()
+    if not _has_strong(text[:start]) and not _has_strong(rest):
+        return final.end()
+    return end
+
+
+def _has_strong(text: str) -> bool:
+    return any(pattern.search(text) for pattern in _STRONG_PATTERNS.values())
+
+
+def _worth_isolating(run: str, direction: str) -> bool:
+    """A run needs isolating if it holds words of the other direction or a compound number.
+
+    A plain number, Persian digits (``۷۵٪``, ``۱۲٫۵``) and punctuation alone read the same
+    with or without isolation, so they are left as they are.
+    """
+    if any(unicodedata.category(char)[0] in "LM" for char in run
+           if unicodedata.bidirectional(char) in _STRONG):
+        return True
+    if direction != "rtl" or not _ASCII_DIGIT.search(run):
+        return False
+    return not run.isdigit()
 
 
 def _class_of(kinds: set[str]) -> re.Pattern[str]:
@@ -227,87 +400,6 @@ def _bmp_classes() -> list[str]:
 
 # Per-character unicodedata lookups dominate long bodies; regex classes run in C.
 _STRONG_PATTERNS: dict[str, re.Pattern[str]] = {"ltr": _class_of({"L"}), "rtl": _class_of({"R", "AL"})}
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-_PARAGRAPH_SEPARATOR = re.compile("[\n\r\x1c-\x1e\x85\u2029]")
-_REST_OF_WORD = re.compile(r"\S*")
-_CANDIDATES = {
-    "ltr": re.compile(f"{_STRONG_PATTERNS['rtl'].pattern}|{_ASTRAL.pattern}"),
-    "rtl": re.compile(f"{_STRONG_PATTERNS['ltr'].pattern}|{_ASTRAL.pattern}|{_NUMBER.pattern}"),
-}
-
-
-def _word_kind(word: str, direction: str) -> str:
-    # Judge the word without its edge punctuation: "؟" and "؛" are strong Arabic letters to Unicode.
-    core = _core(word)
-    directions = _strong_directions(core)
-    if direction in directions:
-        return _SAME_WORD
-    if directions:
-        return _OPPOSITE_WORD
-    # Dates, times and ranges reorder their parts in right-to-left text; plain integers do not.
-    if direction == "rtl" and _NUMBER.fullmatch(core):
-        return _OPPOSITE_WORD
-    return _NEUTRAL_WORD
-
-
-def _breaks_paragraph(gap: str) -> bool:
-    return bool(_PARAGRAPH_SEPARATOR.search(gap))
-
-
-def _is_edge(char: str) -> bool:
-    """Tell whether ``char`` belongs to the surrounding sentence when it sits at a run's edge."""
-    return (
-        char in _SENTENCE_PUNCTUATION
-        or char in _CONTROLS
-        or unicodedata.category(char) in _BRACKET_CATEGORIES
-    )
-
-
-def _core(word: str) -> str:
-    start, end = _core_bounds(word, 0, len(word))
-    return word[start:end]
-
-
-def _core_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and _is_edge(text[start]):
-        start += 1
-    while end > start and _is_edge(text[end - 1]):
-        end -= 1
-    return start, end
-
-
-def _trimmed_run(text: str, start: int, end: int, run_direction: str) -> Run:
-    """Drop edge punctuation from a run, but keep the partners of brackets and quotes inside it."""
-    core_start, core_end = _core_bounds(text, start, end)
-    unclosed, unopened = _unpaired(text[core_start:core_end])
-    for closer in reversed(unclosed):
-        found = text.find(closer, core_end, end)
-        if found >= 0:
-            core_end = found + 1
-        elif _PAIRS.get(closer) == closer:  # a straight quote may pair with one before the run
-            core_start = _extend_start(text, start, core_start, closer)
-    for opener in unopened:
-        core_start = _extend_start(text, start, core_start, opener)
-    return core_start, core_end, run_direction
-
-
-def _extend_start(text: str, start: int, core_start: int, opener: str) -> int:
-    found = text.rfind(opener, start, core_start)
-    return found if found >= 0 else core_start
-
-
-def _unpaired(core: str) -> tuple[list[str], list[str]]:
-    """Return the closers awaited (outermost first) and the openers missing (innermost first)."""
-    awaited: list[str] = []
-    missing: list[str] = []
-    for char in core:
-        if awaited and char == awaited[-1]:
-            awaited.pop()
-        elif char in _PAIRS:
-            awaited.append(_PAIRS[char])
-        elif char in _CLOSERS:
-            missing.append(_CLOSERS[char])
-    return awaited, missing
 
 
 def _balanced_paragraph(paragraph: str) -> str:

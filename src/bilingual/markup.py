@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-from .bidi import balance_controls, dominant_direction, isolate_html, isolate_unicode
+from .bidi import balance_controls, dominant_direction, isolate_html, isolate_print
 
 Mode = Literal["html", "print"]
 DIRECTED_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
@@ -39,16 +39,12 @@ def count_blocks(source: str) -> int:
 @cache
 def _parser(mode: Mode, allow_html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
-    isolate = isolate_html if mode == "html" else _isolate_print
+    isolate = isolate_html if mode == "html" else isolate_print
     parser.add_render_rule("text", _text_rule(isolate))
     parser.add_render_rule("code_inline", _code_inline_rule(mode))
     for name in ("fence", "code_block"):
         parser.add_render_rule(name, _code_block_rule(parser.renderer.rules[name]))
     return parser
-
-
-def _isolate_print(text: str, direction: str) -> str:
-    return escapeHtml(isolate_unicode(text, direction))
 
 
 def _mark_directions(tokens: Sequence[Token], direction: str) -> None:

@@ -15,7 +15,7 @@ from babel.support import NullTranslations
 from markupsafe import escape
 
 from . import urls
-from .bidi import balance_controls, isolate_html, isolate_unicode
+from .bidi import balance_controls, isolate_html, isolate_print, isolate_unicode
 from .errors import TemplateError
 from .languages import Language
 from .localization import load_translations
@@ -64,9 +64,11 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
     )
     translations = load_translations(language.code, templates.locale_dirs)
     _install_gettext(env, translations, language.code)
-    isolate = _isolate_html if mode == "html" else _isolate_unicode
+    isolate = _isolate_html if mode == "html" else _isolate_print
     env.filters.update(
         isolate=lambda text, direction=language.direction: isolate(str(text), direction),
+        isolate_text=lambda text, direction=language.direction: _isolate_unicode(
+            str(text), direction),
         date=lambda value: format_date(value, language.code),
         digits=lambda value: localize_digits(str(value), language.code),
         rfc3339=_rfc3339,
@@ -79,6 +81,11 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
 @functools.lru_cache(maxsize=1 << 16)
 def _isolate_html(text: str, direction: str) -> str:
     return isolate_html(balance_controls(text), direction)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _isolate_print(text: str, direction: str) -> str:
+    return isolate_print(balance_controls(text), direction)
 
 
 @functools.lru_cache(maxsize=1 << 16)
