@@ -18,6 +18,7 @@ import pytest
 
 from bilingual import build, load_site
 from bilingual.cache import CACHE_DIR
+from bilingual.errors import OutputError
 from bilingual.resources import locales_dir
 
 from conftest import ROOT, SITES, copy_site
@@ -210,13 +211,23 @@ def test_the_config_rewrites_every_page_and_card(synthetic: Path, tmp_path: Path
 def test_a_hand_edited_output_is_repaired(synthetic: Path, tmp_path: Path) -> None:
     page = synthetic / "_site/en/posts/post-00007/index.html"
     page.write_text("defaced", encoding="utf-8")
-    (synthetic / "_site/en/extra.html").write_text("stray", encoding="utf-8")
     (synthetic / "_site/fa/feed.xml").unlink()
     changed, rendered = rebuild(synthetic)
     assert rendered == {"en/posts/post-00007/index.html", "fa/feed.xml"}
-    assert changed == rendered | {"en/extra.html"}
-    assert not (synthetic / "_site/en/extra.html").exists()
+    assert changed == rendered
     assert_like_a_clean_build(synthetic, tmp_path)
+
+
+def test_a_file_the_build_did_not_write_is_never_removed(synthetic: Path) -> None:
+    stray = synthetic / "_site/en/extra.html"
+    stray.write_text("stray", encoding="utf-8")
+    before = snapshot(synthetic / "_site")
+    with pytest.raises(OutputError, match=r"did not write \(en/extra.html\)"):
+        build(synthetic, pdf=False, jobs=1)
+    assert snapshot(synthetic / "_site") == before
+    stray.unlink()
+    changed, rendered = rebuild(synthetic)
+    assert changed == rendered == set()
 
 
 def test_clean_renders_everything(synthetic: Path, tmp_path: Path) -> None:

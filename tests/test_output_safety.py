@@ -53,7 +53,9 @@ def test_a_failed_render_leaves_the_previous_output(tmp_path: Path) -> None:
 
 
 def start_build(site: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "bilingual", "build", str(site), "--no-pdf"],
+    # --clean: everything is rendered again, so the build is still running when interrupted
+    return subprocess.Popen([sys.executable, "-m", "bilingual", "build", str(site), "--no-pdf",
+                             "--clean"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

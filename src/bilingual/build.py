@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import gc
 import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -29,7 +31,10 @@ from typing import TYPE_CHECKING
 from .cache import (BuildCache, BuildState, EntryCache, OutputRecord, digest, digest_bytes,
                     environment_key, file_digest, load_site_cached, now_ns, record_inputs,
                     scan_inputs, scan_output)
+from .errors import OutputError
 from .generators import Output, phase, plan_site
+from .lock import BuildLock, Waiting
+from .ownership import MANIFEST, check_overlap, check_ownership, manifest_document
 from .resources import PACKAGE_DIR, locales_dir, theme_dir
 from .writer import FileStat, staged
 
@@ -41,8 +46,9 @@ if TYPE_CHECKING:
 # A build with nothing to do imports only the above (and the standard library): the rest is
 # imported when there is something to read or render.
 
-MANIFEST = "manifest.json"
 GC_THRESHOLDS = (50_000, 20, 100)
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                          errno.EFBIG})
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``: phase is "pages", "cards", "PDFs" or "files"."""
@@ -104,31 +110,44 @@ def input_roots(site_root: Path) -> list[Path]:
 
 def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = True, *,
           jobs: int | None = None, executor: str | None = None, clean: bool = False,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, wait: float | None = None,
+          waiting: Waiting | None = None) -> BuildResult:
     """Build the site at ``site_root`` into ``out_dir`` (default ``site_root/_site``).
 
     Only what changed since the last build is rendered (``clean`` renders everything).
     ``jobs`` worker processes render (default: one per CPU, none for a few pages; 1: in this
     process); ``executor`` "dask://HOST:PORT" renders on a Dask cluster instead.
+
+    One build of a site runs at a time: another one waits for it (at most ``wait`` seconds,
+    0 to refuse at once) after calling ``waiting``. The output folder must be empty, new, or
+    made by an earlier build: any other folder is refused with an ``OutputError``.
     """
     started = time.perf_counter()
+    root = Path(site_root)
+    destination = Path(out_dir) if out_dir is not None else root / "_site"
+    cache = BuildCache(root, destination)
+    check_overlap(destination, root, [*input_roots(root), cache.folder])
     thresholds = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)  # a build makes millions of objects that live to its end
     try:
-        return _build(started, Path(site_root), out_dir, pdf, jobs, executor, clean, progress)
+        with BuildLock(cache.folder, timeout=wait, waiting=waiting):
+            cache.remove_temporary_files()
+            return _build(started, root, destination, cache, pdf, jobs, executor, clean,
+                          progress)
     finally:
         gc.set_threshold(*thresholds)
 
 
-def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jobs: int | None,
-           executor: str | None, clean: bool, progress: Progress | None) -> BuildResult:
-    destination = Path(out_dir) if out_dir is not None else root / "_site"
-    cache = BuildCache(root, destination)
+def _build(started: float, root: Path, destination: Path, cache: BuildCache, pdf: bool,
+           jobs: int | None, executor: str | None, clean: bool, progress: Progress | None
+           ) -> BuildResult:
     looked_at = now_ns()
     inputs = scan_inputs(input_roots(root), skip=[destination, cache.folder])
     key = digest(environment_key(), pdf, os.environ.get("SOURCE_DATE_EPOCH"))
-    state = BuildState() if clean else cache.load_state()
+    recorded = cache.load_state()
+    state = BuildState() if clean else recorded
     found = scan_output(destination)
+    check_ownership(destination, found, recorded.intact_outputs(found))
     if state.key == key and state.inputs_unchanged(inputs) and state.output_unchanged(found):
         if state.racy:
             record_inputs(state, inputs, looked_at)
@@ -184,7 +203,8 @@ def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jo
 
     context = BuildContext(site, templates, outputs)
     rendered: dict[int, tuple[str, FileStat, bool]] = {}
-    with staged(destination, cache.spare(destination), scan_output) as staging:
+    with _writing(destination), \
+            staged(destination, cache.spare(destination), scan_output) as staging:
         work = Work(context, staging.root, Path(os.path.abspath(destination)), previous)
         total = sum(cost(outputs[index], site) for index in todo)
         with runner_for(executor, jobs, total) as runner:
@@ -231,14 +251,24 @@ def _build(started: float, root: Path, out_dir: Path | str | None, pdf: bool, jo
 
 
 def manifest(outputs: tuple[Output, ...]) -> bytes:
-    """``{"outputs": [...]}`` as json.dumps(..., indent=1) writes it, without its slow encoder."""
-    if not outputs:
-        return b'{\n "outputs": []\n}\n'
+    """The manifest as json.dumps(..., indent=1) writes it, without its slow encoder."""
     entries = ",\n".join(
         "  {\n" + ",\n".join(f"   {_json(key)}: {_json(value)}"
                               for key, value in output.manifest_entry().items()) + "\n  }"
         for output in outputs)
-    return ('{\n "outputs": [\n' + entries + "\n ]\n}\n").encode("utf-8")
+    return manifest_document(f"\n{entries}\n " if outputs else "")
+
+
+@contextmanager
+def _writing(destination: Path) -> Iterator[None]:
+    """Turn a failure to write the output (disk full, read-only folder) into a clear error."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in WRITE_ERRORS:
+            raise
+        raise OutputError(f"cannot write the output: {error.strerror}", destination,
+                          hint="the previous output was left as it was") from error
 
 
 def _json(value: object) -> str:

@@ -40,6 +40,7 @@ CACHE_DIR = ".bilingual-cache"
 DOCUMENTS = "documents.json"
 FORMAT = 1
 RACY_NS = 2_000_000_000
+TEMPORARY_SUFFIX = ".tmp"
 SKIPPED_DIRS = frozenset({"__pycache__", ".git", ".hg", ".svn", CACHE_DIR})
 
 
@@ -208,6 +209,10 @@ class BuildState:
             return record
         return None
 
+    def intact_outputs(self, found: dict[str, FileStat]) -> set[str]:
+        """The files of ``found`` that are still the ones the last build wrote."""
+        return {path for path, record in self.outputs.items() if found.get(path) == record.stat}
+
     def output_unchanged(self, found: dict[str, FileStat]) -> bool:
         return len(found) == len(self.outputs) and all(
             found.get(path) == record.stat for path, record in self.outputs.items())
@@ -238,6 +243,11 @@ class BuildCache:
         except OSError:
             return None
         return self.folder / f"spare-{self.state_file.stem[6:]}" if here == there else None
+
+    def remove_temporary_files(self) -> None:
+        """Remove what a killed build left half-written (call with the build lock held)."""
+        for leftover in self.folder.glob(f".*{TEMPORARY_SUFFIX}"):
+            leftover.unlink(missing_ok=True)
 
     def load_state(self) -> BuildState:
         return BuildState.from_json(_read_json(self.state_file))
@@ -350,10 +360,13 @@ def _write_json(folder: Path, path: Path, data: Any) -> None:
     """Write atomically (temporary file, then rename); a cache that cannot be written is skipped."""
     try:
         folder.mkdir(exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-        os.replace(temporary, path)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+        try:
+            with open(temporary, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
     except OSError:
         pass
 
@@ -463,6 +476,8 @@ def _entry_row(entry: Any, directory: Path) -> dict[str, Any] | None:
                 row[item.name] = {"P": {lang: v.name for lang, v in values.items()}}
             else:
                 return None
+        elif isinstance(value, dt.datetime) and value.tzinfo is not None:
+            row[item.name] = {"DT": value.isoformat()}
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             row[item.name] = {"D": value.isoformat()}
         elif isinstance(value, tuple) and all(isinstance(tag, Tag) for tag in value):
@@ -493,6 +508,8 @@ def _entry_from_row(row: Any, directory: Path, tags: dict[str, Any]) -> Any:
                     fields[name] = Localized({lang: directory / file for lang, file in data.items()})
                 elif kind == "D":
                     fields[name] = dt.date.fromisoformat(data)
+                elif kind == "DT":
+                    fields[name] = dt.datetime.fromisoformat(data)
                 elif kind == "T":
                     fields[name] = tuple(tags[key] for key in data)
                 else:

@@ -50,7 +50,8 @@ def report_errors(function: F) -> F:
 # Commands defined in commands/, by name -> module: a module is imported (and registers its
 # commands on `cli`) when one of its commands is run or listed, so that `bilingual build` does
 # not load the catalog editor, the live preview or the importers.
-COMMAND_MODULES = {"i18n": "i18n", "translate": "i18n", "serve": "serve", "import": "importer"}
+COMMAND_MODULES = {"i18n": "i18n", "translate": "i18n", "serve": "serve", "import": "importer",
+                   "email": "mail", "subscribers": "mail", "newsletter": "mail"}
 
 
 class _Commands(click.Group):
@@ -88,13 +89,19 @@ def build(site: Path, out_dir: Path | None, pdf: bool, jobs: int | None, executo
     """Build SITE into a static bilingual website (only what changed since the last build)."""
     from .progress import ProgressBar, summary
 
-    options: dict[str, Any] = {"pdf": pdf, "jobs": jobs, "executor": executor, "clean": clean}
+    options: dict[str, Any] = {"pdf": pdf, "jobs": jobs, "executor": executor, "clean": clean,
+                               "waiting": _report_waiting}
     if stdout.is_terminal:
         with ProgressBar(stdout) as bar:
             result = build_site(site, out_dir, progress=bar, **options)
     else:
         result = build_site(site, out_dir, **options)
     stdout.print(f"{summary(result)} -> {result.out_dir}", markup=False, soft_wrap=True)
+
+
+def _report_waiting(holder: int | None) -> None:
+    process = f" (process {holder})" if holder else ""
+    stderr.print(f"Waiting for another build of this site{process} to finish...", markup=False)
 
 
 @cli.command()

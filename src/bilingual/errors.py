@@ -57,6 +57,14 @@ class RenderError(BilingualError):
     """An output (HTML, feed, PDF) could not be produced."""
 
 
+class MailError(BilingualError):
+    """A subscriber list or newsletter ledger cannot be used, or the mail server refuses us."""
+
+
+class OutputError(BilingualError):
+    """The output folder or the build cache cannot be used or written."""
+
+
 class ErrorList(BilingualError):
     """Several errors found in one run, reported together."""
 
