@@ -138,13 +138,13 @@ class EditionMaker:
         message["Subject"] = self.subject(edition)
         message["Date"] = format_datetime(date or dt.datetime.now(dt.timezone.utc))
         message["Message-ID"] = self.message_id(edition, address)
-        message["Content-Language"] = ", ".join(codes)
         message["List-Id"] = self._list_id(edition.languages[0])
         message["List-Unsubscribe"] = self.settings.unsubscribe_header(address, codes[0])
         if self.settings.one_click:
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message.set_content(self.text(edition, address))
         message.add_alternative(self.html(edition, address), subtype="html")
+        message["Content-Language"] = ", ".join(codes)  # set_content drops Content-* headers
         return message
 
     def message_id(self, edition: Edition, address: str) -> str:

@@ -104,7 +104,7 @@ def smtp_settings(config: Config, host: str | None = None, port: int | None = No
     chosen_host = host or section.smtp_host
     if not chosen_host:
         raise ConfigError("no SMTP server: set newsletter.smtp_host or give --smtp-host", path,
-                          hint="e.g. smtp_host = \"smtp.example.org\" under [newsletter]")
+                          hint="e.g. smtp_host = \"smtp.example.org\" in the newsletter section")
     if chosen_security == "none" and chosen_host not in LOCAL_HOSTS:
         raise ConfigError(f"refusing to send without TLS to {chosen_host}: smtp_security "
                           "\"none\" is for a server on this machine only", path,
