@@ -11,7 +11,9 @@ from urllib.request import urlopen
 import pytest
 from click.testing import CliRunner
 
+from bilingual.cache import BuildCache
 from bilingual.cli import cli
+from bilingual.lock import BuildLock
 from bilingual.serve import PreviewServer, SourceFilter, resolve_inside
 
 SLUG = "2010-01-20-the-only-way-forward"
@@ -125,6 +127,41 @@ def test_a_site_broken_from_the_start_is_served_once_fixed(example_site: Path) -
         assert get(server.url, "/" + PERSIAN_PATH)[0] == 200
     finally:
         server.close()
+
+
+def build_lock(server: PreviewServer) -> BuildLock:
+    """The lock a manual `bilingual build` of the same site would hold."""
+    return BuildLock(BuildCache(server.root, server.out_dir).folder)
+
+
+def test_a_rebuild_waits_for_a_manual_build_then_runs(example_site: Path) -> None:
+    waited: list[int | None] = []
+    server = PreviewServer(example_site, port=0, on_wait=waited.append)
+    server.start()
+    try:
+        seen = server.state.generation
+        with build_lock(server):
+            source = persian_file(server.root)
+            source.write_text(source.read_text("utf-8").replace("تنها راه پیش رو", "راه دیگر"),
+                              "utf-8")
+            assert server.state.wait(seen, 3) == seen, "built while another build held the lock"
+        wait_for_build(server, seen)
+        assert waited and server.state.snapshot()["error"] is None
+        assert "راه دیگر".encode() in get(server.url, "/" + PERSIAN_PATH)[1]
+    finally:
+        server.close()
+
+
+def test_a_rebuild_that_gives_up_waiting_reports_the_other_build(preview: PreviewServer) -> None:
+    preview.busy_wait = 0.5
+    seen = preview.state.generation
+    with build_lock(preview):
+        source = persian_file(preview.root)
+        source.write_text(source.read_text("utf-8") + "\nیک بند تازه.\n", "utf-8")
+        wait_for_build(preview, seen)
+    error = preview.state.snapshot()["error"]
+    assert error.startswith("another build of this site is running (process ")
+    assert get(preview.url, "/" + PERSIAN_PATH)[0] == 200
 
 
 def test_serve_explains_a_port_in_use(example_site: Path) -> None:

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -19,19 +18,22 @@ from markupsafe import escape
 from .build import build
 from .config import CONFIG_NAME, load_config
 from .errors import BilingualError, ErrorList
+from .loopback import HOST, LoopbackHandler, LoopbackServer
 
-HOST = "127.0.0.1"
 PREFIX = "/__bilingual__/"
 EVENTS_PATH = PREFIX + "events"
 CLIENT_PATH = PREFIX + "reload.js"
 CLIENT_SCRIPT = Path(__file__).resolve().parent / "serve_static" / "reload.js"
 WATCHED_FOLDERS = frozenset({"content", "templates", "locales"})
 KEEPALIVE_SECONDS = 15.0
+BUSY_WAIT_SECONDS = 300.0
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
               ".xml": "application/xml", ".json": "application/json", ".txt": "text/plain"}
 OTHER_TYPES = {".woff2": "font/woff2", ".pdf": "application/pdf", ".png": "image/png"}
 
 BuildListener = Callable[[str | None, float], None]
+WaitListener = Callable[[int | None], None]
+"""Called with the process id of another build of the site that a rebuild waits for."""
 
 
 class BuildState:
@@ -77,8 +79,7 @@ def describe(error: BaseException, root: Path) -> str:
 
 def _describe_one(error: BilingualError, root: Path) -> str:
     location = ""
-    if error.path is not None:
-        path = error.path.resolve()
+    if error.path is not None and (path := error.path.resolve()) != root:
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         location = f"{shown}:{error.line}: " if error.line else f"{shown}: "
     hint = f"\n  hint: {error.hint}" if error.hint else ""
@@ -101,13 +102,12 @@ class SourceFilter(watchfiles.DefaultFilter):
         return watched and super().__call__(change, path)
 
 
-class PreviewServer(ThreadingHTTPServer):
+class PreviewServer(LoopbackServer):
     """Serve one site's output on 127.0.0.1, rebuilding it whenever its sources change."""
 
-    daemon_threads = True
-
     def __init__(self, site_root: Path | str, out_dir: Path | str | None = None, port: int = 8000,
-                 pdf: bool = False, on_build: BuildListener | None = None) -> None:
+                 pdf: bool = False, on_build: BuildListener | None = None,
+                 on_wait: WaitListener | None = None) -> None:
         self.root = Path(site_root).resolve()
         if not (self.root / CONFIG_NAME).is_file():
             load_config(self.root)  # raises the usual "no bilingual.toml here" error
@@ -115,6 +115,9 @@ class PreviewServer(ThreadingHTTPServer):
         self.out_dir = Path(out_dir).resolve() if out_dir is not None else self.root / "_site"
         self.pdf = pdf
         self.on_build = on_build
+        self.on_wait = on_wait
+        # A manual `bilingual build` of the same site holds its lock: wait that long for it.
+        self.busy_wait = BUSY_WAIT_SECONDS
         self.state = BuildState()
         self.stopping = threading.Event()
         self.client_script = CLIENT_SCRIPT.read_bytes()
@@ -127,7 +130,8 @@ class PreviewServer(ThreadingHTTPServer):
         """Build once; a failure is shown in the pages instead of stopping the server."""
         started = time.perf_counter()
         try:
-            build(self.root, self.out_dir, pdf=self.pdf)
+            build(self.root, self.out_dir, pdf=self.pdf, wait=self.busy_wait,
+                  waiting=self.on_wait)
             error = None
         except Exception as failure:  # noqa: BLE001 - any failure goes to the overlay
             error = describe(failure, self.root)
@@ -164,13 +168,16 @@ def resolve_inside(root: Path, url_path: str) -> Path | None:
     parts = [part for part in unquote(url_path).split("/") if part]
     if any(part.startswith(".") or "\\" in part or "\x00" in part for part in parts):
         return None
-    real_root = root.resolve()
-    candidate = real_root.joinpath(*parts).resolve()
-    if not candidate.is_relative_to(real_root):
+    try:
+        real_root = root.resolve()
+        candidate = real_root.joinpath(*parts).resolve()
+        if not candidate.is_relative_to(real_root):
+            return None
+        if candidate.is_dir():
+            candidate = candidate / "index.html"
+        return candidate if candidate.is_file() else None
+    except OSError:  # a name too long for the file system, a loop of links...
         return None
-    if candidate.is_dir():
-        candidate = candidate / "index.html"
-    return candidate if candidate.is_file() else None
 
 
 def inject_client(page: bytes, version: int) -> bytes:
@@ -180,12 +187,9 @@ def inject_client(page: bytes, version: int) -> bytes:
     return page[:position] + tag + page[position:] if position >= 0 else page + tag
 
 
-class PreviewHandler(BaseHTTPRequestHandler):
+class PreviewHandler(LoopbackHandler):
     server: PreviewServer
     server_version = "bilingual-serve"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: the terminal shows builds, not requests."""
 
     def do_HEAD(self) -> None:
         self._get(send_body=False)
@@ -205,8 +209,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._not_found(path, send_body)
         elif target.name == "index.html" and not path.endswith(("/", ".html")):
             self._redirect(path + "/")
+        elif (body := _read(target)) is None:
+            self._not_found(path, send_body)
         else:
-            body = target.read_bytes()
             if target.suffix == ".html":
                 body = inject_client(body, self.server.state.snapshot()["version"])
             self._send(HTTPStatus.OK, target.suffix, body, send_body)
@@ -236,7 +241,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
                     data = json.dumps(state.snapshot(), ensure_ascii=False)
                     self.wfile.write(f"event: state\ndata: {data}\n\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except (ConnectionError, TimeoutError):
             pass
 
     def _redirect(self, location: str) -> None:
@@ -254,6 +259,14 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None if a rebuild swapped it away since it was found."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def content_type(suffix: str) -> str:

@@ -12,6 +12,12 @@ from ..errors import BilingualError
 from ..serve import PreviewServer
 
 
+def _report_wait(holder: int | None) -> None:
+    process = f" (process {holder})" if holder else ""
+    stdout.print(f"Another build of this site is running{process}: rebuilding when it ends.",
+                 highlight=False)
+
+
 def _report(error: str | None, seconds: float) -> None:
     if error is None:
         stdout.print(f"Built in {seconds:.1f} s", highlight=False)
@@ -34,7 +40,8 @@ def serve(site: Path, out_dir: Path | None, port: int, pdf: bool) -> None:
     Open pages reload after each build; a failed build shows its errors in the pages.
     """
     try:
-        server = PreviewServer(site, out_dir, port=port, pdf=pdf, on_build=_report)
+        server = PreviewServer(site, out_dir, port=port, pdf=pdf, on_build=_report,
+                               on_wait=_report_wait)
     except OSError as error:
         raise BilingualError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
                              hint="choose another --port, or --port 0 for a free one") from None

@@ -6,7 +6,6 @@ import hmac
 import json
 import secrets
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -15,29 +14,27 @@ import jinja2
 
 from ..catalogs import CatalogScope
 from ..errors import BilingualError
+from ..loopback import HOST, LoopbackHandler, LoopbackServer, RequestError
 from ..resources import theme_dir
 from .po_edit import ConflictError, save_translation
 from .views import FILTERS, Filter, catalog_view
 
-HOST = "127.0.0.1"
 HERE = Path(__file__).resolve().parent
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".woff2": "font/woff2"}
-MAX_BODY = 1 << 20
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; script-src 'self'; "
                                "font-src 'self'; connect-src 'self'; form-action 'self'; "
                                "base-uri 'none'; frame-ancestors 'none'",
-    "Referrer-Policy": "no-referrer",
+    # Same-origin requests keep their Origin header, which saves are checked against.
+    "Referrer-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-store",
 }
 
 
-class EditorServer(ThreadingHTTPServer):
+class EditorServer(LoopbackServer):
     """The catalog editor for one scope, listening on 127.0.0.1 only."""
-
-    daemon_threads = True
 
     def __init__(self, scope: CatalogScope, port: int = 0, token: str | None = None) -> None:
         super().__init__((HOST, port), _Handler)
@@ -47,10 +44,6 @@ class EditorServer(ThreadingHTTPServer):
             loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         self.pages.globals["link"] = self.link
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
 
     @property
     def url(self) -> str:
@@ -68,12 +61,10 @@ class EditorServer(ThreadingHTTPServer):
         return path if path.is_file() else None
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     server: EditorServer
     server_version = "bilingual-editor"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: the terminal shows the editor's URL, not a request log."""
+    allowed_methods = frozenset({"GET", "POST"})
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -91,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = [part for part in url.path.split("/") if part]
         try:
             self._route(method, parts, query)
+        except RequestError as error:
+            self.refuse(error)
         except BilingualError as error:
             self._page(HTTPStatus.BAD_REQUEST, "error.html", error=error, kept=[], back=None)
 
@@ -120,12 +113,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _catalog(self, lang: str, wanted: str) -> None:
         view = catalog_view(self.server.scope.po_path(lang), lang)
-        chosen: Filter = wanted if wanted in FILTERS else view.default_filter()  # type: ignore[assignment]
+        chosen: Filter = wanted if wanted in FILTERS else view.default_filter()
         self._page(HTTPStatus.OK, "catalog.html", catalog=view, filter=chosen, filters=FILTERS,
                    several=len(self.server.scope.languages()) > 1)
 
     def _save(self, lang: str) -> None:
-        form = self._form()
+        form = self.read_form()
         path = self.server.scope.po_path(lang)
         strings = [value.replace("\r\n", "\n") for key, value in sorted(
             ((key, values[0]) for key, values in form.items() if key.startswith("form_")),
@@ -150,12 +143,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(HTTPStatus.OK, {"saved": True, "version": version,
                                    "state": entry.state if entry else None,
                                    "progress": view.progress.to_json()})
-
-    def _form(self) -> dict[str, list[str]]:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            raise BilingualError("the form is too large")
-        return parse_qs(self.rfile.read(length).decode("utf-8"), keep_blank_values=True)
 
     def _page(self, status: HTTPStatus, name: str, **context: Any) -> None:
         html = self.server.pages.get_template(name).render(**context)
