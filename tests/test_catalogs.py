@@ -228,11 +228,69 @@ def test_check_command_fails_on_errors_and_passes_on_warnings(tmp_path: Path,
 
 
 def test_check_turns_a_syntax_error_into_a_located_error(tmp_path: Path) -> None:
-    path = write_po(tmp_path, '\nmsgid "post"\nmsgid_plural "posts"\n'
-                              'msgstr[0] "نوشته"\nmsgstr[1] "نوشته"\nmsgstr[2] "نوشته"\n')
+    path = write_po(tmp_path, '\nmsgid "post"\nmsgstr "نوشته\n\nmsgid "page"\nmsgstr "برگه"\n')
     problems = check_file(path, "fa")
-    assert [(p.severity, p.line) for p in problems] == [("error", line_of(path, 'msgid "post"'))]
-    assert "more translations than num_plurals" in problems[0].message
+    assert [(p.severity, p.line) for p in problems] == [("error", line_of(path, 'msgstr "نوشته'))]
+    assert problems[0].message.startswith("invalid PO file")
+
+
+DJANGO_PERSIAN = Path(__file__).parent / "fixtures" / "django-fa.po"
+PLURAL_FORMS_FIX = 'write "Plural-Forms: nplurals=2; plural=(n > 1);\\n" there'
+
+
+@pytest.fixture
+def django_catalog_site(example_site: Path) -> Path:
+    """The example blog with a Persian catalog whose header says one plural form, not two."""
+    po = example_site / "locales/fa/LC_MESSAGES/messages.po"
+    po.parent.mkdir(parents=True)
+    shutil.copyfile(DJANGO_PERSIAN, po)
+    return example_site
+
+
+def plural_entry_lines() -> list[int]:
+    lines = DJANGO_PERSIAN.read_text(encoding="utf-8").splitlines()
+    return [number for number, text in enumerate(lines, 1)
+            if text.startswith("msgid") and lines[number].startswith(("msgid_plural", '"'))
+            and any(later.startswith("msgid_plural") for later in lines[number:number + 3])]
+
+
+def test_check_reports_every_entry_with_more_plural_forms_than_the_header(
+        django_catalog_site: Path) -> None:
+    po = django_catalog_site / "locales/fa/LC_MESSAGES/messages.po"
+    problems = check_file(po, "fa")
+    assert len(plural_entry_lines()) == 15
+    assert [p.line for p in problems] == plural_entry_lines()
+    assert {p.message.split(" (msgid")[0] for p in problems} == {
+        "wrong number of plural forms: 2, but the catalog's Plural-Forms says nplurals=1"}
+    assert [p.hint for p in problems[:-1]] == [None] * 14
+    assert problems[-1].hint is not None
+    assert problems[-1].hint.startswith("the header (line 19) says nplurals=1 but 15 entries "
+                                        "carry 2 forms; Persian has 2")
+    assert problems[-1].hint.endswith(PLURAL_FORMS_FIX)
+
+
+@pytest.mark.parametrize("command", [("i18n", "check"), ("i18n", "status"), ("build", "--no-pdf")])
+def test_check_status_and_build_list_all_fifteen_entries_and_the_fix(
+        django_catalog_site: Path, command: tuple[str, ...]) -> None:
+    published = django_catalog_site / "_site"
+    code, output = run(command[0], *command[1:], str(django_catalog_site))
+    assert code == 1
+    flat = " ".join(output.split())
+    for line in plural_entry_lines():
+        assert (f"messages.po:{line}: wrong number of plural forms: 2, but the catalog's "
+                "Plural-Forms says nplurals=1") in flat
+    assert flat.count("hint: the header (line 19) says nplurals=1") == 1
+    assert " ".join(PLURAL_FORMS_FIX.split()) in flat
+    assert "Traceback" not in output
+    if command[0] == "build":
+        assert not published.exists()
+
+
+def test_the_header_fix_the_hint_gives_makes_the_catalog_valid(django_catalog_site: Path) -> None:
+    po = django_catalog_site / "locales/fa/LC_MESSAGES/messages.po"
+    edit(po, "nplurals=1; plural=0;", "nplurals=2; plural=(n > 1);")
+    assert check_file(po, "fa") == []
+    build(django_catalog_site, pdf=False)
 
 
 def test_compile_leaves_fuzzy_entries_out(tmp_path: Path) -> None:

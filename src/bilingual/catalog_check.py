@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message
 
-from .catalogs import CatalogScope, entries, read_catalog
+from .catalogs import CatalogScope, entries
 from .errors import CatalogError
+from .po_reader import parse_po, plural_forms_hint
 
 Severity = Literal["error", "warning"]
 _BRACE_FIELD = re.compile(r"(?<!\{)\{[A-Za-z_]\w*(?:\.\w+|\[\w+\])*(?:![rsa])?(?::[^{}]*)?\}(?!\})")
@@ -25,10 +26,12 @@ class Problem:
     line: int | None
     severity: Severity
     message: str
+    hint: str | None = None
 
     def __str__(self) -> str:
         location = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{location}: {self.severity}: {self.message}"
+        hint = f"\n  hint: {self.hint}" if self.hint else ""
+        return f"{location}: {self.severity}: {self.message}{hint}"
 
 
 def check(scope: CatalogScope) -> list[Problem]:
@@ -37,12 +40,20 @@ def check(scope: CatalogScope) -> list[Problem]:
 
 
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:
+    """Every problem of one catalog, in the order of the file."""
+    data = path.read_bytes()
     try:
-        catalog = read_catalog(path, locale=lang)
+        catalog, extra = parse_po(data, path, lang)
     except CatalogError as error:
-        return [Problem(path, error.line, "error", error.message)]
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return list(_problems(path, catalog, lines))
+        return [Problem(path, error.line, "error", error.message, error.hint)]
+    problems = list(_problems(path, catalog, data.decode("utf-8").splitlines()))
+    if extra:
+        # Every entry is listed; the header's fix is explained once, after the last of them.
+        lines = {item.line for item in extra}
+        last = max((index for index, problem in enumerate(problems) if problem.line in lines),
+                   default=len(problems) - 1)
+        problems[last] = replace(problems[last], hint=plural_forms_hint(catalog, extra, data))
+    return problems
 
 
 def _problems(path: Path, catalog: Catalog, lines: list[str]) -> Iterator[Problem]:

@@ -20,12 +20,13 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, denormalize, read_po, write_po
+from babel.messages.pofile import denormalize, write_po
 
 from . import __version__
 from .config import load_config
 from .errors import CatalogError
 from .localization import DOMAIN, catalog_path
+from .po_reader import read_po_strictly
 from .resources import locales_dir, source_roots, theme_dir
 
 TEMPLATE_NAME = f"{DOMAIN}.pot"
@@ -288,19 +289,20 @@ def read_catalog(path: Path, locale: str | Locale | None = None) -> Catalog:
 
 
 def parse_catalog(data: bytes, path: Path, locale: str | Locale | None = None) -> Catalog:
-    try:
-        catalog = read_po(BytesIO(data), locale=locale, domain=DOMAIN, abort_invalid=True)
-    except PoFileError as error:
-        raise CatalogError(f"invalid PO file: {error}", path, _line(error)) from None
-    except (UnicodeDecodeError, ValueError) as error:
-        raise CatalogError(f"cannot read catalog: {error}", path) from None
-    for message in (*catalog, *catalog.obsolete.values()):
-        _restore_previous(message)
+    """The catalog in ``data``; every entry with more plural forms than the header allows is
+    reported at once (one error each)."""
+    catalog = read_po_strictly(data, path, locale)
+    restore_previous_ids(catalog)
     return catalog
 
 
-def _restore_previous(message: Message) -> None:
+def restore_previous_ids(catalog: Catalog) -> None:
     """Babel writes the previous msgid of a fuzzy entry (#|) but reads it as a comment."""
+    for message in (*catalog, *catalog.obsolete.values()):
+        _restore_previous(message)
+
+
+def _restore_previous(message: Message) -> None:
     previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
     if not previous:
         return
@@ -313,11 +315,6 @@ def _restore_previous(message: Message) -> None:
         elif parts and line.startswith('"'):
             parts[-1].append(line)
     message.previous_id = [denormalize("\n".join(lines)) for lines in parts]
-
-
-def _line(error: PoFileError) -> int | None:
-    lineno = getattr(error, "lineno", None)
-    return lineno + 1 if isinstance(lineno, int) else None
 
 
 def write_catalog(path: Path, catalog: Catalog, include_previous: bool = False) -> None:

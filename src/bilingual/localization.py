@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
-from .errors import CatalogError
+from .po_reader import DOMAIN, read_po_strictly
 
-DOMAIN = "messages"
+__all__ = ["DOMAIN", "catalog_path", "load_translations"]
 
 
 def catalog_path(locales: Path, lang: str) -> Path:
@@ -35,31 +33,10 @@ def load_translations(lang: str, locale_dirs: tuple[Path, ...]) -> NullTranslati
     return merged if merged is not None else NullTranslations()
 
 
-_PO_LINE = re.compile(
-    r'^\s*(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"([^"\\]|\\.)*"\s*)?$')
-
-
-def check_po_syntax(path: Path) -> None:
-    """Reject lines Babel would silently misread (e.g. a string missing its closing quote)."""
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not _PO_LINE.match(line):
-            raise CatalogError(f"invalid PO file: cannot read {line.strip()[:60]!r}", path, number,
-                               hint="every msgid/msgstr line holds one string in double quotes")
-
-
 @cache
 def _compile(path: Path, mtime_ns: int) -> bytes:
     """Compile a .po file in memory (so a build never uses a stale .mo)."""
-    check_po_syntax(path)
-    try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, abort_invalid=True)
-    except PoFileError as error:
-        line = getattr(error, "lineno", None)
-        raise CatalogError(f"invalid PO file: {error}", path, line) from None
-    except (UnicodeDecodeError, ValueError) as error:
-        raise CatalogError(f"cannot read catalog: {error}", path) from None
+    data = path.read_bytes()
     buffer = BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, read_po_strictly(data, path))
     return buffer.getvalue()

@@ -113,6 +113,8 @@ def check(site: Path | None, theme: bool) -> None:
         location = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
         stderr.print(f"[{style}]{problem.severity}:[/] {escape(f'{location}: {problem.message}')}",
                      soft_wrap=True)
+        if problem.hint:
+            stderr.print(f"  hint: {escape(problem.hint)}", soft_wrap=True)
     errors = sum(1 for problem in problems if problem.severity == "error")
     warnings = len(problems) - errors
     _say(f"Checked {len(scope.languages())} catalog(s) in {scope.locales}: "
