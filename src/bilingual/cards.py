@@ -28,6 +28,9 @@ MAX_TITLE_LINES = 4
 SITE_TITLE_SIZE = 36
 FOOTER_SIZE = 28
 ELLIPSIS = "\u2026"
+MAX_TEXT_CHARS = 1000
+"""More than four lines hold at the smallest size even in the narrowest glyphs (an apostrophe
+is 5 px at 44 px): the rest of a longer text could never show, so it is not even measured."""
 
 PAPER = "#fbfcfb"
 INK = "#1d2327"
@@ -165,16 +168,38 @@ def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
 
 
 def shorten(text: str, fits: Callable[[str], bool]) -> str:
-    """``text`` cut at the end (a word at a time, else a letter) with an ellipsis, so that it fits."""
+    """``text`` cut at the end (after a word, else a letter) with an ellipsis, so that it fits."""
+    text = capped(text)
     if fits(text):
         return text
     words = text.split(" ")
-    while len(words) > 1 and not fits(" ".join(words) + ELLIPSIS):
-        words.pop()
-    kept = " ".join(words)
-    while kept and not fits(kept + ELLIPSIS):
-        kept = kept[:-1]
-    return kept.rstrip() + ELLIPSIS
+    count = _most(len(words) - 1, lambda n: fits(" ".join(words[:n]) + ELLIPSIS))
+    if count:
+        return " ".join(words[:count]).rstrip() + ELLIPSIS
+    first = words[0]
+    return first[:_most(len(first), lambda n: fits(first[:n] + ELLIPSIS))].rstrip() + ELLIPSIS
+
+
+def capped(text: str) -> str:
+    """``text`` cut to MAX_TEXT_CHARS (after a word if it can) and marked with an ellipsis."""
+    if len(text) <= MAX_TEXT_CHARS:
+        return text
+    cut = text[:MAX_TEXT_CHARS]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > 0 else cut).rstrip() + ELLIPSIS
+
+
+def _most(limit: int, fits: Callable[[int], bool]) -> int:
+    """The largest n <= limit for which fits(n), 0 if none: a binary search, as a longer
+    prefix is never narrower."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def line_height(size: int, lang: Language) -> int:
@@ -193,7 +218,8 @@ def layout_card(site_title: Text, title: Text, footer: str, card_lang: Language,
 
     site_line = Line(shorten(site_title.value, fits(site_title.lang, SITE_TITLE_SIZE, True)),
                      site_title.lang, SITE_TITLE_SIZE, True, 70, ACCENT)
-    size, texts = _fit_title(title, lambda size: fits(title.lang, size, True))
+    size, texts = _fit_title(Text(capped(title.value), title.lang),
+                             lambda size: fits(title.lang, size, True))
     height = line_height(size, title.lang)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - height * len(texts)) // 2
     title_lines = [Line(text, title.lang, size, True, top + index * height, INK)

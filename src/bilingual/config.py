@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, ErrorCollector
 from .bidi import balance_controls
+from .errors import ConfigError, ErrorCollector
 from .frontmatter import decode, one_line
+from .inputs import read_input
 from .languages import Language, language
 from .localized import Localized
+from .pagecss import font_size_problem, margin_problem, page_size_problem
 
 CONFIG_NAME = "bilingual.toml"
 
 SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto", "posts_per_page"}
-PDF_KEYS = {"enabled", "page_size", "margin", "font_size"}
+PDF_KEYS = {"enabled", "page_size", "margin", "font_size", "allow_remote"}
 CONTENT_KEYS = {"allow_html"}
 NEWSLETTER_KEYS = {"sender", "subscribe_endpoint", "unsubscribe_url", "smtp_host", "smtp_port",
                    "smtp_security", "rate"}
 TOP_KEYS = {"site": SITE_KEYS, "pdf": PDF_KEYS, "content": CONTENT_KEYS,
             "newsletter": NEWSLETTER_KEYS}
+VALUE_CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
+    ("pdf", "page_size"): page_size_problem,
+    ("pdf", "margin"): margin_problem,
+    ("pdf", "font_size"): font_size_problem,
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class PdfConfig:
     page_size: str = "A5"
     margin: str = "18mm 16mm 20mm"
     font_size: str = "10.5pt"
+    allow_remote: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,12 +122,12 @@ def load_config(root: Path) -> Config:
 
 
 def _read_text(path: Path) -> str:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise ConfigError(
             f"no {CONFIG_NAME} here", path,
             hint="run the command on a site folder, or create one with `bilingual new`",
         )
-    return decode(path.read_bytes(), path, ConfigError)
+    return decode(read_input(path, None, error_class=ConfigError), path, ConfigError)
 
 
 def _line_from_message(message: str) -> int | None:
@@ -140,7 +149,7 @@ class _ConfigParser:
         if key is None:
             return None
         name = key.rsplit(".", 1)[-1]
-        pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(name)}[\"']?\s*(=|\])", re.M)
+        pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(name)}[\"']?\s*(=|\])", re.MULTILINE)
         match = pattern.search(self.text) or re.search(rf"\b{re.escape(name)}\b", self.text)
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
@@ -243,6 +252,11 @@ class _ConfigParser:
             expected = type(getattr(defaults, key))
             if not isinstance(raw[key], expected):
                 self.error(f"{name}.{key} must be a {expected.__name__}", f"{name}.{key}")
+                continue
+            check = VALUE_CHECKS.get((name, key))
+            problem = check(raw[key]) if check is not None else None
+            if problem is not None:
+                self.error(f"{name}.{key} = {raw[key]!r} is not valid: {problem}", f"{name}.{key}")
                 continue
             values[key] = raw[key]
         return cls(**values)

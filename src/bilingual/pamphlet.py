@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from .build import template_set
 from .errors import BilingualError, RenderError
+from .fetcher import pdf_fetcher
 from .imposition import impose_booklet
 from .languages import Language
 from .markup import render_markdown
@@ -206,8 +207,11 @@ def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
         template = PARALLEL_TEMPLATE
         context["parallel"] = [_parallel_post(site, templates, post, languages) for post in posts]
     html = render_template(env, template, context)
+    base_url = site.config.content_dir.resolve().as_uri() + "/"
+    sources = [path for post in posts for language in languages
+               if (path := post.sources.get(language.code)) is not None]
     return write_pdf(html, print_stylesheets(templates, lang, site.config.pdf), lang,
-                     base_url=site.config.content_dir.resolve().as_uri() + "/")
+                     base_url=base_url, fetcher=pdf_fetcher(site, base_url, sources))
 
 
 def _given_title(site: Site, selection: Selection, entries: list[EntryView],

@@ -15,6 +15,7 @@ from weasyprint.urls import URLFetcher
 
 from .config import PdfConfig
 from .errors import RenderError
+from .fetcher import ResourceRefused, stylesheet_fetcher
 from .languages import Language
 from .model import Site
 from .persian import uses_jalali
@@ -44,7 +45,7 @@ def url_fetcher() -> URLFetcher:
 def parsed_stylesheet(text: str, base_url: str) -> CSS:
     """Parse a stylesheet once per process, its fonts registered in the shared configuration."""
     return CSS(string=text, base_url=base_url, font_config=font_configuration(),
-               url_fetcher=url_fetcher())
+               url_fetcher=stylesheet_fetcher(base_url))
 
 
 def template_file(templates: TemplateSet, name: str) -> Path:
@@ -79,7 +80,7 @@ def _read_css(path: Path) -> str:
 
 
 def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str | None,
-              source: Path | str | None = None) -> bytes:
+              source: Path | str | None = None, fetcher: URLFetcher | None = None) -> bytes:
     """Render ``html`` to PDF; the same input always gives the same bytes.
 
     Dates come from the document's ``dcterms.created``/``modified`` meta tags,
@@ -87,9 +88,11 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
     documents ask viewers to lay out facing pages right to left.
     """
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher or url_fetcher())
         pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
                                  pdf_identifier=True, finisher=_finisher(lang))
+    except ResourceRefused as refused:
+        raise refused.error from None
     except (OSError, ValueError) as error:
         raise RenderError(f"cannot render the PDF: {error}", source) from error
     assert pdf is not None

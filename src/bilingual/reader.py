@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
+import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,16 +12,21 @@ from typing import Any
 
 from .bidi import balance_controls
 from .config import Config, load_config
+from .dates import DateError, parse_date
 from .errors import BilingualError, ContentError, ErrorCollector
 from .frontmatter import Document, clean_text, load_yaml_file, one_line, parse_document
+from .inputs import input_hint, input_problem, outside_problem, real_roots
 from .localized import Localized
 from .model import Entry, EntryKind, Site, Tag
+from .persian import uses_jalali
 
 LOCAL_FIELDS = ("title", "summary", "translation_of")
 SHARED_FIELDS = ("date", "tags", "author", "draft")
 KNOWN_FIELDS = frozenset(LOCAL_FIELDS + SHARED_FIELDS)
 RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html"})
 SECTIONS: dict[EntryKind, str] = {"post": "posts", "page": "pages"}
+NAME_MAX = 255
+"""Bytes in a file name on the usual file systems (ext4, APFS, NTFS: 255)."""
 
 
 def load_site(root: Path | str, parse: Callable[[Path], Document] = parse_document) -> Site:
@@ -39,6 +43,7 @@ class SiteReader:
         self.config = config
         self.parse = parse
         self.errors = ErrorCollector()
+        self.roots = real_roots([config.root])
 
     def read(self) -> Site:
         self.seen_slugs: dict[str, Path] = {}
@@ -52,9 +57,10 @@ class SiteReader:
 
     def _read_tags(self) -> dict[str, Tag]:
         path = self.config.content_dir / "tags.yaml"
-        if not path.exists():
+        if not os.path.lexists(path):
             return {}
         try:
+            self._check_input(path)
             data = load_yaml_file(path)
         except BilingualError as error:
             self.errors.add(error)
@@ -69,9 +75,10 @@ class SiteReader:
 
     def _tag(self, path: Path, key: str, labels: Any) -> Tag | None:
         codes = self.config.site.codes
-        if not _is_safe_name(key):
+        if not _is_safe_name(key) or _name_bytes(key) > NAME_MAX:
             self.errors.add(ContentError(f"tag key {key!r} cannot be used in a URL", path,
-                                         _line_of_key(path, key)))
+                                         _line_of_key(path, key),
+                                         hint=f"at most {NAME_MAX} bytes, no '/', '..' or '%'"))
             return None
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
             self.errors.add(ContentError(f"tag {key!r} needs a label per language, e.g. en: ...",
@@ -92,8 +99,7 @@ class SiteReader:
         if not folder.is_dir():
             return []
         entries = []
-        for directory in sorted(p for p in folder.iterdir() if p.is_dir()
-                                and not p.name.startswith(".")):
+        for directory in self._folders(folder):
             slug = unicodedata.normalize("NFC", directory.name)
             if not self._claim_slug(slug, directory, kind):
                 continue
@@ -101,6 +107,33 @@ class SiteReader:
             if entry is not None and not entry.draft:
                 entries.append(entry)
         return entries
+
+    def _check_input(self, path: Path) -> None:
+        """Refuse a file that links out of the site, is not a regular file or is too large."""
+        problem = input_problem(path, self.roots)
+        if problem is not None:
+            raise ContentError(problem, path, hint=input_hint(problem, path))
+
+    def _listing(self, folder: Path) -> list[Path]:
+        try:
+            return sorted(Path(entry.path) for entry in os.scandir(folder))
+        except OSError as error:
+            self.errors.add(ContentError(f"cannot read this folder: {error.strerror}", folder,
+                                         hint=f"let the build read it, e.g. chmod a+rx '{folder}'"))
+            return []
+
+    def _folders(self, section: Path) -> list[Path]:
+        """The entry folders of a section; a link to a folder outside the site is an error."""
+        folders = []
+        for path in self._listing(section):
+            if path.name.startswith(".") or not path.is_dir():
+                continue
+            problem = outside_problem(path, self.roots)
+            if problem is not None:
+                self.errors.add(ContentError(problem, path, hint=input_hint(problem, path)))
+            else:
+                folders.append(path)
+        return folders
 
     def _claim_slug(self, slug: str, directory: Path, kind: EntryKind) -> bool:
         """Slugs must be usable in URLs and unique, even on case-insensitive file systems."""
@@ -110,6 +143,13 @@ class SiteReader:
                 f"{slug!r} cannot be used as a slug", directory,
                 hint="use letters, digits and dashes (Persian letters are fine), no '..' or '/'; "
                      f"pages cannot be named {', '.join(sorted(RESERVED_PAGE_SLUGS))}"))
+            return False
+        suffix = max((f".{code}.pdf" for code in self.config.site.codes), key=_name_bytes)
+        if _name_bytes(slug + suffix) > NAME_MAX:
+            self.errors.add(ContentError(
+                f"slug is too long for a file name: its PDF, {slug[:20]}…{suffix}, would take "
+                f"{_name_bytes(slug + suffix)} bytes, and file systems allow {NAME_MAX}",
+                directory, hint="shorten the folder's name (Persian letters take 2 bytes each)"))
             return False
         key = slug.casefold()
         if key in self.seen_slugs:
@@ -132,7 +172,9 @@ class SiteReader:
     def _read_documents(self, directory: Path) -> dict[str, Document]:
         codes = self.config.site.codes
         documents: dict[str, Document] = {}
-        for path in sorted(directory.glob("*.md")):
+        for path in self._listing(directory):
+            if path.suffix != ".md" or path.name.startswith("."):
+                continue
             lang = path.stem
             if lang not in codes:
                 self.errors.add(ContentError(
@@ -140,9 +182,12 @@ class SiteReader:
                     hint="name language files after the codes in bilingual.toml, e.g. fa.md"))
                 continue
             try:
+                self._check_input(path)
                 documents[lang] = self.parse(path)
             except BilingualError as error:
                 self.errors.add(error)
+            except OSError as error:  # it changed between the check and the read
+                self.errors.add(ContentError(f"cannot read this file: {error.strerror}", path))
         return {code: documents[code] for code in codes if code in documents}
 
 
@@ -221,11 +266,10 @@ class _EntryBuilder:
         return text
 
     def _date(self, value: Any, document: Document) -> dt.date | None:
-        text = str(value).strip()
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.error(_date_problem(text), document, "date")
+            return parse_date(value, jalali=any(uses_jalali(code) for code in self.codes))
+        except DateError as error:
+            self.error(str(error), document, "date")
             return None
 
     def _tags(self, value: Any, document: Document) -> tuple[Tag, ...] | None:
@@ -270,6 +314,10 @@ def _is_safe_name(name: str) -> bool:
                         for ch in name))
 
 
+def _name_bytes(name: str) -> int:
+    return len(name.encode("utf-8", "surrogatepass"))
+
+
 def _show(value: Any) -> str:
     """A shared field's value as the user wrote it."""
     if isinstance(value, dt.date):
@@ -283,13 +331,3 @@ def _line_of_key(path: Path, key: str) -> int | None:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return next((number for number, line in enumerate(lines, 1)
                  if line.lstrip("'\"").startswith(key)), None)
-
-
-def _date_problem(text: str) -> str:
-    match = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", text)
-    if match and 1 <= int(match[2]) <= 12:
-        year, month = int(match[1]), int(match[2])
-        days = calendar.monthrange(year, month)[1]
-        name = dt.date(year, month, 1).strftime("%B")
-        return f"no such date {text!r}: {name} {year} has {days} days"
-    return f"invalid date {text!r}; write it as YYYY-MM-DD, e.g. 2010-01-20"

@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from . import urls
 from .bidi import balance_controls, isolate_html, isolate_print, isolate_unicode
-from .errors import TemplateError
+from .errors import BilingualError, TemplateError
 from .languages import Language
 from .localization import load_translations
 from .persian import format_date, format_number, localize_digits
@@ -147,6 +147,12 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except jinja2.TemplateError as error:
         filename, line = _template_location(error)
         raise TemplateError(f"template error: {error}", filename or name, line) from None
+    except BilingualError:
+        raise
+    except Exception as error:  # noqa: BLE001 - an expression in the template failed, e.g. 1/0
+        filename, line = _template_location(error)
+        raise TemplateError(f"template error: {type(error).__name__}: {error}",
+                            filename or name, line) from None
 
 
 def _template_location(error: BaseException) -> tuple[str | None, int | None]:

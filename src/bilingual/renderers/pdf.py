@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Set
 
 from .. import urls
+from ..fetcher import pdf_fetcher
 from ..generators import Output
 from ..languages import Language
 from ..model import Entry, Site
@@ -33,9 +34,10 @@ def post_pdf(site: Site, templates: TemplateSet, post: Entry, lang: Language,
     """The PDF edition of ``post`` in ``lang``, dated by the post (never by the clock)."""
     source = post.sources.get(lang.code)
     base_url = source.resolve().parent.as_uri() + "/" if source else None
+    fetcher = pdf_fetcher(site, base_url, [source]) if base_url and source else None
     return write_pdf(post_html(site, templates, post, lang, existing, template),
                      print_stylesheets(templates, lang, site.config.pdf), lang,
-                     base_url=base_url, source=source)
+                     base_url=base_url, source=source, fetcher=fetcher)
 
 
 def post_html(site: Site, templates: TemplateSet, post: Entry, lang: Language,
