@@ -23,6 +23,7 @@ from .loopback import HOST, LoopbackHandler, LoopbackServer
 PREFIX = "/__bilingual__/"
 EVENTS_PATH = PREFIX + "events"
 CLIENT_PATH = PREFIX + "reload.js"
+EMAIL_PREVIEW = PREFIX + "email/"
 CLIENT_SCRIPT = Path(__file__).resolve().parent / "serve_static" / "reload.js"
 WATCHED_FOLDERS = frozenset({"content", "templates", "locales"})
 KEEPALIVE_SECONDS = 15.0
@@ -205,6 +206,8 @@ class PreviewHandler(LoopbackHandler):
             self._send(HTTPStatus.OK, ".txt", b"", send_body=False)
         elif path == CLIENT_PATH:
             self._send(HTTPStatus.OK, ".js", self.server.client_script, send_body)
+        elif path.startswith(EMAIL_PREVIEW):
+            self._email_preview(path, send_body)
         elif (target := self.server.resolve(path)) is None:
             self._not_found(path, send_body)
         elif target.name == "index.html" and not path.endswith(("/", ".html")):
@@ -215,6 +218,14 @@ class PreviewHandler(LoopbackHandler):
             if target.suffix == ".html":
                 body = inject_client(body, self.server.state.snapshot()["version"])
             self._send(HTTPStatus.OK, target.suffix, body, send_body)
+
+    def _email_preview(self, path: str, send_body: bool) -> None:
+        """A post's e-mail edition beside its web page, rendered from the sources as they are."""
+        from .mail.preview import preview  # noqa: PLC0415 - loads the e-mail renderer on demand
+
+        status, page = preview(self.server.root, path)
+        self._send(status, ".html", inject_client(page, self.server.state.snapshot()["version"]),
+                   send_body)
 
     def _not_found(self, path: str, send_body: bool) -> None:
         """An HTML 404 that reloads itself, so a page missing after a failed build comes back."""
