@@ -119,6 +119,8 @@ def open_ledger(path: Path, read_only: bool = False) -> Iterator[Ledger]:
             connection.close()
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.touch(mode=0o600)  # it holds people's addresses
     with _exclusive(path.with_name(path.name + ".lock")):
         connection = _connect(str(path), path)
         try:

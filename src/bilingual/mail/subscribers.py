@@ -137,6 +137,9 @@ class SqliteList:
                                      int(s.confirmed)) for s in subscribers])
 
     def _connect(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.touch(mode=0o600)  # it holds people's addresses
         try:
             connection = sqlite3.connect(self.path)
             connection.execute(self.SCHEMA)
