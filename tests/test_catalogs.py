@@ -126,6 +126,37 @@ def test_the_site_catalog_overrides_the_theme_in_the_build(themed_site: Path) ->
     assert "بیشتر بخوانید" in home and "ادامهٔ مطلب" not in home
 
 
+def test_a_string_rewritten_in_place_keeps_its_translation_as_fuzzy(themed_site: Path) -> None:
+    po = themed_site / "locales/fa/LC_MESSAGES/messages.po"
+    edit(po, 'msgid "Read more"', '# Translators: the link under each summary\nmsgid "Read more"')
+    edit(themed_site / "templates/_macros.html", '_("Read more")', '_("Continue reading")')
+    assert run("i18n", "extract", str(themed_site))[0] == 0
+    code, output = run("i18n", "update", str(themed_site))
+    assert code == 0, output
+
+    catalog = read_catalog(po, "fa")
+    rewritten = catalog["Continue reading"]
+    assert rewritten.fuzzy and rewritten.string == "ادامهٔ مطلب"
+    assert rewritten.previous_id == ["Read more"]
+    assert rewritten.user_comments == ["Translators: the link under each summary"]
+    assert "Read more" not in catalog.obsolete
+    text = po.read_text(encoding="utf-8")
+    assert '#, fuzzy\n#| msgid "Read more"\nmsgid "Continue reading"\nmsgstr "ادامهٔ مطلب"' in text
+
+
+def test_a_string_far_from_the_one_that_vanished_is_not_given_its_translation(
+        themed_site: Path) -> None:
+    macros = themed_site / "templates/_macros.html"
+    edit(macros, '{{ _("Read more") }}', "")
+    macros.write_text(macros.read_text("utf-8") + '{% macro share() %}{{ _("Share this post") }}'
+                      "{% endmacro %}\n", "utf-8")  # the same file, 27 lines further down
+    run("i18n", "extract", str(themed_site))
+    run("i18n", "update", str(themed_site))
+    catalog = read_catalog(themed_site / "locales/fa/LC_MESSAGES/messages.po", "fa")
+    assert catalog["Share this post"].string == "" and not catalog["Share this post"].fuzzy
+    assert catalog.obsolete["Read more"].string == "ادامهٔ مطلب"
+
+
 def test_a_string_that_comes_back_gets_its_old_translation(themed_site: Path) -> None:
     base = themed_site / "templates/base.html"
     original = base.read_text(encoding="utf-8")

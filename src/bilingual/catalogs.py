@@ -34,6 +34,7 @@ MAPPING_NAME = "babel.cfg"
 SOURCE_LANGUAGE = "en"  # the language of the msgids: no catalog needed
 WIDTH = 0  # no wrapping: one line per string, as translators edit them
 COMMENT_TAGS = ("Translators:",)
+REPLACED_WITHIN_LINES = 3  # a new string this close to where a vanished one was replaces it
 State = Literal["translated", "fuzzy", "missing"]
 
 
@@ -139,10 +140,14 @@ def _extract_folder(folder: Path, methods: list[tuple[str, str]],
                            folder / (current[-1] if current else ""), error.lineno) from None
 
 
-def _mapping(path: Path) -> tuple[list[tuple[str, str]], dict[str, dict[str, str]]]:
+Mapping = tuple[list[tuple[str, str]], dict[str, dict[str, str]]]
+
+
+def _mapping(path: Path) -> Mapping:
     try:
         with path.open(encoding="utf-8") as handle:
-            return parse_mapping_cfg(handle, str(path))
+            mapping: Mapping = parse_mapping_cfg(handle, str(path))  # type: ignore[no-untyped-call]
+            return mapping
     except (OSError, ValueError) as error:
         raise CatalogError(f"cannot read the extraction mapping: {error}", path) from None
 
@@ -195,6 +200,7 @@ def update(scope: CatalogScope) -> list[UpdateResult]:
         previous = {_key(message): message.previous_id for message in entries(catalog)}
         catalog.update(template)
         _revive_obsolete(catalog)
+        _match_replaced(catalog, before)
         for message in entries(catalog):
             if message.fuzzy and not message.previous_id:
                 message.previous_id = previous.get(_key(message)) or []
@@ -220,6 +226,49 @@ def _revive_obsolete(catalog: Catalog) -> None:
             current.string = old.string
             current.user_comments = current.user_comments or old.user_comments
         del catalog.obsolete[key]
+
+
+def _match_replaced(catalog: Catalog, before: set[Any]) -> None:
+    """Keep, as fuzzy, the translation of a string rewritten in place ("Read more" ->
+    "Continue reading"): Babel only matches texts that look alike, this matches by place.
+
+    A new string takes the translation of the nearest vanished one of the same kind that was
+    within a few lines of it in the same file, by the catalog's references.
+    """
+    added = {index: message for index, message in enumerate(entries(catalog))
+             if message.id not in before and state(message) == "missing"}
+    gone = {key: old for key, old in catalog.obsolete.items()
+            if old.id in before and state(old) != "missing"}
+    nearby = sorted(((distance, index, key) for index, message in added.items()
+                     for key, old in gone.items()
+                     if (distance := _distance(message, old)) is not None),
+                    key=lambda pair: pair[:2])
+    for _distance_apart, index, key in nearby:
+        if index in added and key in gone:
+            del gone[key]
+            _inherit(added.pop(index), catalog.obsolete.pop(key))
+
+
+def _distance(new: Message, old: Message) -> int | None:
+    """How many lines apart two strings of the same kind were in one file, if close."""
+    if not _same_kind(new, old):
+        return None
+    distances = [abs((line or 0) - (old_line or 0))
+                 for file, line in new.locations for old_file, old_line in old.locations
+                 if file == old_file]
+    nearest = min(distances, default=None)
+    return nearest if nearest is not None and nearest <= REPLACED_WITHIN_LINES else None
+
+
+def _same_kind(new: Message, old: Message) -> bool:
+    return new.context == old.context and new.pluralizable == old.pluralizable
+
+
+def _inherit(message: Message, old: Message) -> None:
+    message.string = old.string
+    message.flags.add("fuzzy")
+    message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
+    message.user_comments = message.user_comments or old.user_comments
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,9 @@ def init(lang: str, site: Path | None, theme: bool) -> None:
 def update(site: Path | None, theme: bool) -> None:
     """Merge messages.pot into every catalog, keeping every translation.
 
-    A string whose text changed keeps its old translation, marked fuzzy; a string that is gone
-    stays at the end of the file as obsolete (#~); translators' comments are kept.
+    A string whose text changed (a similar text, or a new one where the old one stood in the
+    same template) keeps its old translation, marked fuzzy; a string that is gone stays at the
+    end of the file as obsolete (#~); translators' comments are kept.
     """
     scope = scope_for(site, theme)
     results = update_catalogs(scope)
