@@ -121,7 +121,7 @@ def test_text_in_one_direction_has_no_runs_or_is_one_run(
     [
         (f"سپاه {LRI}IRGC{PDI} است", []),
         (f"سپاه {RLO}IRGC است", []),
-        (f"IRGC {LRE}سپاه{PDF} Sepah", ["IRGC", "Sepah"]),
+        (f"IRGC {LRE}سپاه{PDF} Sepah", [f"IRGC {LRE}سپاه{PDF} Sepah"]),  # held whole
         (f"سپاه {LRM} است", []),
         (f"سپاه {LRM}IRGC{LRM} است", ["IRGC"]),
         ("IRGCها است", ["IRGC"]),

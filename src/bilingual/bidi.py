@@ -50,8 +50,14 @@ _WEAK_OR_NEUTRAL = frozenset({"ES", "ET", "CS", "ON"})
 
 _ASCII_DIGIT = re.compile("[0-9]")
 # What may stand between two parts of one left-to-right phrase of numbers: "10:30 AM",
-# "14 July", "+1 212 555 0100", "1990 – 2000". Persian digits keep the Persian convention.
+# "14 July", "+1 212 555 0100", "1990 – 2000" (and symbols, as in "5°C"). Persian digits keep
+# the Persian convention.
 _NUMBER_JOINER = re.compile("[ \u00a0\u202f\u2009]*[-\u2010-\u2015/]?[ \u00a0\u202f\u2009]*")
+_BRACKETED_NUMBER = re.compile(r"[ \u00a0]*\([^()\n]*[0-9][^()\n]*\)")
+_EASTERN_DIGIT = r"\u06f0-\u06f9\u0660-\u0669"
+_LEADING_DIGITS = re.compile(rf"(?:^|(?<=[\s(\[«“]))[{_EASTERN_DIGIT}][{_EASTERN_DIGIT}\u066b\u066c/:.,-]*"
+                             r"[ \u00a0\u202f]+$")
+_EMPTY_BRACKETS = frozenset({"()", "[]", "{}"})
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 SHORT_PHRASE_WORDS = 3
@@ -91,6 +97,8 @@ def dominant_direction(text: str, default: str) -> str:
 def embedding_levels(text: str, direction: str) -> bytes:
     """The level UAX #9 resolves for each character of ``text`` in a ``direction`` paragraph."""
     _check(direction)
+    if not text:
+        return b""
     bidi = icu.Bidi()
     units = icu.UnicodeString(text)
     bidi.setPara(units, _BASE_LEVEL[direction])
@@ -115,10 +123,14 @@ def opposite_runs(text: str, direction: str) -> list[Run]:
         spans = _joined_number_phrases(text, spans)
     run_direction = _OPPOSITE[direction]
     runs: list[Run] = []
+    position = 0
     for start, end in spans:
-        start, end = _widened(text, start, end)
-        if _worth_isolating(text[start:end], direction):
+        if start < position:  # already taken in by the run before
+            continue
+        start, end = _widened(text, max(start, position), end, direction)
+        if _worth_isolating(text, start, end, direction):
             runs.append((start, end, run_direction))
+        position = end
     return runs
 
 
@@ -176,6 +188,8 @@ def balance_controls(text: str) -> str:
 def reorder(text: str, direction: str) -> str:
     """One line of ``text`` in visual order (left to right), brackets mirrored, controls removed."""
     _check(direction)
+    if not text:
+        return text
     bidi = icu.Bidi()
     units = icu.UnicodeString(text)
     bidi.setPara(units, _BASE_LEVEL[direction])
@@ -234,7 +248,8 @@ def _resolved_spans(text: str, direction: str) -> list[tuple[int, int]]:
     base = _BASE_LEVEL[direction]
     levels = bytearray(embedding_levels(text, direction))
     for start, end in _author_controlled(text):
-        levels[start:end] = bytes([base]) * (end - start)
+        # The whole span takes the level its opening control has in the text around it.
+        levels[start:end] = bytes([max(base, levels[start])]) * (end - start)
     above = re.compile(b"[%c-\xff]+" % (base + 1))
     spans = []
     for found in above.finditer(levels):
@@ -247,8 +262,9 @@ def _resolved_spans(text: str, direction: str) -> list[tuple[int, int]]:
 def _author_controlled(text: str) -> list[tuple[int, int]]:
     """Spans from each outermost embedding, override or isolate in ``text`` to its end.
 
-    Their text is already placed as its author asked: it is neither isolated again nor, inside
-    an override, set free of it.
+    Their text is already placed as its author asked: a run may hold such a span whole, but
+    never part of it, so that nothing inside is isolated again or, inside an override, set free
+    of it. A stray closer is a span of its own.
     """
     spans: list[tuple[int, int]] = []
     stack: list[tuple[int, str]] = []
@@ -270,6 +286,8 @@ def _author_controlled(text: str) -> list[tuple[int, int]]:
                 pass
             if not stack:
                 spans.append((outermost, position + 1))
+        elif not stack:  # a stray closer, which would close the run's own isolate
+            spans.append((position, position + 1))
     if stack:
         spans.append((stack[0][0], len(text)))
     return spans
@@ -285,7 +303,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _is_blank(char: str) -> bool:
-    return char.isspace() or char in _CONTROLS or unicodedata.bidirectional(char) == "BN"
+    return char.isspace() or char in _MARKS or unicodedata.bidirectional(char) == "BN"
 
 
 def _joined_number_phrases(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -309,13 +327,32 @@ def _continues_number(text: str, previous_end: int, start: int) -> bool:
         return False
     if not ("0" <= text[start] <= "9" or _STRONG_PATTERNS["ltr"].match(text, start)):
         return False
-    return _NUMBER_JOINER.fullmatch(text, previous_end, start) is not None
+    gap = text[previous_end:start]
+    return _NUMBER_JOINER.fullmatch(gap) is not None or all(map(_is_attachable, gap))
 
 
-def _widened(text: str, start: int, end: int) -> tuple[int, int]:
+def _widened(text: str, start: int, end: int, direction: str) -> tuple[int, int]:
     """Take in the symbols stuck to a run's edges and the final punctuation of its sentence."""
+    if direction == "rtl":
+        end = _with_bracketed_number(text, start, end)
+    else:
+        start = _with_leading_digits(text, start)
     start, end = _with_attached_symbols(text, start, end)
     return start, _with_final_punctuation(text, start, end)
+
+
+def _with_bracketed_number(text: str, start: int, end: int) -> int:
+    """Take in "(2012)" after "Argo": rule N0 gives brackets around a number the Persian side."""
+    bracketed = _BRACKETED_NUMBER.match(text, end)
+    if bracketed is None or _STRONG_PATTERNS["rtl"].search(bracketed.group()):
+        return end
+    return bracketed.end()
+
+
+def _with_leading_digits(text: str, start: int) -> int:
+    """Take in the Persian number of "۲۳ تیر ۱۳۹۴": after English words, rule W7 makes it English."""
+    leading = _LEADING_DIGITS.search(text, max(0, start - 40), start)
+    return leading.start() if leading else start
 
 
 def _with_attached_symbols(text: str, start: int, end: int) -> tuple[int, int]:
@@ -326,8 +363,13 @@ def _with_attached_symbols(text: str, start: int, end: int) -> tuple[int, int]:
     if before < start and (before == 0 or _ends_word(text[before - 1])):
         start = before
     after = end
-    while after < len(text) and _is_attachable(text[after]):
-        after += 1
+    while after < len(text):
+        if text[after:after + 2] in _EMPTY_BRACKETS:  # the "()" of "parse_args()"
+            after += 2
+        elif _is_attachable(text[after]):
+            after += 1
+        else:
+            break
     if after > end and (after == len(text) or _ends_word(text[after])):
         end = after
     return start, end
@@ -363,18 +405,33 @@ def _has_strong(text: str) -> bool:
     return any(pattern.search(text) for pattern in _STRONG_PATTERNS.values())
 
 
-def _worth_isolating(run: str, direction: str) -> bool:
+def _worth_isolating(text: str, start: int, end: int, direction: str) -> bool:
     """A run needs isolating if it holds words of the other direction or a compound number.
 
     A plain number, Persian digits (``۷۵٪``, ``۱۲٫۵``) and punctuation alone read the same
-    with or without isolation, so they are left as they are.
+    with or without isolation, so they are left as they are; unless the number reads left to
+    right only because an English word comes before it (rule W7), which isolating that word
+    would undo.
     """
+    run = text[start:end]
     if any(unicodedata.category(char)[0] in "LM" for char in run
            if unicodedata.bidirectional(char) in _STRONG):
         return True
-    if direction != "rtl" or not _ASCII_DIGIT.search(run):
+    if direction != "rtl" or not any(char.isdigit() for char in run):
         return False
-    return not run.isdigit()
+    if _ASCII_DIGIT.search(run) and not run.isdigit():
+        return True
+    return _strong_before(text, start) == "ltr"
+
+
+def _strong_before(text: str, position: int) -> str | None:
+    for char in reversed(text[:position]):
+        kind = unicodedata.bidirectional(char)
+        if kind == "B":
+            return None
+        if kind in _STRONG:
+            return _STRONG[kind]
+    return None
 
 
 def _class_of(kinds: set[str]) -> re.Pattern[str]:
