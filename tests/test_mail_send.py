@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 import trustme
 from click.testing import CliRunner
+from mail_server import Authenticator, Mailbox, smtp_server, tls_contexts
 
 from bilingual.cli import cli
 from bilingual.errors import MailError
 from bilingual.mail.newsletter import send_newsletter
 from bilingual.mail.settings import SmtpSettings
-from mail_server import Authenticator, Mailbox, smtp_server, tls_contexts
 
 FIRST = "2010-01-20-the-only-way-forward"      # in English and Persian
 SECOND = "2010-02-03-heidari-on-why-diplomats-oppose-the-state"  # in English only
@@ -146,7 +146,7 @@ def test_the_command_reports_refusals_and_exits_zero(site: Path) -> None:
 def test_dry_run_sends_nothing_and_writes_no_ledger(site: Path) -> None:
     result = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert re.search(rf"^would send +fa +{FIRST} +maryam@example.org$", result.output, re.M)
+    assert re.search(rf"^would send +fa +{FIRST} +maryam@example.org$", result.output, re.MULTILINE)
     assert "Would send 8 messages (dry run: nothing sent)." in result.output
     assert not (site / "subscribers.ledger.sqlite").exists()
 
@@ -300,10 +300,10 @@ def test_a_wrong_password_is_a_clear_error(site: Path, certificate_authority: tr
 def test_an_untrusted_certificate_stops_before_anything_is_sent(site: Path) -> None:
     context, _ = tls_contexts(trustme.CA())  # a CA nobody trusts
     mailbox = Mailbox()
-    with smtp_server(mailbox, tls_context=context, require_starttls=True) as port:
-        with pytest.raises(MailError, match="no TLS with 127.0.0.1"):
-            send_newsletter(site, site / "subscribers.csv", site / "ledger.sqlite",
-                            SmtpSettings("127.0.0.1", port, "starttls"), rate=0)
+    with (smtp_server(mailbox, tls_context=context, require_starttls=True) as port,
+          pytest.raises(MailError, match="no TLS with 127.0.0.1")):
+        send_newsletter(site, site / "subscribers.csv", site / "ledger.sqlite",
+                        SmtpSettings("127.0.0.1", port, "starttls"), rate=0)
     assert mailbox.received == []
 
 

@@ -8,17 +8,27 @@ from pathlib import Path
 
 import click
 
+from ..catalogs import write_atomically
 from ..cli import cli, report_errors, stderr, stdout
 from ..config import load_config
-from ..catalogs import write_atomically
 from ..errors import MailError
 from ..mail.edition import EditionMaker
 from ..mail.ledger import Record
 from ..mail.newsletter import Delivery, SendReport, send_newsletter
 from ..mail.settings import SECURITIES, smtp_settings
 from ..mail.smtp import Reply
-from ..mail.subscribers import (BILINGUAL, BOTH, Subscriber, SubscriberList, add, check_address,
-                                check_language, import_list, open_list, remove)
+from ..mail.subscribers import (
+    BILINGUAL,
+    BOTH,
+    Subscriber,
+    SubscriberList,
+    add,
+    check_address,
+    check_language,
+    import_list,
+    open_list,
+    remove,
+)
 
 LIST_NAME = "subscribers.csv"
 SITE_ARGUMENT = click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True),

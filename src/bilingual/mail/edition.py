@@ -109,7 +109,8 @@ class EditionMaker:
             "subject": self.subject(edition), "preheader": edition.post.summary.get(first.code),
             "mastheads": mastheads, "sections": sections, "footers": footers,
             "page_path": urls.entry(edition.post, first.code)})
-        languages = {lang.direction: lang.code for lang in reversed(self.site.config.site.languages)}
+        languages: dict[str, str] = {
+            lang.direction: lang.code for lang in reversed(self.site.config.site.languages)}
         return mail_html(page, self.web_url(edition.post, first), languages)
 
     def text(self, edition: Edition, address: str = "") -> str:
@@ -136,7 +137,7 @@ class EditionMaker:
         if address:
             message["To"] = address
         message["Subject"] = self.subject(edition)
-        message["Date"] = format_datetime(date or dt.datetime.now(dt.timezone.utc))
+        message["Date"] = format_datetime(date or dt.datetime.now(dt.UTC))
         message["Message-ID"] = self.message_id(edition, address)
         message["List-Id"] = self._list_id(edition.languages[0])
         message["List-Unsubscribe"] = self.settings.unsubscribe_header(address, codes[0])
@@ -149,7 +150,7 @@ class EditionMaker:
 
     def message_id(self, edition: Edition, address: str) -> str:
         """The same for the same post, languages and reader, so a copy is recognised as one."""
-        seed = "\0".join((edition.post.slug, edition.key, address.lower()))
+        seed = f"{edition.post.slug}\0{edition.key}\0{address.lower()}"
         return f"<{hashlib.sha256(seed.encode()).hexdigest()[:32]}@{self.settings.host}>"
 
     # ----- helpers

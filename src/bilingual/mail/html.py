@@ -43,7 +43,7 @@ def _direct_blocks(soup: BeautifulSoup, languages: Mapping[str, str]) -> None:
     """Write the direction and language each block inherits onto the block itself."""
     for element in soup.find_all(BLOCKS):
         parent = _nearest(element.parent, "dir")
-        direction = element.get("dir") or parent or "ltr"
+        direction = str(element.get("dir") or parent or "ltr")
         lang = element.get("lang")
         if lang is None and direction != parent and direction in languages:
             lang = languages[direction]

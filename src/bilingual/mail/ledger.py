@@ -96,7 +96,7 @@ class Ledger:
                                            (SENDING,)).rowcount
 
     def _set(self, key: Key, state: str, message_id: str, reply: str) -> None:
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         with self.connection:  # committed (and synced) before this returns
             self.connection.execute(
                 "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -110,7 +110,7 @@ def smtp_settings(config: Config, host: str | None = None, port: int | None = No
                           "\"none\" is for a server on this machine only", path,
                           _line_of(path, "smtp_security"),
                           hint="use \"starttls\" (port 587) or \"ssl\" (port 465)")
-    typed: Security = chosen_security  # type: ignore[assignment]
+    typed: Security = chosen_security
     return SmtpSettings(chosen_host, port or section.smtp_port or DEFAULT_PORTS[typed], typed,
                         os.environ.get(USER_VARIABLE) or None,
                         os.environ.get(PASSWORD_VARIABLE) or None)
@@ -133,5 +133,5 @@ def _line_of(path: Path, key: str) -> int | None:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return None
-    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.M)
+    match = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
     return text.count("\n", 0, match.start()) + 1 if match else None
