@@ -158,6 +158,7 @@ def _build(started: float, root: Path, destination: Path, cache: BuildCache, pdf
 
     from .executors import ProcessRunner, Work, chunks, cost, runner_for, warm  # noqa: PLC0415
     from .fingerprints import Fingerprints, toolkit_digest  # noqa: PLC0415
+    from .search import search_bundles  # noqa: PLC0415
     from .renderers import BuildContext  # noqa: PLC0415
 
     documents = cache.documents(inputs, looked_at, use=not clean)
@@ -165,9 +166,12 @@ def _build(started: float, root: Path, destination: Path, cache: BuildCache, pdf
         file_digest(root / "bilingual.toml"), file_digest(root / "content" / "tags.yaml")),
         use=not clean)
     site = load_site_cached(root, documents, entries)
-    outputs = tuple(plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled))
+    toolkit = toolkit_digest()
+    search = search_bundles(site, cache.folder, toolkit, fresh=clean)
+    outputs = tuple(plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled,
+                              search=search))
     templates = template_set(root)
-    fingerprints = Fingerprints(site, templates, outputs, toolkit_digest())
+    fingerprints = Fingerprints(site, templates, outputs, toolkit)
     _forget_stale_environments(templates, fingerprints)
     # Without a previous build everything is rendered: fingerprint while the workers render.
     reusable = not clean and bool(state.outputs)

@@ -20,13 +20,17 @@ from .pagecss import font_size_problem, margin_problem, page_size_problem
 
 CONFIG_NAME = "bilingual.toml"
 
-SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto", "posts_per_page"}
+SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto", "posts_per_page",
+             "author"}
 PDF_KEYS = {"enabled", "page_size", "margin", "font_size", "allow_remote"}
 CONTENT_KEYS = {"allow_html"}
 NEWSLETTER_KEYS = {"sender", "subscribe_endpoint", "unsubscribe_url", "smtp_host", "smtp_port",
                    "smtp_security", "rate"}
+SHARE_KEYS = {"links"}
+SEARCH_KEYS = {"enabled"}
 TOP_KEYS = {"site": SITE_KEYS, "pdf": PDF_KEYS, "content": CONTENT_KEYS,
-            "newsletter": NEWSLETTER_KEYS}
+            "newsletter": NEWSLETTER_KEYS, "share": SHARE_KEYS, "search": SEARCH_KEYS}
+SHARE_LINKS = ("telegram", "whatsapp", "x", "facebook", "email", "copy")
 VALUE_CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
     ("pdf", "page_size"): page_size_problem,
     ("pdf", "margin"): margin_problem,
@@ -43,6 +47,7 @@ class SiteConfig:
     tagline: Localized[str]
     motto: Localized[str]
     posts_per_page: int = 10
+    author: Localized[str] = Localized()  # the feeds' author; else the site's title
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
@@ -76,6 +81,18 @@ class ContentConfig:
 
 
 @dataclass(frozen=True)
+class ShareConfig:
+    """Which share links posts and pages get, in this order."""
+
+    links: tuple[str, ...] = SHARE_LINKS
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class NewsletterConfig:
     """The e-mail edition and its sending; SMTP credentials come from the environment only."""
 
@@ -95,6 +112,8 @@ class Config:
     pdf: PdfConfig = PdfConfig()
     content: ContentConfig = ContentConfig()
     newsletter: NewsletterConfig = NewsletterConfig()
+    share: ShareConfig = ShareConfig()
+    search: SearchConfig = SearchConfig()
 
     @property
     def content_dir(self) -> Path:
@@ -159,9 +178,25 @@ class _ConfigParser:
         pdf = self._section("pdf", PdfConfig)
         content = self._section("content", ContentConfig)
         newsletter = self._section("newsletter", NewsletterConfig)
+        share = self._share(self.data.get("share", {}))
+        search = self._section("search", SearchConfig)
         self.errors.raise_if_any()
         assert site is not None
-        return Config(root=self.root, site=site, pdf=pdf, content=content, newsletter=newsletter)
+        return Config(root=self.root, site=site, pdf=pdf, content=content, newsletter=newsletter,
+                      share=share, search=search)
+
+    def _share(self, raw: Any) -> ShareConfig:
+        links = raw.get("links", SHARE_LINKS) if isinstance(raw, dict) else SHARE_LINKS
+        if not isinstance(links, list | tuple) or not all(isinstance(link, str) for link in links):
+            self.error("share.links must be a list of names, e.g. [\"telegram\", \"email\"]",
+                       "share.links")
+            return ShareConfig()
+        unknown = [link for link in links if link not in SHARE_LINKS]
+        if unknown:
+            self.error(f"share.links has unknown {', '.join(map(repr, unknown))}", "share.links",
+                       hint=f"known links: {', '.join(SHARE_LINKS)}")
+            return ShareConfig()
+        return ShareConfig(tuple(dict.fromkeys(links)))
 
     def _check_unknown_keys(self) -> None:
         for key in self.data:
@@ -198,6 +233,9 @@ class _ConfigParser:
             self.error("posts_per_page must be a whole number of 1 or more", "posts_per_page")
             per_page = 10
         texts = {name: self._localized(raw, name, codes) for name in ("title", "tagline", "motto")}
+        if isinstance(raw.get("author"), str):  # one name for every language
+            raw = {**raw, "author": dict.fromkeys(codes, raw["author"])}
+        texts["author"] = self._localized(raw, "author", codes)
         if not languages or default not in codes:
             return None
         return SiteConfig(

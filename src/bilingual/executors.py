@@ -28,12 +28,13 @@ from .fingerprints import digest, digest_bytes
 from .generators import Output, phase, plan_site
 from .model import Site
 from .renderers import BuildContext, Renderer, renderer_class
+from .search import Bundle, bundles_in
 from .writer import FileStat, link_file, write_file
 
 ProgressCallback = Callable[[str, int, int], None]
 
 # Rough cost of one output, in HTML pages (~3 ms each): enough to balance chunks.
-COSTS = {"pdf": 150.0, "card": 12.0, "feed": 8.0, "asset": 0.05}
+COSTS = {"pdf": 150.0, "card": 12.0, "feed": 8.0, "asset": 0.05, "search": 0.05}
 CHUNK_COST = 40.0
 SMALL_WORK = 30.0  # below this (about 0.1 s), a pool costs more than it saves
 PR_SET_PDEATHSIG = 1
@@ -254,6 +255,7 @@ class RemoteSpec:
     root: str
     pdf: bool
     plan: str
+    search: tuple[Bundle, ...] = ()  # made by the build, in the cache folder the worker sees
 
 
 _REMOTE: dict[str, Work] = {}
@@ -269,7 +271,7 @@ def _remote_work(site: Site, spec: RemoteSpec) -> Work:
         from .build import asset_dirs, template_set  # noqa: PLC0415 - the worker side only
 
         root = Path(spec.root)
-        outputs = tuple(plan_site(site, asset_dirs(root), pdf=spec.pdf))
+        outputs = tuple(plan_site(site, asset_dirs(root), pdf=spec.pdf, search=spec.search))
         if plan_digest(outputs) != spec.plan:
             raise BilingualError(f"the worker sees another site at {root}",
                                  hint="Dask workers must see the site folder at the same path")
@@ -309,7 +311,7 @@ class DaskRunner(Runner):
         staging = work.staging
         spec = RemoteSpec(str(Path(context.site.config.root).resolve()),
                           any(output.renderer == "pdf" for output in context.outputs),
-                          plan_digest(context.outputs))
+                          plan_digest(context.outputs), bundles_in(context.outputs))
         site = self.client.scatter(context.site, broadcast=True, hash=False)
         executor: Executor = self.client.get_executor(pure=False)
         previous = {index: work.previous[context.outputs[index].path]

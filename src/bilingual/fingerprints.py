@@ -81,9 +81,24 @@ class Fingerprints:
 
     def _feed(self, output: Output) -> str:
         lang = output.lang or ""
-        posts = self.site.posts_in(lang)[:FEED_SIZE]
+        tag = output.subject if isinstance(output.subject, Tag) else None
+        listed = self.site.tagged(tag, lang) if tag is not None else self.site.posts_in(lang)
         return digest(self.chrome(lang), self.template(output.template or "feed.xml"),
-                      tuple(self.entry(post, lang) for post in posts))
+                      self._alternates(output.key), self._tag(tag, lang) if tag else None,
+                      tuple(self.entry(post, lang) for post in listed[:FEED_SIZE]))
+
+    def _search(self, output: Output) -> str:
+        return digest(str(output.subject))  # a bundle's folder is named after what it holds
+
+    def _sitemap(self, output: Output) -> str:
+        listed = []
+        for other in self.outputs:
+            if other.renderer == "html" and other.kind not in ("redirect", "search"):
+                entry = other.subject if isinstance(other.subject, Entry) else None
+                modified = entry.last_modified if entry is not None else None
+                listed.append((other.kind, other.path, self._alternates(other.key),
+                               modified.isoformat() if modified else None))
+        return digest(self._config, tuple(listed))
 
     def _asset(self, output: Output) -> str:
         source: Path = output.subject
@@ -107,7 +122,8 @@ class Fingerprints:
     @cached_property
     def _config(self) -> str:
         config = self.site.config
-        return digest(repr(config.site), repr(config.content), repr(config.newsletter))
+        return digest(repr(config.site), repr(config.content), repr(config.newsletter),
+                      repr(config.share), repr(config.search))
 
     def chrome(self, lang: str) -> str:
         """What every HTML page of ``lang`` shows around its content."""
@@ -116,7 +132,8 @@ class Fingerprints:
             menu = tuple((page.slug, page.title.get(lang), page.summary.get(lang),
                           urls.entry(page, lang)) for page in site.pages if page.has(lang))
             self._chrome[lang] = digest(self.toolkit, self._config, self.catalog(lang), menu,
-                                        urls.tags_index(lang) in self.paths, lang)
+                                        urls.tags_index(lang) in self.paths,
+                                        urls.search(lang) in self.paths, lang)
         return self._chrome[lang]
 
     def catalog(self, lang: str) -> str:
@@ -140,7 +157,9 @@ class Fingerprints:
             self._entries[key] = digest(
                 entry.kind, entry.slug, entry.title.get(lang), entry.summary.get(lang),
                 digest_bytes(body.encode("utf-8", "surrogatepass")) if body is not None else None,
-                entry.date.isoformat() if entry.date else None, entry.author, tags,
+                entry.date.isoformat() if entry.date else None,
+                entry.published_at.isoformat() if entry.published_at else None,
+                entry.updated.isoformat() if entry.updated else None, entry.author, tags,
                 entry.languages, urls.pdf(entry, lang) in paths, site.config.content.allow_html,
                 mode)
         return self._entries[key]
@@ -168,6 +187,8 @@ class Fingerprints:
             return tuple(self._tag(tag, lang) for tag in subject)
         if output.kind == "redirect":
             return self.site.config.site.default_language.code
+        if output.kind == "search":
+            return subject
         return self._everything()
 
     def template(self, name: str) -> str:

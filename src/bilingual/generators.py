@@ -1,8 +1,9 @@
-"""Turn a Site into the list of outputs to write: pages, indexes, tags, feeds and assets."""
+"""Turn a Site into the list of outputs to write: pages, indexes, tags, feeds, search and assets."""
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable
@@ -11,6 +12,7 @@ from . import urls
 
 if TYPE_CHECKING:
     from .model import Site
+    from .search import Bundle
 
 # ``key`` names the same content across languages (for the switcher and hreflang).
 
@@ -44,13 +46,17 @@ class Page:
     posts: tuple[Any, ...]
 
 
-def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False) -> list[Output]:
-    """Every output of a build, in a stable order."""
+def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
+              search: Sequence[Bundle] = ()) -> list[Output]:
+    """Every output of a build, in a stable order; ``search``: the bundles made for it."""
     outputs = [Output("redirect", "index.html", "html", template="redirect.html",
                       key=("home", 1))]
     for lang in site.config.site.codes:
         outputs += _language_outputs(site, lang, pdf)
+        outputs += _search_outputs(lang, [bundle for bundle in search if bundle.lang == lang])
     outputs += _assets(asset_dirs)
+    outputs.append(Output("sitemap", urls.SITEMAP, "sitemap"))
+    outputs.append(Output("robots", urls.ROBOTS, "sitemap"))
     return outputs
 
 
@@ -72,10 +78,24 @@ def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
     for tag in tags:
         outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
                               ("tag", tag.key), "tag.html", tag))
+        outputs.append(Output("tag-feed", urls.tag_feed(tag.key, lang), "feed", lang, tag.key,
+                              ("tag-feed", tag.key), "feed.xml", tag))
     if tags:
         outputs.append(Output("tags", urls.tags_index(lang), "html", lang, None, ("tags",),
                               "tags.html", tuple(tags)))
     outputs.append(Output("feed", urls.feed(lang), "feed", lang, None, ("feed",), "feed.xml"))
+    return outputs
+
+
+def _search_outputs(lang: str, bundles: Sequence[Bundle]) -> list[Output]:
+    """The search page and the files of its bundles, copied from the build cache."""
+    if not bundles:
+        return []
+    outputs = [Output("search", urls.search(lang), "html", lang, None, ("search",),
+                      "search.html", tuple(bundle.path for bundle in bundles))]
+    for bundle in bundles:
+        outputs += [Output("search-index", bundle.path + name, "search", lang,
+                           subject=bundle.folder / name) for name in bundle.files]
     return outputs
 
 

@@ -21,12 +21,17 @@ SANITIZER_TAGS = {"bdi", "bdo", "span", "div", "figure", "figcaption", "sup", "s
 
 
 def render_markdown(source: str, direction: str, mode: Mode = "html",
-                    allow_html: bool = False) -> str:
-    """Render ``source`` for a document written in ``direction`` ("ltr" or "rtl")."""
+                    allow_html: bool = False, code_label: str = "Code") -> str:
+    """Render ``source`` for a document written in ``direction`` ("ltr" or "rtl").
+
+    Code blocks, which may scroll sideways, can take the keyboard focus and are named by
+    ``code_label`` (in the page's language).
+    """
     parser = _parser(mode, allow_html)
     tokens = parser.parse(balance_controls(source))
     _mark_directions(tokens, direction)
-    html = parser.renderer.render(tokens, parser.options, {"direction": direction})
+    html = parser.renderer.render(tokens, parser.options,
+                                  {"direction": direction, "code_label": code_label, "mode": mode})
     return _sanitize(html) if allow_html else html
 
 
@@ -78,12 +83,17 @@ def _code_inline_rule(mode: Mode) -> Any:
 
 def _code_block_rule(default: Any) -> Any:
     def render_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-        return str(default(tokens, idx, options, env)).replace("<pre>", '<pre dir="ltr">', 1)
+        opening = '<pre dir="ltr">'
+        if env.get("mode") == "html":
+            label = escapeHtml(env.get("code_label") or "Code")
+            opening = f'<pre dir="ltr" tabindex="0" role="group" aria-label="{label}">'
+        return str(default(tokens, idx, options, env)).replace("<pre>", opening, 1)
     return render_block
 
 
 def _sanitize(html: str) -> str:
     attributes = {"*": {"dir", "lang", "title"}, "a": {"href"}, "img": {"src", "alt"},
+                  "pre": {"tabindex", "role", "aria-label"},
                   "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
     return nh3.clean(html, tags=nh3.ALLOWED_TAGS | SANITIZER_TAGS, attributes=attributes,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

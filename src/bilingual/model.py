@@ -10,6 +10,7 @@ from typing import Literal
 
 from .config import Config
 from .localized import Localized
+from .timestamps import moment
 
 EntryKind = Literal["post", "page"]
 
@@ -35,6 +36,20 @@ class Entry:
     author: str | None = None
     draft: bool = False
     translation_of: Localized[str] = field(default_factory=Localized)
+    published_at: dt.datetime | None = None  # when ``date`` was given with a time of day
+    updated: dt.datetime | None = None
+
+    @property
+    def published(self) -> dt.datetime | None:
+        """When the entry was published, to the second when known (else midnight UTC)."""
+        if self.published_at is not None:
+            return self.published_at
+        return moment(self.date) if self.date is not None else None
+
+    @property
+    def last_modified(self) -> dt.datetime | None:
+        """``updated`` if given, else ``published``."""
+        return self.updated or self.published
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -19,12 +19,16 @@ from .inputs import input_hint, input_problem, outside_problem, real_roots
 from .localized import Localized
 from .model import Entry, EntryKind, Site, Tag
 from .persian import uses_jalali
+from .timestamps import (TimestampError, calendar_date, has_time, moment,
+                         parse_timestamp)
 
 LOCAL_FIELDS = ("title", "summary", "translation_of")
-SHARED_FIELDS = ("date", "tags", "author", "draft")
+SHARED_FIELDS = ("date", "updated", "tags", "author", "draft")
 KNOWN_FIELDS = frozenset(LOCAL_FIELDS + SHARED_FIELDS)
-RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html"})
+RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html",
+                                 "search", "pagefind"})
 SECTIONS: dict[EntryKind, str] = {"post": "posts", "page": "pages"}
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 NAME_MAX = 255
 """Bytes in a file name on the usual file systems (ext4, APFS, NTFS: 255)."""
 
@@ -51,7 +55,7 @@ class SiteReader:
         posts = self._read_section("post", tags)
         pages = self._read_section("page", tags)
         self.errors.raise_if_any()
-        posts.sort(key=lambda post: (post.date or dt.date.min, post.slug), reverse=True)
+        posts.sort(key=lambda post: (post.published or EARLIEST, post.slug), reverse=True)
         pages.sort(key=lambda page: page.slug)
         return Site(config=self.config, posts=tuple(posts), pages=tuple(pages), tags=tags)
 
@@ -250,8 +254,8 @@ class _EntryBuilder:
         self.shared.setdefault(key, _SharedValue(checked, document))
 
     def _check_shared(self, key: str, value: Any, document: Document) -> Any:
-        if key == "date":
-            return self._date(value, document)
+        if key in ("date", "updated"):
+            return self._date(value, document, key)
         if key == "tags":
             return self._tags(value, document)
         if key == "draft":
@@ -265,12 +269,21 @@ class _EntryBuilder:
             return None
         return text
 
-    def _date(self, value: Any, document: Document) -> dt.date | None:
+    def _date(self, value: Any, document: Document, key: str = "date") -> dt.date | None:
+        """A date, or an aware datetime when the value has a time of day."""
         try:
+            if has_time(value):
+                return parse_timestamp(value)
             return parse_date(value, jalali=any(uses_jalali(code) for code in self.codes))
-        except DateError as error:
-            self.error(str(error), document, "date")
+        except (DateError, TimestampError) as error:
+            self.error(str(error) if key == "date" else f"'{key}': {error}", document, key)
             return None
+
+    def _check_updated(self, shared: dict[str, Any]) -> None:
+        if "updated" in shared and "date" in shared \
+                and moment(shared["updated"]) < moment(shared["date"]):
+            self.error(f"'updated' ({_show(shared['updated'])}) is before 'date' "
+                       f"({_show(shared['date'])})", self.shared["updated"].document, "updated")
 
     def _tags(self, value: Any, document: Document) -> tuple[Tag, ...] | None:
         if isinstance(value, str):
@@ -292,13 +305,18 @@ class _EntryBuilder:
             self.failed = True
             self.errors.add(ContentError(
                 "missing required field 'date' (in any of the post's language files)", first))
+        if not self.failed:
+            self._check_updated(shared)
         if self.failed:
             return None
+        when = shared.get("date")
         return Entry(
             kind=self.kind,
             slug=self.slug,
             sources=Localized(self.sources),
-            date=shared.get("date"),
+            date=calendar_date(when) if when is not None else None,
+            published_at=when if isinstance(when, dt.datetime) else None,
+            updated=moment(shared["updated"]) if "updated" in shared else None,
             tags=shared.get("tags") or (),
             author=shared.get("author"),
             draft=bool(shared.get("draft", False)),

@@ -20,6 +20,7 @@ from .errors import BilingualError, TemplateError
 from .languages import Language
 from .localization import load_translations
 from .persian import format_date, format_number, localize_digits
+from .timestamps import rfc3339
 
 Mode = Literal["html", "print"]
 _NUMBER_FORMAT = re.compile(r"%\((\w+)\)d")
@@ -130,9 +131,7 @@ def _url(context: jinja2.runtime.Context, path: str) -> str:
 
 
 def _rfc3339(value: dt.date | dt.datetime) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{value.isoformat()}T00:00:00Z"
+    return rfc3339(value)  # with the time and zone given, else midnight UTC
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:

@@ -36,6 +36,23 @@ def feed(lang: str) -> str:
     return f"{lang}/feed.xml"
 
 
+def tag_feed(key: str, lang: str) -> str:
+    return f"{lang}/tags/{key}/feed.xml"
+
+
+def search(lang: str) -> str:
+    return f"{lang}/search/index.html"
+
+
+def search_bundle(lang: str, name: str) -> str:
+    """The folder of one of a language's search bundles (a path ending in '/')."""
+    return f"{lang}/pagefind/{name}/"
+
+
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+
+
 def static(name: str) -> str:
     return f"static/{name}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -42,6 +43,7 @@ class EntryView:
     allow_html: bool = False
     tags: tuple[TagView, ...] = ()
     pdf_path: str | None = None
+    code_label: str = "Code"  # names code blocks for assistive technology
 
     @property
     def slug(self) -> str:
@@ -63,10 +65,25 @@ class EntryView:
     def author(self) -> str | None:
         return self.entry.author
 
+    @property
+    def published(self) -> dt.datetime | None:
+        return self.entry.published
+
+    @property
+    def updated(self) -> dt.datetime | None:
+        return self.entry.last_modified
+
     @cached_property
     def body(self) -> Markup:
         source = self.entry.body.get(self.lang.code) or ""
-        return Markup(render_markdown(source, self.lang.direction, self.mode, self.allow_html))
+        return Markup(render_markdown(source, self.lang.direction, self.mode, self.allow_html,
+                                      self.code_label))
+
+
+def x_default(versions: Sequence[tuple[str, str]], default: str) -> str | None:
+    """The version for readers of no listed language: the default language's, else the first."""
+    paths = dict(versions)
+    return paths.get(default) or next(iter(paths.values()), None)
 
 
 def site_text(site: Site, name: str, lang: Language) -> Text | None:
@@ -85,7 +102,7 @@ def tag_view(site: Site, tag: Tag, lang: Language, existing: set[str]) -> TagVie
 
 
 def entry_view(site: Site, entry: Entry, lang: Language, existing: set[str],
-               mode: Mode = "html") -> EntryView:
+               mode: Mode = "html", code_label: str = "Code") -> EntryView:
     pdf_path = urls.pdf(entry, lang.code)
     return EntryView(
         entry=entry,
@@ -95,4 +112,5 @@ def entry_view(site: Site, entry: Entry, lang: Language, existing: set[str],
         allow_html=site.config.content.allow_html,
         tags=tuple(tag_view(site, tag, lang, existing) for tag in entry.tags),
         pdf_path=pdf_path if pdf_path in existing else None,
+        code_label=code_label,
     )

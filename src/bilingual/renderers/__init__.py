@@ -30,6 +30,11 @@ class BuildContext:
     def path_for(self, key: Hashable, lang: str) -> str | None:
         return self.by_key.get((key, lang))
 
+    def versions(self, output: Output) -> list[tuple[str, str]]:
+        """(language, path) of each language version of ``output``'s content, in site order."""
+        found = ((code, self.path_for(output.key, code)) for code in self.site.config.site.codes)
+        return [(code, path) for code, path in found if path is not None]
+
 
 class Renderer(ABC):
     """Write one kind of document. Subclasses set ``name`` and implement ``render``."""
@@ -51,6 +56,8 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "asset": ("asset", "AssetRenderer"),
     "pdf": ("pdf", "PdfRenderer"),
     "card": ("card", "CardRenderer"),
+    "search": ("search", "SearchFileRenderer"),
+    "sitemap": ("sitemap", "SitemapRenderer"),
 }
 
 
