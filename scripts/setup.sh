@@ -11,6 +11,8 @@ with_tests=false
 packages=(python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
           g++ pkg-config libicu-dev)  # PyICU builds against ICU
 $with_tests && packages+=(chromium poppler-utils gettext unicode-data)
+# npm brings axe-core for the accessibility tests (Debian's npm pulls in Node.js).
+if $with_tests && ! command -v npm >/dev/null; then packages+=(npm); fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -29,6 +31,7 @@ python=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 if $with_tests; then
   .venv/bin/python -m pip install -q -e ".[test]"
+  npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix .venv/node axe-core@4
 else
   .venv/bin/python -m pip install -q -e .
 fi
