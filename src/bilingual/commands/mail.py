@@ -239,6 +239,8 @@ def _summary(report: SendReport, dry_run: bool) -> None:
             say(f"would send  {_describe(delivery)}")
         say(f"Would send {len(report.planned)} message{'s' * (len(report.planned) != 1)} "
             "(dry run: nothing sent).")
+    elif not report.planned:
+        say("Nothing to send: the ledger has every post due to every confirmed subscriber.")
     else:
         say(f"Sent {len(report.sent)} message{'s' * (len(report.sent) != 1)}; "
             f"{len(report.refused)} refused, {len(report.deferred)} deferred.")
