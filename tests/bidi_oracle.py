@@ -89,6 +89,12 @@ def isolated_text(element: html.HtmlElement) -> str:
 
 
 def comparable(text: str) -> str:
-    """Glyph text as PDF extraction gives it: presentation forms folded, no spaces or marks."""
-    return "".join(char for char in unicodedata.normalize("NFKC", text)
+    """Glyph text as PDF extraction gives it: presentation forms folded, no spaces or marks.
+
+    A mirrored bracket is extracted as either of its pair, so brackets become one sign.
+    """
+    return "".join(BRACKETS.get(char, char) for char in unicodedata.normalize("NFKC", text)
                    if not char.isspace() and unicodedata.category(char) not in ("Mn", "Cf"))
+
+
+BRACKETS = dict.fromkeys("()[]{}", "|") | dict.fromkeys("«»", "\"")

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import unicodedata
 
+from bidi_oracle import (
+    ISOLATES,
+    PDI,
+    Phrase,
+    broken_phrases,
+    corpus,
+    own_order,
+    visual_order,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bidi_oracle import ISOLATES, PDI, Phrase, broken_phrases, corpus, own_order, visual_order
-from bilingual.bidi import balance_controls, embedding_levels, isolate_unicode, opposite_runs
+from bilingual.bidi import (
+    balance_controls,
+    embedding_levels,
+    isolate_unicode,
+    opposite_runs,
+)
 
 SENTENCES = corpus()
 

@@ -346,6 +346,9 @@ def _with_bracketed_number(text: str, start: int, end: int) -> int:
     bracketed = _BRACKETED_NUMBER.match(text, end)
     if bracketed is None or _STRONG_PATTERNS["rtl"].search(bracketed.group()):
         return end
+    if not _STRONG_PATTERNS["ltr"].search(text, start, end) and not _ASCII_DIGIT.search(
+            text, start, end):
+        return end  # a Persian number keeps the Persian side
     return bracketed.end()
 
 

@@ -1,0 +1,270 @@
+"""The corpus built into a site reads right in the page, in Chromium, in the PDF and in the feed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from bidi_oracle import (
+    Phrase,
+    Sentence,
+    broken_phrases,
+    comparable,
+    corpus,
+    isolated_text,
+    own_order,
+    visual,
+    visual_order,
+)
+from conftest import serve
+from lxml import etree, html
+
+from bilingual import BuildResult, build
+
+SENTENCES = corpus()
+PERSIAN = [sentence for sentence in SENTENCES if sentence.direction == "rtl"]
+ENGLISH = [sentence for sentence in SENTENCES if sentence.direction == "ltr"]
+PAGES = {"fa": "fa/posts/corpus/index.html", "en": "en/posts/corpus/index.html"}
+PDFS = {"fa": "fa/posts/corpus/corpus.fa.pdf", "en": "en/posts/corpus/corpus.en.pdf"}
+LIST_ITEMS = ["نخست", "دوم", "سوم"]
+
+
+def post(title: str, sentences: list[Sentence], extra: str = "") -> str:
+    body = "\n\n".join(sentence.text for sentence in sentences)
+    return f"---\ntitle: '{title}'\ndate: 2015-07-14\n---\n\n{body}\n{extra}"
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    root = tmp_path_factory.mktemp("corpus") / "site"
+    (root / "content" / "posts" / "corpus").mkdir(parents=True)
+    (root / "bilingual.toml").write_text(
+        '[site]\nbase_url = "https://corpus.example/"\nlanguages = ["en", "fa"]\n'
+        'default_language = "en"\n\n[site.title]\nen = "Corpus"\nfa = "پیکره"\n',
+        encoding="utf-8")
+    (root / "content" / "tags.yaml").write_text("{}\n", encoding="utf-8")
+    persian_list = "\n" + "".join(f"{number}. {item}\n" for number, item in
+                                  enumerate(LIST_ITEMS, 1))
+    posts = root / "content" / "posts" / "corpus"
+    (posts / "fa.md").write_text(post(PERSIAN[0].text, PERSIAN, persian_list), encoding="utf-8")
+    (posts / "en.md").write_text(post(ENGLISH[0].text, ENGLISH), encoding="utf-8")
+    return build(root, pdf=True)
+
+
+def paragraphs(result: BuildResult, lang: str) -> dict[str, html.HtmlElement]:
+    tree = html.parse(str(result.out_dir / PAGES[lang])).getroot()
+    found = {element.text_content(): element for element in tree.xpath("//main//p | //main//h1")}
+    return found
+
+
+def test_every_phrase_reads_intact_in_the_built_pages(corpus_site: BuildResult) -> None:
+    broken = {}
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        found = paragraphs(corpus_site, lang)
+        for sentence in sentences:
+            element = found[sentence.text]
+            direction = element.get("dir") or ("rtl" if lang == "fa" else "ltr")
+            assert direction == sentence.direction
+            if missing := broken_phrases(isolated_text(element), direction, sentence.phrases):
+                broken[sentence.text] = missing
+    assert broken == {}
+
+
+def test_titles_read_intact_in_the_page_and_the_feed(corpus_site: BuildResult) -> None:
+    for lang, sentence in (("fa", PERSIAN[0]), ("en", ENGLISH[0])):
+        title = html.parse(str(corpus_site.out_dir / PAGES[lang])).getroot().xpath(
+            "//h1[contains(@class, 'entry-title')]")[0]
+        assert broken_phrases(isolated_text(title), sentence.direction, sentence.phrases) == []
+        feed = etree.parse(str(corpus_site.out_dir / lang / "feed.xml"))
+        atom = {"a": "http://www.w3.org/2005/Atom"}
+        feed_title = feed.xpath("//a:entry/a:title", namespaces=atom)[0].text
+        assert feed_title != sentence.text  # the run is isolated with Unicode controls
+        assert broken_phrases(feed_title, sentence.direction, sentence.phrases) == []
+
+
+def test_every_phrase_reads_intact_in_the_feeds(corpus_site: BuildResult) -> None:
+    broken = {}
+    atom = {"a": "http://www.w3.org/2005/Atom"}
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        feed = etree.parse(str(corpus_site.out_dir / lang / "feed.xml"))
+        content = feed.xpath("//a:entry/a:content", namespaces=atom)[0].text
+        found = {element.text_content(): element
+                 for element in html.fragment_fromstring(content, create_parent="div").iter("p")}
+        for sentence in sentences:
+            element = found[sentence.text]
+            direction = element.get("dir") or sentence.direction
+            if missing := broken_phrases(isolated_text(element), direction, sentence.phrases):
+                broken[sentence.text] = missing
+    assert broken == {}
+
+
+def pdf_lines(path: Path) -> list[str]:
+    """Each line of the PDF's text as glyphs from left to right (by their boxes)."""
+    lines: list[str] = []
+    document = pypdfium2.PdfDocument(str(path))
+    for page in document:
+        text = page.get_textpage()
+        glyphs: dict[int, list[tuple[float, str]]] = {}
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if not char.strip():
+                continue
+            left, bottom, right, top = text.get_charbox(index, loose=True)
+            glyphs.setdefault(round(bottom), []).append(((left + right) / 2, char))
+        for _, row in sorted(glyphs.items(), reverse=True):
+            lines.append("".join(char for _, char in sorted(row, key=lambda glyph: glyph[0])))
+    document.close()
+    return lines
+
+
+def test_every_phrase_reads_intact_in_the_pdf_editions(corpus_site: BuildResult) -> None:
+    broken = []
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        lines = [comparable(line) for line in pdf_lines(corpus_site.out_dir / PDFS[lang])]
+        for sentence in sentences:
+            for phrase in sentence.phrases:
+                expected = comparable(own_order(phrase, sentence.direction))
+                if not any(expected in line for line in lines):
+                    broken.append(phrase.text)
+    assert broken == []
+
+
+def test_the_pdf_check_sees_a_phrase_read_backwards(corpus_site: BuildResult) -> None:
+    lines = [comparable(line) for line in pdf_lines(corpus_site.out_dir / PDFS["fa"])]
+    assert any(comparable("July 14, 2015") in line for line in lines)
+    assert not any(comparable("2015 ,14 July") in line for line in lines)
+
+
+def test_persian_lists_count_in_persian_digits_in_the_pdf(corpus_site: BuildResult) -> None:
+    lines = pdf_lines(corpus_site.out_dir / PDFS["fa"])
+    items = [comparable(visual(item, "rtl")) for item in LIST_ITEMS]
+    markers = [line for line in lines if comparable(line)[:-2] in items]
+    assert len(markers) == 3
+    for digit, line in zip("۱۲۳", markers, strict=True):
+        assert digit in line and not re.search("[0-9]", line), line
+
+
+# --- in Chromium ----------------------------------------------------------------------------
+
+CHARACTER_BOXES = """(element) => {
+  const boxes = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      boxes.push([node.data[i], rect.left, rect.right, rect.top, rect.bottom]);
+    }
+  }
+  return boxes;
+}"""
+
+Box = tuple[str, float, float, float, float]
+
+
+@pytest.fixture(scope="module")
+def corpus_server(corpus_site: BuildResult) -> Iterator[str]:
+    server, url = serve(corpus_site.out_dir)
+    yield url
+    server.shutdown()
+
+
+def measured(char: str, box: Box) -> bool:
+    return (not char.isspace() and unicodedata.category(char) not in ("Mn", "Cf")
+            and box[2] - box[1] > 0.5)
+
+
+def phrase_problem(text: str, boxes: list[Box], phrase: Phrase, direction: str) -> str | None:
+    """What is wrong with ``phrase`` as laid out in ``boxes``, or None if it reads intact."""
+    start = text.index(phrase.text)
+    own = [start + index for index in visual_order(phrase.text, phrase.direction)]
+    if phrase.direction == direction:  # a number in its sentence: the order UAX #9 gives it
+        plain = visual_order(text, direction)
+        own = [index for index in plain if start <= index < start + len(phrase.text)]
+    chars = [index for index in own if measured(text[index], boxes[index])]
+    lines = {round(boxes[index][3]) for index in chars}
+    if len(lines) > 1:
+        return "broken across lines"
+    centres = [(boxes[index][1] + boxes[index][2]) / 2 for index in chars]
+    if centres != sorted(centres):
+        return "out of order"
+    left, right = min(boxes[i][1] for i in chars), max(boxes[i][2] for i in chars)
+    inside = [index for index, box in enumerate(boxes)
+              if measured(text[index], box) and round(box[3]) in lines
+              and left < (box[1] + box[2]) / 2 < right and index not in own]
+    return f"interrupted by {''.join(text[i] for i in inside)!r}" if inside else None
+
+
+def layout_problems(page: object, lang: str, sentences: list[Sentence],
+                    short_only: bool = False) -> dict[str, str]:
+    problems = {}
+    for sentence in sentences:
+        element = page.locator("main p", has_text=sentence.text).first  # type: ignore[attr-defined]
+        boxes = element.evaluate(CHARACTER_BOXES)
+        text = "".join(box[0] for box in boxes)
+        assert text == sentence.text
+        for phrase in sentence.phrases:
+            if short_only and len(phrase.text.split()) > 3:
+                continue
+            if problem := phrase_problem(text, boxes, phrase, sentence.direction):
+                problems[phrase.text] = problem
+    return problems
+
+
+@pytest.mark.browser
+def test_every_phrase_runs_in_its_own_direction_in_chromium(browser: object,
+                                                            corpus_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    problems = {}
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        page.goto(corpus_server + PAGES[lang])
+        problems.update(layout_problems(page, lang, sentences))
+    context.close()
+    assert problems == {}
+
+
+@pytest.mark.browser
+def test_short_phrases_stay_on_one_line_on_a_phone(browser: object, corpus_server: str) -> None:
+    context = browser.new_context(viewport={"width": 300, "height": 700})  # type: ignore[attr-defined]
+    page = context.new_page()
+    problems = {}
+    wrapped = 0
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        page.goto(corpus_server + PAGES[lang])
+        problems.update(layout_problems(page, lang, sentences, short_only=True))
+        wrapped += page.evaluate("""() => [...document.querySelectorAll('main p')].filter(p =>
+            p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight))
+            .length""")
+    context.close()
+    assert wrapped > 10  # the phone's narrow column does wrap many sentences
+    assert problems == {}
+
+
+@pytest.mark.browser
+def test_persian_lists_count_in_persian_digits_in_chromium(browser: object,
+                                                          corpus_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(corpus_server + PAGES["fa"])
+    style = page.locator("main ol").first.evaluate(
+        "(ol) => getComputedStyle(ol).listStyleType")
+    page.goto(corpus_server + PAGES["en"])
+    headings = page.locator("h1").first.evaluate("(h) => getComputedStyle(h).textWrap")
+    context.close()
+    assert style == "persian"
+    assert "balance" in headings
+
+
+def test_the_layout_check_sees_a_phrase_read_backwards() -> None:
+    text = "در (July 14) بود"
+    boxes: list[Box] = [(char, 100.0 - 5 * index, 104.0 - 5 * index, 0.0, 10.0)
+                        for index, char in enumerate(text)]  # every character right to left
+    assert phrase_problem(text, boxes, Phrase("July 14", "ltr"), "rtl") == "out of order"
+    assert visual(text, "rtl") != text
