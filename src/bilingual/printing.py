@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pydyf
@@ -16,18 +15,18 @@ from weasyprint.urls import URLFetcher
 from .config import PdfConfig
 from .errors import RenderError
 from .fetcher import ResourceRefused, stylesheet_fetcher
+from .fonts import require_bundled_fonts
 from .languages import Language
 from .model import Site
 from .persian import uses_jalali
 from .templating import TemplateSet, render_template
+from .text_layer import text_layer
 from .views import Text, site_text
 
 BASE_STYLESHEET = "print/print.css"
 PAGE_STYLESHEET = "print/page.css"
 LOCAL_SCHEMES = frozenset({"file", "data"})
-
-Finisher = Callable[[Document, pydyf.PDF], None]
-
+PDF_VARIANT = "pdf/ua-1"
 
 @cache
 def font_configuration() -> FontConfiguration:
@@ -81,32 +80,38 @@ def _read_css(path: Path) -> str:
 
 def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str | None,
               source: Path | str | None = None, fetcher: URLFetcher | None = None) -> bytes:
-    """Render ``html`` to PDF; the same input always gives the same bytes.
+    """Render ``html`` to a tagged PDF/UA-1 file; the same input always gives the same bytes.
 
     Dates come from the document's ``dcterms.created``/``modified`` meta tags,
-    the /ID from a hash of the content, /Lang from ``<html lang>``; right-to-left
-    documents ask viewers to lay out facing pages right to left.
+    the /ID from a hash of the content, /Lang from ``<html lang>``. Every word
+    of right-to-left text carries its source text (text_layer.py), every glyph
+    comes from a bundled font (fonts.py), and viewers open the file as two-page
+    spreads, right to left for right-to-left documents.
     """
     try:
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher or url_fetcher())
-        pdf = document.write_pdf(stylesheets=stylesheets, font_config=font_configuration(),
-                                 pdf_identifier=True, finisher=_finisher(lang))
+        document = HTML(string=html, base_url=base_url,
+                        url_fetcher=fetcher or url_fetcher()).render(
+            stylesheets=stylesheets, font_config=font_configuration(), pdf_variant=PDF_VARIANT)
+        with text_layer(lang.code):
+            pdf = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
+                                     finisher=partial(_viewer_preferences, lang))
     except ResourceRefused as refused:
         raise refused.error from None
     except (OSError, ValueError) as error:
         raise RenderError(f"cannot render the PDF: {error}", source) from error
     assert pdf is not None
+    require_bundled_fonts(document, font_configuration(), source)
     return pdf
 
 
-def _finisher(lang: Language) -> Finisher | None:
-    return _right_to_left if lang.is_rtl else None
-
-
-def _right_to_left(document: Document, pdf: pydyf.PDF) -> None:
+def _viewer_preferences(lang: Language, document: Document, pdf: pydyf.PDF) -> None:
+    """Open as facing pages, the first on its own, in the document's reading direction."""
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
-    preferences["Direction"] = "/R2L"
+    preferences["DisplayDocTitle"] = "true"
+    if lang.is_rtl:
+        preferences["Direction"] = "/R2L"
     pdf.catalog["ViewerPreferences"] = preferences
+    pdf.catalog["PageLayout"] = "/TwoPageRight"
 
 
 def w3c_date(date: dt.date | dt.datetime) -> str:
