@@ -36,7 +36,8 @@ def report_errors(function: F) -> F:
                 raise
             errors = error.errors if isinstance(error, ErrorList) else [error]
             for item in errors:
-                stderr.print(f"[bold red]error:[/] {item}", markup=True, soft_wrap=True)
+                stderr.print(f"[bold red]error:[/] {escape(str(item))}", markup=True,
+                             soft_wrap=True)
             count = f"{len(errors)} errors" if len(errors) > 1 else "1 error"
             stderr.print(f"{count}; nothing was written.")
             sys.exit(1)

@@ -73,7 +73,7 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         except BilingualError as error:
             hint = input_hint(error.message, path)
             if error.message == "is outside the site":
-                hint = "put the file in the post's folder and write its name, e.g. ![…](photo.jpg)"
+                hint = "put the file in the post's folder and give its name: ![…](photo.jpg)"
             raise self._refused(url, f"it {error.message}", hint) from None
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, data, {"Content-Type": kind})

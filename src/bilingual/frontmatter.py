@@ -64,7 +64,8 @@ _Loader.yaml_implicit_resolvers = {
 def _tag_problem(node: yaml.Node) -> str:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     if not isinstance(node, yaml.ScalarNode):
-        return f"{tag} cannot be applied to a {'list' if isinstance(node, yaml.SequenceNode) else 'mapping'}"
+        shape = "list" if isinstance(node, yaml.SequenceNode) else "mapping"
+        return f"{tag} cannot be applied to a {shape}"
     return f"{node.value!r} is not a valid {tag} value" + (
         ": dates are written YYYY-MM-DD" if tag == "!!timestamp" else "")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Hashable
 
 from . import urls
+from .inputs import real_roots, refuse_links_out
 
 if TYPE_CHECKING:
     from .model import Site
@@ -54,7 +55,7 @@ def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
     for lang in site.config.site.codes:
         outputs += _language_outputs(site, lang, pdf)
         outputs += _search_outputs(lang, [bundle for bundle in search if bundle.lang == lang])
-    outputs += _assets(asset_dirs)
+    outputs += _assets(asset_dirs, real_roots([site.config.root, *asset_dirs]))
     outputs.append(Output("sitemap", urls.SITEMAP, "sitemap"))
     outputs.append(Output("robots", urls.ROBOTS, "sitemap"))
     return outputs
@@ -112,13 +113,15 @@ def _home_pages(site: Site, lang: str) -> list[Output]:
             for number, chunk in enumerate(chunks, start=1)]
 
 
-def _assets(asset_dirs: list[Path]) -> list[Output]:
-    """Static files; a file in a later folder (the site's) replaces the theme's."""
+def _assets(asset_dirs: list[Path], roots: Sequence[str]) -> list[Output]:
+    """Static files; a file in a later folder (the site's) replaces the theme's. A link out
+    of ``roots`` (the site and the static folders) is an error: it would publish that file."""
     found: dict[str, Path] = {}
     for folder in asset_dirs:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     found[path.relative_to(folder).as_posix()] = path
+    refuse_links_out(found.values(), roots)
     return [Output("asset", urls.static(name), "asset", subject=source)
             for name, source in sorted(found.items())]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .errors import BilingualError, ContentError
+from .errors import BilingualError, ContentError, ErrorCollector
 
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 """The largest content file, catalog or image read: far above any real post, far below RAM."""
@@ -42,6 +42,16 @@ def outside_problem(path: Path, roots: Sequence[str]) -> str | None:
     return "is outside the site"
 
 
+def refuse_links_out(paths: Iterable[Path], roots: Sequence[str]) -> None:
+    """Raise an error for every one of ``paths`` that is a link leading out of ``roots``."""
+    errors = ErrorCollector()
+    for path in paths:
+        problem = outside_problem(path, roots)
+        if problem is not None:
+            errors.add(ContentError(problem, path, hint=input_hint(problem, path)))
+    errors.raise_if_any()
+
+
 def kind_problem(mode: int) -> str | None:
     """Why a file of this mode cannot be read as input (not a regular file), or None."""
     for test, name in _KINDS:
@@ -73,7 +83,8 @@ def input_problem(path: Path, roots: Sequence[str] | None,
     try:
         status = os.stat(path)
     except OSError as error:
-        return _os_problem(error)
+        broken = error.errno == errno.ENOENT and os.path.islink(path)
+        return "is a broken link" if broken else _os_problem(error)
     problem = kind_problem(status.st_mode) or size_problem(status.st_size, limit)
     if problem is None and not os.access(path, os.R_OK):
         return _os_problem(PermissionError(errno.EACCES, "permission denied"))
@@ -111,7 +122,7 @@ def _os_problem(error: OSError) -> str:
     if error.errno in (errno.EACCES, errno.EPERM):
         return "cannot be read: permission denied"
     if error.errno == errno.ENOENT:
-        return "does not exist (a broken link?)"
+        return "does not exist"
     if error.errno == errno.ELOOP:
         return "is a symbolic link that loops or changed while being read"
     return f"cannot be read: {error.strerror or error}"

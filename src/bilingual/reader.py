@@ -48,6 +48,7 @@ class SiteReader:
         self.parse = parse
         self.errors = ErrorCollector()
         self.roots = real_roots([config.root])
+        self.tags_read = True
 
     def read(self) -> Site:
         self.seen_slugs: dict[str, Path] = {}
@@ -68,6 +69,7 @@ class SiteReader:
             data = load_yaml_file(path)
         except BilingualError as error:
             self.errors.add(error)
+            self.tags_read = False
             return {}
         if data is None:
             return {}
@@ -165,10 +167,12 @@ class SiteReader:
 
     def _read_entry(self, kind: EntryKind, slug: str, directory: Path,
                     tags: dict[str, Tag]) -> Entry | None:
+        before = len(self.errors.errors)
         documents = self._read_documents(directory)
-        if not documents:
-            return None
+        if not documents or len(self.errors.errors) > before:
+            return None  # what the readable files lack may be in the broken one
         builder = _EntryBuilder(kind, slug, tags, self.config.site.codes, self.errors)
+        builder.tags_read = self.tags_read
         for lang, document in documents.items():
             builder.add(lang, document)
         return builder.build()
@@ -211,6 +215,7 @@ class _EntryBuilder:
         self.sources: dict[str, Path] = {}
         self.shared: dict[str, _SharedValue] = {}
         self.failed = False
+        self.tags_read = True  # False: tags.yaml is broken, so no tag is known
 
     def error(self, message: str, document: Document, key: str | None = None) -> None:
         self.failed = True
@@ -292,6 +297,9 @@ class _EntryBuilder:
             self.error("'tags' must be a list of tag keys", document, "tags")
             return None
         unknown = [key for key in value if key not in self.tags]
+        if unknown and not self.tags_read:
+            self.failed = True
+            return None
         if unknown:
             self.error(f"unknown tag {', '.join(map(repr, unknown))}; add it to "
                        "content/tags.yaml", document, "tags")
