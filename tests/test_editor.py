@@ -18,8 +18,8 @@ from babel.messages.pofile import read_po
 
 from bilingual.catalogs import CatalogScope, theme_scope
 from bilingual.editor import EditorServer
-from bilingual.editor.po_edit import (ConflictError, entry_id, file_version, parse,
-                                      patch_translation, save_translation)
+from bilingual.editor.po_edit import (ConflictError, TranslationRefused, entry_id, file_version,
+                                      parse, patch_translation, save_translation)
 
 SAMPLE = """\
 # Persian translations for the editor's tests.
@@ -231,6 +231,11 @@ def entry(page: object, msgid: str) -> object:
     return page.locator(f"#entry-{identifier(msgid)}")
 
 
+def text_field(item: object, number: int = 0) -> object:
+    """The field a translator types in: a token field where the source has placeholders."""
+    return item.locator(".translation [role=textbox], .translation textarea:not([hidden])").nth(number)
+
+
 @pytest.mark.browser
 def test_translate_and_save_an_entry_in_chromium(page: object, editor: EditorServer,
                                                   catalog_dir: Path) -> None:
@@ -256,11 +261,11 @@ def test_translate_and_save_an_entry_in_chromium(page: object, editor: EditorSer
         'msgid "Read more"\nmsgstr ""', 'msgid "Read more"\nmsgstr "ادامهٔ مطلب"')
 
     second = entry(page, "Press <b>Save</b> & <script>alert(1)</script>")
-    second.locator("textarea").fill("<b>ذخیره</b> را بزنید")
+    text_field(second).fill("<b>ذخیره</b> را بزنید و <script>alert(1)</script>")
     second.locator("button[type=submit]").click()
     second.locator("[data-status]", has_text="Saved").wait_for()
     assert babel(path)["Press <b>Save</b> & <script>alert(1)</script>"].string == \
-        "<b>ذخیره</b> را بزنید"
+        "<b>ذخیره</b> را بزنید و <script>alert(1)</script>"
 
 
 @pytest.mark.browser
@@ -282,8 +287,8 @@ def test_a_fuzzy_entry_shows_what_changed_and_saving_clears_the_flag(
     text = item.inner_text()
     assert "Atom feed of %(site)s" in text and "The link to the Atom feed" in text
     assert item.locator("textarea").input_value() == "خوراک اتم %(site)s"
-    item.locator("textarea").fill("خوراک %(site)s")
-    item.locator("textarea").press("Control+Enter")
+    text_field(item).fill("خوراک %(site)s")
+    text_field(item).press("Control+Enter")
     item.locator("[data-status]", has_text="Saved").wait_for()
     message = babel(po_path(catalog_dir))["Feed of %(site)s"]
     assert message.string == "خوراک %(site)s" and not message.fuzzy
@@ -297,9 +302,8 @@ def test_plural_forms_are_separate_fields(page: object, editor: EditorServer,
     item = entry(page, "%(num)d post")
     labels = item.locator(".translation label").all_inner_texts()
     assert labels == ["Plural form 1 (n = 0, 1)", "Plural form 2 (n = 2, 3, 4, …)"]
-    fields_ = item.locator("textarea")
-    fields_.nth(0).fill("%(num)d نوشته")
-    fields_.nth(1).fill("%(num)d نوشته")
+    text_field(item, 0).fill("%(num)d نوشته")
+    text_field(item, 1).fill("%(num)d نوشته")
     item.locator("button[type=submit]").click()
     item.locator("[data-status]", has_text="Saved").wait_for()
     assert babel(po_path(catalog_dir))["%(num)d post"].string == ("%(num)d نوشته", "%(num)d نوشته")
@@ -320,3 +324,214 @@ def test_saving_after_the_file_changed_on_disk_is_refused(page: object, editor: 
     assert status.get_attribute("role") == "alert"
     assert item.locator("textarea").input_value() == "ادامهٔ مطلب"
     assert path.read_text(encoding="utf-8") == elsewhere
+
+
+# Translators' safety: refused saves, protected tokens, the file's own wrapping.
+
+READING = """\
+msgid ""
+msgstr ""
+"Language: fa\\n"
+"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+
+#: templates/post.html:12
+#, python-format
+msgid "%(minutes)s min read"
+msgstr "%(minutes)s دقیقه مطالعه"
+
+#: templates/post.html:30
+msgid "{n} comment"
+msgid_plural "{n} comments"
+msgstr[0] ""
+msgstr[1] ""
+
+#: templates/base.html:9
+#, python-format
+msgid "Hello %s, read the <a href=\\"/about\\">about page</a>"
+msgstr ""
+"سلام %s، "
+"<a href=\\"/about\\">صفحهٔ درباره</a> را بخوانید"
+"""
+MINUTES = "%(minutes)s min read"
+COMMENTS = ("{n} comment", "{n} comments")
+HELLO = 'Hello %s, read the <a href="/about">about page</a>'
+
+
+def reading_id(msgid: str | tuple[str, str]) -> str:
+    return entry_id(parse(READING, Path("reading.po"), "fa").get(msgid))
+
+
+def refusal(text: str, msgid: str | tuple[str, str], strings: list[str]) -> TranslationRefused:
+    with pytest.raises(TranslationRefused) as caught:
+        patch_translation(text, Path("x.po"), entry_id(parse(text, Path("x.po"), "fa").get(msgid)),
+                          strings, "fa")
+    return caught.value
+
+
+def test_a_save_that_drops_a_placeholder_tag_or_plural_form_is_refused_by_field() -> None:
+    assert refusal(SAMPLE, "Feed of %(site)s", ["خوراک"]).problems == {
+        0: ["placeholder %(site)s is missing from the translation"]}
+    assert refusal(READING, MINUTES, ["%(minute)s دقیقه"]).problems == {0: [
+        "placeholder %(minutes)s is missing from the translation",
+        "placeholder %(minute)s is in the translation but not in the source"]}
+    assert refusal(READING, HELLO, ["سلام، صفحهٔ درباره را بخوانید"]).problems == {0: [
+        "placeholder %s is missing from the translation",
+        "HTML tag <a> is missing from the translation",
+        "HTML tag </a> is missing from the translation"]}
+    assert refusal(READING, COMMENTS, ["{n} دیدگاه", ""]).problems == {
+        1: ["this plural form is empty: fill every form, or clear them all"]}
+    assert refusal(READING, COMMENTS, ["دیدگاه", "{n} دیدگاه"]).problems == {
+        0: ["placeholder {n} is missing from the translation"]}
+    assert refusal(READING, COMMENTS, ["{n} دیدگاه"]).problems == {
+        0: ["expected 2 translation field(s), got 1: reload the page"]}
+    message = refusal(SAMPLE, "Press <b>Save</b> & <script>alert(1)</script>", ["ذخیره"])
+    assert message.message == "not saved: 4 problems, shown by the fields"
+
+
+def test_clearing_a_translation_or_keeping_its_tokens_is_accepted() -> None:
+    cleared = patch_translation(READING, Path("x.po"), reading_id(MINUTES), [""], "fa")
+    assert 'msgid "%(minutes)s min read"\nmsgstr ""\n' in cleared
+    both = patch_translation(READING, Path("x.po"), reading_id(COMMENTS),
+                             ["{n} دیدگاه", "{n} دیدگاه"], "fa")
+    assert 'msgstr[0] "{n} دیدگاه"\nmsgstr[1] "{n} دیدگاه"\n' in both
+
+
+def test_a_no_op_save_keeps_a_wrapped_msgstr_as_the_file_has_it() -> None:
+    wrapped = "A long source string that was wrapped over two lines"
+    assert patched(wrapped, ["رشته‌ای بلند در دو خط"]) == SAMPLE
+    same = patch_translation(READING, Path("x.po"), reading_id(HELLO),
+                             ['سلام %s، <a href="/about">صفحهٔ درباره</a> را بخوانید'], "fa")
+    assert same == READING
+    changed = patched(wrapped, ["رشته‌ای بلند در دو خط تازه"])
+    assert 'msgstr "رشته‌ای بلند در دو خط تازه"\n' in changed
+    fuzzy = patched("Feed of %(site)s", ["خوراک اتم %(site)s"])
+    assert fuzzy == SAMPLE.replace('#, fuzzy, python-format\n#| msgid "Atom feed of %(site)s"\n',
+                                   "#, python-format\n")
+
+
+@pytest.fixture
+def reading_editor(tmp_path: Path) -> Iterator[EditorServer]:
+    path = po_path(tmp_path / "reading")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(READING.encode("utf-8"))
+    scope = CatalogScope("reading", path.parents[2], (), theme_scope().mapping, "reading", "1")
+    server = EditorServer(scope)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_refused_save_answers_422_with_the_problems_by_field(reading_editor: EditorServer) -> None:
+    path = reading_editor.scope.po_path("fa")
+    save_url = f"http://127.0.0.1:{reading_editor.port}" + reading_editor.link("/catalog/fa/save")
+    form = (f"entry={reading_id(COMMENTS)}&version={file_version(path)}"
+            "&form_0=%7Bn%7D+%D8%AF%DB%8C%D8%AF%DA%AF%D8%A7%D9%87&form_1=")
+    status, body, _ = fetch(save_url, form.encode(), accept="application/json")
+    assert status == 422
+    answer = json.loads(body)
+    assert answer["saved"] is False and answer["fields"] == {
+        "1": ["this plural form is empty: fill every form, or clear them all"]}
+    status, page, _ = fetch(save_url, form.encode())
+    assert status == 422 and "this plural form is empty" in page and "{n} دیدگاه" in page
+    assert path.read_text(encoding="utf-8") == READING
+
+
+def open_reading(page: object, editor: EditorServer) -> None:
+    page.goto(f"http://127.0.0.1:{editor.port}" + editor.link("/catalog/fa", filter="all"))
+
+
+def reading_entry(page: object, msgid: str | tuple[str, str]) -> object:
+    return page.locator(f"#entry-{reading_id(msgid)}")
+
+
+@pytest.mark.browser
+def test_a_refused_save_shows_the_reason_next_to_its_field(page: object,
+                                                           reading_editor: EditorServer,
+                                                           tmp_path: Path) -> None:
+    path = reading_editor.scope.po_path("fa")
+    open_reading(page, reading_editor)
+    item = reading_entry(page, COMMENTS)
+    text_field(item, 0).fill("{n} دیدگاه")
+    item.locator("button[type=submit]").click()
+    errors = item.locator(".field-error")
+    errors.nth(1).filter(has_text="This plural form is empty").wait_for()
+    assert errors.nth(0).is_hidden()
+    assert text_field(item, 1).get_attribute("aria-invalid") == "true"
+    assert text_field(item, 0).get_attribute("aria-invalid") == "false"
+    second, message = text_field(item, 1).bounding_box(), errors.nth(1).bounding_box()
+    assert 0 <= message["y"] - (second["y"] + second["height"]) < 30  # right under the field
+    assert item.locator("[data-status]").get_attribute("role") == "alert"
+
+    minutes = reading_entry(page, MINUTES)
+    text_field(minutes).fill("دقیقه مطالعه")
+    minutes.locator("button[type=submit]").click()
+    minutes.locator(".field-error").filter(
+        has_text="Placeholder %(minutes)s is missing from the translation.").wait_for()
+    assert text_field(minutes).inner_text() == "دقیقه مطالعه"  # what was typed stays
+    page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
+    assert path.read_text(encoding="utf-8") == READING
+
+    text_field(item, 1).fill("{n} دیدگاه")
+    item.locator("button[type=submit]").click()
+    item.locator("[data-status]", has_text="Saved").wait_for()
+    assert errors.nth(1).is_hidden()
+    assert babel(path)[COMMENTS[0]].string == ("{n} دیدگاه", "{n} دیدگاه")
+
+
+TOKEN_LAYOUT = """(field) => {
+  const token = field.querySelector("[data-token]");
+  const text = [...field.childNodes].find((node) => node.nodeType === Node.TEXT_NODE);
+  const box = (node, start, end) => {
+    const range = document.createRange();
+    range.setStart(node, start);
+    range.setEnd(node, end);
+    return range.getBoundingClientRect();
+  };
+  const chars = token.firstChild;
+  const style = getComputedStyle(token);
+  return {token: token.dataset.token, editable: token.isContentEditable,
+          direction: style.direction, bidi: style.unicodeBidi,
+          tokenRight: token.getBoundingClientRect().right,
+          textRight: box(text, 0, text.length).right,
+          percentLeft: box(chars, 0, 1).left, lastLeft: box(chars, chars.length - 1, chars.length).left};
+}"""
+
+
+@pytest.mark.browser
+def test_placeholders_next_to_persian_show_as_isolated_tokens(page: object,
+                                                              reading_editor: EditorServer,
+                                                              tmp_path: Path) -> None:
+    path = reading_editor.scope.po_path("fa")
+    open_reading(page, reading_editor)
+    item = reading_entry(page, MINUTES)
+    field = text_field(item)
+    assert field.get_attribute("dir") == "rtl" and field.get_attribute("lang") == "fa"
+    layout = field.evaluate(TOKEN_LAYOUT)
+    assert layout["token"] == "%(minutes)s" and not layout["editable"]
+    assert layout["direction"] == "ltr" and layout["bidi"] == "isolate"
+    assert layout["tokenRight"] > layout["textRight"]  # first in reading order: on the right
+    assert layout["percentLeft"] < layout["lastLeft"]  # "%(minutes)s", not "s(minutes)%"
+    item.screenshot(path=str(tmp_path / "tokens.png"))
+
+    item.locator("button[type=submit]").click()  # a save that changes nothing
+    item.locator("[data-status]", has_text="Saved").wait_for()
+    hello = reading_entry(page, HELLO)
+    assert hello.locator(".token").all_inner_texts()[:3] == ["%s", '<a href="/about">', "</a>"]
+    hello.locator("button[type=submit]").click()
+    hello.locator("[data-status]", has_text="Saved").wait_for()
+    assert path.read_text(encoding="utf-8") == READING
+
+    field.click()
+    field.press("Home")
+    field.press("Delete")  # the whole token goes at once: it cannot be half edited
+    assert field.locator("[data-token]").count() == 0
+    assert item.locator("textarea").input_value() == " دقیقه مطالعه"
+    item.locator(".token-palette [data-insert]").click()
+    field.press("End")
+    field.type(" تا  پایان")
+    item.locator("button[type=submit]").click()
+    item.locator("[data-status]", has_text="Saved").wait_for()
+    assert babel(path)[MINUTES].string == "%(minutes)s دقیقه مطالعه تا  پایان"
+    assert field.locator("[data-token]").all_inner_texts() == ["%(minutes)s"]

@@ -79,25 +79,46 @@ def _message_problems(catalog: Catalog, message: Message,
     if message.fuzzy:
         yield "warning", "fuzzy translation: not used until reviewed"
         return
-    sources = _strings(message.id)
     for number, translation in enumerate(translations):
         form = f"plural form {number}: " if message.pluralizable else ""
         if not translation:
             yield "warning", f"{form}not translated"
-            continue
-        for text in _placeholder_problems(message, sources, translation):
+        for text in translation_problems(message, translation):
             yield "error", form + text
-        for text in _mismatch("HTML tag", sources, translation, _html_tags):
-            yield "error", form + text
+
+
+def translation_problems(message: Message, translation: str) -> list[str]:
+    """What is wrong with ``translation`` (one form) of ``message``: placeholders, HTML tags."""
+    if not translation:
+        return []
+    sources = _strings(message.id)
+    return [*_placeholder_problems(message, sources, translation),
+            *_mismatch("HTML tag", sources, translation, _html_tags)]
+
+
+def protected_tokens(message: Message) -> list[str]:
+    """The placeholders and HTML tags of the source, as written, that a translation keeps."""
+    sources = _strings(message.id)
+    finders = [*_placeholder_finders(message, sources), _literal_tags]
+    return list(dict.fromkeys(token for source in sources for find in finders
+                              for token in find(source)))
 
 
 def _placeholder_problems(message: Message, sources: list[str], translation: str) -> Iterator[str]:
+    for find in _placeholder_finders(message, sources):
+        yield from _mismatch("placeholder", sources, translation, find)
+
+
+def _placeholder_finders(message: Message, sources: list[str]) -> list[Callable[[str], list[str]]]:
+    """The kinds of placeholder the entry uses, by its flags or else by its source."""
     flags = message.flags
+    finders: list[Callable[[str], list[str]]] = []
     if "no-python-format" not in flags and ("python-format" in flags or message.python_format):
-        yield from _mismatch("placeholder", sources, translation, _percent_placeholders)
+        finders.append(_percent_placeholders)
     if "no-python-brace-format" not in flags and (
             "python-brace-format" in flags or any(_BRACE_FIELD.search(s) for s in sources)):
-        yield from _mismatch("placeholder", sources, translation, _BRACE_FIELD.findall)
+        finders.append(_BRACE_FIELD.findall)
+    return finders
 
 
 def _mismatch(kind: str, sources: list[str], translation: str,
@@ -118,6 +139,10 @@ def _percent_placeholders(text: str) -> list[str]:
     """``%(name)s``, ``%d``...; not ``%%``, nor ``% f`` as in "100% free" (a space flag)."""
     return [match[0] for match in PYTHON_FORMAT.finditer(text)
             if match[3] != "%" and not match[2].startswith(" ")]
+
+
+def _literal_tags(text: str) -> list[str]:
+    return [match[0] for match in _HTML_TAG.finditer(text)]
 
 
 def _html_tags(text: str) -> list[str]:

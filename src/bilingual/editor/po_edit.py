@@ -9,6 +9,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize
 
+from ..catalog_check import translation_problems
 from ..catalogs import WIDTH, parse_catalog, write_atomically
 from ..errors import CatalogError
 
@@ -17,6 +18,17 @@ _SAVING = threading.Lock()
 
 class ConflictError(CatalogError):
     """The catalog changed on disk after the page that edits it was loaded."""
+
+
+class TranslationRefused(CatalogError):
+    """A translation that would break its entry; ``problems`` lists them by form number."""
+
+    def __init__(self, problems: dict[int, list[str]], path: Path) -> None:
+        found = [text for texts in problems.values() for text in texts]
+        summary = found[0] if len(found) == 1 else f"{len(found)} problems, shown by the fields"
+        super().__init__(f"not saved: {summary}", path,
+                         hint="keep every placeholder, HTML tag and plural form of the source")
+        self.problems = problems
 
 
 def entry_id(message: Message) -> str:
@@ -62,11 +74,14 @@ def patch_translation(text: str, path: Path, identifier: str, strings: list[str]
     message = find(before, identifier)
     if message is None or not message.lineno:
         raise CatalogError("this entry is no longer in the catalog; reload the page", path)
+    if problems := refusals(message, strings, before.num_plurals):
+        raise TranslationRefused(problems, path)
     lines = text.splitlines(keepends=True)
     msgid_index = message.lineno - 1
     start, stop = _msgstr_span(lines, msgid_index, path)
     newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
-    lines[start:stop] = _msgstr_lines(message, strings, before.num_plurals, newline)
+    lines[start:stop] = _msgstr_lines(message, strings, before.num_plurals, newline,
+                                      lines[start:stop])
     context = _context_start(lines, msgid_index)
     comments = _comment_start(lines, context)
     lines[comments:context] = _unfuzzy(lines[comments:context])
@@ -74,6 +89,21 @@ def patch_translation(text: str, path: Path, identifier: str, strings: list[str]
     expected = _msgstr_value(message, strings, before.num_plurals)
     _verify(before, parse(patched, path, lang), message, expected, path)
     return patched
+
+
+def refusals(message: Message, strings: list[str], forms: int) -> dict[int, list[str]]:
+    """Why ``strings`` cannot be saved as the translation of ``message``, by form number."""
+    expected = forms if message.pluralizable else 1
+    if len(strings) != expected:
+        return {0: [f"expected {expected} translation field(s), got {len(strings)}: reload the page"]}
+    problems: dict[int, list[str]] = {}
+    for number, text in enumerate(strings):
+        found = translation_problems(message, text)
+        if message.pluralizable and not text and any(strings):
+            found.append("this plural form is empty: fill every form, or clear them all")
+        if found:
+            problems[number] = found
+    return problems
 
 
 def _msgstr_span(lines: list[str], msgid_index: int, path: Path) -> tuple[int, int]:
@@ -96,14 +126,39 @@ def _msgstr_value(message: Message, strings: list[str], forms: int) -> str | tup
     return tuple([*strings, *[""] * forms][:forms])
 
 
-def _msgstr_lines(message: Message, strings: list[str], forms: int, newline: str) -> list[str]:
+def _msgstr_lines(message: Message, strings: list[str], forms: int, newline: str,
+                  written: list[str]) -> list[str]:
+    """The new msgstr lines; a form whose text is unchanged keeps its lines (and wrapping)."""
     def line(keyword: str, value: str) -> str:
         return f"{keyword} {normalize(value, width=WIDTH)}".replace("\n", newline) + newline
 
     value = _msgstr_value(message, strings, forms)
-    if isinstance(value, str):
-        return [line("msgstr", value)]
-    return [line(f"msgstr[{number}]", text) for number, text in enumerate(value)]
+    old = _strings(message.string)
+    kept = _keyword_groups(written)
+    new = [value] if isinstance(value, str) else list(value)
+    keywords = ["msgstr"] if isinstance(value, str) else [f"msgstr[{n}]" for n in range(forms)]
+    result: list[str] = []
+    for number, (keyword, text) in enumerate(zip(keywords, new, strict=True)):
+        unchanged = number < len(kept) and number < len(old) and old[number] == text
+        result += kept[number] if unchanged else [line(keyword, text)]
+    return result
+
+
+def _keyword_groups(lines: list[str]) -> list[list[str]]:
+    """``msgstr`` (or ``msgstr[N]``) lines, each with the continuation lines that follow it."""
+    groups: list[list[str]] = []
+    for text in lines:
+        if text.lstrip().startswith("msgstr") or not groups:
+            groups.append([text])
+        else:
+            groups[-1].append(text)
+    return groups
+
+
+def _strings(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [text or "" for text in value]
+    return [value or ""]
 
 
 def _context_start(lines: list[str], msgid_index: int) -> int:

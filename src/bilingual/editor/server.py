@@ -16,7 +16,7 @@ from ..catalogs import CatalogScope
 from ..errors import BilingualError
 from ..loopback import HOST, LoopbackHandler, LoopbackServer, RequestError
 from ..resources import theme_dir
-from .po_edit import ConflictError, save_translation
+from .po_edit import ConflictError, TranslationRefused, save_translation
 from .views import FILTERS, Filter, catalog_view
 
 HERE = Path(__file__).resolve().parent
@@ -61,6 +61,14 @@ class EditorServer(LoopbackServer):
         return path if path.is_file() else None
 
 
+def _refusal_status(error: BilingualError) -> HTTPStatus:
+    if isinstance(error, ConflictError):
+        return HTTPStatus.CONFLICT
+    if isinstance(error, TranslationRefused):
+        return HTTPStatus.UNPROCESSABLE_ENTITY
+    return HTTPStatus.BAD_REQUEST
+
+
 class _Handler(LoopbackHandler):
     server: EditorServer
     server_version = "bilingual-editor"
@@ -85,7 +93,8 @@ class _Handler(LoopbackHandler):
         except RequestError as error:
             self.refuse(error)
         except BilingualError as error:
-            self._page(HTTPStatus.BAD_REQUEST, "error.html", error=error, kept=[], back=None)
+            self._page(HTTPStatus.BAD_REQUEST, "error.html", error=error, kept=[], problems={},
+                       back=None)
 
     def _route(self, method: str, parts: list[str], query: dict[str, list[str]]) -> None:
         languages = self.server.scope.languages()
@@ -129,11 +138,14 @@ class _Handler(LoopbackHandler):
         try:
             version = save_translation(path, form.get("version", [""])[0], identifier, strings, lang)
         except BilingualError as error:
-            status = HTTPStatus.CONFLICT if isinstance(error, ConflictError) else HTTPStatus.BAD_REQUEST
+            problems = error.problems if isinstance(error, TranslationRefused) else {}
             if wants_json:
-                self._json(status, {"saved": False, "error": error.message, "hint": error.hint})
+                self._json(_refusal_status(error), {
+                    "saved": False, "error": error.message, "hint": error.hint,
+                    "fields": {str(number): texts for number, texts in problems.items()}})
             else:
-                self._page(status, "error.html", error=error, kept=strings, back=back)
+                self._page(_refusal_status(error), "error.html", error=error, kept=strings,
+                           problems=problems, back=back)
             return
         if not wants_json:
             self._redirect(back)

@@ -9,6 +9,7 @@ from typing import Literal
 
 from babel.messages.catalog import Catalog, Message
 
+from ..catalog_check import protected_tokens
 from ..catalogs import Progress, State, entries, state
 from ..languages import Language, language
 from .po_edit import entry_id, file_version, parse
@@ -41,6 +42,8 @@ class EntryView:
     translator_comments: tuple[str, ...]
     extracted_comments: tuple[str, ...]
     references: tuple[str, ...]
+    tokens: tuple[str, ...]
+    """Placeholders and tags of the source, shown as protected tokens in the fields."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def _entry_view(message: Message, plural_labels: list[str]) -> EntryView:
     ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
     strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
     if message.pluralizable:
-        forms = tuple(Form(number, label, strings[number] if number < len(strings) else "")
+        forms = tuple(Form(number, label, (strings[number] if number < len(strings) else "") or "")
                       for number, label in enumerate(plural_labels))
     else:
         forms = (Form(0, "Translation", strings[0] or ""),)
@@ -96,14 +99,15 @@ def _entry_view(message: Message, plural_labels: list[str]) -> EntryView:
         flags=tuple(sorted(flag for flag in message.flags if flag != "fuzzy")),
         translator_comments=tuple(message.user_comments),
         extracted_comments=tuple(message.auto_comments),
-        references=tuple(f"{file}:{line}" if line else file for file, line in message.locations))
+        references=tuple(f"{file}:{line}" if line else file for file, line in message.locations),
+        tokens=tuple(protected_tokens(message)))
 
 
 def _plural_labels(catalog: Catalog) -> list[str]:
     """Name each plural form by the numbers that use it, e.g. "n = 2, 3, 4, …"."""
     choose = gettext.c2py(catalog.plural_expr)
     examples: dict[int, list[int]] = {number: [] for number in range(catalog.num_plurals)}
-    for n in range(0, 1000):
+    for n in range(1000):
         form = choose(n)
         if form in examples and len(examples[form]) < 4:
             examples[form].append(n)

@@ -27,9 +27,21 @@ function updateProgress(progress) {
   }
 }
 
+// The reasons a save was refused, each under the field it is about.
+function showFieldErrors(form, fields) {
+  for (const message of form.querySelectorAll("[data-field-error]")) {
+    const problems = fields[message.dataset.fieldError] || [];
+    message.textContent = problems.map(sentence).join(" ");
+    message.hidden = problems.length === 0;
+    const field = form.querySelector(`[aria-describedby="${message.id}"]:not([hidden])`);
+    if (field) field.setAttribute("aria-invalid", String(problems.length > 0));
+  }
+}
+
 async function save(form) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
+  showFieldErrors(form, {});
   showStatus(form, "Saving…", false);
   try {
     const response = await fetch(form.action, {
@@ -39,6 +51,7 @@ async function save(form) {
     });
     const result = await response.json();
     if (!result.saved) {
+      showFieldErrors(form, result.fields || {});
       const parts = [result.error, result.hint].filter(Boolean).map(sentence);
       showStatus(form, parts.join(" "), true);
       return;
