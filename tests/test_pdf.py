@@ -120,7 +120,10 @@ def test_persian_edition_reads_right_to_left(built_example_with_pdf: BuildResult
     assert persian["/Lang"] == "fa"
     assert persian["/ViewerPreferences"]["/Direction"] == "/R2L"
     assert english["/Lang"] == "en"
-    assert "/ViewerPreferences" not in english
+    assert "/Direction" not in english["/ViewerPreferences"]
+    for root in (persian, english):
+        assert root["/PageLayout"] == "/TwoPageRight"
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a PDF boolean)
 
 
 def test_metadata_comes_from_the_post(built_example_with_pdf: BuildResult) -> None:

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
-from pypdf.generic import NameObject, create_string_object
+from pypdf.generic import DictionaryObject, NameObject, create_string_object
 
 from .errors import RenderError
 
@@ -177,10 +177,15 @@ def _upright_at_origin(page: PageObject) -> tuple[Transformation, float, float]:
 
 
 def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
-    """Copy the PDF version, the document information (title, author, ...) and /Lang."""
+    """Copy the PDF version, the document information (title, author, ...), /Lang and the
+    viewer preferences (a right-to-left booklet keeps /Direction /R2L)."""
     writer.pdf_header = reader.pdf_header
     if reader.metadata:
         writer.add_metadata(reader.metadata)
     language = reader.root_object.get("/Lang")
     if language is not None:
         writer.root_object[NameObject("/Lang")] = create_string_object(str(language.get_object()))
+    preferences = reader.root_object.get("/ViewerPreferences")
+    if preferences is not None:
+        writer.root_object[NameObject("/ViewerPreferences")] = \
+            DictionaryObject(preferences.get_object())

@@ -201,6 +201,7 @@ def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
         "created": w3c_date(date),
         "entries": entries,
         "authors": list(dict.fromkeys(post.author for post in posts if post.author)),
+        "site_url": site.config.site.base_url,
     }
     template = PAMPHLET_TEMPLATE
     if len(languages) > 1:
