@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,3 +99,31 @@ def comparable(text: str) -> str:
 
 
 BRACKETS = dict.fromkeys("()[]{}", "|") | dict.fromkeys("«»", "\"")
+
+
+def words(text: str) -> list[tuple[int, int]]:
+    """The spans of the space-separated words of ``text``."""
+    return [match.span() for match in re.finditer(r"\S+", text)]
+
+
+def bare(word: str) -> str:
+    """A word as compared in a PDF: its letters, digits and signs, in no particular order.
+
+    The text layer gives each word its source text with the boxes shared out evenly, so the
+    order inside a word (and where its brackets and quotation marks are) cannot be seen; the
+    order of the words can. Brackets and quotation marks are left out.
+    """
+    return "".join(sorted(char for char in comparable(word) if char not in "|\""))
+
+
+def visual_words(phrase: Phrase, sentence_direction: str) -> list[str]:
+    """The words of ``phrase`` from left to right, as it reads on its own."""
+    if phrase.direction != sentence_direction:
+        text, offset, direction = phrase.text, 0, phrase.direction
+    else:
+        letter = "\u0627 " if sentence_direction == "rtl" else "a "
+        text, offset, direction = letter + phrase.text, 2, sentence_direction
+    position = {index: place for place, index in enumerate(visual_order(text, direction))}
+    spans = sorted(words(phrase.text),
+                   key=lambda span: min(position[index + offset] for index in range(*span)))
+    return [word for start, end in spans if (word := bare(phrase.text[start:end]))]

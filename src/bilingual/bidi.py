@@ -135,9 +135,11 @@ def opposite_runs(text: str, direction: str) -> list[Run]:
 
 
 def is_short_phrase(run: str) -> bool:
-    """Tell whether a run of a few words should stay on one line, not split across two."""
+    """Tell whether a run of a few words, or a number in groups, should stay on one line."""
     words = run.split()
-    return 1 < len(words) <= SHORT_PHRASE_WORDS and len(run) <= SHORT_PHRASE_LENGTH
+    if len(words) < 2 or len(run) > SHORT_PHRASE_LENGTH:
+        return False
+    return len(words) <= SHORT_PHRASE_WORDS or not any(char.isalpha() for char in run)
 
 
 def isolate_html(text: str, direction: str) -> Markup:

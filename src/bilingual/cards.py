@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, Protocol
 
-import arabic_reshaper
-from bidi.algorithm import get_display  # the pure-Python algorithm also mirrors brackets (rule L4)
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
+from .bidi import isolate_unicode, visual
 from .languages import Direction, Language
 from .resources import theme_dir
 from .views import Text
@@ -101,7 +100,7 @@ class Shaper(Protocol):
 
 
 def default_engine() -> Engine:
-    """Pillow's raqm layout (HarfBuzz and FriBiDi) when present, else reshaping and python-bidi."""
+    """Pillow's raqm layout (HarfBuzz and FriBiDi) when present, else reshaping and ICU's order."""
     return "raqm" if features.check("raqm") else "basic"
 
 
@@ -116,22 +115,24 @@ def load_font(size: int, bold: bool, engine: Engine) -> ImageFont.FreeTypeFont:
 
 
 class RaqmShaper:
-    """HarfBuzz shapes and FriBiDi orders the text inside Pillow."""
+    """HarfBuzz shapes and FriBiDi orders the text inside Pillow, runs isolated as everywhere."""
 
     engine: Engine = "raqm"
 
     def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float:
         return load_font(size, bold, "raqm").getlength(
-            text, direction=line_lang.direction, language=line_lang.code)
+            isolate_unicode(text, line_lang.direction), direction=line_lang.direction,
+            language=line_lang.code)
 
     def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str,
              fill: int | str) -> None:
-        canvas.text(xy, line.text, font=load_font(line.size, line.bold, "raqm"), fill=fill,
+        canvas.text(xy, isolate_unicode(line.text, line.lang.direction),
+                    font=load_font(line.size, line.bold, "raqm"), fill=fill,
                     anchor=anchor, direction=line.lang.direction, language=line.lang.code)
 
 
 class BasicShaper:
-    """Without raqm: arabic-reshaper joins the letters, python-bidi puts them in visual order."""
+    """Without raqm: arabic-reshaper joins the letters, ICU puts them in visual order."""
 
     engine: Engine = "basic"
 
@@ -146,7 +147,7 @@ class BasicShaper:
 
 def visual_order(text: str, direction: Direction) -> str:
     """One line's glyphs left to right, Arabic-script letters in their joined forms."""
-    return get_display(arabic_reshaper.reshape(text), base_dir="R" if direction == "rtl" else "L")
+    return visual(text, direction)
 
 
 def shaper_for(engine: Engine | None = None) -> Shaper:
