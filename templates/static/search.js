@@ -95,7 +95,6 @@ async function run(list, status, query) {
     status.textContent = say(list.dataset.none);
     return;
   }
-  status.textContent = say(list.dataset.found);
   let shown = 0;
   const more = element("button", "search-more", list.dataset.more);
   more.type = "button";
@@ -109,6 +108,7 @@ async function run(list, status, query) {
   more.addEventListener("click", showMore);
   list.after(more);
   await showMore();
+  status.textContent = say(list.dataset.found);  // once the first results are there
 }
 
 const list = document.querySelector("[data-search]");
