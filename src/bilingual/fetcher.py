@@ -71,6 +71,8 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         try:
             data = read_input(path, self.roots, self.limit)
         except BilingualError as error:
+            if error.message == "does not exist":  # like a broken image on the page: left out
+                raise FileNotFoundError(path) from None
             hint = input_hint(error.message, path)
             if error.message == "is outside the site":
                 hint = "put the file in the post's folder and give its name: ![…](photo.jpg)"
