@@ -1,21 +1,31 @@
-"""Importing a WordPress export: posts, pages, translations, tags, drafts, safety and reports."""
+"""Importing WordPress exports: every WXR shape, statuses, content, media, comments, reports, safety."""
 
 from __future__ import annotations
 
+import errno
+import json
+import os
 import re
+import shutil
+import stat
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from lxml import etree, html
+from PIL import Image
 
 from bilingual import build
 from bilingual.cli import cli
+from bilingual.errors import BilingualError
 from bilingual.frontmatter import parse_document
 from bilingual.importers import ExportError
 from bilingual.importers.wordpress import import_wordpress
 
-EXPORT = Path(__file__).resolve().parent / "fixtures" / "wordpress-export.xml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXPORT = FIXTURES / "wordpress-export.xml"  # Polylang, English and Persian, WXR 1.2
+WORDPRESS_COM = FIXTURES / "wordpress-com.xml"  # https namespace, atom:, control characters...
 CONFIG = """[site]
 base_url = "https://example.org/"
 languages = ["en", "fa"]
@@ -27,25 +37,30 @@ fa = "جمهوری دموکراتیک ایران"
 """
 TAGS = "# Tags kept by hand.\niran:\n  en: iran\n  fa: ایران\n"
 PERSIAN_SLUG = "تنها-راه-پیش-رو"
+POEM_SLUG = "شب‌های-اسلو"
+KNOWN_SHORTCODES = re.compile(r"\[/?(caption|gallery|audio|video|embed|youtube|code|sourcecode)\b")
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
+def make_site(root: Path) -> Path:
     (root / "content").mkdir(parents=True)
     (root / "bilingual.toml").write_text(CONFIG, "utf-8")
     (root / "content" / "tags.yaml").write_text(TAGS, "utf-8")
     return root
 
 
-def variant(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
-    """The fixture with some of its XML rewritten by regular expressions."""
-    text = EXPORT.read_text("utf-8")
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site")
+
+
+def variant(tmp_path: Path, *replacements: tuple[str, str], source: Path = EXPORT) -> Path:
+    """A fixture with some of its XML rewritten by regular expressions."""
+    text = source.read_bytes().decode("utf-8")
     for pattern, replacement in replacements:
         text, count = re.subn(pattern, replacement, text)
         assert count, pattern
     path = tmp_path / "variant.xml"
-    path.write_text(text, "utf-8")
+    path.write_bytes(text.encode("utf-8"))
     return path
 
 
@@ -55,12 +70,177 @@ WITHOUT_POLYLANG = (
 )
 
 
-def post(site: Path, slug: str, lang: str):
-    return parse_document(site / "content" / "posts" / slug / f"{lang}.md")
+def post(site: Path, slug: str, lang: str, section: str = "posts"):
+    return parse_document(site / "content" / section / slug / f"{lang}.md")
 
 
 def tags(site: Path) -> dict:
     return yaml.safe_load((site / "content" / "tags.yaml").read_text("utf-8"))
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def page(out: Path, path: str):
+    return html.fromstring((out / path).read_bytes())
+
+
+def uploads(folder: Path) -> Path:
+    """A copy of wp-content/uploads with real image files (no 300x200 copy of heidari.jpg)."""
+    for name, size, colour in (("heidari.jpg", (600, 400), "#2d6a4f"),
+                               ("gate.jpg", (400, 300), "#adb5bd"),
+                               ("flag.png", (300, 200), "#1b4332")):
+        path = folder / "2010" / "01" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", size, colour).save(path)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def wordpress_com(tmp_path_factory: pytest.TempPathFactory):
+    """The WordPress.com export imported with its uploads, and the site built."""
+    root = tmp_path_factory.mktemp("com")
+    site = make_site(root / "site")
+    report = import_wordpress(WORDPRESS_COM, site, media=uploads(root / "uploads"))
+    result = build(site, pdf=False)
+    return site, report, result.out_dir
+
+
+# ----- reading every kind of export
+
+
+@pytest.mark.parametrize("namespace", [
+    "http://wordpress.org/export/1.0/", "http://wordpress.org/export/1.1/",
+    "https://wordpress.org/export/1.1/", "https://wordpress.org/export/1.2/"])
+def test_every_wxr_version_and_namespace_is_read(site: Path, tmp_path: Path,
+                                                 namespace: str) -> None:
+    export = variant(tmp_path, (r"http://wordpress\.org/export/1\.2/", namespace))
+    report = import_wordpress(export, site)
+    assert (report.count("post"), report.count("page")) == (2, 1)
+    assert post(site, "the-only-way-forward", "en").meta["summary"] == (
+        "Why more diplomats will leave – in his words.")
+
+
+def test_wxr_1_0_shapes_without_authors_and_with_tag_domain(site: Path, tmp_path: Path) -> None:
+    export = variant(tmp_path, (r"http://wordpress\.org/export/1\.2/", "http://wordpress.org/export/1.0/"),
+                     (r"(?s)\s*<wp:author>.*?</wp:author>", ""),
+                     (r'domain="post_tag"', 'domain="tag"'), *WITHOUT_POLYLANG)
+    import_wordpress(export, site)
+    english = post(site, "the-only-way-forward", "en")
+    assert english.meta["author"] == "desk"  # no display names in WXR 1.0: the login
+    assert english.meta["tags"] == ["iran-news", "reza-heidari"]
+
+
+def test_a_wordpress_com_export_with_its_defects_is_read(wordpress_com) -> None:
+    site, report, _ = wordpress_com
+    assert post(site, "the-consul-resigns", "en").meta["title"] == "The consul resigns in Oslo"
+    assert "\x1f" not in (site / "content/posts/the-consul-resigns/en.md").read_text("utf-8")
+    assert any("declared the namespace prefix atom:" in note for note in report.notes)
+    assert any("dropped control characters" in note and "lines 38, 44" in note
+               for note in report.notes)
+
+
+def test_no_item_is_lost_silently(wordpress_com) -> None:
+    _, report, _ = wordpress_com
+    items = WORDPRESS_COM.read_bytes().count(b"<item>")
+    accounted = [entry.origin for entry in report.entries] + [what for what, _ in report.skipped]
+    assert len(accounted) == items == 18
+    skipped = dict(report.skipped)
+    assert skipped["post 101 'Diplomats in exile: a second statement'"].startswith(
+        "a copy of the item at line ")
+    assert skipped["post 109 'An old mistake'"] == "in the trash"
+    assert skipped["nav_menu_item 300 'Home'"] == "not a post or page (nav_menu_item)"
+    second = next(e for e in report.entries if e.slug == "second-statement")
+    assert second.warnings == [("shares wp:post_id 101 with the item at line 37; imported as a "
+                                "post of its own")]
+
+
+# ----- nothing unpublished is published
+
+
+def test_only_published_items_are_published(wordpress_com) -> None:
+    site, report, out = wordpress_com
+    drafted = {entry.slug: entry.warnings for entry in report.entries if entry.draft}
+    assert drafted == {
+        "brussels-interview": ["imported as a draft: scheduled for 2031-05-01 10:00 in WordPress"],
+        "desk-notes": ["imported as a draft: private in WordPress"],
+        "members": ["imported as a draft: password-protected in WordPress"],
+        "2010-02-08-107": ["imported as a draft: a draft in WordPress"],
+        "guest-post": ["imported as a draft: pending review in WordPress"]}
+    for slug in drafted:
+        assert post(site, slug, "en").meta["draft"] is True
+        assert not (out / "en/posts" / slug).exists()
+    published = b"".join(data for name, data in files_under(out).items()
+                         if name.endswith((".html", ".xml", ".json")))
+    for secret in (b"Brussels interview", b"Private phone numbers", b"Signatories", b"guest post",
+                   b"old mistake"):
+        assert secret not in published
+
+
+# ----- content
+
+
+def test_images_shortcodes_and_media_become_html_that_shows(wordpress_com) -> None:
+    _, report, out = wordpress_com
+    doc = page(out, "en/posts/the-consul-resigns/index.html")
+    body = doc.cssselect(".entry-body")[0]
+    assert KNOWN_SHORTCODES.findall(body.text_content()) == ["caption"]  # the [[caption]]
+    figure = body.cssselect("figure.alignright")[0]
+    assert figure.cssselect("figcaption")[0].text_content() == "Heidari at the embassy, January 2010"
+    image = figure.cssselect("img")[0]
+    assert (image.get("src"), image.get("alt"), image.get("width")) == (
+        "heidari.jpg", "Reza Heidari at the embassy", "300")
+    gallery = body.cssselect("div.gallery img")
+    assert [img.get("src") for img in gallery] == ["heidari.jpg", "gate.jpg", "flag.png"]
+    assert [img.get("alt") for img in gallery][1] == "The embassy gate in the snow"
+    for img in body.iter("img"):  # every image is there, beside the page
+        assert (out / "en/posts/the-consul-resigns" / img.get("src")).is_file()
+    audio, video = body.cssselect("audio")[0], body.cssselect("video")[0]
+    assert audio.get("src").endswith("statement.mp3") and video.get("poster").endswith("press.jpg")
+    links = [a.get("href") for a in body.iter("a")]
+    assert "https://www.youtube.com/watch?v=oslo2010" in links
+    assert "https://www.youtube.com/watch?v=embassy" in links
+    code = body.cssselect("pre code")
+    assert code[0].get("class") == "language-python"
+    assert code[0].text_content() == ('def resign(consul):\n    return consul.name + " & family < 3"'
+                                      "\n")
+    assert code[1].get("class") == "language-bash"
+    assert "[caption] is how a caption starts" in body.text_content()
+    consul = next(e for e in report.entries if e.slug == "the-consul-resigns")
+    assert consul.shortcodes_left == ["[contact-form]", "[contact-field]", "[polldaddy]"]
+    assert consul.media_copied == ["heidari.jpg", "gate.jpg", "flag.png"]
+    assert sorted(consul.media_missing) == [
+        "https://greenembassy.files.wordpress.com/2010/01/press.jpg",
+        "https://greenembassy.files.wordpress.com/2010/01/press.mp4",
+        "https://greenembassy.files.wordpress.com/2010/01/statement.mp3"]
+
+
+def test_inline_semantics_definition_lists_and_tables_are_kept(wordpress_com) -> None:
+    _, _, out = wordpress_com
+    body = page(out, "en/posts/the-consul-resigns/index.html").cssselect(".entry-body")[0]
+    assert [el.text for el in body.iter("sup", "sub", "cite", "q", "kbd", "s")] == [
+        "nd", "2", "Le Monde", "We are against the killing of our people.", "Ctrl", "C", "first"]
+    assert body.cssselect("abbr")[0].get("title") == "Islamic Revolutionary Guard Corps"
+    second = page(out, "en/posts/second-statement/index.html").cssselect(".entry-body")[0]
+    assert [dt.text for dt in second.iter("dt")] == ["Consul", "Attaché"]
+    assert second.cssselect("dd a")[0].get("href") == "https://en.wikipedia.org/wiki/Oslo"
+    headed, plain = second.cssselect("table")
+    assert [th.text for th in headed.iter("th")] == ["Embassy", "Staff who left"]
+    assert [td.text for td in headed.iter("td")] == ["Oslo", "1", "Brussels", "2"]
+    assert not plain.cssselect("th") and len(plain.cssselect("tr")) == 2
+
+
+def test_verse_keeps_its_line_breaks(wordpress_com) -> None:
+    _, _, out = wordpress_com
+    body = page(out, f"fa/posts/{POEM_SLUG}/index.html").cssselect(".entry-body")[0]
+    stanzas = [p for p in body.iter("p") if p.text_content().startswith(("بنی‌آدم", "شب است"))]
+    assert len(stanzas) == 2
+    lines = [[line.strip() for line in re.split(r"\n", "".join(p.itertext()))] for p in stanzas]
+    assert len(stanzas[0].findall("br")) == 1 and len(stanzas[1].findall("br")) == 2
+    assert lines[1] == ["شب است و ستاره‌ها", "بر سر اسلو می‌تابند", "و ما بیداریم."]
+    assert "بنی‌آدم اعضای یکدیگرند\u2003\u2003که در آفرینش ز یک گوهرند" in lines[0][0]
 
 
 def test_polylang_translations_become_one_post(site: Path) -> None:
@@ -69,44 +249,17 @@ def test_polylang_translations_become_one_post(site: Path) -> None:
     persian = post(site, "the-only-way-forward", "fa")
     assert english.meta == {"title": "The Only Way Forward",
                             "summary": "Why more diplomats will leave – in his words.",
-                            "date": "2010-01-20", "author": "Green Embassy desk",
+                            "date": "2010-01-20T10:30:00+01:00", "author": "Green Embassy desk",
                             "tags": ["iran-news", "reza-heidari"]}
     assert persian.meta == {"title": "تنها راه پیش رو"}
     assert not (site / "content" / "posts" / PERSIAN_SLUG).exists()
-
-
-def test_html_becomes_markdown_with_links_images_lists_and_quotes(site: Path) -> None:
-    import_wordpress(EXPORT, site)
-    english = post(site, "the-only-way-forward", "en").body
-    assert "resigned in [Oslo](https://en.wikipedia.org/wiki/Oslo)." in english
-    assert ("[Reza Heidari in Oslo](https://green-embassy.example.org/wp-content/uploads/2010/01/"
-            "heidari.jpg)") in english
-    assert "> We are against the killing of our people." in english
-    assert "What he asks for:\n\n- free elections\n- the release of prisoners" in english
-    persian = post(site, "the-only-way-forward", "fa").body
-    assert "[اسلو](https://fa.wikipedia.org/wiki/اسلو)" in persian
-    assert ("[رضا حیدری در اسلو](https://green-embassy.example.org/wp-content/uploads/2010/01/"
-            "heidari-large.jpg)") in persian
-    assert "1. انتخابات آزاد\n2. آزادی زندانیان" in persian
-    for body in (english, persian):
-        assert "![" not in body and "<" not in body and "wp:" not in body
-
-
-def test_drafts_stay_drafts_and_get_a_slug_from_date_and_id(site: Path) -> None:
-    import_wordpress(EXPORT, site)
-    draft = post(site, "2010-02-03-13", "en")
-    assert draft.meta["draft"] is True
-    assert draft.meta["title"] == "Heidari on why diplomats oppose the state"
-
-
-def test_pages_attachments_and_comments(site: Path) -> None:
-    report = import_wordpress(EXPORT, site)
-    about = parse_document(site / "content" / "pages" / "about" / "en.md")
-    assert about.body.startswith("## Who we are\n\nDiplomats who left the state.")
-    assert "[Write to us](mailto:desk@example.org)" in about.body
-    assert report.entries == {"post": 2, "page": 1}
-    assert ("attachment 15 'heidari'", "not a post or page") in report.skipped
-    assert any("1 comment not imported" in note for note in report.notes)
+    assert "resigned in [Oslo](https://en.wikipedia.org/wiki/Oslo)." in english.body
+    assert "> We are against the killing of our people." in english.body
+    assert "What he asks for:\n\n- free elections\n- the release of prisoners" in english.body
+    assert ("[![رضا حیدری در اسلو](https://green-embassy.example.org/wp-content/uploads/2010/01/"
+            "heidari.jpg)](https://green-embassy.example.org/wp-content/uploads/2010/01/"
+            "heidari-large.jpg)") in persian.body
+    assert "1. انتخابات آزاد\n2. آزادی زندانیان" in persian.body
 
 
 def test_linked_tags_share_a_key_with_a_label_per_language(site: Path) -> None:
@@ -118,6 +271,15 @@ def test_linked_tags_share_a_key_with_a_label_per_language(site: Path) -> None:
     assert sorted(report.new_tags) == ["iran-news", "reza-heidari"]
 
 
+def test_tag_keys_differ_in_more_than_case_and_persian_stays_persian(wordpress_com) -> None:
+    site, _, out = wordpress_com
+    assert post(site, "the-consul-resigns", "en").meta["tags"] == ["Category-1", "category-1-2",
+                                                                  "oslo"]
+    assert tags(site)["category-1-2"] == {"en": "Category One (archive)"}
+    assert post(site, POEM_SLUG, "fa").meta["tags"] == ["شعر"]
+    assert (out / "fa/tags/شعر/index.html").is_file()
+
+
 def test_without_polylang_the_language_comes_from_the_script(site: Path, tmp_path: Path) -> None:
     import_wordpress(variant(tmp_path, *WITHOUT_POLYLANG), site)
     assert post(site, "the-only-way-forward", "en").meta["title"] == "The Only Way Forward"
@@ -126,7 +288,6 @@ def test_without_polylang_the_language_comes_from_the_script(site: Path, tmp_pat
     assert persian.meta["tags"] == ["اخبار-ایران", "رضا-حیدری"]
     assert persian.meta["author"] == "مینا"
     assert tags(site)["رضا-حیدری"] == {"fa": "رضا حیدری"}
-    assert tags(site)["reza-heidari"] == {"en": "reza heidari"}
 
 
 def test_wpml_translation_groups_link_translations(site: Path, tmp_path: Path) -> None:
@@ -140,17 +301,171 @@ def test_wpml_translation_groups_link_translations(site: Path, tmp_path: Path) -
                      (r"(<wp:post_id>12</wp:post_id>)", r"\1" + wpml("fa")))
     import_wordpress(export, site)
     folder = site / "content" / "posts" / "the-only-way-forward"
-    assert sorted(path.name for path in folder.iterdir()) == ["en.md", "fa.md"]
+    assert sorted(path.name for path in folder.iterdir()) == ["comments.yaml", "en.md", "fa.md"]
 
 
-def test_the_imported_site_builds(site: Path) -> None:
+# ----- dates, pages, comments
+
+
+def test_dates_keep_time_and_zone_so_same_day_posts_do_not_tie(wordpress_com) -> None:
+    site, _, out = wordpress_com
+    assert post(site, "the-consul-resigns", "en").meta["date"] == "2010-01-20T10:30:00+01:00"
+    assert post(site, "2010-02-08-107", "en").meta["date"] == "2010-02-08T09:00:00+01:00"
+    home = page(out, "en/index.html")
+    titles = [a.text_content().strip() for a in home.cssselect(".post-summary-title a")]
+    assert titles.index("Diplomats in exile: a second statement") < titles.index(
+        "The consul resigns in Oslo")
+    time = page(out, "en/posts/second-statement/index.html").cssselect("meta[property="
+                                                                      "'article:published_time']")
+    assert time and time[0].get("content").startswith("2010-01-20")
+
+
+def test_page_hierarchy_becomes_nested_paths(wordpress_com) -> None:
+    site, _, out = wordpress_com
+    assert post(site, "about/team/oslo", "en", "pages").meta["title"] == "Oslo office"
+    oslo = page(out, "en/about/team/oslo/index.html")
+    assert oslo.cssselect("h1")[0].text_content().strip() == "Oslo office"
+    assert (out / "en/about/team/index.html").is_file()
+
+
+def test_comments_are_kept_and_shown_as_a_closed_thread(wordpress_com) -> None:
+    site, report, out = wordpress_com
+    kept = yaml.load((site / "content/posts" / POEM_SLUG / "comments.yaml").read_text("utf-8"),
+                     Loader=yaml.BaseLoader)  # every value as written
+    assert kept == [
+        {"id": "505", "author": "مینا", "date": "2010-02-01T21:10:00+01:00", "lang": "fa",
+         "text": "سعدی همیشه زنده است."},
+        {"id": "506", "author": "Green Embassy desk", "date": "2010-02-01T22:00:00+01:00",
+         "lang": "fa", "parent": "505", "text": "سپاس، مینا جان. (IRGC) را هم فراموش نکنیم."}]
+    assert "3 comments not imported: 1 not approved, 1 pingback, 1 spam" in report.notes
+    doc = page(out, f"fa/posts/{POEM_SLUG}/index.html")
+    section = doc.cssselect("section.comments")[0]
+    assert section.cssselect("h2")[0].text == "دیدگاه‌ها"
+    assert (doc.get("lang"), doc.get("dir")) == ("fa", "rtl")
+    first = section.cssselect("ol.comment-list > li.comment")
+    assert len(first) == 1 and "مینا" in first[0].cssselect(".comment-author")[0].text_content()
+    reply = first[0].cssselect("ol.comment-replies > li.comment")[0]
+    assert "فراموش نکنیم" in reply.cssselect(".comment-body")[0].text_content()
+    assert not section.cssselect("form, textarea, input")  # read-only
+    english = page(out, "en/posts/the-consul-resigns/index.html").cssselect("section.comments")[0]
+    assert english.cssselect("h2")[0].text == "Comments"
+    assert "Buy now" not in etree.tostring(english, encoding="unicode")
+    assert english.cssselect(".comment-body em")[0].text == "writing"
+
+
+def test_a_wrong_comments_file_is_an_error_with_its_line(site: Path) -> None:
     import_wordpress(EXPORT, site)
-    result = build(site, pdf=False)
-    persian = (result.out_dir / "fa/posts/the-only-way-forward/index.html").read_text("utf-8")
-    assert "تنها راه پیش رو" in persian
-    tag_page = (result.out_dir / "fa" / "tags" / "reza-heidari" / "index.html").read_text("utf-8")
-    assert "رضا حیدری" in tag_page
-    assert not (result.out_dir / "en" / "posts" / "2010-02-03-13").exists()
+    path = site / "content/posts/the-only-way-forward/comments.yaml"
+    path.write_text("- id: 3\n  author: Reader\n  text: Thanks\n- id: 4\n  author: Me\n"
+                    "  text: Welcome\n  parent: 99\n", "utf-8")
+    with pytest.raises(BilingualError) as caught:
+        build(site, pdf=False)
+    assert f"{path}:4: comment '4' answers comment '99'" in str(caught.value)
+
+
+# ----- the report, dry runs and the command
+
+
+def test_command_reports_per_post_writes_json_and_dry_runs(site: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    before = files_under(site)
+    dry = runner.invoke(cli, ["import", "wordpress", str(WORDPRESS_COM), str(site), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("Would import 9 posts and 3 pages (16 files), 4 new tags; "
+                                 "5 drafts stay unpublished.")
+    assert "Dry run: nothing was written." in dry.output
+    assert files_under(site) == before
+    report_file = tmp_path / "report.json"
+    result = runner.invoke(cli, ["import", "wordpress", str(WORDPRESS_COM), str(site),
+                                 "--report", str(report_file)])
+    assert result.exit_code == 0, result.output
+    assert "  post brussels-interview (draft): en\n      imported as a draft: scheduled for " \
+           "2031-05-01 10:00 in WordPress" in result.output
+    assert "shortcodes left as text: [contact-form] [contact-field] [polldaddy]" in result.output
+    assert "  nav_menu_item 300 'Home': not a post or page (nav_menu_item)" in result.output
+    data = json.loads(report_file.read_text("utf-8"))
+    assert data["imported"] == {"posts": 9, "pages": 3, "drafts": 5, "files": 16}
+    consul = next(entry for entry in data["entries"] if entry["slug"] == "the-consul-resigns")
+    assert consul["status"] == "published" and consul["comments"] == 2
+    assert consul["media"]["missing"][0].endswith("heidari-300x200.jpg?w=300&h=200")
+    assert {"item": "post 109 'An old mistake'", "reason": "in the trash"} in data["skipped"]
+    again = runner.invoke(cli, ["import", "wordpress", str(WORDPRESS_COM), str(site)])
+    assert again.output.startswith("Imported 0 posts and 0 pages (0 files)")
+    assert "already exists; --force overwrites it" in again.output
+
+
+def test_html_kept_turns_on_allow_html_unless_the_site_said_no(site: Path, tmp_path: Path) -> None:
+    import_wordpress(WORDPRESS_COM, site)
+    assert "[content]\nallow_html = true" in (site / "bilingual.toml").read_text("utf-8")
+    other = make_site(tmp_path / "other")
+    toml = other / "bilingual.toml"
+    toml.write_text(CONFIG + "\n[content]\nallow_html = false\n", "utf-8")
+    report = import_wordpress(WORDPRESS_COM, other)
+    assert toml.read_text("utf-8").endswith("allow_html = false\n")
+    assert any("shows as text until bilingual.toml says" in note for note in report.notes)
+
+
+# ----- safety: nothing written unless everything can be, modes kept
+
+
+def test_a_slug_too_long_is_refused_before_anything_is_written(site: Path, tmp_path: Path) -> None:
+    long_name = "%d8%b4" * 140  # 140 Persian letters: 280 bytes
+    export = variant(tmp_path, (r"<wp:post_name>brussels-interview</wp:post_name>",
+                                f"<wp:post_name>{long_name}</wp:post_name>"), source=WORDPRESS_COM)
+    before = files_under(site)
+    with pytest.raises(ExportError) as caught:
+        import_wordpress(export, site)
+    line = next(n for n, text in enumerate(export.read_text("utf-8").split("\n"), 1)
+                if long_name in text)
+    assert (caught.value.path, caught.value.line) == (export, line)
+    assert "its slug is 280 bytes long; this file system allows 255" in caught.value.message
+    assert files_under(site) == before
+
+
+def test_nothing_is_written_when_one_file_cannot_be(site: Path) -> None:
+    blocked = site / "content/posts/second-statement/en.md"
+    blocked.mkdir(parents=True)  # a folder where a post's file should go
+    before = sorted(p for p in site.rglob("*"))
+    result = CliRunner().invoke(cli, ["import", "wordpress", str(WORDPRESS_COM), str(site)])
+    assert result.exit_code == 1
+    assert f"{blocked}: a folder is in the way of this file" in result.output
+    assert "nothing was written" in result.output
+    assert sorted(p for p in site.rglob("*")) == before
+    with pytest.raises(ExportError, match="a folder is in the way"):
+        import_wordpress(WORDPRESS_COM, site, dry_run=True)
+
+
+def test_a_write_that_fails_midway_leaves_nothing_behind(site: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    written = []
+
+    def disk_full(source, stream) -> None:  # the disk fills up at the second copied image
+        written.append(source)
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        stream.write(source.read())
+
+    monkeypatch.setattr("bilingual.importers.writing.shutil.copyfileobj", disk_full)
+    before = files_under(site)
+    with pytest.raises(ExportError) as caught:
+        import_wordpress(WORDPRESS_COM, site, media=uploads(site.parent / "uploads"))
+    assert "No space left on device; nothing was imported" in caught.value.message
+    assert files_under(site) == before and len(written) == 2
+    assert sorted(p.name for p in (site / "content").iterdir()) == ["tags.yaml"]
+
+
+def test_written_files_keep_their_mode_and_new_ones_are_not_private(site: Path) -> None:
+    tags_file = site / "content" / "tags.yaml"
+    tags_file.chmod(0o640)
+    previous = os.umask(0o022)
+    try:
+        report = import_wordpress(EXPORT, site)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(tags_file.stat().st_mode) == 0o640
+    assert report.written and all(stat.S_IMODE(p.stat().st_mode) == 0o644
+                                  for p in report.written if p != tags_file)
+    assert not list(site.rglob(".import-*"))
 
 
 def test_existing_files_are_kept_unless_forced(site: Path) -> None:
@@ -159,7 +474,7 @@ def test_existing_files_are_kept_unless_forced(site: Path) -> None:
     mine.write_text("---\ntitle: نسخهٔ من\n---\n\nمتن من\n", "utf-8")
     report = import_wordpress(EXPORT, site)
     assert mine.read_text("utf-8") == "---\ntitle: نسخهٔ من\n---\n\nمتن من\n"
-    assert ("post 12 'تنها راه پیش رو'",
+    assert ("post 11 'The Only Way Forward' (fa.md)",
             f"{mine} already exists; --force overwrites it") in report.skipped
     assert mine not in report.written
     import_wordpress(EXPORT, site, force=True)
@@ -173,7 +488,7 @@ def test_unsafe_names_never_leave_the_content_folder(site: Path, tmp_path: Path)
                      (r"<wp:tag_slug><!\[CDATA\[reza-heidari\]\]>",
                       "<wp:tag_slug><![CDATA[../x]]>"),
                      (r'nicename="reza-heidari"', 'nicename="../x"'))
-    import_wordpress(export, site)
+    import_wordpress(export, site, media=tmp_path)
     assert not (tmp_path / "escaped").exists() and not (site / "escaped").exists()
     assert (site / "content" / "posts" / "2010-01-20-11" / "en.md").is_file()
     assert all(".." not in key and "/" not in key for key in tags(site))
@@ -198,17 +513,16 @@ def test_bad_exports_are_errors_with_file_and_line(site: Path, tmp_path: Path, t
     assert sorted(p.name for p in (site / "content").iterdir()) == ["tags.yaml"]
 
 
-def test_command_reports_what_it_imported_and_skipped(site: Path) -> None:
-    runner = CliRunner()
-    result = runner.invoke(cli, ["import", "wordpress", str(EXPORT), str(site)])
-    assert result.exit_code == 0, result.output
-    assert "Imported 2 posts and 1 page (4 files), 2 new tags." in result.output
-    assert "attachment 15 'heidari': not a post or page" in result.output
-    again = runner.invoke(cli, ["import", "wordpress", str(EXPORT), str(site)])
-    assert "Imported 0 posts and 0 pages (0 files)" in again.output
-    assert "already exists; --force overwrites it" in again.output
-    broken = site / "broken.xml"
-    broken.write_text("<rss>\n<channel>\n</rss>\n", "utf-8")
-    failed = runner.invoke(cli, ["import", "wordpress", str(broken), str(site)])
-    assert failed.exit_code == 1
-    assert f"{broken}:3: not well-formed XML" in failed.output
+def test_the_imported_bilingual_site_builds(site: Path, tmp_path: Path) -> None:
+    media = uploads(tmp_path / "uploads")
+    shutil.copy(media / "2010/01/heidari.jpg", media / "2010/01/heidari-large.jpg")
+    import_wordpress(EXPORT, site, media=media)
+    out = build(site, pdf=False).out_dir
+    persian = page(out, "fa/posts/the-only-way-forward/index.html")
+    assert "تنها راه پیش رو" in persian.cssselect("h1")[0].text_content()
+    link = persian.cssselect(".entry-body a img")[0].getparent()
+    assert (link.get("href"), link[0].get("src")) == ("heidari-large.jpg", "heidari.jpg")
+    assert (out / "fa/posts/the-only-way-forward/heidari-large.jpg").is_file()
+    tag_page = (out / "fa" / "tags" / "reza-heidari" / "index.html").read_text("utf-8")
+    assert "رضا حیدری" in tag_page
+    assert not (out / "en" / "posts" / "2010-02-03-13").exists()

@@ -405,7 +405,7 @@ class EntryCache:
         self.dirty: set[int] = set()
         self.files: dict[str, list[list[Any]]] = {}
         for path, stat in inputs.items():
-            if path.endswith(".md"):
+            if path.endswith((".md", f"{os.sep}comments.yaml")):
                 folder_name, name = os.path.split(path)
                 self.files.setdefault(folder_name, []).append([name, *stat])
         for listing in self.files.values():

@@ -161,7 +161,7 @@ class Fingerprints:
                 entry.published_at.isoformat() if entry.published_at else None,
                 entry.updated.isoformat() if entry.updated else None, entry.author, tags,
                 entry.languages, urls.pdf(entry, lang) in paths, site.config.content.allow_html,
-                mode)
+                mode, tuple(c for c in entry.comments if c.lang in (None, lang)))
         return self._entries[key]
 
     def _tag(self, tag: Tag, lang: str) -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ from . import urls
 from .inputs import real_roots, refuse_links_out
 
 if TYPE_CHECKING:
-    from .model import Site
+    from .model import Entry, Site
     from .search import Bundle
 
 # ``key`` names the same content across languages (for the switcher and hreflang).
@@ -71,10 +71,12 @@ def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
         if pdf:
             outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
                                   ("pdf", post.slug), "print/post.html", post))
+        outputs += _media(post, lang)
     for page in site.pages:
         if page.has(lang):
             outputs.append(Output("page", urls.entry(page, lang), "html", lang, page.slug,
                                   ("page", page.slug), "page.html", page))
+            outputs += _media(page, lang)
     tags = [tag for tag in site.used_tags() if site.tagged(tag, lang)]
     for tag in tags:
         outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
@@ -98,6 +100,20 @@ def _search_outputs(lang: str, bundles: Sequence[Bundle]) -> list[Output]:
         outputs += [Output("search-index", bundle.path + name, "search", lang,
                            subject=bundle.folder / name) for name in bundle.files]
     return outputs
+
+
+def _media(entry: Entry, lang: str) -> list[Output]:
+    """Files kept beside a post's text (its images, audio...), published beside its page."""
+    source = entry.sources.get(lang)
+    if source is None:
+        return []
+    folder = source.parent
+    return [Output("media", _beside(urls.entry(entry, lang), path.name), "asset", lang, entry.slug,
+                   subject=path)
+            for path in sorted(folder.iterdir())
+            if path.suffix != ".md" and path.name != "comments.yaml"
+            and not path.name.startswith(".") and path.is_file()
+            and path.resolve().is_relative_to(folder.resolve())]
 
 
 def _beside(page: str, name: str) -> str:

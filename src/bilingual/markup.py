@@ -17,7 +17,10 @@ Mode = Literal["html", "print"]
 DIRECTED_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
 SANITIZER_TAGS = {"bdi", "bdo", "span", "div", "figure", "figcaption", "sup", "sub", "mark",
                   "abbr", "del", "ins", "small", "img", "a", "table", "thead", "tbody", "tr",
-                  "th", "td", "caption"}
+                  "th", "td", "caption", "audio", "video", "source"}
+# WordPress's image alignment and galleries, which imported posts keep.
+SANITIZER_CLASSES = {"img": {"alignleft", "alignright", "aligncenter"},
+                     "figure": {"alignleft", "alignright", "aligncenter"}, "div": {"gallery"}}
 
 
 def render_markdown(source: str, direction: str, mode: Mode = "html",
@@ -92,8 +95,12 @@ def _code_block_rule(default: Any) -> Any:
 
 
 def _sanitize(html: str) -> str:
-    attributes = {"*": {"dir", "lang", "title"}, "a": {"href"}, "img": {"src", "alt"},
+    attributes = {"*": {"dir", "lang", "title"}, "a": {"href"},
+                  "img": {"src", "alt", "width", "height"}, "audio": {"src", "controls"},
+                  "video": {"src", "controls", "poster"}, "source": {"src", "type"},
+                  "code": {"class"},  # language-python, from a fence's info string
                   "pre": {"tabindex", "role", "aria-label"},
                   "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
     return nh3.clean(html, tags=nh3.ALLOWED_TAGS | SANITIZER_TAGS, attributes=attributes,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
+                     allowed_classes=SANITIZER_CLASSES)

@@ -22,6 +22,18 @@ class Tag:
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A reader's comment kept from the site's earlier home: shown as an archive, closed."""
+
+    id: str
+    author: str
+    text: str  # Markdown
+    date: dt.date | None = None  # a date, or an aware datetime
+    parent: str | None = None  # the id of the comment it answers
+    lang: str | None = None  # the language version it was left on (None: every version)
+
+
+@dataclass(frozen=True)
 class Entry:
     """A post or a static page: one record per slug, text fields per language."""
 
@@ -38,6 +50,7 @@ class Entry:
     translation_of: Localized[str] = field(default_factory=Localized)
     published_at: dt.datetime | None = None  # when ``date`` was given with a time of day
     updated: dt.datetime | None = None
+    comments: tuple[Comment, ...] = ()
 
     @property
     def published(self) -> dt.datetime | None:

@@ -6,11 +6,12 @@ import datetime as dt
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .bidi import balance_controls
+from .comments import COMMENTS_FILE, read_comments
 from .config import Config, load_config
 from .dates import DateError, parse_date
 from .errors import BilingualError, ContentError, ErrorCollector
@@ -105,14 +106,24 @@ class SiteReader:
         if not folder.is_dir():
             return []
         entries = []
-        for directory in self._folders(folder):
-            slug = unicodedata.normalize("NFC", directory.name)
+        for directory, slug in self._entry_folders(folder, nested=kind == "page"):
             if not self._claim_slug(slug, directory, kind):
                 continue
             entry = self._read_entry(kind, slug, directory, tags)
             if entry is not None and not entry.draft:
                 entries.append(entry)
         return entries
+
+    def _entry_folders(self, section: Path, nested: bool,
+                       prefix: str = "") -> list[tuple[Path, str]]:
+        """Entry folders and their slugs; a page's folder may hold its child pages (about/team)."""
+        found = []
+        for directory in self._folders(section):
+            slug = prefix + unicodedata.normalize("NFC", directory.name)
+            found.append((directory, slug))
+            if nested:
+                found += self._entry_folders(directory, nested, slug + "/")
+        return found
 
     def _check_input(self, path: Path) -> None:
         """Refuse a file that links out of the site, is not a regular file or is too large."""
@@ -143,15 +154,15 @@ class SiteReader:
 
     def _claim_slug(self, slug: str, directory: Path, kind: EntryKind) -> bool:
         """Slugs must be usable in URLs and unique, even on case-insensitive file systems."""
-        reserved = kind == "page" and slug.casefold() in RESERVED_PAGE_SLUGS
-        if not _is_safe_name(slug) or reserved:
+        reserved = kind == "page" and slug.split("/")[0].casefold() in RESERVED_PAGE_SLUGS
+        if not all(_is_safe_name(part) for part in slug.split("/")) or reserved:
             self.errors.add(ContentError(
                 f"{slug!r} cannot be used as a slug", directory,
                 hint="use letters, digits and dashes (Persian letters are fine), no '..' or '/'; "
                      f"pages cannot be named {', '.join(sorted(RESERVED_PAGE_SLUGS))}"))
             return False
         suffix = max((f".{code}.pdf" for code in self.config.site.codes), key=_name_bytes)
-        if _name_bytes(slug + suffix) > NAME_MAX:
+        if _name_bytes(slug.rsplit("/", 1)[-1] + suffix) > NAME_MAX:
             self.errors.add(ContentError(
                 f"slug is too long for a file name: its PDF, {slug[:20]}…{suffix}, would take "
                 f"{_name_bytes(slug + suffix)} bytes, and file systems allow {NAME_MAX}",
@@ -175,7 +186,19 @@ class SiteReader:
         builder.tags_read = self.tags_read
         for lang, document in documents.items():
             builder.add(lang, document)
-        return builder.build()
+        return self._with_comments(builder.build(), directory)
+
+    def _with_comments(self, entry: Entry | None, directory: Path) -> Entry | None:
+        """The entry with the archived comments of its comments.yaml, if it has one."""
+        path = directory / COMMENTS_FILE
+        if entry is None or not os.path.lexists(path):
+            return entry
+        try:
+            self._check_input(path)
+        except BilingualError as error:
+            self.errors.add(error)
+            return entry
+        return replace(entry, comments=read_comments(directory, self.config.site.codes, self.errors))
 
     def _read_documents(self, directory: Path) -> dict[str, Document]:
         codes = self.config.site.codes

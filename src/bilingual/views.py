@@ -12,7 +12,7 @@ from markupsafe import Markup
 from . import urls
 from .languages import Language, language
 from .markup import Mode, render_markdown
-from .model import Entry, Site, Tag
+from .model import Comment, Entry, Site, Tag
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,17 @@ class TagView:
     label: Text
     path: str | None
     count: int = 0
+
+
+@dataclass(frozen=True)
+class CommentView:
+    """An archived comment as shown under its post, with the replies it received."""
+
+    id: str
+    author: str
+    date: dt.date | None
+    html: Markup
+    replies: tuple[CommentView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,11 @@ class EntryView:
         return Markup(render_markdown(source, self.lang.direction, self.mode, self.allow_html,
                                       self.code_label))
 
+    @cached_property
+    def comments(self) -> tuple[CommentView, ...]:
+        """The archived comments left on this language's version, as threads (never raw HTML)."""
+        return comment_thread(self.entry.comments, self.lang, self.mode)
+
 
 def x_default(versions: Sequence[tuple[str, str]], default: str) -> str | None:
     """The version for readers of no listed language: the default language's, else the first."""
@@ -114,3 +130,22 @@ def entry_view(site: Site, entry: Entry, lang: Language, existing: set[str],
         pdf_path=pdf_path if pdf_path in existing else None,
         code_label=code_label,
     )
+
+
+def comment_thread(comments: tuple[Comment, ...], lang: Language,
+                   mode: Mode = "html") -> tuple[CommentView, ...]:
+    """The comments in ``lang`` as threads: each with the replies to it, oldest first."""
+    shown = [c for c in comments if c.lang in (None, lang.code)]
+    ids = {comment.id for comment in shown}
+    replies: dict[str | None, list[Comment]] = {}
+    for comment in shown:
+        replies.setdefault(comment.parent if comment.parent in ids else None, []).append(comment)
+
+    def thread(parent: str | None, seen: frozenset[str]) -> tuple[CommentView, ...]:
+        return tuple(
+            CommentView(comment.id, comment.author, comment.date,
+                        Markup(render_markdown(comment.text, lang.direction, mode)),
+                        thread(comment.id, seen | {comment.id}))
+            for comment in replies.get(parent, []) if comment.id not in seen)
+
+    return thread(None, frozenset())

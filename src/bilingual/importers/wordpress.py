@@ -1,299 +1,354 @@
-"""Turn a WordPress export (WXR) into posts, pages and tags of a bilingual site."""
+"""Turn a WordPress export (WXR) into the posts, pages, comments, media and tags of a bilingual site."""
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+import os
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from ..config import Config, load_config
-from ..frontmatter import clean_text
-from ..languages import language
+from ..errors import BilingualError, ErrorList
 from ..model import EntryKind
-from . import (ExportError, ImportedEntry, ImportReport, Translation, html_to_markdown, merge_tags,
-               safe_key, script_direction, usable_slug, write_entries)
+from ..reader import SECTIONS
+from .comments import CommentTally, comments_yaml, kept_comments
+from .common import ExportError, ImportedEntry, Translation, document_text, usable_slug
+from .markdown import to_markdown
+from .media import EntryMedia, MediaLibrary
+from .report import EntryReport, ImportReport
+from .settings import allow_html_text
+from .shortcodes import Attachment, ShortcodeContext, expand_shortcodes
+from .tags import (
+    TagKeys,
+    language_of_text,
+    read_site_tags,
+    site_language,
+    tags_file_text,
+)
+from .writing import PlannedFile, check_writable, write_all
+from .wxr import Export, Item, _plain, read_export, zoned
 
-WP_PREFIX = "{http://wordpress.org/export/"
-CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
-CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
-PUBLISHED, DRAFTS = {"publish", "future"}, {"draft", "pending", "private"}
-TAG_TAXONOMIES = {"category", "post_tag"}
-WPML_LANGUAGE, WPML_GROUP = "_wpml_import_language_code", "_wpml_import_translation_group"
-_PHP_PAIRS = re.compile(r's:\d+:"([^"]*)";i:(\d+);')
-
-
-@dataclass(frozen=True)
-class Term:
-    taxonomy: str
-    slug: str
-    name: str
+DRAFTED = {"draft": "a draft", "pending": "pending review", "private": "private",
+           "future": "scheduled"}
+NOT_IMPORTED = {"trash": "in the trash", "auto-draft": "an automatic draft, never edited",
+                "inherit": "a revision"}
 
 
 @dataclass
-class Item:
-    """One <item> of the export, its fields read and unescaped."""
+class Member:
+    """An item accepted for import, in its site language."""
 
-    id: str
-    type: str
-    status: str
-    title: str
-    name: str
-    date: dt.date | None
-    author: str
-    html: str
-    excerpt: str
-    terms: list[Term]
-    language: str | None
-    group: str | None
+    item: Item
+    lang: str
+    draft: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Planned:
+    """One post or page to write: its items by language, and where it goes."""
+
+    kind: EntryKind
+    members: dict[str, Member]
+    primary: Member
+    slug: str = ""
+    parent: Planned | None = None
 
     @property
-    def origin(self) -> str:
-        return f"{self.type} {self.id} {self.title[:60]!r}"
+    def warnings(self) -> list[str]:
+        return [w for member in self.members.values() for w in member.warnings]
 
 
-def import_wordpress(export: Path | str, site_root: Path | str, force: bool = False) -> ImportReport:
-    """Import ``export`` into the site at ``site_root``; existing files stay unless ``force``."""
-    export = Path(export)
+def import_wordpress(export: Path | str, site_root: Path | str, force: bool = False,
+                     media: Path | str | None = None, dry_run: bool = False) -> ImportReport:
+    """Import ``export`` into the site at ``site_root``: everything, or (on any error) nothing.
+
+    Existing files stay unless ``force``; ``media`` is a copy of wp-content/uploads whose files
+    are copied beside the posts that show them; ``dry_run`` reports without writing.
+    """
     config = load_config(Path(site_root))
-    channel, wp = read_channel(export)
-    report = ImportReport()
-    authors = {_text(a, wp + "author_login"): _text(a, wp + "author_display_name")
-               for a in channel.iter(wp + "author")}
-    tags = TagKeys(channel, wp, config)
-    items = [read_item(element, wp, authors) for element in channel.iter("item")]
-    entries = Grouper(config, tags, report).entries(items)
-    comments = sum(1 for _ in channel.iter(wp + "comment"))
-    if comments:
-        report.notes.append(f"{comments} comment{'s' * (comments != 1)} not imported: "
-                            "the site has no comments")
-    write_entries(config.content_dir, entries, config.site.default_language.code, force, report)
-    used = {key for entry in entries for key in entry.tags}
-    merge_tags(config.content_dir / "tags.yaml",
-               {key: labels for key, labels in tags.labels.items() if key in used}, report)
+    wxr = read_export(Path(export))
+    library = MediaLibrary(Path(media) if media is not None else None, wxr.base_urls)
+    planner = Planner(config, wxr, library, force)
+    files = planner.plan()
+    problems = planner.errors or check_writable(files)
+    if problems:
+        raise ErrorList(problems) if len(problems) > 1 else problems[0]
+    report = planner.report
+    report.dry_run = dry_run
+    report.written = [planned.path for planned in files]
+    if not dry_run:
+        write_all(files)
     return report
 
 
-def read_channel(export: Path) -> tuple[Element, str]:
-    """The export's <channel> and its wp: namespace, or an error naming the file and line."""
-    try:
-        data = export.read_bytes()
-    except OSError as error:
-        raise ExportError(f"cannot read the export: {error.strerror}", export) from None
-    try:
-        root = fromstring(data)
-    except ParseError as error:
-        message = re.sub(r":? line \d+, column \d+", "", str(error))
-        raise ExportError(f"not well-formed XML: {message}", export, error.position[0],
-                          hint="export again from WordPress: Tools > Export > All content") from None
-    except DefusedXmlException:
-        line = data.count(b"\n", 0, max(data.find(b"<!ENTITY"), 0)) + 1
-        raise ExportError("the export declares XML entities, which are refused for safety",
-                          export, line, hint="a WordPress export never needs them") from None
-    channel = root.find("channel") if root.tag == "rss" else None
-    namespaces = {child.tag.split("}")[0] + "}" for child in (channel if channel is not None else [])
-                  if child.tag.startswith(WP_PREFIX) and "/excerpt/" not in child.tag}
-    if channel is None or not namespaces:
-        raise ExportError("not a WordPress export (WXR): expected <rss><channel> with wp: elements",
-                          export, 1, hint="export from WordPress: Tools > Export > All content")
-    return channel, namespaces.pop()
+class Planner:
+    """Decide every file of an import before any is written."""
 
+    def __init__(self, config: Config, export: Export, library: MediaLibrary, force: bool) -> None:
+        self.config, self.export, self.library, self.force = config, export, library, force
+        self.report = ImportReport(notes=list(export.repairs))
+        self.errors: list[BilingualError] = []
+        self.files: list[PlannedFile] = []
+        self.tags_path = config.content_dir / "tags.yaml"
+        self.site_tags = read_site_tags(self.tags_path)
+        self.tags = TagKeys(export, config, self.site_tags)
+        self.offset = usual_offset(export.items)
+        self.attachments = {item.id: _attachment(item) for item in export.items
+                            if item.type == "attachment" and item.attachment_url}
+        self.comment_tally = CommentTally()
+        self.used_html = 0
 
-def read_item(element: Element, wp: str, authors: dict[str, str]) -> Item:
-    meta = {_text(m, wp + "meta_key"): _text(m, wp + "meta_value")
-            for m in element.findall(wp + "postmeta")}
-    categories = [(c.get("domain", ""), c.get("nicename", ""), _plain(c.text or ""))
-                  for c in element.findall("category")]
-    by_domain = {domain: slug for domain, slug, _ in categories}
-    creator = _text(element, CREATOR)
-    return Item(
-        id=_text(element, wp + "post_id"),
-        type=_text(element, wp + "post_type"),
-        status=_text(element, wp + "status"),
-        title=_plain(_text(element, "title")),
-        name=unicodedata.normalize("NFC", unquote(_text(element, wp + "post_name"))),
-        date=_date(_text(element, wp + "post_date")) or _date(_text(element, wp + "post_date_gmt")),
-        author=authors.get(creator) or creator,
-        html=clean_text(_text(element, CONTENT)),
-        excerpt=_plain(_excerpt(element)),
-        terms=[Term(domain, slug, name) for domain, slug, name in categories
-               if domain in TAG_TAXONOMIES],
-        language=by_domain.get("language") or meta.get(WPML_LANGUAGE) or None,
-        group=by_domain.get("post_translations") or meta.get(WPML_GROUP) or None,
-    )
+    def plan(self) -> list[PlannedFile]:
+        planned = self._group(self._accept(self.export.items))
+        self._name(planned)
+        used_tags: set[str] = set()
+        for entry in planned:
+            used_tags.update(self._plan_entry(entry))
+        self._plan_tags(used_tags)
+        self._plan_settings()
+        note = self.comment_tally.note()
+        if note:
+            self.report.notes.append(note)
+        return self.files
 
+    # ----- which items, in which language, published or not
 
-class TagKeys:
-    """Keys and per-language labels of the export's categories and tags."""
-
-    def __init__(self, channel: Element, wp: str, config: Config) -> None:
-        self.config = config
-        self.keys: dict[tuple[str, str], str] = {}
-        self.labels: dict[str, dict[str, str]] = {}
-        terms = dict(self._declared_terms(channel, wp))
-        for linked in self._translations(channel, wp):
-            self._add_linked({lang: terms[i] for lang, i in linked.items() if i in terms})
-        for term in terms.values():
-            if (term.taxonomy, term.slug) not in self.keys:
-                self._add(term, language_of_text(term.name, config))
-
-    def key(self, term: Term, lang: str) -> str | None:
-        """The tag key of a term used on a post; terms the export did not declare are added."""
-        if (term.taxonomy, term.slug) not in self.keys:
-            self._add(term, lang)
-        return self.keys.get((term.taxonomy, term.slug))
-
-    def _declared_terms(self, channel: Element, wp: str) -> Iterator[tuple[str, Term]]:
-        for element in channel.iter(wp + "category"):
-            yield _text(element, wp + "term_id"), Term(
-                "category", _text(element, wp + "category_nicename"),
-                _plain(_text(element, wp + "cat_name")))
-        for element in channel.iter(wp + "tag"):
-            yield _text(element, wp + "term_id"), Term(
-                "post_tag", _text(element, wp + "tag_slug"), _plain(_text(element, wp + "tag_name")))
-
-    def _translations(self, channel: Element, wp: str) -> Iterator[dict[str, str]]:
-        """Polylang's links between a term and its translations: {language slug: term id}."""
-        for element in channel.iter(wp + "term"):
-            if _text(element, wp + "term_taxonomy") == "term_translations":
-                yield dict(_PHP_PAIRS.findall(_text(element, wp + "term_description")))
-
-    def _add_linked(self, terms: dict[str, Term]) -> None:
-        by_lang = {code: term for slug, term in terms.items()
-                   if (code := site_language(slug, self.config)) and term.slug}
-        if not by_lang:
-            return
-        order = [self.config.site.default_language.code, *self.config.site.codes]
-        ranked = [by_lang[code] for code in dict.fromkeys(order) if code in by_lang]
-        keys = [term_key(term) for term in ranked]
-        key = next((k for k in keys if k and k.isascii()), None) or next((k for k in keys if k), None)
-        if key is None:
-            return
-        for code, term in by_lang.items():
-            self.keys[(term.taxonomy, term.slug)] = key
-            self.labels.setdefault(key, {}).setdefault(code, term.name or key)
-
-    def _add(self, term: Term, lang: str | None) -> None:
-        key = term_key(term)
-        if key is None or term.slug.casefold() == "uncategorized":
-            return
-        self.keys[(term.taxonomy, term.slug)] = key
-        if lang is not None:
-            self.labels.setdefault(key, {}).setdefault(lang, term.name or key)
-
-
-class Grouper:
-    """Items -> entries: translations linked by Polylang or WPML become one post."""
-
-    def __init__(self, config: Config, tags: TagKeys, report: ImportReport) -> None:
-        self.config, self.tags, self.report = config, tags, report
-        self.slugs: set[str] = set()
-
-    def entries(self, items: list[Item]) -> list[ImportedEntry]:
-        groups: dict[str, dict[str, Item]] = {}
+    def _accept(self, items: list[Item]) -> list[Member]:
+        members: list[Member] = []
+        by_id: dict[str, list[Item]] = {}
         for item in items:
-            lang = self._accept(item)
-            if lang is None:
-                continue
-            group = groups.setdefault(item.group or f"item-{item.id}", {})
-            if lang in group:
-                group = groups.setdefault(f"item-{item.id}", {})
-            group[lang] = item
-        return [entry for group in groups.values() if (entry := self._entry(group))]
+            member = self._member(item, by_id.get(item.id, []))
+            by_id.setdefault(item.id, []).append(item)
+            if member is not None:
+                members.append(member)
+        return members
 
-    def _accept(self, item: Item) -> str | None:
-        """The item's site language, or None after reporting why it is skipped."""
+    def _member(self, item: Item, same_id: list[Item]) -> Member | None:
+        """The item as a member of an entry, or None after listing why it is skipped."""
+        skip = self.report.skip
+        if item.type == "attachment":
+            skip(item.origin, "a media file, not a post or page (posts show it; --media copies it)")
+            return None
         if item.type not in ("post", "page"):
-            self.report.skip(item.origin, "not a post or page")
-        elif item.status not in PUBLISHED | DRAFTS:
-            self.report.skip(item.origin, f"status {item.status!r}")
-        elif not item.title:
-            self.report.skip(item.origin, "no title")
-        elif item.type == "post" and item.date is None:
-            self.report.skip(item.origin, "no valid date")
-        else:
-            lang = (site_language(item.language, self.config) if item.language
-                    else language_of_text(item.title + " " + _plain(item.html), self.config))
-            if lang is not None:
-                return lang
-            self.report.skip(item.origin, f"language {item.language or 'detected'!r} is not one "
-                             f"of the site's languages {list(self.config.site.codes)}")
-        return None
+            skip(item.origin, f"not a post or page ({item.type or 'no type'})")
+            return None
+        warnings = []
+        copy = next((other for other in same_id if _same_content(other, item)), None)
+        if copy is not None:
+            skip(item.origin, f"a copy of the item at line {copy.line} (same wp:post_id, title, "
+                              "date and text)")
+            return None
+        if same_id:
+            warnings.append(f"shares wp:post_id {item.id} with the item at line "
+                            f"{same_id[0].line}; imported as a post of its own")
+        if item.status not in DRAFTED and item.status != "publish":
+            skip(item.origin, NOT_IMPORTED.get(item.status, f"status {item.status!r}"))
+            return None
+        if item.type == "post" and item.local_date is None and item.utc_date is None:
+            skip(item.origin, "no valid date")
+            return None
+        lang = (site_language(item.language, self.config) if item.language
+                else language_of_text(item.title + " " + _plain(item.html), self.config))
+        if lang is None:
+            skip(item.origin, f"language {item.language or 'detected'!r} is not one of the site's "
+                              f"languages {list(self.config.site.codes)}")
+            return None
+        draft = self._draft_reason(item)
+        if draft:
+            warnings.append(f"imported as a draft: {draft} in WordPress")
+        if not item.title:
+            item.title = " ".join(_plain(item.html).split()[:8]) or f"{item.type} {item.id}"
+            warnings.append(f"no title: named {item.title!r} after its first words")
+        return Member(item, lang, draft is not None, warnings)
 
-    def _entry(self, group: dict[str, Item]) -> ImportedEntry | None:
+    def _draft_reason(self, item: Item) -> str | None:
+        reason = DRAFTED.get(item.status)
+        if item.status == "future":
+            moment = zoned(item.local_date, item.utc_date, self.offset)
+            reason = f"scheduled for {moment:%Y-%m-%d %H:%M}" if moment else reason
+        if item.password:
+            reason = f"{reason}, password-protected" if reason else "password-protected"
+        return reason
+
+    def _group(self, members: list[Member]) -> list[Planned]:
+        """Translations linked by Polylang or WPML become one entry, if their status agrees."""
+        groups: dict[str, dict[str, Member]] = {}
+        for index, member in enumerate(members):
+            group = groups.setdefault(f"group {member.item.group}" if member.item.group
+                                      else f"item {index}", {})
+            if member.lang in group:
+                member.warnings.append(f"its translation group already has a {member.lang} "
+                                       f"version (line {group[member.lang].item.line}); imported "
+                                       "as a post of its own")
+                group = groups.setdefault(f"item {index}", {})
+            group[member.lang] = member
+        planned = []
         order = [self.config.site.default_language.code, *self.config.site.codes]
-        primary = group[next(code for code in dict.fromkeys(order) if code in group)]
-        for lang, item in list(group.items()):
-            if item is not primary and item.status in DRAFTS and primary.status in PUBLISHED:
-                self.report.skip(f"{item.origin} ({lang})", "a draft translation of a published "
-                                 "post: drafts are per post here, not per language")
-                del group[lang]
-        entry = ImportedEntry(primary.type, self._slug(primary),  # type: ignore[arg-type]
-                              date=primary.date, author=primary.author or None,
-                              draft=primary.status in DRAFTS)
-        for lang, item in group.items():
-            entry.translations[lang] = Translation(item.title, item.excerpt,
-                                                   html_to_markdown(item.html), item.origin)
-            keys = (self.tags.key(term, lang) for term in item.terms)
-            entry.tags.extend(key for key in keys if key and key not in entry.tags)
-        return entry
+        for group in groups.values():
+            primary = group[next(code for code in dict.fromkeys(order) if code in group)]
+            for lang, member in list(group.items()):
+                if member.draft != primary.draft:
+                    member.warnings.append(
+                        f"{'a draft' if member.draft else 'published'} while its {primary.lang} "
+                        f"version is {'a draft' if primary.draft else 'published'}: imported as "
+                        "a post of its own, so each keeps its status")
+                    planned.append(Planned(_kind(member), {lang: member}, member))
+                    del group[lang]
+            planned.append(Planned(_kind(primary), group, primary))
+        return sorted(planned, key=lambda p: p.primary.item.line)
 
-    def _slug(self, item: Item) -> str:
-        """The post's name from WordPress, else one made of its date and id; unique."""
-        candidates = [item.name, f"{item.date or 'undated'}-{item.id}", f"{item.type}-{item.id}"]
-        for slug in candidates:
-            kind: EntryKind = "page" if item.type == "page" else "post"
-            if slug and usable_slug(slug, kind) and slug.casefold() not in self.slugs:
-                self.slugs.add(slug.casefold())
+    # ----- where each entry goes
+
+    def _name(self, planned: list[Planned]) -> None:
+        pages = {p.primary.item.id: p for p in planned if p.kind == "page"}
+        taken: set[tuple[str, str]] = set()
+        for entry in planned:
+            parent = pages.get(entry.primary.item.parent) if entry.kind == "page" else None
+            entry.parent = parent if parent is not entry else None
+        for entry in sorted(planned, key=_depth):
+            entry.slug = self._slug(entry, taken)
+
+    def _slug(self, entry: Planned, taken: set[tuple[str, str]]) -> str:
+        """WordPress's name, else one made of the date and id; unique; under its parent page."""
+        item = entry.primary.item
+        moment = zoned(item.local_date, item.utc_date, self.offset)
+        prefix = f"{entry.parent.slug}/" if entry.parent and entry.parent.slug else ""
+        self._check_length(item)
+        for name in (item.name, f"{moment:%Y-%m-%d}-{item.id}" if moment else "",
+                     f"{item.type}-{item.id}", f"{item.type}-line-{item.line}"):
+            slug = prefix + name
+            if name and usable_slug(name, "post" if prefix else entry.kind) and (
+                    entry.kind, slug.casefold()) not in taken:
+                taken.add((entry.kind, slug.casefold()))
                 return slug
-        raise ExportError(f"{item.origin} has no usable slug")
+        raise AssertionError("the last candidate slug is always free")
+
+    def _check_length(self, item: Item) -> None:
+        limit = _name_max(self.config.content_dir)
+        size = len(os.fsencode(item.name))
+        if size > limit:
+            self.errors.append(ExportError(
+                f"{item.origin}: its slug is {size} bytes long; this file system allows {limit}",
+                self.export.path, item.name_line,
+                hint="shorten the slug (wp:post_name) in WordPress, or in the export"))
+
+    # ----- what each entry writes
+
+    def _plan_entry(self, planned: Planned) -> list[str]:
+        primary = planned.primary
+        item = primary.item
+        moment = zoned(item.local_date, item.utc_date, self.offset)
+        entry = ImportedEntry(planned.kind, planned.slug, draft=primary.draft,
+                              date=moment if moment and moment.tzinfo else None,
+                              author=self.export.authors.get(item.author) or item.author or None)
+        record = EntryReport(item.origin, planned.kind, planned.slug, list(planned.members),
+                             primary.draft, warnings=planned.warnings)
+        media = EntryMedia(self.library)
+        comments = {}
+        for lang, member in planned.members.items():
+            context = ShortcodeContext(self.attachments, member.item.id)
+            body, used_html = to_markdown(expand_shortcodes(member.item.html, context), media)
+            self.used_html += used_html
+            entry.translations[lang] = Translation(member.item.title, member.item.excerpt, body,
+                                                   member.item.origin)
+            keys = (self.tags.key(term, lang) for term in member.item.terms)
+            entry.tags.extend(key for key in keys if key and key not in entry.tags)
+            record.shortcodes_left += [s for s in context.left if s not in record.shortcodes_left]
+            record.media_missing += context.missing
+            comments[lang] = kept_comments(member.item.comments, self.comment_tally)
+        if entry.date is None and moment is not None:
+            entry.date = moment.date()  # no zone known: the day only, never a wrong time
+        folder = self.config.content_dir / SECTIONS[planned.kind] / planned.slug
+        primary_lang = next(iter(planned.members))
+        for lang in planned.members:
+            self._add(record, folder / f"{lang}.md",
+                      text=document_text(entry, lang, with_shared=lang == primary_lang))
+        record.comments = sum(len(found) for found in comments.values())
+        if record.comments:
+            self._add(record, folder / "comments.yaml", text=comments_yaml(
+                {lang: found for lang, found in comments.items() if found}, self.offset))
+        for name, source in media.copies.items():
+            if self._add(record, folder / name, source=source):
+                record.media_copied.append(name)
+        record.media_missing += media.missing
+        record.media_external += media.external
+        self.report.entries.append(record)
+        return entry.tags
+
+    def _add(self, record: EntryReport, path: Path, text: str | None = None,
+             source: Path | None = None) -> bool:
+        if path.is_file() and not self.force:
+            record.kept.append(path)
+            self.report.skip(f"{record.origin} ({path.name})",
+                             f"{path} already exists; --force overwrites it")
+            return False
+        record.files.append(path)
+        self.files.append(PlannedFile(path, text, source))
+        return True
+
+    def _plan_tags(self, used: set[str]) -> None:
+        tags = {key: labels for key, labels in self.tags.labels.items() if key in used}
+        text, new = tags_file_text(self.tags_path, self.site_tags, tags, self.report.notes)
+        if text is not None:
+            self.files.append(PlannedFile(self.tags_path, text))
+            self.report.new_tags = new
+
+    def _plan_settings(self) -> None:
+        if not self.used_html or self.config.content.allow_html:
+            return
+        path = self.config.root / "bilingual.toml"
+        text = allow_html_text(path.read_text(encoding="utf-8"))
+        count = f"{self.used_html} post{'s' * (self.used_html != 1)}"
+        if text is None:
+            self.report.notes.append(
+                f"{count} keep HTML that Markdown has no syntax for (figures, <sup>, definition "
+                "lists...); it shows as text until bilingual.toml says [content] allow_html = true")
+            return
+        self.files.append(PlannedFile(path, text))
+        self.report.notes.append(f"bilingual.toml: [content] allow_html = true, for the HTML kept "
+                                 f"in {count} (figures, <sup>, definition lists...); the build "
+                                 "sanitises it")
 
 
-def term_key(term: Term) -> str | None:
-    """The WordPress slug when it is ASCII, else the (Persian) text it encodes; never transliterated."""
-    slug = unicodedata.normalize("NFC", unquote(term.slug))
-    return safe_key(slug) or safe_key(term.name)
-
-
-def site_language(code: str, config: Config) -> str | None:
-    """The site language a Polylang or WPML code (fa, fa-ir, fa_IR) stands for."""
-    codes = {c.casefold(): c for c in config.site.codes}
-    wanted = code.casefold().replace("_", "-")
-    return codes.get(wanted) or codes.get(wanted.split("-")[0])
-
-
-def language_of_text(text: str, config: Config) -> str | None:
-    """The first site language written in the text's dominant direction (Persian vs English)."""
-    direction = script_direction(text)
-    return next((code for code in config.site.codes if language(code).direction == direction), None)
-
-
-def _text(element: Element, path: str) -> str:
-    found = element.find(path)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def _excerpt(element: Element) -> str:
-    """excerpt:encoded in whichever WXR version's namespace."""
-    return next((child.text or "" for child in element
-                 if child.tag.endswith("/excerpt/}encoded")), "")
-
-
-def _plain(text: str) -> str:
-    """Text with tags dropped, entities decoded and white space collapsed."""
-    return clean_text(" ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()))
-
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
+def usual_offset(items: list[Item]) -> dt.timezone | None:
+    """The blog's time zone, as most of its dated items show it (drafts often lack a UTC date)."""
+    offsets = Counter(moment.utcoffset() for item in items
+                      if (moment := zoned(item.local_date, item.utc_date)) and moment.tzinfo)
+    if not offsets:
         return None
+    offset = offsets.most_common(1)[0][0]
+    return dt.timezone(offset) if offset is not None else None
+
+
+def _attachment(item: Item) -> Attachment:
+    return Attachment(id=item.id, url=item.attachment_url, title=item.title,
+                      caption=item.excerpt, alt=item.meta.get("_wp_attachment_image_alt", ""),
+                      parent=item.parent, order=item.menu_order)
+
+
+def _same_content(first: Item, second: Item) -> bool:
+    return (first.type, first.title, first.html, first.local_date) == (
+        second.type, second.title, second.html, second.local_date)
+
+
+def _kind(member: Member) -> EntryKind:
+    return "page" if member.item.type == "page" else "post"
+
+
+def _depth(entry: Planned) -> int:
+    depth, parent, seen = 0, entry.parent, {id(entry)}
+    while parent is not None and id(parent) not in seen:
+        seen.add(id(parent))
+        depth, parent = depth + 1, parent.parent
+    return depth
+
+
+def _name_max(folder: Path) -> int:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
