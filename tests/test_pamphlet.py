@@ -12,7 +12,10 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
+from weasyprint import HTML
 
+from bilingual import pamphlet as pamphlet_module
+from bilingual import printing
 from bilingual.cli import cli
 from bilingual.errors import BilingualError
 from bilingual.pamphlet import PamphletResult, make_pamphlet
@@ -140,7 +143,7 @@ def test_cover_contents_posts_and_back_cover(english: PamphletResult) -> None:
     assert "Mohammad Reza Heidari, a former high-ranking" in page_text(english.path, 2)
 
 
-def test_posts_come_oldest_first_each_bookmarked_on_a_right_hand_page(
+def test_posts_come_oldest_first_the_first_on_a_right_hand_page(
         english: PamphletResult, persian: PamphletResult) -> None:
     assert [title for title, _ in bookmarks(english.path)] == [
         "The Only Way Forward", "Q&A: Mohammad Reza Heidari on why diplomats like himself and "
@@ -149,8 +152,67 @@ def test_posts_come_oldest_first_each_bookmarked_on_a_right_hand_page(
                                                               "نامه‌هایی از تهران"]
     for result in (english, persian):
         pages = [page for _, page in bookmarks(result.path)]
-        assert pages[0] == 2  # after the cover and the contents on its back
-        assert all(page % 2 == 0 for page in pages)  # pages 3, 5...: rectos in either direction
+        assert pages[0] == 2  # page 3, a recto in either direction, after the contents
+
+
+def blank_pages(path: Path) -> list[int]:
+    """The 0-based pages that hold no text at all (running heads and numbers are text)."""
+    reader = PdfReader(path)
+    return [index for index, page in enumerate(reader.pages) if not page.extract_text().strip()]
+
+
+def test_blank_pages_only_where_the_binding_needs_them(english: PamphletResult,
+                                                        persian: PamphletResult) -> None:
+    """Each post after the first starts on the next page; a blank page may only come
+    before the back cover, which is a verso."""
+    for result in (english, persian):
+        reader = PdfReader(result.path)
+        last = len(reader.pages) - 1
+        starts = [page for _, page in bookmarks(result.path)]
+        assert set(blank_pages(result.path)) <= {last - 1}
+        assert last % 2 == 1  # the back cover: an even page number, a verso
+        for previous, following in zip(starts, starts[1:]):
+            assert following > previous
+            assert following - 1 not in blank_pages(result.path)
+
+
+def test_back_cover_holds_motto_title_and_address_in_its_middle(
+        english: PamphletResult, tmp_path: Path) -> None:
+    reader = PdfReader(english.path)
+    back = page_text(english.path, len(reader.pages) - 1)
+    assert MOTTO_EN in back and "Democratic Republic of Iran" in back
+    assert "https://example.org/" in back
+    image = render(english.path, len(reader.pages), tmp_path)
+    rows = [y for y in range(image.height)
+            if any(image.getpixel((x, y)) < 160 for x in range(0, image.width, 2))]
+    top, bottom = min(rows), max(rows)
+    assert top > image.height * 0.25 and bottom < image.height * 0.75
+    assert abs((top + bottom) / 2 - image.height / 2) < image.height * 0.12
+
+
+def test_parallel_columns_have_the_same_gutter(site: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each side of the column rule gets the same padding, whatever the cell's direction."""
+    printed: list[tuple[str, list[object]]] = []
+    original = pamphlet_module.write_pdf
+
+    def keep(html: str, stylesheets: list[object], *args: object, **kwargs: object) -> bytes:
+        printed.append((html, stylesheets))
+        return original(html, stylesheets, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pamphlet_module, "write_pdf", keep)
+    for lang in ("en", "fa"):
+        make_pamphlet(site, lang=lang, slugs=[ALIGNED], parallel=True, out=site / "gutter.pdf")
+    for html, stylesheets in printed:
+        document = HTML(string=html).render(stylesheets=stylesheets,
+                                            font_config=printing.font_configuration())
+        rows = [box for page in document.pages for box in page._page_box.descendants()
+                if box.element_tag == "tr"]
+        assert rows
+        for row in rows:
+            left, right = (cell for cell in row.children if cell.element_tag == "td")
+            assert left.border_right_width > 0
+            assert left.padding_right == right.padding_left > 5
 
 
 def test_contents_give_each_post_its_page_number(english: PamphletResult,

@@ -10,29 +10,57 @@ files; text set in any other font is an error naming the file and line.
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from weasyprint import Document
+from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration, get_hb_object_data
 
 from .errors import RenderError
 
 
+class MissingGlyphs(logging.Handler):
+    """Collect the characters WeasyPrint drew as .notdef because no font at all has them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.characters: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith(".notdef glyph") and record.args:
+            self.characters.update(str(record.args[0]))
+
+
+@contextmanager
+def missing_glyphs() -> Iterator[MissingGlyphs]:
+    """Within this block, collect the characters no installed font has."""
+    handler = MissingGlyphs()
+    LOGGER.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        LOGGER.removeHandler(handler)
+
+
 def require_bundled_fonts(document: Document, font_config: FontConfiguration,
-                          source: Path | str | None) -> None:
-    """Raise RenderError if ``document`` drew text in a font no @font-face rule loaded."""
+                          source: Path | str | None, missing: Iterable[str] = ()) -> None:
+    """Raise RenderError if ``document`` drew text in a font no @font-face rule loaded,
+    or drew ``missing`` characters that no font has."""
     bundled = loaded_font_digests(font_config)
     strays = [font for font in document.fonts.values()
               if _digest(get_hb_object_data(font.hb_face)) not in bundled]
     characters = sorted({char for font in strays for text in font.to_unicode.values()
-                         for char in text if not char.isspace()})
+                         for char in text if not char.isspace()} | set(missing))
     if characters:
+        borrowed = ", ".join(sorted({font.family for font in strays}))
         raise RenderError(
-            f"no bundled font has {describe(characters)} (the PDF would use "
-            f"{', '.join(sorted({font.family for font in strays}))} from this machine)",
+            f"no bundled font has {describe(characters)}"
+            + (f" (the PDF would use {borrowed} from this machine)" if borrowed else ""),
             source, _first_line(source, characters),
             hint="replace the characters, or add a font that has them with @font-face "
                  "in the site's templates/print/print.css")

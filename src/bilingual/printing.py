@@ -15,7 +15,7 @@ from weasyprint.urls import URLFetcher
 from .config import PdfConfig
 from .errors import RenderError
 from .fetcher import ResourceRefused, stylesheet_fetcher
-from .fonts import require_bundled_fonts
+from .fonts import missing_glyphs, require_bundled_fonts
 from .languages import Language
 from .model import Site
 from .persian import uses_jalali
@@ -92,7 +92,7 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
         document = HTML(string=html, base_url=base_url,
                         url_fetcher=fetcher or url_fetcher()).render(
             stylesheets=stylesheets, font_config=font_configuration(), pdf_variant=PDF_VARIANT)
-        with text_layer(lang.code):
+        with text_layer(lang.code), missing_glyphs() as missing:
             pdf = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
                                      finisher=partial(_viewer_preferences, lang))
     except ResourceRefused as refused:
@@ -100,7 +100,7 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
     except (OSError, ValueError) as error:
         raise RenderError(f"cannot render the PDF: {error}", source) from error
     assert pdf is not None
-    require_bundled_fonts(document, font_configuration(), source)
+    require_bundled_fonts(document, font_configuration(), source, missing.characters)
     return pdf
 
 
