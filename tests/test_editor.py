@@ -3,6 +3,7 @@ work in Chromium (right-to-left fields, plural forms, escaped markup, conflicts)
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -436,6 +437,22 @@ def test_a_refused_save_answers_422_with_the_problems_by_field(reading_editor: E
     status, page, _ = fetch(save_url, form.encode())
     assert status == 422 and "this plural form is empty" in page and "{n} دیدگاه" in page
     assert path.read_text(encoding="utf-8") == READING
+
+
+def test_a_catalog_whose_header_denies_its_plural_forms_lists_every_entry(
+        reading_editor: EditorServer) -> None:
+    path = reading_editor.scope.po_path("fa")
+    path.write_text(READING.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;")
+                    .replace('msgstr[0] ""\nmsgstr[1] ""', 'msgstr[0] "{n} دیدگاه"\nmsgstr[1] "{n} دیدگاه"'),
+                    encoding="utf-8")
+    status, page, _ = fetch(f"http://127.0.0.1:{reading_editor.port}"
+                            + reading_editor.link("/catalog/fa"))
+    assert status == 400
+    text = html.unescape(page)
+    line = READING.splitlines().index('msgid "{n} comment"') + 1
+    assert (f"{path}:{line}: wrong number of plural forms: 2, but the catalog's Plural-Forms says "
+            "nplurals=1") in text
+    assert 'write "Plural-Forms: nplurals=2; plural=(n > 1);\\n" there' in text
 
 
 def open_reading(page: object, editor: EditorServer) -> None:
