@@ -403,6 +403,8 @@ def test_html_kept_turns_on_allow_html_unless_the_site_said_no(site: Path, tmp_p
     report = import_wordpress(WORDPRESS_COM, other)
     assert toml.read_text("utf-8").endswith("allow_html = false\n")
     assert any("shows as text until bilingual.toml says" in note for note in report.notes)
+    assert ("the PDF editions of 1 post with media from the web need [pdf] allow_remote = true "
+            "in bilingual.toml (or import again with --media)") in report.notes
 
 
 # ----- safety: nothing written unless everything can be, modes kept

@@ -108,6 +108,7 @@ class Planner:
             used_tags.update(self._plan_entry(entry))
         self._plan_tags(used_tags)
         self._plan_settings()
+        self._note_remote_media()
         note = self.comment_tally.note()
         if note:
             self.report.notes.append(note)
@@ -310,6 +311,15 @@ class Planner:
         self.report.notes.append(f"bilingual.toml: [content] allow_html = true, for the HTML kept "
                                  f"in {count} (figures, <sup>, definition lists...); the build "
                                  "sanitises it")
+
+
+    def _note_remote_media(self) -> None:
+        remote = sum(1 for entry in self.report.entries
+                     if entry.files and (entry.media_missing or entry.media_external))
+        if remote and self.config.pdf.enabled and not self.config.pdf.allow_remote:
+            self.report.notes.append(
+                f"the PDF editions of {remote} post{'s' * (remote != 1)} with media from the web "
+                "need [pdf] allow_remote = true in bilingual.toml (or import again with --media)")
 
 
 def usual_offset(items: list[Item]) -> dt.timezone | None:
