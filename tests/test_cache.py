@@ -75,6 +75,17 @@ def rebuild(site: Path, **options: object) -> tuple[set[str], set[str]]:
     return touched(before, snapshot(site / "_site")), set(result.rendered)
 
 
+def without_search(paths: set[str], lang: str | None = None) -> set[str]:
+    """``paths`` less the search bundles' files (Pagefind names them): all in ``lang``'s if given."""
+    bundles = {path for path in paths if "/pagefind/" in path}
+    assert lang is None or all(path.startswith(f"{lang}/pagefind/") for path in bundles), bundles
+    return paths - bundles
+
+
+def tag_feeds(site_root: Path, slug: str, lang: str) -> set[str]:
+    return {f"{lang}/tags/{tag.key}/feed.xml" for tag in load_site(site_root).entry(slug).tags}
+
+
 def listing_pages(site_root: Path, slug: str, lang: str) -> set[str]:
     """The pages of ``lang`` that list the post ``slug``: home page, tag pages, the feed."""
     site = load_site(site_root)
@@ -85,7 +96,7 @@ def listing_pages(site_root: Path, slug: str, lang: str) -> set[str]:
     post = site.entry(slug)
     tags = {f"{lang}/tags/{tag.key}/index.html" for tag in post.tags}
     feed = {f"{lang}/feed.xml"} if position < 20 else set()
-    return {home} | tags | feed
+    return {home} | tags | feed | tag_feeds(site_root, slug, lang)
 
 
 def test_nothing_changed_writes_nothing(synthetic: Path) -> None:
@@ -103,9 +114,11 @@ def test_a_persian_body_rewrites_that_post_and_the_pages_listing_it(synthetic: P
     edit(synthetic / "content/posts/post-00020/fa.md", "\n\n", "\n\nیک جملهٔ تازه.\n\n")
     changed, rendered = rebuild(synthetic)
     expected = {"fa/posts/post-00020/index.html"} | listing_pages(synthetic, "post-00020", "fa")
-    assert rendered == expected
+    assert without_search(rendered, "fa") == expected
     # The lists show no body: rendered again, they come out the same and keep their file.
-    assert changed == {"fa/posts/post-00020/index.html", "fa/feed.xml"}
+    assert without_search(changed, "fa") == {"fa/posts/post-00020/index.html", "fa/feed.xml"} \
+        | tag_feeds(synthetic, "post-00020", "fa") | {"manifest.json"}
+    assert any("/pagefind/" in path for path in changed)  # the search index knows the text
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
@@ -115,8 +128,9 @@ def test_an_english_title_also_rewrites_its_card_and_the_persian_switcher_does_n
     changed, rendered = rebuild(synthetic)
     expected = ({"en/posts/post-00003/index.html", "en/posts/post-00003/card.png"}
                 | listing_pages(synthetic, "post-00003", "en"))
-    assert rendered == expected
-    assert changed == expected
+    assert without_search(rendered, "en") == expected
+    # The manifest lists the search bundle's files, named after their content.
+    assert without_search(changed, "en") == expected | {"manifest.json"}
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
@@ -132,9 +146,9 @@ def test_a_tag_label_rewrites_the_pages_showing_it_in_that_language(synthetic: P
         expected |= listing_pages(synthetic, slug, "fa")
     expected |= {"fa/tags/index.html", "fa/tags/topic-4/index.html"}
     assert rendered == expected
-    # The lists show posts without their tags: they come out the same.
-    feed = {"fa/feed.xml"} if "fa/feed.xml" in expected else set()
-    assert changed == ({f"fa/posts/{slug}/index.html" for slug in tagged} | feed
+    # The lists show posts without their tags: they come out the same; feeds name the tags.
+    feeds = {path for path in expected if path.endswith("feed.xml")}
+    assert changed == ({f"fa/posts/{slug}/index.html" for slug in tagged} | feeds
                        | {"fa/tags/index.html", "fa/tags/topic-4/index.html"})
     assert "موضوع چهار" in (synthetic / "_site/fa/tags/index.html").read_text(encoding="utf-8")
     assert_like_a_clean_build(synthetic, tmp_path)
@@ -146,7 +160,8 @@ def test_a_template_rewrites_the_pages_made_from_it(synthetic: Path, tmp_path: P
     shutil.copy(ROOT / "templates/tag.html", own / "tag.html")
     edit(own / "tag.html", '<header class="list-header">', '<header class="list-header tagged">')
     changed, rendered = rebuild(synthetic)
-    expected = {path for path in snapshot(synthetic / "_site") if "/tags/topic-" in path}
+    expected = {path for path in snapshot(synthetic / "_site")
+                if "/tags/topic-" in path and path.endswith("index.html")}
     assert len(expected) == 24
     assert rendered == expected
     assert changed == expected
@@ -163,7 +178,7 @@ def test_a_template_every_page_imports_rewrites_every_page(synthetic: Path) -> N
     assert rendered == pages
     # Only the lists show post summaries: the other pages come out the same and keep their file.
     assert changed == {path for path in pages if "/posts/" not in path and path != "index.html"
-                       and not path.endswith("/tags/index.html")}
+                       and not path.endswith(("/tags/index.html", "/search/index.html"))}
 
 
 def test_the_stylesheet_rewrites_only_itself(synthetic: Path, tmp_path: Path) -> None:
@@ -187,12 +202,13 @@ def test_a_catalog_rewrites_the_pages_of_its_language(synthetic: Path, tmp_path:
     end = text.index("\n", msgstr)
     catalog.write_text(text[:msgstr] + 'msgstr "بیشتر بخوانید"' + text[end:], encoding="utf-8")
     changed, rendered = rebuild(synthetic)
-    persian = {path for path in snapshot(synthetic / "_site")
-               if path.startswith("fa/") and not path.endswith(".png")}
+    persian = without_search({path for path in snapshot(synthetic / "_site")
+                              if path.startswith("fa/") and not path.endswith(".png")})
     assert rendered == persian
     # "Read more" is only on the lists; the other pages come out the same.
     assert changed == {path for path in persian if "/posts/" not in path
-                       and path not in ("fa/feed.xml", "fa/tags/index.html")}
+                       and not path.endswith(("feed.xml", "/search/index.html"))
+                       and path != "fa/tags/index.html"}
     assert "بیشتر بخوانید" in (synthetic / "_site/fa/index.html").read_text(encoding="utf-8")
     assert_like_a_clean_build(synthetic, tmp_path)
 
@@ -200,8 +216,8 @@ def test_a_catalog_rewrites_the_pages_of_its_language(synthetic: Path, tmp_path:
 def test_the_config_rewrites_every_page_and_card(synthetic: Path, tmp_path: Path) -> None:
     edit(synthetic / "bilingual.toml", 'fa = "خبرهای ساختگی"', 'fa = "خبرهای ساختگی تازه"')
     changed, rendered = rebuild(synthetic)
-    everything = {path for path in snapshot(synthetic / "_site")
-                  if not path.startswith("static/") and path != "manifest.json"}
+    everything = without_search({path for path in snapshot(synthetic / "_site")
+                                 if not path.startswith("static/") and path != "manifest.json"})
     assert rendered == everything
     assert {path for path in changed if path.startswith("fa/")} == {
         path for path in everything if path.startswith("fa/")}

@@ -88,7 +88,12 @@ class Fingerprints:
                       tuple(self.entry(post, lang) for post in listed[:FEED_SIZE]))
 
     def _search(self, output: Output) -> str:
-        return digest(str(output.subject))  # a bundle's folder is named after what it holds
+        # Pagefind names its data files after their content, and its runtime comes with the
+        # toolkit's libraries: only the entry file, named the same always, is read.
+        source: Path = output.subject
+        if source.name == "pagefind-entry.json":
+            return digest(digest_bytes(source.read_bytes()))
+        return digest(self.toolkit, output.path)
 
     def _sitemap(self, output: Output) -> str:
         listed = []
