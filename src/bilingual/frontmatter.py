@@ -120,12 +120,13 @@ def _check_size(root: yaml.Node) -> None:
         if depth > MAX_YAML_DEPTH:
             raise ConstructorError(None, None, "values nested too deeply "
                                    f"(over {MAX_YAML_DEPTH} levels)", mark)
+        # Pushed last first, so that values are counted in the order they are written.
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1, mark) for child in node.value)
+            stack.extend((child, depth + 1, mark) for child in reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
+            for key, value in reversed(node.value):
                 where = key.start_mark if node is root else mark
-                stack += [(key, depth + 1, where), (value, depth + 1, where)]
+                stack += [(value, depth + 1, where), (key, depth + 1, where)]
 
 
 @dataclass(frozen=True)

@@ -84,10 +84,10 @@ def input_problem(path: Path, roots: Sequence[str] | None,
         status = os.stat(path)
     except OSError as error:
         broken = error.errno == errno.ENOENT and os.path.islink(path)
-        return "is a broken link" if broken else _os_problem(error)
+        return "is a broken link" if broken else os_problem(error)
     problem = kind_problem(status.st_mode) or size_problem(status.st_size, limit)
-    if problem is None and not os.access(path, os.R_OK):
-        return _os_problem(PermissionError(errno.EACCES, "permission denied"))
+    if problem is None and not _readable(path):
+        return os_problem(PermissionError(errno.EACCES, "permission denied"))
     return problem
 
 
@@ -105,7 +105,7 @@ def read_input(path: Path, roots: Sequence[str] | None, limit: int = MAX_INPUT_B
     try:
         descriptor = os.open(os.path.realpath(path), flags)
     except OSError as error:
-        problem = _os_problem(error)
+        problem = os_problem(error)
         raise error_class(problem, path, hint=input_hint(problem, path)) from None
     with os.fdopen(descriptor, "rb") as handle:
         status = os.fstat(descriptor)
@@ -118,7 +118,13 @@ def read_input(path: Path, roots: Sequence[str] | None, limit: int = MAX_INPUT_B
     return data
 
 
-def _os_problem(error: OSError) -> str:
+def _readable(path: Path) -> bool:
+    effective = os.access in os.supports_effective_ids  # as a set-user-ID process reads
+    return os.access(path, os.R_OK, effective_ids=effective)
+
+
+def os_problem(error: OSError) -> str:
+    """What an OSError met while reading an input means, as the rest of a sentence."""
     if error.errno in (errno.EACCES, errno.EPERM):
         return "cannot be read: permission denied"
     if error.errno == errno.ENOENT:

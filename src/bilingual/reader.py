@@ -16,7 +16,7 @@ from .config import Config, load_config
 from .dates import DateError, parse_date
 from .errors import BilingualError, ContentError, ErrorCollector
 from .frontmatter import Document, clean_text, load_yaml_file, one_line, parse_document
-from .inputs import input_hint, input_problem, outside_problem, real_roots
+from .inputs import input_hint, input_problem, os_problem, outside_problem, real_roots
 from .localized import Localized
 from .model import Entry, EntryKind, Site, Tag
 from .persian import uses_jalali
@@ -50,6 +50,7 @@ class SiteReader:
         self.errors = ErrorCollector()
         self.roots = real_roots([config.root])
         self.tags_read = True
+        self.unreadable: set[Path] = set()
 
     def read(self) -> Site:
         self.seen_slugs: dict[str, Path] = {}
@@ -135,8 +136,11 @@ class SiteReader:
         try:
             return sorted(Path(entry.path) for entry in os.scandir(folder))
         except OSError as error:
-            self.errors.add(ContentError(f"cannot read this folder: {error.strerror}", folder,
-                                         hint=f"let the build read it, e.g. chmod a+rx '{folder}'"))
+            if folder not in self.unreadable:  # a page's folder is listed twice
+                self.unreadable.add(folder)
+                self.errors.add(ContentError(
+                    f"cannot read this folder: {error.strerror}", folder,
+                    hint=f"let the build read it, e.g. chmod a+rx '{folder}'"))
             return []
 
     def _folders(self, section: Path) -> list[Path]:
@@ -218,7 +222,8 @@ class SiteReader:
             except BilingualError as error:
                 self.errors.add(error)
             except OSError as error:  # it changed between the check and the read
-                self.errors.add(ContentError(f"cannot read this file: {error.strerror}", path))
+                problem = os_problem(error)
+                self.errors.add(ContentError(problem, path, hint=input_hint(problem, path)))
         return {code: documents[code] for code in codes if code in documents}
 
 
