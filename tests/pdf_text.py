@@ -14,7 +14,7 @@ from pypdf import PdfReader
 PERSIAN_WORD = re.compile(r"[\u0621-\u063A\u0640-\u065F\u0670\u067E\u0686\u0698\u06A9\u06AF"
                           r"\u06C0\u06CC\u200c]+")
 NUMBER = re.compile(r"[0-9\u06F0-\u06F9\u066B]{2,}")
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
 def poppler_text(pdf: Path) -> str:
@@ -50,7 +50,7 @@ def body(markdown: str) -> str:
     """A post's text without its front matter (the PDF shows the fields, not the keys)."""
     match = FRONT_MATTER.match(markdown)
     fields = match.group(0) if match else ""
-    titles = re.findall(r"^(?:title|summary): (.*)$", fields, re.M)
+    titles = re.findall(r"^(?:title|summary): (.*)$", fields, re.MULTILINE)
     return "\n".join([*titles, markdown[len(fields):]])
 
 

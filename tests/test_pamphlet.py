@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import EXAMPLE, copy_site
 from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -20,8 +22,6 @@ from bilingual.cli import cli
 from bilingual.errors import BilingualError
 from bilingual.pamphlet import PamphletResult, make_pamphlet
 from bilingual.persian import ascii_digits
-
-from conftest import EXAMPLE, copy_site
 
 A5 = (419.53, 595.28)
 A4_LANDSCAPE = (841.89, 595.28)
@@ -171,7 +171,7 @@ def test_blank_pages_only_where_the_binding_needs_them(english: PamphletResult,
         starts = [page for _, page in bookmarks(result.path)]
         assert set(blank_pages(result.path)) <= {last - 1}
         assert last % 2 == 1  # the back cover: an even page number, a verso
-        for previous, following in zip(starts, starts[1:]):
+        for previous, following in itertools.pairwise(starts):
             assert following > previous
             assert following - 1 not in blank_pages(result.path)
 

@@ -6,14 +6,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, copy_site
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from bilingual import build
 from bilingual.errors import BilingualError
 from bilingual.pamphlet import make_pamphlet
-
-from conftest import EXAMPLE, copy_site
 
 FORWARD = "2010-01-20-the-only-way-forward"
 SYMBOLS = "2010-04-01-symbols"

@@ -7,14 +7,21 @@ from pathlib import Path
 
 import pydyf
 import pytest
+from pdf_text import EXTRACTORS, body, score
 
 from bilingual.build import template_set
 from bilingual.languages import language
 from bilingual.reader import load_site
 from bilingual.renderers.pdf import post_pdf
-from bilingual.text_layer import (Glyph, Word, logical_text, mark_words, pdfium_order,
-                                  span_operator, visual_text, words)
-from pdf_text import EXTRACTORS, body, score
+from bilingual.text_layer import (
+    Glyph,
+    logical_text,
+    mark_words,
+    pdfium_order,
+    span_operator,
+    visual_text,
+    words,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROSE = FIXTURES / "persian-prose.md"
@@ -60,23 +67,30 @@ def test_words_split_at_spaces_and_keep_the_zwnj_inside() -> None:
                Glyph(" ", True, offset=1), Glyph("و", True, offset=0.5),  # type: ignore[arg-type]
                Glyph("ا", True, offset=0)]
     found = words(glyphs)
-    assert [(word.first, word.last) for word in found] == [(0, 7), (9, 10)]
+    assert [(word.first, word.last) for word in found] == [(0, 7)]  # «او» reads alone
     assert found[0].logical == "می\u200cخواهند"
     assert found[0].visual == "دنهاوخ\u200cیم"
-    assert found[1].logical == "او"
 
 
 # --- the content stream -------------------------------------------------------------------
 
 
 def test_mark_words_splits_the_tj_array_and_keeps_every_offset() -> None:
-    glyphs = [Glyph("ب", True, offset=2), Glyph(" ", True, offset=1), Glyph("ا", True, offset=0)]
+    # «لا ،» drawn left to right: the comma, a space, the lam-alef ligature
+    glyphs = [Glyph("،", True, offset=3), Glyph(" ", True, offset=2),
+              Glyph("لا", True, offset=0)]
     operators = [b"/F1 10 Tf", b"[<0001>12<0002>-30<0003>] TJ"]
     properties = pydyf.Dictionary()
     marked = mark_words(operators, glyphs, properties)
-    assert marked == [b"/F1 10 Tf", span_operator("ب"), b"[<0001>] TJ", b"EMC",
-                      b"[12 <0002>] TJ", span_operator("ا"), b"[-30 <0003>] TJ", b"EMC"]
-    assert not properties  # one letter: poppler and PDFium read it alike
+    assert marked == [b"/F1 10 Tf", span_operator("،"), b"[<0001>] TJ", b"EMC",
+                      b"[12 <0002>] TJ", span_operator("ال"), b"[-30 <0003>] TJ", b"EMC"]
+    assert not properties  # poppler and PDFium read these alike
+
+
+def test_words_of_plain_letters_are_left_to_the_tounicode_map() -> None:
+    glyphs = [Glyph("ب", True, offset=2), Glyph(" ", True, offset=1), Glyph("ا", True, offset=0)]
+    operators = [b"[<0001>12<0002>-30<0003>] TJ"]
+    assert mark_words(operators, glyphs, pydyf.Dictionary()) == operators
 
 
 def test_a_word_that_pdfium_reads_differently_gets_a_named_inner_span() -> None:
@@ -86,11 +100,13 @@ def test_a_word_that_pdfium_reads_differently_gets_a_named_inner_span() -> None:
     operators = [b"4.4 Ts", b"[32.5<02d4>] TJ", b"0 Ts", b"[-32<0495><049b><046a><04bd><04e7><04a3>] TJ"]
     properties = pydyf.Dictionary()
     marked = mark_words(operators, glyphs, properties)
-    assert marked[:3] == [b"4.4 Ts", span_operator("\u064bابیرقت"), b"/Span /T0 BDC"]
+    (name,) = properties
+    assert marked[:3] == [b"4.4 Ts", span_operator("\u064bابیرقت"),
+                          b"/Span /" + name.encode() + b" BDC"]
     assert marked[-2:] == [b"EMC", b"EMC"]
-    assert properties["T0"]["ActualText"].data == pydyf.String("ابیرقت\u064b").data
+    assert properties[name]["ActualText"].data == pydyf.String("ابیرقت\u064b").data
     again = mark_words(operators, glyphs, properties)
-    assert b"/Span /T0 BDC" in again and len(properties) == 1
+    assert b"/Span /" + name.encode() + b" BDC" in again and len(properties) == 1
 
 
 # --- what extractors read from real Persian prose ---------------------------------------------

@@ -32,7 +32,7 @@ class MissingGlyphs(logging.Handler):
         self.characters: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.startswith(".notdef glyph") and record.args:
+        if str(record.msg).startswith(".notdef glyph") and isinstance(record.args, tuple):
             self.characters.update(str(record.args[0]))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from functools import cache, partial
 from pathlib import Path
+from typing import cast
 
 import pydyf
 from weasyprint import CSS, HTML, Document
@@ -101,7 +102,7 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
         raise RenderError(f"cannot render the PDF: {error}", source) from error
     assert pdf is not None
     require_bundled_fonts(document, font_configuration(), source, missing.characters)
-    return pdf
+    return cast(bytes, pdf)
 
 
 def _viewer_preferences(lang: Language, document: Document, pdf: pydyf.PDF) -> None:

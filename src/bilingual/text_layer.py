@@ -24,6 +24,7 @@ two moves the text position exactly as the single array did.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 import unicodedata
@@ -31,6 +32,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pydyf
@@ -72,7 +74,7 @@ class Word:
     visual: str
     logical: str
 
-    @property
+    @cached_property
     def pdfium(self) -> str:
         """The text as PDFium must read it: right-to-left letter runs reversed in place."""
         return pdfium_order(self.logical)
@@ -109,17 +111,28 @@ def needs_spans(glyphs: Sequence[Glyph]) -> bool:
 
 
 def words(glyphs: Sequence[Glyph]) -> list[Word]:
-    """Split a line into words at its spaces; a ZWNJ stays inside its word."""
+    """The words of a line (split at its spaces) that need a span; a ZWNJ stays inside.
+
+    A word of right-to-left letters drawn one glyph per letter reads right from the
+    ToUnicode map in poppler and PDFium alike, so it is left as it is.
+    """
     found: list[Word] = []
     drawn = 0
     for is_space, group in itertools.groupby(glyphs, lambda glyph: glyph.text.isspace()):
         members = list(group)
         count = sum(glyph.drawn for glyph in members)
-        if not is_space and count and logical_text(members).strip():
-            found.append(Word(drawn, drawn + count - 1, visual_text(members),
-                              logical_text(members)))
+        if not is_space and count and not _reads_alone(members):
+            logical = logical_text(members)
+            if logical.strip():
+                found.append(Word(drawn, drawn + count - 1, visual_text(members), logical))
         drawn += count
     return found
+
+
+def _reads_alone(glyphs: Sequence[Glyph]) -> bool:
+    """Whether every glyph is drawn and stands for one right-to-left letter."""
+    return all(glyph.drawn and len(glyph.text) == 1 and glyph.rtl
+               and unicodedata.bidirectional(glyph.text) in RIGHT_TO_LEFT for glyph in glyphs)
 
 
 def line_glyphs(stream: Any, textbox: Any) -> list[Glyph]:
@@ -138,17 +151,20 @@ def line_glyphs(stream: Any, textbox: Any) -> list[Glyph]:
 def _run_glyphs(glyph_item: Any, source: bytes, code_length: int) -> Iterator[Glyph]:
     item, glyph_string = glyph_item.item, glyph_item.glyphs
     count = glyph_string.num_glyphs
-    clusters = [glyph_string.log_clusters[index] for index in range(count)]
+    clusters = ffi.unpack(glyph_string.log_clusters, count)
+    # PangoGlyphInfo is five 32-bit fields, the glyph first: read them all at once.
+    infos = memoryview(ffi.buffer(glyph_string.glyphs, count * ffi.sizeof("PangoGlyphInfo")))
+    glyph_ids = infos.cast("I")[::ffi.sizeof("PangoGlyphInfo") // 4]
     starts = sorted(set(clusters))
     ends = dict(zip(starts, [*starts[1:], item.length]))
     rtl = bool(item.analysis.level % 2)
+    empty = pango.PANGO_GLYPH_EMPTY
     previous = None
-    for index, start in enumerate(clusters):
+    for start, glyph_id in zip(clusters, glyph_ids):
         text = "" if start == previous else \
             source[item.offset + start:item.offset + ends[start]].decode()
         previous = start
-        drawn = glyph_string.glyphs[index].glyph != pango.PANGO_GLYPH_EMPTY
-        yield Glyph(text, rtl, drawn, code_length, item.offset + start)
+        yield Glyph(text, rtl, glyph_id != empty, code_length, item.offset + start)
 
 
 class _Marker:
@@ -208,13 +224,13 @@ class _Marker:
         return operators
 
     def _property(self, actual_text: str) -> str:
-        """The name of a property list holding ``actual_text``, added if new."""
-        value = pydyf.String(actual_text)
-        for name, entry in self.properties.items():
-            if entry["ActualText"].data == value.data:
-                return str(name)
-        name = f"T{len(self.properties)}"
-        self.properties[name] = pydyf.Dictionary({"ActualText": value})
+        """The name of the property list holding ``actual_text``, added if new.
+
+        The name comes from the text, so the same text always gets the same name.
+        """
+        name = "T" + hashlib.blake2b(actual_text.encode(), digest_size=6).hexdigest()
+        if name not in self.properties:
+            self.properties[name] = pydyf.Dictionary({"ActualText": pydyf.String(actual_text)})
         return name
 
     def _trailing_numbers(self) -> list[bytes]:
@@ -233,12 +249,15 @@ class _Marker:
 
 def mark_words(operators: Sequence[Any], glyphs: Sequence[Glyph],
                properties: pydyf.Dictionary) -> list[Any]:
-    """``operators`` (one line's) with every word in ``glyphs`` wrapped in its spans.
+    """``operators`` (one line's) with the words of ``glyphs`` that need it in spans.
 
     PDFium's forms of the words go into ``properties``, the /Properties resource
     of the stream the operators belong to.
     """
-    return _Marker(words(glyphs), glyphs, properties).rewrite(operators)
+    line_words = words(glyphs)
+    if not line_words:
+        return list(operators)
+    return _Marker(line_words, glyphs, properties).rewrite(operators)
 
 
 def span_operator(actual_text: str) -> bytes:

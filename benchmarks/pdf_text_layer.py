@@ -1,0 +1,100 @@
+"""Time the PDF editions with and without their text layer and tags, on real Persian prose.
+
+Renders the same print HTML of the test corpus (a 1,742-word Persian essay) and of the
+example's Persian post, again and again in one warm process, three ways, interleaved:
+
+- plain: WeasyPrint as the toolkit used it before (no tags, no text layer);
+- tagged: PDF/UA-1 (structure tree, XMP), no text layer;
+- shipped: PDF/UA-1 and the text layer, as ``bilingual`` writes them now.
+
+Prints the median time per PDF of each and the text layer's cost. Nothing asserts a time.
+
+    .venv/bin/python benchmarks/pdf_text_layer.py [--rounds 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from weasyprint import HTML
+
+from bilingual.build import template_set
+from bilingual.languages import language
+from bilingual.printing import (
+    PDF_VARIANT,
+    font_configuration,
+    print_stylesheets,
+    url_fetcher,
+)
+from bilingual.reader import load_site
+from bilingual.renderers.pdf import post_html
+from bilingual.text_layer import text_layer
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "persian-prose.md"
+SLUGS = ("2024-03-05-printing-in-tabriz", "2010-01-20-the-only-way-forward")
+
+
+def documents(folder: Path) -> list[tuple[str, list[object], str]]:
+    """The print HTML, stylesheets and base URL of each Persian post measured."""
+    site_root = folder / "site"
+    shutil.copytree(ROOT / "examples" / "seed-blog", site_root,
+                    ignore=shutil.ignore_patterns("_site", ".bilingual-cache"))
+    (site_root / "content" / "posts" / SLUGS[0]).mkdir()
+    shutil.copy(CORPUS, site_root / "content" / "posts" / SLUGS[0] / "fa.md")
+    site, templates, fa = load_site(site_root), template_set(site_root), language("fa")
+    stylesheets = print_stylesheets(templates, fa, site.config.pdf)
+    return [(post_html(site, templates, site.entry(slug), fa), stylesheets,
+             site.entry(slug).sources["fa"].parent.as_uri() + "/") for slug in SLUGS]
+
+
+def render(html: str, stylesheets: list[object], base_url: str, tagged: bool,
+           layer: bool) -> bytes:
+    options = {"pdf_variant": PDF_VARIANT} if tagged else {}
+    document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher()).render(
+        stylesheets=stylesheets, font_config=font_configuration(), **options)
+    if layer:
+        with text_layer("fa"):
+            return document.write_pdf(pdf_identifier=True, **options)
+    return document.write_pdf(pdf_identifier=True, **options)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    rounds = parser.parse_args().rounds
+    ways: dict[str, Callable[..., bytes]] = {
+        "plain": lambda *a: render(*a, tagged=False, layer=False),
+        "tagged": lambda *a: render(*a, tagged=True, layer=False),
+        "shipped": lambda *a: render(*a, tagged=True, layer=True),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        docs = documents(Path(folder))
+        for way in ways.values():  # load fonts and parse stylesheets once
+            for doc in docs:
+                way(*doc)
+        times: dict[str, list[float]] = {name: [] for name in ways}
+        for _ in range(rounds):
+            for name, way in ways.items():
+                start = time.perf_counter()
+                for doc in docs:
+                    way(*doc)
+                times[name].append((time.perf_counter() - start) / len(docs))
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(f"median seconds per PDF over {rounds} rounds of {len(SLUGS)} Persian PDFs")
+    for name, value in median.items():
+        print(f"  {name:8} {value:.3f}")
+    layer = median["shipped"] / median["tagged"] - 1
+    total = median["shipped"] / median["plain"] - 1
+    print(f"  text layer over tagged PDF: {layer:+.1%} (target: at most +10 %)")
+    print(f"  tags and text layer over plain WeasyPrint: {total:+.1%}")
+
+
+if __name__ == "__main__":
+    main()
