@@ -10,7 +10,7 @@ with_tests=false
 
 packages=(python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
           g++ pkg-config libicu-dev)  # PyICU builds against ICU
-$with_tests && packages+=(chromium poppler-utils gettext unicode-data)
+$with_tests && packages+=(chromium poppler-utils qpdf gettext unicode-data)
 # npm brings axe-core for the accessibility tests (Debian's npm pulls in Node.js).
 if $with_tests && ! command -v npm >/dev/null; then packages+=(npm); fi
 
