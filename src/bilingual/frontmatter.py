@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
 from yaml.constructor import ConstructorError
 
 from .errors import BilingualError, ContentError
@@ -77,6 +78,22 @@ def load_yaml(text: str, path: Path, first_line: int = 1,
     Aliases are counted before anything is built, so that a few lines cannot stand for
     millions of values.
     """
+    try:
+        return _load(text)
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        line = text.count("\n", 0, error.position) + first_line
+        raise error_class(f"invalid {what}: the control character U+{code:04X} cannot be "
+                          "written in YAML", path, line, hint="remove it") from None
+    except yaml.YAMLError as error:
+        message, mark, hint = _yaml_problem(error)
+        line = mark.line + first_line if mark is not None else first_line
+        raise error_class(f"invalid {what}: {message}", path, line, hint=hint) from None
+    except RecursionError:
+        raise error_class(f"invalid {what}: values nested too deeply", path, first_line) from None
+
+
+def _load(text: str) -> Any:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -84,12 +101,6 @@ def load_yaml(text: str, path: Path, first_line: int = 1,
             return None
         _check_size(node)
         return loader.construct_document(node)
-    except yaml.YAMLError as error:
-        message, mark, hint = _yaml_problem(error)
-        line = mark.line + first_line if mark is not None else None
-        raise error_class(f"invalid {what}: {message}", path, line, hint=hint) from None
-    except RecursionError:
-        raise error_class(f"invalid {what}: values nested too deeply", path, first_line) from None
     finally:
         loader.dispose()
 
@@ -137,15 +148,16 @@ class Document:
     text: str
 
     def line_of(self, key: str) -> int | None:
-        """The 1-based line where front matter ``key`` is set."""
-        match = re.search(rf"^{re.escape(key)}\s*:", self.text, re.MULTILINE)
+        """The 1-based line where front matter ``key`` is set (the key may be quoted)."""
+        match = re.search(rf"^([\"']?){re.escape(key)}\1\s*:", self.text, re.MULTILINE)
         return self.text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def decode(data: bytes, path: Path, error_class: type[BilingualError] = ContentError) -> str:
     """Decode UTF-8 text; explain a BOM, binary data and the usual Persian legacy encoding."""
     if b"\x00" in data:
-        raise error_class("binary file, expected UTF-8 text", path)
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise error_class("binary file, expected UTF-8 text", path, line)
     if data.startswith(codecs.BOM_UTF8):
         raise error_class(
             "file starts with a byte order mark (BOM), which hides its front matter", path, 1,

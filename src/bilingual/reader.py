@@ -246,9 +246,10 @@ class _EntryBuilder:
         self.tags_read = True  # False: tags.yaml is broken, so no tag is known
 
     def error(self, message: str, document: Document, key: str | None = None) -> None:
+        """Report a problem at ``key``'s line, or at the front matter's first line."""
         self.failed = True
         line = document.line_of(key) if key else None
-        self.errors.add(ContentError(message, document.path, line))
+        self.errors.add(ContentError(message, document.path, line or 1))
 
     def add(self, lang: str, document: Document) -> None:
         self.sources[lang] = document.path
@@ -263,6 +264,8 @@ class _EntryBuilder:
                 self._add_shared(key, value, document)
         if "title" not in document.meta:
             self.error("missing required field 'title'", document)
+        elif document.meta["title"] is None:
+            self.error("'title' is empty", document, "title")
 
     def _add_local(self, lang: str, key: str, value: Any, document: Document) -> None:
         if value is None:
@@ -340,7 +343,7 @@ class _EntryBuilder:
             first = next(iter(self.sources.values()))
             self.failed = True
             self.errors.add(ContentError(
-                "missing required field 'date' (in any of the post's language files)", first))
+                "missing required field 'date' (in any of the post's language files)", first, 1))
         if not self.failed:
             self._check_updated(shared)
         if self.failed:
