@@ -168,8 +168,8 @@ def test_dates_in_ascii_or_persian_digits_are_read(written: object, meant: dt.da
     ("2010-13-01", "there is no month 13"),
     ("2023-02-29", "February 2023 has 28 days"),
     ("0622-03-21", "outside the Persian (Jalali) calendar"),
-    ("۱۳۸۸-۱۰-۳۰", "looks like a Persian (Jalali) date, but dates are written in the Gregorian "
-                   "calendar: write 2010-01-20"),
+    ("۱۳۸۸-۱۰-۳۰", ("looks like a Persian (Jalali) date, but dates are written in the "
+                    "Gregorian calendar: write 2010-01-20")),
     ("۱۳۸۸-۱۲-۳۰", "looks like a Persian (Jalali) date"),
     (dt.datetime(2010, 1, 20, 10, 0), "a date without a time is expected"),
 ])
