@@ -25,14 +25,14 @@ from urllib.parse import quote
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import Table, machine  # noqa: E402
-from synthetic import write_site  # noqa: E402
+from run import Table, machine
+from synthetic import write_site
 
-from bilingual import build  # noqa: E402
-from bilingual.cache import CACHE_DIR  # noqa: E402
-from bilingual.fingerprints import toolkit_digest  # noqa: E402
-from bilingual.reader import load_site  # noqa: E402
-from bilingual.search import search_bundles  # noqa: E402
+from bilingual import build
+from bilingual.cache import CACHE_DIR
+from bilingual.fingerprints import toolkit_digest
+from bilingual.reader import load_site
+from bilingual.search import search_bundles
 
 QUERY = "میخواهند آزادی"  # written without the ZWNJ of می‌خواهند
 
@@ -61,7 +61,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def query_seconds(out: Path) -> tuple[float, int]:
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -216,3 +216,13 @@ def test_code_blocks_take_focus_and_are_labelled(tmp_path: Path) -> None:
         page = html.fromstring((result.out_dir / f"{lang}/posts/hello/index.html").read_bytes())
         pre = page.xpath("//div[@class='entry-body']//pre")[0]
         assert (pre.get("tabindex"), pre.get("role"), pre.get("aria-label")) == ("0", "group", label)
+
+
+def test_an_impossible_time_is_an_error_with_its_line(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    post = site / "content/posts/hello/en.md"
+    post.write_text(post.read_text().replace("date: 2024-03-20", "date: 2024-03-20T25:10:00+03:30"))
+    with pytest.raises(BilingualError) as caught:
+        build(site, pdf=False)
+    assert (f"{post}:3: no such date and time '2024-03-20T25:10:00+03:30': hour must be in 0..23"
+            in str(caught.value))

@@ -146,7 +146,7 @@ def _index(site: Site, lang: str, entries: Sequence[Entry], target: Path) -> Non
 
 def _run_pagefind(documents: Path, output: Path, lang: str) -> None:
     try:
-        from pagefind_bin import get_executable  # noqa: PLC0415
+        from pagefind_bin import get_executable  # type: ignore[import-untyped]
     except ImportError:
         raise RenderError("search needs Pagefind, which is not installed",
                           hint='install it: pip install "pagefind[bin]", or set '

@@ -29,17 +29,17 @@ def parse_timestamp(value: str) -> dt.datetime:
     if not TIMESTAMP.fullmatch(text):
         raise TimestampError(f"invalid date and time {value.strip()!r}; {EXAMPLE}")
     try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = dt.datetime.fromisoformat(text)  # "Z" too, since Python 3.11
     except ValueError as error:
         raise TimestampError(f"no such date and time {value.strip()!r}: {error}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
 
 
 def moment(value: dt.date) -> dt.datetime:
     """A date as the start of its day in UTC; a datetime as it is (UTC if naive)."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.timezone.utc)
+        return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
 
 
 def rfc3339(value: dt.date) -> str:

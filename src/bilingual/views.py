@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -108,7 +109,7 @@ def site_text(site: Site, name: str, lang: Language) -> Text | None:
     return Text(found[1], language(found[0])) if found else None
 
 
-def tag_view(site: Site, tag: Tag, lang: Language, existing: set[str]) -> TagView:
+def tag_view(site: Site, tag: Tag, lang: Language, existing: AbstractSet[str]) -> TagView:
     code, label = tag.label.resolve(lang.code, site.config.site.fallbacks(lang.code)) or (
         lang.code, tag.key)
     path = urls.tag(tag.key, lang.code)
@@ -117,7 +118,7 @@ def tag_view(site: Site, tag: Tag, lang: Language, existing: set[str]) -> TagVie
                    count=len(site.tagged(tag, lang.code)))
 
 
-def entry_view(site: Site, entry: Entry, lang: Language, existing: set[str],
+def entry_view(site: Site, entry: Entry, lang: Language, existing: AbstractSet[str],
                mode: Mode = "html", code_label: str = "Code") -> EntryView:
     pdf_path = urls.pdf(entry, lang.code)
     return EntryView(

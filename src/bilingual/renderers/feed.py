@@ -9,7 +9,7 @@ from ..generators import Output
 from ..languages import Language
 from ..model import Entry, Tag
 from ..templating import render_template
-from ..views import site_text, entry_view, tag_view
+from ..views import entry_view, site_text, tag_view
 from . import Renderer
 
 FEED_SIZE = 20
