@@ -215,3 +215,10 @@ def test_a_read_only_output_parent_is_a_clear_error(tmp_path: Path) -> None:
     assert "exit=1" in result.stdout, result.stdout + result.stderr
     assert "cannot write the output: Read-only file system" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_named_pipe_among_the_inputs_does_not_hang_the_build(new_site: Path) -> None:
+    os.mkfifo(new_site / "content" / "notes.fifo")
+    result = cli("build", new_site, "--no-pdf")  # the pipe is fresh: its content is compared
+    assert result.returncode == 0, result.stderr
+    assert cli("build", new_site, "--no-pdf").returncode == 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import sysconfig
 import time
@@ -134,11 +135,20 @@ def racy(stat: FileStat, looked_at_ns: int) -> bool:
 
 
 def file_digest(path: str | Path) -> str | None:
+    """The hash of a regular file's bytes; None for anything else (a FIFO would block)."""
     try:
-        with open(path, "rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
             return digest_bytes(handle.read())
     except OSError:
         return None
+    finally:
+        os.close(descriptor)
 
 
 # ----- what the last build left
