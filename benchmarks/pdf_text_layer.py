@@ -24,17 +24,17 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-from bilingual.build import template_set
-from bilingual.languages import language
-from bilingual.printing import (
+from bilingual.publish.build import template_set
+from bilingual.publish.pdf.document import (
     PDF_VARIANT,
     font_configuration,
     print_stylesheets,
     url_fetcher,
 )
-from bilingual.reader import load_site
-from bilingual.renderers.pdf import post_html
-from bilingual.text_layer import text_layer
+from bilingual.publish.pdf.text_layer import text_layer
+from bilingual.publish.renderers.pdf import post_html
+from bilingual.site.reader import load_site
+from bilingual.text.languages import language
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "persian-prose.md"

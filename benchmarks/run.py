@@ -64,7 +64,7 @@ if options.pop("memory", False):  # sampling costs time: only where memory is th
     thread.start()
 started = time.perf_counter()
 import importlib
-build_module = importlib.import_module("bilingual.build")
+build_module = importlib.import_module("bilingual.publish.build")
 if options.pop("pages_only", False):
     plan = build_module.plan_site
     build_module.plan_site = lambda *a, **k: [o for o in plan(*a, **k) if o.renderer != "card"]
@@ -89,11 +89,11 @@ print(json.dumps({
 PREPARE_PDF = r"""
 import json, sys, importlib
 from pathlib import Path
-from bilingual.reader import load_site
-from bilingual.renderers.pdf import post_html
-from bilingual.printing import BASE_STYLESHEET, PAGE_STYLESHEET, page_digits, template_file
-from bilingual.templating import render_template
-build_module = importlib.import_module("bilingual.build")
+from bilingual.site.reader import load_site
+from bilingual.publish.renderers.pdf import post_html
+from bilingual.publish.pdf.document import BASE_STYLESHEET, PAGE_STYLESHEET, page_digits, template_file
+from bilingual.publish.templating import render_template
+build_module = importlib.import_module("bilingual.publish.build")
 root = Path(sys.argv[1])
 site = load_site(root)
 templates = build_module.template_set(root)

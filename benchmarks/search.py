@@ -29,10 +29,10 @@ from run import Table, machine
 from synthetic import write_site
 
 from bilingual import build
-from bilingual.cache import CACHE_DIR
-from bilingual.fingerprints import toolkit_digest
-from bilingual.reader import load_site
-from bilingual.search import search_bundles
+from bilingual.publish.cache import CACHE_DIR
+from bilingual.publish.fingerprints import toolkit_digest
+from bilingual.publish.search import search_bundles
+from bilingual.site.reader import load_site
 
 QUERY = "میخواهند آزادی"  # written without the ZWNJ of می‌خواهند
 

@@ -7,10 +7,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import EXAMPLE, ROOT, copy_site, serve
 
 from bilingual import build
-
-from conftest import EXAMPLE, ROOT, copy_site, serve
 
 AXE = ROOT / ".venv/node/node_modules/axe-core/axe.min.js"
 LONG_CODE = "```\n" + "curl -s https://example.org/api/v1/reports?" + "&".join(

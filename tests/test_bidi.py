@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from bilingual.bidi import (
+from bilingual.text.bidi import (
     ISOLATES,
     PDI,
     balance_controls,

@@ -21,7 +21,7 @@ from pathlib import Path
 import icu
 import pytest
 
-from bilingual.bidi import embedding_levels
+from bilingual.text.bidi import embedding_levels
 
 UNICODE = Path("/usr/share/unicode")
 BIDI_TEST = UNICODE / "BidiTest.txt"

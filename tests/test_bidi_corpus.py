@@ -16,7 +16,7 @@ from bidi_oracle import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bilingual.bidi import (
+from bilingual.text.bidi import (
     balance_controls,
     embedding_levels,
     isolate_unicode,

@@ -27,7 +27,7 @@ from conftest import serve
 from lxml import etree, html
 
 from bilingual import BuildResult, build
-from bilingual.cards import visual_order as card_order
+from bilingual.publish.cards import visual_order as card_order
 
 SENTENCES = corpus()
 PERSIAN = [sentence for sentence in SENTENCES if sentence.direction == "rtl"]

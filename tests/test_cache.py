@@ -15,13 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SITES, copy_site
 
 from bilingual import build, load_site
-from bilingual.cache import CACHE_DIR
 from bilingual.errors import OutputError
-from bilingual.resources import locales_dir
-
-from conftest import ROOT, SITES, copy_site
+from bilingual.publish.cache import CACHE_DIR
+from bilingual.site.resources import locales_dir
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import write_site  # noqa: E402
@@ -272,7 +271,7 @@ def test_a_killed_build_then_a_build_gives_the_right_output(synthetic: Path,
                                                             tmp_path: Path) -> None:
     """The folder a killed build left is taken up by the next one and checked file by file."""
     edit(synthetic / "content/posts/post-00001/fa.md", "\n\n", "\n\nجملهٔ دیگر.\n\n")
-    code = ("import os, bilingual.executors as e\n"
+    code = ("import os, bilingual.publish.executors as e\n"
             "real = e.Work.render_into_staging\n"
             "def dying(self, index):\n"
             "    os.kill(os.getpid(), 9)\n"

@@ -11,10 +11,20 @@ from lxml import html
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, features
 
 from bilingual import BuildResult
-from bilingual.cards import (HEIGHT, PAPER, WIDTH, Line, draw_card, layout_card,
-                             line_height, load_font, render_card, shaper_for)
-from bilingual.languages import language
-from bilingual.views import Text
+from bilingual.publish.cards import (
+    HEIGHT,
+    PAPER,
+    WIDTH,
+    Line,
+    draw_card,
+    layout_card,
+    line_height,
+    load_font,
+    render_card,
+    shaper_for,
+)
+from bilingual.publish.views import Text
+from bilingual.text.languages import language
 
 FA, EN = language("fa"), language("en")
 SITE_FA = Text("جمهوری دموکراتیک ایران", FA)

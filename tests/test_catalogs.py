@@ -14,10 +14,10 @@ from babel.support import Translations
 from click.testing import CliRunner
 
 from bilingual import build
-from bilingual.catalog_check import check_file
-from bilingual.catalogs import extract, read_catalog, site_scope, theme_scope
 from bilingual.cli import cli
-from bilingual.resources import locales_dir, theme_dir
+from bilingual.i18n.catalogs import extract, read_catalog, site_scope, theme_scope
+from bilingual.i18n.check import check_file
+from bilingual.site.resources import locales_dir, theme_dir
 
 PO_HEADER = """\
 msgid ""

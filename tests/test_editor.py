@@ -17,10 +17,17 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from bilingual.catalogs import CatalogScope, theme_scope
-from bilingual.editor import EditorServer
-from bilingual.editor.po_edit import (ConflictError, TranslationRefused, entry_id, file_version,
-                                      parse, patch_translation, save_translation)
+from bilingual.i18n.catalogs import CatalogScope, theme_scope
+from bilingual.i18n.editor import EditorServer
+from bilingual.i18n.editor.po_edit import (
+    ConflictError,
+    TranslationRefused,
+    entry_id,
+    file_version,
+    parse,
+    patch_translation,
+    save_translation,
+)
 
 SAMPLE = """\
 # Persian translations for the editor's tests.

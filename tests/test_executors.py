@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, ROOT, copy_site
 
 from bilingual import build
-
-from conftest import ROOT, copy_site, EXAMPLE
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import write_site  # noqa: E402

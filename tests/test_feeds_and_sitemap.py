@@ -8,12 +8,11 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
+from conftest import SITES, copy_site
 from lxml import etree, html
 
 from bilingual import BuildResult, build
 from bilingual.errors import BilingualError
-
-from conftest import SITES, copy_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SITES, copy_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bilingual import BilingualError, build, load_site
 from bilingual.cli import cli
-from bilingual.dates import DateError, parse_date
 from bilingual.errors import ErrorList
-from bilingual.persian import persian_digits
-
-from conftest import SITES, copy_site
+from bilingual.site.dates import DateError, parse_date
+from bilingual.text.persian import persian_digits
 
 POST = "content/posts/older/en.md"
 

@@ -19,9 +19,9 @@ from PIL import Image
 from bilingual import build
 from bilingual.cli import cli
 from bilingual.errors import BilingualError
-from bilingual.frontmatter import parse_document
 from bilingual.importers import ExportError
 from bilingual.importers.wordpress import import_wordpress
+from bilingual.site.frontmatter import parse_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPORT = FIXTURES / "wordpress-export.xml"  # Polylang, English and Persian, WXR 1.2

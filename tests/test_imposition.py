@@ -10,10 +10,20 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, create_string_object
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    create_string_object,
+)
 
 from bilingual.errors import RenderError
-from bilingual.imposition import A4_LANDSCAPE, Sheet, impose_booklet, saddle_stitch_order
+from bilingual.publish.pdf.imposition import (
+    A4_LANDSCAPE,
+    Sheet,
+    impose_booklet,
+    saddle_stitch_order,
+)
 
 A5 = (419.53, 595.28)
 A4_PORTRAIT = (595.28, 841.89)

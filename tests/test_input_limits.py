@@ -16,17 +16,16 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import SITES, copy_site
 from lxml import html
 
 from bilingual import BilingualError, build
-from bilingual.cards import layout_card, shaper_for
 from bilingual.cli import cli
 from bilingual.errors import ContentError, ErrorList
-from bilingual.frontmatter import MAX_YAML_VALUES, load_yaml, parse_document
-from bilingual.languages import language
-from bilingual.views import Text
-
-from conftest import SITES, copy_site
+from bilingual.publish.cards import layout_card, shaper_for
+from bilingual.publish.views import Text
+from bilingual.site.frontmatter import MAX_YAML_VALUES, load_yaml, parse_document
+from bilingual.text.languages import language
 
 NOBODY = 65534
 PERSIAN_TITLE = "گزارش نشست شورای شهر تهران دربارهٔ بودجهٔ سال آینده و سپاه پاسداران (IRGC) "

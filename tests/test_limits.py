@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from lxml import html
 
 from bilingual import build
-
-from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import ACRONYMS, PERSIAN, body, write_site  # noqa: E402

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bilingual.catalogs import CatalogScope, theme_scope
-from bilingual.editor import EditorServer
-from bilingual.editor.po_edit import entry_id, file_version, parse
+from bilingual.i18n.catalogs import CatalogScope, theme_scope
+from bilingual.i18n.editor import EditorServer
+from bilingual.i18n.editor.po_edit import entry_id, file_version, parse
 from bilingual.loopback import LoopbackHandler, LoopbackServer
-from bilingual.serve import PreviewServer
+from bilingual.preview.server import PreviewServer
 
 CATALOG = """\
 msgid ""

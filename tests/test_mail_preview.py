@@ -10,7 +10,7 @@ from urllib.request import urlopen
 import lxml.html
 import pytest
 
-from bilingual.serve import PreviewServer
+from bilingual.preview.server import PreviewServer
 
 SLUG = "2010-01-20-the-only-way-forward"
 

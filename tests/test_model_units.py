@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from bilingual import ConfigError, Localized, build, load_config
 from bilingual.cli import cli
 from bilingual.errors import ErrorList
-from bilingual.languages import language
-from bilingual.bidi import dominant_direction
-from bilingual.markup import render_markdown
-from bilingual.persian import format_date, localize_digits
+from bilingual.text.bidi import dominant_direction
+from bilingual.text.languages import language
+from bilingual.text.markdown import render_markdown
+from bilingual.text.persian import format_date, localize_digits
 
 
 def test_localized_is_strict_unless_asked_to_fall_back() -> None:

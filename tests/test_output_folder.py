@@ -11,14 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SITES, copy_site
 
 from bilingual import build
-from bilingual.cache import CACHE_DIR
 from bilingual.errors import OutputError
-from bilingual.lock import BuildBusy, BuildLock
-from bilingual.writer import STAGING_PREFIX
-
-from conftest import ROOT, SITES, copy_site
+from bilingual.publish.cache import CACHE_DIR
+from bilingual.publish.lock import BuildBusy, BuildLock
+from bilingual.publish.writer import STAGING_PREFIX
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import write_site  # noqa: E402
@@ -139,7 +138,7 @@ def test_a_second_build_waits_or_refuses_while_one_runs(new_site: Path) -> None:
 
 def test_a_lock_left_by_a_killed_build_is_free(new_site: Path) -> None:
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from bilingual.lock import BuildLock\n"
+        "import sys, time; from pathlib import Path; from bilingual.publish.lock import BuildLock\n"
         "lock = BuildLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True)\n"
         "time.sleep(600)"), str(new_site / CACHE_DIR)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
@@ -193,8 +192,8 @@ def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(tmp_path: Path) -> 
     site = copy_site(SITES / "minimal", tmp_path / "site")
     out = tmp_path / "disk" / "out"
     out.parent.mkdir()
-    script = ('mount -t tmpfs -o size=256k tmpfs "$1" && "$2" -m bilingual build "$3" --out "$4" '
-              '--no-pdf >/dev/null || exit; head -c 1000000 /dev/urandom > "$1/filler" 2>/dev/null; '
+    script = ('mount -t tmpfs -o size=4m tmpfs "$1" && "$2" -m bilingual build "$3" --out "$4" '
+              '--no-pdf >/dev/null || exit; head -c 10000000 /dev/urandom > "$1/filler" 2>/dev/null; '
               'out="$4"; tree() { (cd "$out" && find . -type f | sort | xargs sha256sum); }; '
               'tree > "$5"; '
               '"$2" -m bilingual build "$3" --out "$4" --no-pdf --clean >/dev/null; '

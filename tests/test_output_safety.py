@@ -11,12 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SITES, copy_site
 
 from bilingual import build
-from bilingual.cache import CACHE_DIR
-from bilingual.writer import STAGING_PREFIX, staged
-
-from conftest import ROOT, SITES, copy_site
+from bilingual.publish.cache import CACHE_DIR
+from bilingual.publish.writer import STAGING_PREFIX, staged
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import write_site  # noqa: E402

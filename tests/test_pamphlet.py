@@ -16,12 +16,12 @@ from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from bilingual import pamphlet as pamphlet_module
-from bilingual import printing
 from bilingual.cli import cli
 from bilingual.errors import BilingualError
-from bilingual.pamphlet import PamphletResult, make_pamphlet
-from bilingual.persian import ascii_digits
+from bilingual.publish.pdf import document as printing
+from bilingual.publish.pdf import pamphlet as pamphlet_module
+from bilingual.publish.pdf.pamphlet import PamphletResult, make_pamphlet
+from bilingual.text.persian import ascii_digits
 
 A5 = (419.53, 595.28)
 A4_LANDSCAPE = (841.89, 595.28)

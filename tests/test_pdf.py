@@ -13,10 +13,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bilingual import BuildResult, build, load_site
-from bilingual import printing
-from bilingual.build import template_set
-from bilingual.languages import language
-from bilingual.renderers.pdf import post_html, post_pdf
+from bilingual.publish.build import template_set
+from bilingual.publish.pdf import document as printing
+from bilingual.publish.renderers.pdf import post_html, post_pdf
+from bilingual.text.languages import language
 
 SLUG = "2010-01-20-the-only-way-forward"
 ENGLISH_ONLY = "2010-02-03-heidari-on-why-diplomats-oppose-the-state"

@@ -12,7 +12,7 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from bilingual import build
 from bilingual.errors import BilingualError
-from bilingual.pamphlet import make_pamphlet
+from bilingual.publish.pdf.pamphlet import make_pamphlet
 
 FORWARD = "2010-01-20-the-only-way-forward"
 SYMBOLS = "2010-04-01-symbols"

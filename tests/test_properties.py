@@ -13,8 +13,8 @@ from lxml import html
 from pypdf import PdfReader
 
 from bilingual import BilingualError, build
-from bilingual.bidi import balance_controls
-from bilingual.frontmatter import one_line
+from bilingual.site.frontmatter import one_line
+from bilingual.text.bidi import balance_controls
 
 settings.register_profile("ci", max_examples=40, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])

@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-
-from bilingual import BuildResult, build, search
-from bilingual.search import fold_for_index
-
 from conftest import SITES, copy_site, serve
+
+from bilingual import BuildResult, build
+from bilingual.publish import search
+from bilingual.publish.search import fold_for_index
 
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/"
 ENGLISH_POSTS = {"en/posts/2010-01-20-the-only-way-forward/",

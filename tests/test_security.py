@@ -12,15 +12,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import SITES, copy_site, serve
 from lxml import etree, html
 
 from bilingual import BilingualError, BuildResult, build, load_site
-from bilingual.bidi import balance_controls
 from bilingual.cli import cli
 from bilingual.errors import ContentError, ErrorList
-from bilingual.markup import render_markdown
-
-from conftest import SITES, copy_site, serve
+from bilingual.text.bidi import balance_controls
+from bilingual.text.markdown import render_markdown
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -150,8 +149,8 @@ def post_with_image(root: Path, reference: str) -> Path:
 
 
 def english_pdf(root: Path) -> bytes:
-    from bilingual.build import template_set
-    from bilingual.renderers.pdf import post_pdf
+    from bilingual.publish.build import template_set
+    from bilingual.publish.renderers.pdf import post_pdf
 
     site = load_site(root)
     post = next(post for post in site.posts if post.slug == "older")
@@ -239,7 +238,7 @@ def test_pdf_fetches_from_the_network_only_when_the_site_allows_it(tmp_path: Pat
 
 
 def test_pamphlet_uses_the_same_fetcher(tmp_path: Path) -> None:
-    from bilingual.pamphlet import make_pamphlet
+    from bilingual.publish.pdf.pamphlet import make_pamphlet
 
     root = tmp_path / "site"
     post = post_with_image(root, "/dev/zero")

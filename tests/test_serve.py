@@ -11,10 +11,10 @@ from urllib.request import urlopen
 import pytest
 from click.testing import CliRunner
 
-from bilingual.cache import BuildCache
 from bilingual.cli import cli
-from bilingual.lock import BuildLock
-from bilingual.serve import PreviewServer, SourceFilter, resolve_inside
+from bilingual.preview.server import PreviewServer, SourceFilter, resolve_inside
+from bilingual.publish.cache import BuildCache
+from bilingual.publish.lock import BuildLock
 
 SLUG = "2010-01-20-the-only-way-forward"
 PERSIAN_PATH = f"fa/posts/{SLUG}/"

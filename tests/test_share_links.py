@@ -7,11 +7,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conftest import SITES, copy_site
 
 from bilingual import build
 from bilingual.errors import BilingualError
-
-from conftest import SITES, copy_site
 
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/"
 CANONICAL = "https://example.org/" + PERSIAN_POST

@@ -9,11 +9,8 @@ import pydyf
 import pytest
 from pdf_text import EXTRACTORS, body, score
 
-from bilingual.build import template_set
-from bilingual.languages import language
-from bilingual.reader import load_site
-from bilingual.renderers.pdf import post_pdf
-from bilingual.text_layer import (
+from bilingual.publish.build import template_set
+from bilingual.publish.pdf.text_layer import (
     Glyph,
     logical_text,
     mark_words,
@@ -22,6 +19,9 @@ from bilingual.text_layer import (
     visual_text,
     words,
 )
+from bilingual.publish.renderers.pdf import post_pdf
+from bilingual.site.reader import load_site
+from bilingual.text.languages import language
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROSE = FIXTURES / "persian-prose.md"

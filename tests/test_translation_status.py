@@ -11,13 +11,18 @@ from pathlib import Path
 from click.testing import CliRunner
 from rich.console import Console
 
-from bilingual.bidi import visual
-from bilingual.catalogs import theme_scope
 from bilingual.cli import cli
-from bilingual.commands.status_table import status_tables
-from bilingual.reader import load_site
-from bilingual.resources import locales_dir
-from bilingual.translation_status import content_status, set_front_matter, source_hash, ui_status
+from bilingual.cli.status_table import status_tables
+from bilingual.i18n.catalogs import theme_scope
+from bilingual.i18n.status import (
+    content_status,
+    set_front_matter,
+    source_hash,
+    ui_status,
+)
+from bilingual.site.reader import load_site
+from bilingual.site.resources import locales_dir
+from bilingual.text.bidi import visual
 
 FORWARD = "2010-01-20-the-only-way-forward"
 HEIDARI = "2010-02-03-heidari-on-why-diplomats-oppose-the-state"

@@ -1,5 +1,5 @@
 """Run the command line interface as ``python -m bilingual``."""
 
-from .cli import main
+from bilingual.cli import main
 
 main()

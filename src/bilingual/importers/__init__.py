@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import ExportError
-from .report import EntryReport, ImportReport
+from bilingual.importers.common import ExportError
+from bilingual.importers.report import EntryReport, ImportReport
 
 __all__ = ["EntryReport", "ExportError", "ImportReport"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import yaml
 
-from .common import _FrontMatterDumper
-from .markdown import to_markdown
-from .wxr import Comment, zoned
+from bilingual.importers.common import _FrontMatterDumper
+from bilingual.importers.markdown import to_markdown
+from bilingual.importers.wxr import Comment, zoned
 
 HEADER = ("# Comments from the WordPress export, shown under the post as a closed archive.\n"
           "# Each has an author, a date, its text (Markdown) and the comment it answers (parent).\n")

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
-from ..errors import BilingualError
-from ..model import EntryKind
-from ..reader import RESERVED_PAGE_SLUGS, _is_safe_name
+from bilingual.errors import BilingualError
+from bilingual.site.model import EntryKind
+from bilingual.site.reader import RESERVED_PAGE_SLUGS, _is_safe_name
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_SCRIPT = re.compile("[A-Za-z\u00c0-\u024f]")

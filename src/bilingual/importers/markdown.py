@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PageElement, Tag
 from markdownify import MarkdownConverter
 
-from .media import EntryMedia
+from bilingual.importers.media import EntryMedia
 
 BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "li",
                         "blockquote", "pre", "table", "figure", "hr", "section", "iframe",

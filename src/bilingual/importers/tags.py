@@ -9,11 +9,11 @@ from urllib.parse import unquote
 
 import yaml
 
-from ..config import Config
-from ..frontmatter import load_yaml_file
-from ..languages import language
-from .common import ExportError, safe_key, script_direction
-from .wxr import Export, Term
+from bilingual.importers.common import ExportError, safe_key, script_direction
+from bilingual.importers.wxr import Export, Term
+from bilingual.site.config import Config
+from bilingual.site.frontmatter import load_yaml_file
+from bilingual.text.languages import language
 
 
 class TagKeys:

@@ -8,26 +8,36 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import Config, load_config
-from ..errors import BilingualError, ErrorList
-from ..model import EntryKind
-from ..reader import SECTIONS
-from .comments import CommentTally, comments_yaml, kept_comments
-from .common import ExportError, ImportedEntry, Translation, document_text, usable_slug
-from .markdown import to_markdown
-from .media import EntryMedia, MediaLibrary
-from .report import EntryReport, ImportReport
-from .settings import allow_html_text
-from .shortcodes import Attachment, ShortcodeContext, expand_shortcodes
-from .tags import (
+from bilingual.errors import BilingualError, ErrorList
+from bilingual.importers.comments import CommentTally, comments_yaml, kept_comments
+from bilingual.importers.common import (
+    ExportError,
+    ImportedEntry,
+    Translation,
+    document_text,
+    usable_slug,
+)
+from bilingual.importers.markdown import to_markdown
+from bilingual.importers.media import EntryMedia, MediaLibrary
+from bilingual.importers.report import EntryReport, ImportReport
+from bilingual.importers.settings import allow_html_text
+from bilingual.importers.shortcodes import (
+    Attachment,
+    ShortcodeContext,
+    expand_shortcodes,
+)
+from bilingual.importers.tags import (
     TagKeys,
     language_of_text,
     read_site_tags,
     site_language,
     tags_file_text,
 )
-from .writing import PlannedFile, check_writable, write_all
-from .wxr import Export, Item, _plain, read_export, zoned
+from bilingual.importers.writing import PlannedFile, check_writable, write_all
+from bilingual.importers.wxr import Export, Item, _plain, read_export, zoned
+from bilingual.site.config import Config, load_config
+from bilingual.site.model import EntryKind
+from bilingual.site.reader import SECTIONS
 
 DRAFTED = {"draft": "a draft", "pending": "pending review", "private": "private",
            "future": "scheduled"}

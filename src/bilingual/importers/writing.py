@@ -9,8 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import BilingualError, ErrorList
-from .common import ExportError
+from bilingual.errors import BilingualError, ErrorList
+from bilingual.importers.common import ExportError
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from urllib.parse import unquote
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from ..frontmatter import clean_text
-from .common import ExportError
+from bilingual.importers.common import ExportError
+from bilingual.site.frontmatter import clean_text
 
 WXR_NAMESPACE = re.compile(r"^\{(https?://wordpress\.org/export/(1\.[0-2])/)\}")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"

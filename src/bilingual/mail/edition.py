@@ -20,18 +20,18 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .. import urls
-from ..bidi import isolate_unicode
-from ..build import template_set
-from ..errors import ContentError
-from ..languages import Language
-from ..model import Entry, Site
-from ..reader import load_site
-from ..templating import TemplateSet, render_template
-from ..views import EntryView, entry_view, site_text
-from .html import mail_html
-from .plaintext import mark_lines, markdown_text, wrap
-from .settings import ListSettings, list_settings
+from bilingual.errors import ContentError
+from bilingual.mail.html import mail_html
+from bilingual.mail.plaintext import mark_lines, markdown_text, wrap
+from bilingual.mail.settings import ListSettings, list_settings
+from bilingual.publish import urls
+from bilingual.publish.build import template_set
+from bilingual.publish.templating import TemplateSet, render_template
+from bilingual.publish.views import EntryView, entry_view, site_text
+from bilingual.site.model import Entry, Site
+from bilingual.site.reader import load_site
+from bilingual.text.bidi import isolate_unicode
+from bilingual.text.languages import Language
 
 SEPARATOR = "\n\n" + "─" * 24 + "\n\n"
 

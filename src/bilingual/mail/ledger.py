@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import MailError
+from bilingual.errors import MailError
 
 SENDING, SENT, REFUSED = "sending", "sent", "refused"
 SCHEMA = """

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
 
-from ..errors import MailError
-from .edition import Edition, EditionMaker
-from .ledger import SENDING, Key, Ledger, Record, open_ledger
-from .settings import SmtpSettings
-from .smtp import ACCEPTED, DEFERRED, ConnectionLost, MailServer, Reply
-from .subscribers import BILINGUAL, Subscriber, open_list
+from bilingual.errors import MailError
+from bilingual.mail.edition import Edition, EditionMaker
+from bilingual.mail.ledger import SENDING, Key, Ledger, Record, open_ledger
+from bilingual.mail.settings import SmtpSettings
+from bilingual.mail.smtp import ACCEPTED, DEFERRED, ConnectionLost, MailServer, Reply
+from bilingual.mail.subscribers import BILINGUAL, Subscriber, open_list
 
 RECONNECTS = 3
 

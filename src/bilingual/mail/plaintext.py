@@ -17,8 +17,8 @@ from bs4 import BeautifulSoup
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
-from ..bidi import balance_controls, text_direction
-from ..persian import localize_digits
+from bilingual.text.bidi import balance_controls, text_direction
+from bilingual.text.persian import localize_digits
 
 WIDTH = 72
 MARKS = {"ltr": "\u200e", "rtl": "\u200f"}  # LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK

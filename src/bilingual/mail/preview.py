@@ -14,9 +14,9 @@ from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
-from .. import urls
-from ..errors import BilingualError
-from .edition import EditionMaker
+from bilingual.errors import BilingualError
+from bilingual.mail.edition import EditionMaker
+from bilingual.publish import urls
 
 PREFIX = "/__bilingual__/email/"
 MESSAGE = "message.html"

@@ -13,8 +13,8 @@ from urllib.parse import quote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..config import CONFIG_NAME, Config
-from ..errors import ConfigError
+from bilingual.errors import ConfigError
+from bilingual.site.config import CONFIG_NAME, Config
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")

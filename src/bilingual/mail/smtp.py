@@ -7,8 +7,8 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import MailError
-from .settings import PASSWORD_VARIABLE, USER_VARIABLE, SmtpSettings
+from bilingual.errors import MailError
+from bilingual.mail.settings import PASSWORD_VARIABLE, USER_VARIABLE, SmtpSettings
 
 ACCEPTED, REFUSED, DEFERRED = "accepted", "refused", "deferred"
 TIMEOUT = 60.0

@@ -19,8 +19,8 @@ from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
-from ..catalogs import write_atomically
-from ..errors import ErrorCollector, MailError
+from bilingual.errors import ErrorCollector, MailError
+from bilingual.i18n.catalogs import write_atomically
 
 BOTH, BILINGUAL = "both", "bilingual"
 FIELDS = ("address", "language", "subscribed", "confirmed")

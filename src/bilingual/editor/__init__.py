@@ -1,7 +1,0 @@
-"""Turn a set of gettext catalogs into a local web editor for translators."""
-
-from __future__ import annotations
-
-from .server import EditorServer
-
-__all__ = ["EditorServer"]

@@ -1,0 +1,366 @@
+"""Render many outputs at once: in this process, in worker processes, or on a Dask cluster.
+
+Work goes out in chunks (a few dozen HTML pages, one PDF) through a concurrent.futures
+Executor. Local workers are forked from the build (on Linux), so they start with the loaded
+site and warm Jinja environments, stylesheets and fonts, and write their files into the
+staging folder themselves. Dask workers get the site once (scattered), load the templates from
+the same site folder (which they must see at the same path), keep it between tasks and send
+the bytes back. The files and the manifest never depend on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bilingual.errors import BilingualError
+from bilingual.publish.fingerprints import digest, digest_bytes
+from bilingual.publish.plan import Output, phase, plan_site
+from bilingual.publish.renderers import BuildContext, Renderer, renderer_class
+from bilingual.publish.search import Bundle, bundles_in
+from bilingual.publish.writer import FileStat, link_file, write_file
+from bilingual.site.model import Site
+
+ProgressCallback = Callable[[str, int, int], None]
+
+# Rough cost of one output, in HTML pages (~3 ms each): enough to balance chunks.
+COSTS = {"pdf": 150.0, "card": 12.0, "feed": 8.0, "asset": 0.05, "search": 0.05}
+CHUNK_COST = 40.0
+SMALL_WORK = 30.0  # below this (about 0.1 s), a pool costs more than it saves
+PR_SET_PDEATHSIG = 1
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An output as it ended up in the staging folder."""
+
+    digest: str
+    stat: FileStat
+    reused: bool  # same bytes as the file already published: linked, not written
+
+
+def cost(output: Output, site: Site | None = None) -> float:
+    """About how long ``output`` takes to render, in HTML pages."""
+    if output.renderer in COSTS:
+        return COSTS[output.renderer]
+    if output.kind == "tag" and site is not None:
+        return 1.0 + 0.1 * len(site.tagged(output.subject, output.lang or ""))
+    return 1.0
+
+
+def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int,
+           site: Site | None = None) -> list[list[int]]:
+    """Group ``indices`` into tasks of similar cost, the costliest first."""
+    costs = {index: cost(outputs[index], site) for index in indices}
+    total = sum(costs.values())
+    target = min(CHUNK_COST, max(4.0, total / max(1, jobs * 8)))
+    groups: list[list[int]] = []
+    current: list[int] = []
+    weight = 0.0
+    for index in indices:
+        one = costs[index]
+        if current and (weight + one > target or phase(outputs[current[0]]) != phase(outputs[index])):
+            groups.append(current)
+            current, weight = [], 0.0
+        current.append(index)
+        weight += one
+    if current:
+        groups.append(current)
+    groups.sort(key=lambda group: -sum(costs[index] for index in group))
+    return groups
+
+
+# ----- the work of one process
+
+
+@dataclass
+class Work:
+    """What a worker needs: the plan, where to write, and the bytes already published."""
+
+    context: BuildContext
+    staging: Path | None
+    destination: Path
+    previous: dict[str, str]  # path -> digest of the published file, if still intact
+    renderers: dict[str, Renderer] = field(default_factory=dict)
+
+    def renderer(self, name: str) -> Renderer:
+        if name not in self.renderers:
+            self.renderers[name] = renderer_class(name)(self.context)
+        return self.renderers[name]
+
+    def render(self, index: int) -> tuple[str, bytes]:
+        output = self.context.outputs[index]
+        data = self.renderer(output.renderer).render(output)
+        return digest_bytes(data), data
+
+    def render_into_staging(self, index: int) -> Rendered:
+        assert self.staging is not None
+        output = self.context.outputs[index]
+        data_digest, data = self.render(index)
+        return place(self.staging, self.destination, output.path, data_digest, data,
+                     self.previous.get(output.path))
+
+
+def place(staging: Path, destination: Path, path: str, data_digest: str, data: bytes | None,
+          previous: str | None) -> Rendered:
+    """Link the published file if it has the same bytes, else write the new ones."""
+    if previous == data_digest:
+        try:
+            return Rendered(data_digest, link_file(destination / path, staging / path), True)
+        except OSError:
+            pass
+    if data is None:
+        raise RuntimeError(f"no bytes for {path}")
+    return Rendered(data_digest, write_file(staging / path, data), False)
+
+
+def warm(work: Work, indices: Sequence[int]) -> None:
+    """Load what rendering needs before forking, so that every worker starts warm: the
+    renderers' modules and, for PDFs, WeasyPrint's fonts and stylesheets. (Templates compile
+    in each worker, at the same time.)"""
+    outputs = work.context.outputs
+    needed: dict[str, Output] = {}
+    for index in indices:
+        needed.setdefault(outputs[index].renderer, outputs[index])
+    for name in needed:
+        work.renderer(name)
+    templates = work.context.templates
+    site = work.context.site
+    languages = site.config.site.languages
+    if "pdf" in needed:
+        from bilingual.publish.pdf.document import print_stylesheets  # noqa: PLC0415 - loads WeasyPrint
+
+        codes = {outputs[index].lang for index in indices if outputs[index].renderer == "pdf"}
+        for lang in languages:
+            if lang.code in codes:
+                try:
+                    print_stylesheets(templates, lang, site.config.pdf)
+                    templates.environment(lang, mode="print").get_template("print/post.html")
+                except Exception:  # noqa: BLE001 - the render reports these errors in context
+                    pass
+
+
+# ----- executors
+
+
+class Runner:
+    """Renders indices of a plan: ``run`` sends the work out at once and returns an iterator
+    of (index, Rendered) lists, one per chunk, as chunks complete."""
+
+    jobs: int
+
+    def run(self, work: Work, groups: list[list[int]]) -> Iterator[list[tuple[int, Rendered]]]:
+        raise NotImplementedError
+
+    def close(self, cancel: bool = False) -> None:
+        pass
+
+
+class InlineRunner(Runner):
+    """Everything in this process, in order, as the results are asked for."""
+
+    jobs = 1
+
+    def run(self, work: Work, groups: list[list[int]]) -> Iterator[list[tuple[int, Rendered]]]:
+        return ([(index, work.render_into_staging(index)) for index in group] for group in groups)
+
+
+_WORK: Work | None = None
+
+
+def _start_worker(work: Work | None) -> None:
+    global _WORK
+    if work is not None:
+        _WORK = work
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[int, Rendered]]:
+    assert _WORK is not None
+    return [(index, _WORK.render_into_staging(index)) for index in indices]
+
+
+def _drain(futures: list[Future[Any]], handle: Callable[[Any], list[tuple[int, Rendered]]]
+           ) -> Iterator[list[tuple[int, Rendered]]]:
+    # as_completed waits on every future once; wait(FIRST_COMPLETED) in a loop would install
+    # a waiter on every pending future for each one done: quadratic, seconds for 1,000 tasks.
+    for future in as_completed(futures):
+        yield handle(future.result())
+
+
+class ProcessRunner(Runner):
+    """Worker processes, forked where the platform allows it (else spawned with the plan)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+
+    def run(self, work: Work, groups: list[list[int]]) -> Iterator[list[tuple[int, Rendered]]]:
+        global _WORK
+        methods = multiprocessing.get_all_start_methods()
+        fork = "fork" in methods and sys.platform == "linux"
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        if fork:
+            _WORK = work
+            gc.collect()
+            gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
+        try:
+            self.executor = ProcessPoolExecutor(
+                max_workers=min(self.jobs, len(groups)), mp_context=context,
+                initializer=_start_worker, initargs=(None if fork else work,))
+            futures = [self.executor.submit(_render_chunk, group) for group in groups]
+        finally:
+            if fork:
+                gc.unfreeze()
+        return _drain(futures, lambda result: result)
+
+    def close(self, cancel: bool = False) -> None:
+        global _WORK
+        _WORK = None
+        executor, self.executor = self.executor, None
+        if executor is None:
+            return
+        if cancel:
+            # Stop at once: a worker may be in the middle of a long PDF.
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()
+            executor.shutdown(wait=True, cancel_futures=True)
+        else:
+            executor.shutdown(wait=True)
+
+
+# ----- Dask
+
+
+@dataclass(frozen=True)
+class RemoteSpec:
+    """How a Dask worker rebuilds the plan: the same site folder, options and plan hash."""
+
+    root: str
+    pdf: bool
+    plan: str
+    search: tuple[Bundle, ...] = ()  # made by the build, in the cache folder the worker sees
+
+
+_REMOTE: dict[str, Work] = {}
+
+
+def plan_digest(outputs: Sequence[Output]) -> str:
+    return digest(tuple((output.kind, output.path, output.renderer) for output in outputs))
+
+
+def _remote_work(site: Site, spec: RemoteSpec) -> Work:
+    key = digest(spec, id(site))
+    if key not in _REMOTE:
+        from bilingual.publish.build import asset_dirs, template_set  # noqa: PLC0415 - the worker side only
+
+        root = Path(spec.root)
+        outputs = tuple(plan_site(site, asset_dirs(root), pdf=spec.pdf, search=spec.search))
+        if plan_digest(outputs) != spec.plan:
+            raise BilingualError(f"the worker sees another site at {root}",
+                                 hint="Dask workers must see the site folder at the same path")
+        _REMOTE.clear()
+        _REMOTE[key] = Work(BuildContext(site, template_set(root), outputs), None, root, {})
+    return _REMOTE[key]
+
+
+def render_remote(site: Site, spec: RemoteSpec, indices: list[int], previous: dict[int, str]
+                  ) -> list[tuple[int, str, bytes | None]]:
+    """Render on a worker; the bytes of an output the parent already has are not sent."""
+    work = _remote_work(site, spec)
+    results = []
+    for index in indices:
+        data_digest, data = work.render(index)
+        results.append((index, data_digest, None if previous.get(index) == data_digest else data))
+    return results
+
+
+class DaskRunner(Runner):
+    def __init__(self, address: str) -> None:
+        try:
+            from distributed import Client  # noqa: PLC0415 - an optional extra
+        except ImportError:
+            raise BilingualError("--executor dask://... needs Dask",
+                                 hint='install it: pip install "bilingual[dask]"') from None
+        try:
+            self.client = Client(address, timeout="10s", set_as_default=False)
+        except (OSError, TimeoutError) as error:
+            raise BilingualError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        self.futures: list[Future[Any]] = []
+        self.jobs = max(1, sum(self.client.nthreads().values()))
+
+    def run(self, work: Work, groups: list[list[int]]) -> Iterator[list[tuple[int, Rendered]]]:
+        context = work.context
+        assert work.staging is not None
+        staging = work.staging
+        spec = RemoteSpec(str(Path(context.site.config.root).resolve()),
+                          any(output.renderer == "pdf" for output in context.outputs),
+                          plan_digest(context.outputs), bundles_in(context.outputs))
+        site = self.client.scatter(context.site, broadcast=True, hash=False)
+        executor: Executor = self.client.get_executor(pure=False)
+        previous = {index: work.previous[context.outputs[index].path]
+                    for group in groups for index in group
+                    if context.outputs[index].path in work.previous}
+        self.futures = [executor.submit(render_remote, site, spec, group,
+                                        {i: previous[i] for i in group if i in previous})
+                        for group in groups]
+
+        def handle(results: list[tuple[int, str, bytes | None]]) -> list[tuple[int, Rendered]]:
+            placed = []
+            for index, data_digest, data in results:
+                path = context.outputs[index].path
+                placed.append((index, place(staging, work.destination, path, data_digest, data,
+                                            previous.get(index))))
+            return placed
+
+        return _drain(self.futures, handle)
+
+    def close(self, cancel: bool = False) -> None:
+        if cancel:
+            for future in self.futures:
+                future.cancel()
+        self.client.close()
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def runner_for(executor: str | None, jobs: int | None, work_cost: float) -> Iterator[Runner]:
+    """The runner for ``--executor`` and ``--jobs``; small work stays in this process."""
+    name = executor or "local"
+    if name.startswith("dask://") or name.startswith("tcp://"):
+        runner: Runner = DaskRunner("tcp://" + name.split("://", 1)[1])
+    elif name == "local":
+        count = jobs if jobs is not None else default_jobs()
+        small = jobs is None and work_cost < SMALL_WORK
+        runner = InlineRunner() if count <= 1 or small else ProcessRunner(count)
+    else:
+        raise BilingualError(f"unknown executor {name!r}",
+                             hint="use --executor local or --executor dask://HOST:PORT")
+    try:
+        yield runner
+    except BaseException:
+        runner.close(cancel=True)
+        raise
+    runner.close()

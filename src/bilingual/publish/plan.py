@@ -1,0 +1,143 @@
+"""Turn a Site into the list of outputs to write: pages, indexes, tags, feeds, search and assets."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Hashable
+
+from bilingual.publish import urls
+from bilingual.site.inputs import real_roots, refuse_links_out
+
+if TYPE_CHECKING:
+    from bilingual.publish.search import Bundle
+    from bilingual.site.model import Entry, Site
+
+# ``key`` names the same content across languages (for the switcher and hreflang).
+
+
+@dataclass(frozen=True)
+class Output:
+    kind: str
+    path: str
+    renderer: str
+    lang: str | None = None
+    slug: str | None = None
+    key: Hashable = None
+    template: str | None = None
+    subject: Any = field(default=None, compare=False)
+
+    def manifest_entry(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "lang": self.lang, "slug": self.slug, "path": self.path}
+
+
+def phase(output: Output) -> str:
+    """The progress bar an output counts in: "pages" (HTML), "cards", "PDFs" or "files"."""
+    return {"html": "pages", "card": "cards", "pdf": "PDFs"}.get(output.renderer, "files")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated post list."""
+
+    number: int
+    count: int
+    posts: tuple[Any, ...]
+
+
+def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
+              search: Sequence[Bundle] = ()) -> list[Output]:
+    """Every output of a build, in a stable order; ``search``: the bundles made for it."""
+    outputs = [Output("redirect", "index.html", "html", template="redirect.html",
+                      key=("home", 1))]
+    for lang in site.config.site.codes:
+        outputs += _language_outputs(site, lang, pdf)
+        outputs += _search_outputs(lang, [bundle for bundle in search if bundle.lang == lang])
+    outputs += _assets(asset_dirs, real_roots([site.config.root, *asset_dirs]))
+    outputs.append(Output("sitemap", urls.SITEMAP, "sitemap"))
+    outputs.append(Output("robots", urls.ROBOTS, "sitemap"))
+    return outputs
+
+
+def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
+    outputs = _home_pages(site, lang)
+    for post in site.posts_in(lang):
+        outputs.append(Output("post", urls.entry(post, lang), "html", lang, post.slug,
+                              ("post", post.slug), "post.html", post))
+        outputs.append(Output("card", _beside(urls.entry(post, lang), "card.png"), "card", lang,
+                              post.slug, ("card", post.slug), subject=post))
+        if pdf:
+            outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
+                                  ("pdf", post.slug), "print/post.html", post))
+        outputs += _media(post, lang)
+    for page in site.pages:
+        if page.has(lang):
+            outputs.append(Output("page", urls.entry(page, lang), "html", lang, page.slug,
+                                  ("page", page.slug), "page.html", page))
+            outputs += _media(page, lang)
+    tags = [tag for tag in site.used_tags() if site.tagged(tag, lang)]
+    for tag in tags:
+        outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
+                              ("tag", tag.key), "tag.html", tag))
+        outputs.append(Output("tag-feed", urls.tag_feed(tag.key, lang), "feed", lang, tag.key,
+                              ("tag-feed", tag.key), "feed.xml", tag))
+    if tags:
+        outputs.append(Output("tags", urls.tags_index(lang), "html", lang, None, ("tags",),
+                              "tags.html", tuple(tags)))
+    outputs.append(Output("feed", urls.feed(lang), "feed", lang, None, ("feed",), "feed.xml"))
+    return outputs
+
+
+def _search_outputs(lang: str, bundles: Sequence[Bundle]) -> list[Output]:
+    """The search page and the files of its bundles, copied from the build cache."""
+    if not bundles:
+        return []
+    outputs = [Output("search", urls.search(lang), "html", lang, None, ("search",),
+                      "search.html", tuple(bundle.path for bundle in bundles))]
+    for bundle in bundles:
+        outputs += [Output("search-index", bundle.path + name, "search", lang,
+                           subject=bundle.folder / name) for name in bundle.files]
+    return outputs
+
+
+def _media(entry: Entry, lang: str) -> list[Output]:
+    """Files kept beside a post's text (its images, audio...), published beside its page."""
+    source = entry.sources.get(lang)
+    if source is None:
+        return []
+    folder = source.parent
+    return [Output("media", _beside(urls.entry(entry, lang), path.name), "asset", lang, entry.slug,
+                   subject=path)
+            for path in sorted(folder.iterdir())
+            if path.suffix != ".md" and path.name != "comments.yaml"
+            and not path.name.startswith(".") and path.is_file()
+            and path.resolve().is_relative_to(folder.resolve())]
+
+
+def _beside(page: str, name: str) -> str:
+    return posixpath.join(posixpath.dirname(page), name)
+
+
+def _home_pages(site: Site, lang: str) -> list[Output]:
+    posts = site.posts_in(lang)
+    size = site.config.site.posts_per_page
+    chunks = [tuple(posts[i:i + size]) for i in range(0, len(posts), size)] or [()]
+    return [Output("index", urls.home(lang, number), "html", lang, None, ("home", number),
+                   "index.html", Page(number, len(chunks), chunk))
+            for number, chunk in enumerate(chunks, start=1)]
+
+
+def _assets(asset_dirs: list[Path], roots: Sequence[str]) -> list[Output]:
+    """Static files; a file in a later folder (the site's) replaces the theme's. A link out
+    of ``roots`` (the site and the static folders) is an error: it would publish that file."""
+    found: dict[str, Path] = {}
+    for folder in asset_dirs:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    found[path.relative_to(folder).as_posix()] = path
+    refuse_links_out(found.values(), roots)
+    return [Output("asset", urls.static(name), "asset", subject=source)
+            for name, source in sorted(found.items())]

@@ -1,0 +1,167 @@
+"""Turn templates into text for one language: its catalog, direction, dates and digits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from babel.support import NullTranslations
+from markupsafe import escape
+
+from bilingual.errors import BilingualError, TemplateError
+from bilingual.i18n.localization import load_translations
+from bilingual.publish import urls
+from bilingual.site.timestamps import rfc3339
+from bilingual.text.bidi import (
+    balance_controls,
+    isolate_html,
+    isolate_print,
+    isolate_unicode,
+)
+from bilingual.text.languages import Language
+from bilingual.text.persian import format_date, format_number, localize_digits
+
+Mode = Literal["html", "print"]
+_NUMBER_FORMAT = re.compile(r"%\((\w+)\)d")
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """Where templates and catalogs come from: the site's folders override the theme's."""
+
+    template_dirs: tuple[Path, ...]
+    locale_dirs: tuple[Path, ...]
+
+    def environment(self, language: Language, mode: Mode = "html") -> jinja2.Environment:
+        return _environment(self, language, mode)
+
+
+_ENVIRONMENTS: dict[tuple[TemplateSet, Language, Mode], jinja2.Environment] = {}
+
+
+def _environment(templates: TemplateSet, language: Language, mode: Mode) -> jinja2.Environment:
+    key = (templates, language, mode)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = _make_environment(templates, language, mode)
+    return _ENVIRONMENTS[key]
+
+
+def forget_environments(templates: TemplateSet) -> None:
+    """Drop the environments of ``templates``, e.g. after its catalogs changed on disk."""
+    for key in [key for key in _ENVIRONMENTS if key[0] == templates]:
+        del _ENVIRONMENTS[key]
+
+
+def _make_environment(templates: TemplateSet, language: Language, mode: Mode) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    translations = load_translations(language.code, templates.locale_dirs)
+    _install_gettext(env, translations, language.code)
+    isolate = _isolate_html if mode == "html" else _isolate_print
+    env.filters.update(
+        isolate=lambda text, direction=language.direction: isolate(str(text), direction),
+        isolate_text=lambda text, direction=language.direction: _isolate_unicode(
+            str(text), direction),
+        date=lambda value: format_date(value, language.code),
+        digits=lambda value: localize_digits(str(value), language.code),
+        rfc3339=_rfc3339,
+    )
+    env.globals.update(lang=language, mode=mode, url=_url)
+    return env
+
+
+# The same titles, summaries and labels come back on many pages: isolate each once.
+@functools.lru_cache(maxsize=1 << 16)
+def _isolate_html(text: str, direction: str) -> str:
+    return isolate_html(balance_controls(text), direction)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _isolate_print(text: str, direction: str) -> str:
+    return isolate_print(balance_controls(text), direction)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _isolate_unicode(text: str, direction: str) -> str:
+    return isolate_unicode(balance_controls(text), direction)
+
+
+def _install_gettext(env: jinja2.Environment, translations: NullTranslations, lang: str) -> None:
+    """Like Jinja's new-style gettext, but numbers come out in the language's digits."""
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+        return _format(context, translations.gettext(message), variables, lang)
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int,
+                 **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return _format(context, translations.ngettext(singular, plural, num), variables, lang)
+
+    env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
+
+
+def _format(context: jinja2.runtime.Context, template: str, variables: dict[str, Any],
+            lang: str) -> str:
+    numbers = {name: format_number(value, lang) for name, value in variables.items()
+               if isinstance(value, int) and not isinstance(value, bool)}
+    template = _NUMBER_FORMAT.sub(
+        lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], template)
+    values = {**variables, **numbers}
+    if context.eval_ctx.autoescape:
+        # A catalog is input too: its markup is escaped like any other text.
+        return escape(template) % values
+    return template % values
+
+
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, path: str) -> str:
+    """Link from the page being rendered to ``path`` (an output path)."""
+    return urls.relative(context["page_path"], path)
+
+
+def _rfc3339(value: dt.date | dt.datetime) -> str:
+    return rfc3339(value)  # with the time and zone given, else midnight UTC
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render ``name``, turning Jinja's errors into a TemplateError with file and line."""
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"template syntax error: {error.message}",
+                            error.filename or name, error.lineno) from None
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"template not found: {error.name}", name) from None
+    except jinja2.TemplateError as error:
+        filename, line = _template_location(error)
+        raise TemplateError(f"template error: {error}", filename or name, line) from None
+    except BilingualError:
+        raise
+    except Exception as error:  # noqa: BLE001 - an expression in the template failed, e.g. 1/0
+        filename, line = _template_location(error)
+        raise TemplateError(f"template error: {type(error).__name__}: {error}",
+                            filename or name, line) from None
+
+
+def _template_location(error: BaseException) -> tuple[str | None, int | None]:
+    """Jinja rewrites tracebacks so that template frames carry the template's file and line."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith((".html", ".xml", ".css", ".j2")):
+            return frame.filename, frame.lineno
+    return None, None
