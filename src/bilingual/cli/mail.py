@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
+from bilingual.atomic import write_atomically
 from bilingual.cli import cli, report_errors, stderr, stdout
 from bilingual.errors import MailError
-from bilingual.i18n.catalogs import write_atomically
 from bilingual.mail.edition import EditionMaker
 from bilingual.mail.ledger import Record
 from bilingual.mail.newsletter import Delivery, SendReport, send_newsletter

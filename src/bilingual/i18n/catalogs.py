@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import denormalize, write_po
 
 from bilingual import __version__
+from bilingual.atomic import write_atomically
 from bilingual.errors import CatalogError
 from bilingual.i18n.localization import DOMAIN, catalog_path
 from bilingual.i18n.po_reader import read_po_strictly
@@ -369,20 +367,3 @@ def write_catalog(path: Path, catalog: Catalog, include_previous: bool = False) 
     buffer = BytesIO()
     write_po(buffer, catalog, width=WIDTH, include_previous=include_previous)
     write_atomically(path, buffer.getvalue())
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file in the same folder, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as output:
-            output.write(data)
-            output.flush()
-            os.fsync(output.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

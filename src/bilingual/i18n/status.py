@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from babel.messages.catalog import Catalog, Message
 
+from bilingual.atomic import write_atomically
 from bilingual.errors import ContentError
 from bilingual.i18n.catalogs import (
     SOURCE_LANGUAGE,
@@ -21,7 +22,6 @@ from bilingual.i18n.catalogs import (
     entries,
     read_catalog,
     state,
-    write_atomically,
 )
 from bilingual.site.model import Entry, Site
 from bilingual.site.reader import load_site

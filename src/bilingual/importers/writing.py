@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+from bilingual.atomic import stage
 from bilingual.errors import BilingualError, ErrorList
 from bilingual.importers.common import ExportError
 
@@ -57,33 +58,16 @@ def write_all(files: list[PlannedFile]) -> None:
         raise
 
 
-def new_file_mode() -> int:
-    """The mode a new file gets from the process's umask (0644 with the usual 022)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
 def _stage(planned: PlannedFile) -> Path:
-    path = planned.path
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = new_file_mode()
-    handle, name = tempfile.mkstemp(prefix=".import-", dir=path.parent)
-    temporary = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            if planned.source is not None:
-                with planned.source.open("rb") as source:
-                    shutil.copyfileobj(source, stream)
-            else:
-                stream.write((planned.text or "").encode("utf-8"))
-        os.chmod(temporary, mode)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
+    source = planned.source
+    if source is None:
+        return stage(planned.path, (planned.text or "").encode("utf-8"))
+
+    def copy(stream: BinaryIO) -> None:
+        with source.open("rb") as original:
+            shutil.copyfileobj(original, stream)
+
+    return stage(planned.path, copy)
 
 
 def _make_folders(folder: Path) -> list[Path]:
@@ -100,10 +84,8 @@ def _undo(staged: list[tuple[Path, Path]], created: list[Path]) -> None:
     for temporary, _ in staged:
         temporary.unlink(missing_ok=True)
     for folder in reversed(created):
-        try:
+        with contextlib.suppress(OSError):  # a folder something else put a file into stays
             folder.rmdir()
-        except OSError:
-            pass
 
 
 def _problem(path: Path) -> str | None:

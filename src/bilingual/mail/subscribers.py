@@ -19,8 +19,8 @@ from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
+from bilingual.atomic import write_atomically
 from bilingual.errors import ErrorCollector, MailError
-from bilingual.i18n.catalogs import write_atomically
 
 BOTH, BILINGUAL = "both", "bilingual"
 FIELDS = ("address", "language", "subscribed", "confirmed")
@@ -101,7 +101,8 @@ class CsvList:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(FIELDS)
         writer.writerows(_row(subscriber) for subscriber in subscribers)
-        write_private(self.path, buffer.getvalue().encode("utf-8"))
+        # A new list is readable by its owner only: it holds people's addresses.
+        write_atomically(self.path, buffer.getvalue().encode("utf-8"), new_mode=0o600)
 
 
 class SqliteList:
@@ -233,14 +234,6 @@ def _yes(value: str | None) -> bool:
 def _row(subscriber: Subscriber) -> tuple[str, str, str, str]:
     return (subscriber.address, subscriber.language, subscriber.subscribed.isoformat(),
             "yes" if subscriber.confirmed else "no")
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` in one step; a new file is readable by its owner only (it holds addresses)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-    write_atomically(path, data)
 
 
 # ----- changes

@@ -9,8 +9,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize
 
+from bilingual.atomic import write_atomically
 from bilingual.errors import CatalogError
-from bilingual.i18n.catalogs import WIDTH, parse_catalog, write_atomically
+from bilingual.i18n.catalogs import WIDTH, parse_catalog
 from bilingual.i18n.check import translation_problems
 
 _SAVING = threading.Lock()

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +17,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from pypdf import PdfReader
 
+from bilingual.atomic import write_atomically
 from bilingual.errors import BilingualError, RenderError
 from bilingual.publish.build import template_set
 from bilingual.publish.pdf.document import (
@@ -112,7 +111,7 @@ def make_pamphlet(site_root: Path | str, *, out: Path | str, lang: str | None = 
     if booklet:
         pdf = impose_booklet(pdf, "right" if language.is_rtl else "left")
     destination = Path(out)
-    write_atomically(destination, pdf)
+    _write(destination, pdf)
     return PamphletResult(destination, languages, posts, pages, booklet, skipped)
 
 
@@ -268,21 +267,9 @@ def _block_parser(allow_html: bool) -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": allow_html}).enable(["table", "strikethrough"])
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so readers never see half a PDF."""
+def _write(path: Path, pdf: bytes) -> None:
+    """Write the PDF in one step, so readers never see half of it."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=path.parent)
+        write_atomically(path, pdf)
     except OSError as error:
         raise RenderError(f"cannot write the pamphlet: {error.strerror}", path) from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise RenderError(f"cannot write the pamphlet: {error.strerror}", path) from None
-        raise
