@@ -24,7 +24,6 @@ from pathlib import Path
 
 from weasyprint import HTML
 
-from bilingual.publish.build import template_set
 from bilingual.publish.pdf.document import (
     PDF_VARIANT,
     font_configuration,
@@ -33,6 +32,7 @@ from bilingual.publish.pdf.document import (
 )
 from bilingual.publish.pdf.text_layer import text_layer
 from bilingual.publish.renderers.pdf import post_html
+from bilingual.publish.templating import template_set
 from bilingual.site.reader import load_site
 from bilingual.text.languages import language
 

@@ -92,11 +92,10 @@ from pathlib import Path
 from bilingual.site.reader import load_site
 from bilingual.publish.renderers.pdf import post_html
 from bilingual.publish.pdf.document import BASE_STYLESHEET, PAGE_STYLESHEET, page_digits, template_file
-from bilingual.publish.templating import render_template
-build_module = importlib.import_module("bilingual.publish.build")
+from bilingual.publish.templating import render_template, template_set
 root = Path(sys.argv[1])
 site = load_site(root)
-templates = build_module.template_set(root)
+templates = template_set(root)
 base, page = template_file(templates, BASE_STYLESHEET), template_file(templates, PAGE_STYLESHEET)
 jobs = []
 for post in site.posts:

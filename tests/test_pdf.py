@@ -13,9 +13,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bilingual import BuildResult, build, load_site
-from bilingual.publish.build import template_set
 from bilingual.publish.pdf import document as printing
 from bilingual.publish.renderers.pdf import post_html, post_pdf
+from bilingual.publish.templating import template_set
 from bilingual.text.languages import language
 
 SLUG = "2010-01-20-the-only-way-forward"

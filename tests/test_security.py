@@ -149,8 +149,8 @@ def post_with_image(root: Path, reference: str) -> Path:
 
 
 def english_pdf(root: Path) -> bytes:
-    from bilingual.publish.build import template_set
     from bilingual.publish.renderers.pdf import post_pdf
+    from bilingual.publish.templating import template_set
 
     site = load_site(root)
     post = next(post for post in site.posts if post.slug == "older")

@@ -9,7 +9,6 @@ import pydyf
 import pytest
 from pdf_text import EXTRACTORS, body, score
 
-from bilingual.publish.build import template_set
 from bilingual.publish.pdf.text_layer import (
     Glyph,
     logical_text,
@@ -20,6 +19,7 @@ from bilingual.publish.pdf.text_layer import (
     words,
 )
 from bilingual.publish.renderers.pdf import post_pdf
+from bilingual.publish.templating import template_set
 from bilingual.site.reader import load_site
 from bilingual.text.languages import language
 

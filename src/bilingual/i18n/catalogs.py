@@ -83,10 +83,10 @@ def site_scope(site_root: Path) -> CatalogScope:
     """A site's own catalogs (SITE/locales), for the strings of its own templates."""
     config = load_config(site_root)
     root = config.root
-    own_mapping = config.locales_dir / MAPPING_NAME
-    templates = config.templates_dir
-    sources = (SourceFolder(templates, "templates"),) if templates.is_dir() else ()
-    return CatalogScope(root.resolve().name, config.locales_dir, sources,
+    own_mapping = config.layout.locales / MAPPING_NAME
+    templates = config.layout.templates
+    sources = (SourceFolder(templates, templates.name),) if templates.is_dir() else ()
+    return CatalogScope(root.resolve().name, config.layout.locales, sources,
                         own_mapping if own_mapping.is_file() else theme_scope().mapping,
                         root.resolve().name, dt.date.today().isoformat())
 

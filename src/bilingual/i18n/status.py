@@ -174,7 +174,7 @@ def mark_translated(site_root: Path, slug: str, lang: str, source: str | None = 
     entry = _find_entry(site, slug)
     if lang not in site.config.site.codes:
         raise ContentError(f"{lang!r} is not one of the site's languages "
-                           f"{list(site.config.site.codes)}", site.config.root / "bilingual.toml")
+                           f"{list(site.config.site.codes)}", site.config.layout.config)
     made_from = source_language(entry, source or site.config.site.default_language.code)
     if source and not entry.has(source):
         raise ContentError(f"{slug!r} has no {source!r} version to be translated from",
@@ -196,7 +196,7 @@ def _find_entry(site: Site, slug: str) -> Entry:
         return site.entry(slug)
     except KeyError:
         known = ", ".join(entry.slug for entry in (*site.posts, *site.pages))
-        raise ContentError(f"no post or page named {slug!r}", site.config.content_dir,
+        raise ContentError(f"no post or page named {slug!r}", site.config.layout.content,
                            hint=f"known slugs: {known}") from None
 
 

@@ -37,7 +37,6 @@ from bilingual.importers.writing import PlannedFile, check_writable, write_all
 from bilingual.importers.wxr import Export, Item, _plain, read_export, zoned
 from bilingual.site.config import Config, load_config
 from bilingual.site.model import EntryKind
-from bilingual.site.reader import SECTIONS
 
 DRAFTED = {"draft": "a draft", "pending": "pending review", "private": "private",
            "future": "scheduled"}
@@ -101,12 +100,14 @@ class Planner:
         self.report = ImportReport(notes=list(export.repairs))
         self.errors: list[BilingualError] = []
         self.files: list[PlannedFile] = []
-        self.tags_path = config.content_dir / "tags.yaml"
+        self.tags_path = config.layout.tags
         self.site_tags = read_site_tags(self.tags_path)
         self.tags = TagKeys(export, config, self.site_tags)
         self.offset = usual_offset(export.items)
         self.attachments = {item.id: _attachment(item) for item in export.items
                             if item.type == "attachment" and item.attachment_url}
+        self.reusable_blocks = {item.id: item.html for item in export.items
+                                if item.type == "wp_block"}
         self.comment_tally = CommentTally()
         self.used_html = 0
 
@@ -141,6 +142,9 @@ class Planner:
         skip = self.report.skip
         if item.type == "attachment":
             skip(item.origin, "a media file, not a post or page (posts show it; --media copies it)")
+            return None
+        if item.type == "wp_block":
+            skip(item.origin, "a reusable block, not a post or page (the posts that use it show it)")
             return None
         if item.type not in ("post", "page"):
             skip(item.origin, f"not a post or page ({item.type or 'no type'})")
@@ -237,7 +241,7 @@ class Planner:
         raise AssertionError("the last candidate slug is always free")
 
     def _check_length(self, item: Item) -> None:
-        limit = _name_max(self.config.content_dir)
+        limit = _name_max(self.config.layout.content)
         size = len(os.fsencode(item.name))
         if size > limit:
             self.errors.append(ExportError(
@@ -259,7 +263,7 @@ class Planner:
         media = EntryMedia(self.library)
         comments = {}
         for lang, member in planned.members.items():
-            context = ShortcodeContext(self.attachments, member.item.id)
+            context = ShortcodeContext(self.attachments, member.item.id, self.reusable_blocks)
             body, used_html = to_markdown(expand_shortcodes(member.item.html, context), media)
             self.used_html += used_html
             entry.translations[lang] = Translation(member.item.title, member.item.excerpt, body,
@@ -268,10 +272,11 @@ class Planner:
             entry.tags.extend(key for key in keys if key and key not in entry.tags)
             record.shortcodes_left += [s for s in context.left if s not in record.shortcodes_left]
             record.media_missing += context.missing
+            record.warnings += context.warnings
             comments[lang] = kept_comments(member.item.comments, self.comment_tally)
         if entry.date is None and moment is not None:
             entry.date = moment.date()  # no zone known: the day only, never a wrong time
-        folder = self.config.content_dir / SECTIONS[planned.kind] / planned.slug
+        folder = self.config.layout.section(planned.kind) / planned.slug
         primary_lang = next(iter(planned.members))
         for lang in planned.members:
             self._add(record, folder / f"{lang}.md",
@@ -309,7 +314,7 @@ class Planner:
     def _plan_settings(self) -> None:
         if not self.used_html or self.config.content.allow_html:
             return
-        path = self.config.root / "bilingual.toml"
+        path = self.config.layout.config
         text = allow_html_text(path.read_text(encoding="utf-8"))
         count = f"{self.used_html} post{'s' * (self.used_html != 1)}"
         if text is None:

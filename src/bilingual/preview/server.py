@@ -18,14 +18,14 @@ from markupsafe import escape
 from bilingual.errors import BilingualError, ErrorList
 from bilingual.loopback import HOST, LoopbackHandler, LoopbackServer
 from bilingual.publish.build import build
-from bilingual.site.config import CONFIG_NAME, load_config
+from bilingual.site.config import load_config
+from bilingual.site.layout import SOURCE_NAMES, SiteLayout
 
 PREFIX = "/__bilingual__/"
 EVENTS_PATH = PREFIX + "events"
 CLIENT_PATH = PREFIX + "reload.js"
 EMAIL_PREVIEW = PREFIX + "email/"
 CLIENT_SCRIPT = Path(__file__).resolve().parent / "static" / "reload.js"
-WATCHED_FOLDERS = frozenset({"content", "templates", "locales"})
 KEEPALIVE_SECONDS = 15.0
 BUSY_WAIT_SECONDS = 300.0
 TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
@@ -99,8 +99,7 @@ class SourceFilter(watchfiles.DefaultFilter):
         if not candidate.is_relative_to(self.root):
             return False
         parts = candidate.relative_to(self.root).parts
-        watched = parts == (CONFIG_NAME,) or (len(parts) > 1 and parts[0] in WATCHED_FOLDERS)
-        return watched and super().__call__(change, path)
+        return bool(parts) and parts[0] in SOURCE_NAMES and super().__call__(change, path)
 
 
 class PreviewServer(LoopbackServer):
@@ -110,10 +109,11 @@ class PreviewServer(LoopbackServer):
                  pdf: bool = False, on_build: BuildListener | None = None,
                  on_wait: WaitListener | None = None) -> None:
         self.root = Path(site_root).resolve()
-        if not (self.root / CONFIG_NAME).is_file():
+        layout = SiteLayout(self.root)
+        if not layout.config.is_file():
             load_config(self.root)  # raises the usual "no bilingual.toml here" error
         super().__init__((HOST, port), PreviewHandler)
-        self.out_dir = Path(out_dir).resolve() if out_dir is not None else self.root / "_site"
+        self.out_dir = Path(out_dir).resolve() if out_dir is not None else layout.output
         self.pdf = pdf
         self.on_build = on_build
         self.on_wait = on_wait

@@ -17,6 +17,8 @@ from markupsafe import escape
 from bilingual.errors import BilingualError, TemplateError
 from bilingual.i18n.localization import load_translations
 from bilingual.publish import urls
+from bilingual.site.layout import SiteLayout
+from bilingual.site.resources import locales_dir, theme_dir
 from bilingual.site.timestamps import rfc3339
 from bilingual.text.bidi import (
     balance_controls,
@@ -40,6 +42,15 @@ class TemplateSet:
 
     def environment(self, language: Language, mode: Mode = "html") -> jinja2.Environment:
         return _environment(self, language, mode)
+
+
+def template_set(site_root: Path) -> TemplateSet:
+    """The templates and catalogs of the site at ``site_root``, over the default theme's."""
+    layout = SiteLayout(site_root)
+    return TemplateSet(
+        template_dirs=tuple(d for d in (layout.templates, theme_dir()) if d.is_dir()),
+        locale_dirs=tuple(d for d in (locales_dir(), layout.locales) if d.is_dir()),
+    )
 
 
 _ENVIRONMENTS: dict[tuple[TemplateSet, Language, Mode], jinja2.Environment] = {}

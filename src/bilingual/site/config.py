@@ -13,12 +13,11 @@ from typing import Any
 from bilingual.errors import ConfigError, ErrorCollector
 from bilingual.site.frontmatter import decode, one_line
 from bilingual.site.inputs import read_input
+from bilingual.site.layout import CONFIG_FILE, SiteLayout
 from bilingual.site.localized import Localized
 from bilingual.site.pagecss import font_size_problem, margin_problem, page_size_problem
 from bilingual.text.bidi import balance_controls
 from bilingual.text.languages import Language, language
-
-CONFIG_NAME = "bilingual.toml"
 
 SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto", "posts_per_page",
              "author"}
@@ -116,21 +115,13 @@ class Config:
     search: SearchConfig = SearchConfig()
 
     @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
-
-    @property
-    def locales_dir(self) -> Path:
-        return self.root / "locales"
+    def layout(self) -> SiteLayout:
+        return SiteLayout(self.root)
 
 
 def load_config(root: Path) -> Config:
     """Read ``root/bilingual.toml``; raise every problem found in one ErrorList."""
-    path = root / CONFIG_NAME
+    path = SiteLayout(root).config
     text = _read_text(path)
     try:
         data = tomllib.loads(text)
@@ -143,7 +134,7 @@ def load_config(root: Path) -> Config:
 def _read_text(path: Path) -> str:
     if not path.exists() and not path.is_symlink():
         raise ConfigError(
-            f"no {CONFIG_NAME} here", path,
+            f"no {CONFIG_FILE} here", path,
             hint="run the command on a site folder, or create one with `bilingual new`",
         )
     return decode(read_input(path, None, error_class=ConfigError), path, ConfigError)

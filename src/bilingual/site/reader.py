@@ -28,6 +28,7 @@ from bilingual.site.inputs import (
     outside_problem,
     real_roots,
 )
+from bilingual.site.layout import CONTENT_DIR, TAGS_FILE
 from bilingual.site.localized import Localized
 from bilingual.site.model import Entry, EntryKind, Site, Tag
 from bilingual.site.timestamps import (
@@ -45,7 +46,6 @@ SHARED_FIELDS = ("date", "updated", "tags", "author", "draft")
 KNOWN_FIELDS = frozenset(LOCAL_FIELDS + SHARED_FIELDS)
 RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html",
                                  "search", "pagefind"})
-SECTIONS: dict[EntryKind, str] = {"post": "posts", "page": "pages"}
 EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 NAME_MAX = 255
 """Bytes in a file name on the usual file systems (ext4, APFS, NTFS: 255)."""
@@ -80,7 +80,7 @@ class SiteReader:
         return Site(config=self.config, posts=tuple(posts), pages=tuple(pages), tags=tags)
 
     def _read_tags(self) -> dict[str, Tag]:
-        path = self.config.content_dir / "tags.yaml"
+        path = self.config.layout.tags
         if not os.path.lexists(path):
             return {}
         try:
@@ -120,7 +120,7 @@ class SiteReader:
         return Tag(key=key, label=Localized({c: v for c, v in cleaned.items() if c in codes and v}))
 
     def _read_section(self, kind: EntryKind, tags: dict[str, Tag]) -> list[Entry]:
-        folder = self.config.content_dir / SECTIONS[kind]
+        folder = self.config.layout.section(kind)
         if not folder.is_dir():
             return []
         entries = []
@@ -350,7 +350,7 @@ class _EntryBuilder:
             return None
         if unknown:
             self.error(f"unknown tag {', '.join(map(repr, unknown))}; add it to "
-                       "content/tags.yaml", document, "tags")
+                       f"{CONTENT_DIR}/{TAGS_FILE}", document, "tags")
             return None
         return tuple(self.tags[key] for key in dict.fromkeys(value))
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from bilingual.atomic import write_atomically
 from bilingual.errors import BilingualError
+from bilingual.site.layout import SiteLayout
 
 CONFIG = """\
 [site]
@@ -82,15 +84,14 @@ def create_site(path: Path, today: dt.date | None = None) -> None:
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise BilingualError("folder exists and is not empty; choose a new one", path)
     date = (today or dt.date.today()).isoformat()
+    layout = SiteLayout(path)
     files = {
-        "bilingual.toml": CONFIG,
-        "content/tags.yaml": TAGS,
-        "content/posts/hello-world/en.md": POST_EN.format(date=date),
-        "content/posts/hello-world/fa.md": POST_FA,
-        "content/pages/about/en.md": ABOUT_EN,
-        "content/pages/about/fa.md": ABOUT_FA,
+        layout.config: CONFIG,
+        layout.tags: TAGS,
+        layout.posts / "hello-world" / "en.md": POST_EN.format(date=date),
+        layout.posts / "hello-world" / "fa.md": POST_FA,
+        layout.pages / "about" / "en.md": ABOUT_EN,
+        layout.pages / "about" / "fa.md": ABOUT_FA,
     }
-    for name, text in files.items():
-        target = path / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    for target, text in files.items():
+        write_atomically(target, text.encode("utf-8"))

@@ -15,6 +15,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from bilingual.errors import BilingualError, ContentError
 from bilingual.site.inputs import MAX_INPUT_BYTES, input_hint, read_input, real_roots
+from bilingual.site.layout import PRINT_DIR, STATIC_DIR, SiteLayout
 from bilingual.site.model import Site
 from bilingual.site.resources import theme_dir
 
@@ -122,8 +123,8 @@ def _lines(source: Path) -> list[str]:
 
 def static_roots(site_root: Path) -> list[Path]:
     """The folders every PDF may use: the static and print files of the theme and the site."""
-    return [folder / name for folder in (theme_dir(), site_root / "templates")
-            for name in ("static", "print")]
+    return [folder / name for folder in (theme_dir(), SiteLayout(site_root).templates)
+            for name in (STATIC_DIR, PRINT_DIR)]
 
 
 def pdf_fetcher(site: Site, base_url: str, sources: Sequence[Path]) -> SiteFetcher:

@@ -19,7 +19,6 @@ from pypdf import PdfReader
 
 from bilingual.atomic import write_atomically
 from bilingual.errors import BilingualError, RenderError
-from bilingual.publish.build import template_set
 from bilingual.publish.pdf.document import (
     print_stylesheets,
     site_strings,
@@ -29,7 +28,7 @@ from bilingual.publish.pdf.document import (
 )
 from bilingual.publish.pdf.fetcher import pdf_fetcher
 from bilingual.publish.pdf.imposition import impose_booklet
-from bilingual.publish.templating import TemplateSet, render_template
+from bilingual.publish.templating import TemplateSet, render_template, template_set
 from bilingual.publish.views import EntryView, entry_view
 from bilingual.site.model import Entry, Site
 from bilingual.site.reader import load_site
@@ -213,7 +212,7 @@ def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
         template = PARALLEL_TEMPLATE
         context["parallel"] = [_parallel_post(site, templates, post, languages) for post in posts]
     html = render_template(env, template, context)
-    base_url = site.config.content_dir.resolve().as_uri() + "/"
+    base_url = site.config.layout.content.resolve().as_uri() + "/"
     sources = [path for post in posts for language in languages
                if (path := post.sources.get(language.code)) is not None]
     return write_pdf(html, print_stylesheets(templates, lang, site.config.pdf), lang,
