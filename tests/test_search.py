@@ -9,11 +9,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import SITES, copy_site, serve
 
 from bilingual import BuildResult, build
 from bilingual.publish import search
 from bilingual.publish.search import fold_for_index
+from conftest import SITES, copy_site, serve
 
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/"
 ENGLISH_POSTS = {"en/posts/2010-01-20-the-only-way-forward/",
@@ -31,10 +31,26 @@ def fragments(bundle: Path) -> list[dict[str, Any]]:
 
 def test_index_folding_keeps_what_readers_see() -> None:
     assert fold_for_index("كتاب يك") == "کتاب یک"
-    assert fold_for_index("می\u200cخواهم") == "می\u200c-خواهم"
-    assert fold_for_index("ســلام ۱۲ ٣٤") == "سلام 12 34"
+    assert fold_for_index("ســلام") == "سلام"
+    # A number keeps its digits and gains its Latin ones.
+    assert fold_for_index("۱۲ ٣٤ 56") == "۱۲\u200d-12 ٣٤\u200d-34 56"
     assert fold_for_index("خانۀ ٱلله") == "خانهٔ الله"
     assert fold_for_index("آزادی مُحَمَّد") == "آزادی مُحَمَّد"  # Pagefind folds these itself
+
+
+@pytest.mark.parametrize(("written", "indexed"), [
+    ("می\u200cخواهم", "می\u200c-خواهم"),  # a ZWNJ
+    ("می خواهم", "می\u2060-خواهم"),  # a space
+    ("میخواهم", "می\u200d-خواهم"),  # nothing
+    ("نمی دانم نمیدانم", "نمی\u2060-دانم نمی\u200d-دانم"),
+    ("کتاب ها کتابهای کتاب‌هایشان", "کتاب\u2060-ها کتاب\u200d-های کتاب\u200c-هایشان"),
+    ("بزرگ تر بزرگترین", "بزرگ\u2060-تر بزرگ\u200d-ترین"),
+    # Words that only look so gain a pair of terms; short ones and other words are left alone.
+    ("میز تنها رهایی بهتر ماهی سپاهیان", "میز تن\u200d-ها رهایی بهتر ماهی سپاهیان"),
+    ("می میرد", "می\u2060-میرد"),
+])
+def test_a_words_parts_are_indexed_however_they_are_written(written: str, indexed: str) -> None:
+    assert fold_for_index(written) == indexed
 
 
 def test_each_language_gets_its_own_bundles(built_example: BuildResult) -> None:
@@ -47,7 +63,7 @@ def test_each_language_gets_its_own_bundles(built_example: BuildResult) -> None:
     persian = fragments(out / "fa/pagefind/posts-1")[0]
     assert persian["meta"]["title"] == "تنها راه پیش رو"
     assert persian["meta"]["date"] == "۳۰ دی ۱۳۸۸"
-    assert "می\u200c-دهد" in persian["content"] and "22 خرداد" in persian["content"]
+    assert "می\u200c-دهد" in persian["content"] and "۲۲\u200d-22 خرداد" in persian["content"]
     pages = fragments(out / "fa/pagefind/pages")
     assert [record["meta"]["path"] for record in pages] == ["fa/brave-women-of-iran/index.html"]
 
@@ -160,6 +176,48 @@ def test_persian_excerpt_shows_the_text_as_written(page: Any, search_site: str) 
 def test_search_for_nothing_there_says_so(page: Any, search_site: str) -> None:
     assert found(search_site, "fa", "زرافه", page) == []
     assert "زرافه" in page.text_content(".search-status")
+    assert found(search_site, "fa", "x$&y", page) == []  # "$&" is not a replacement pattern
+    assert "\u2068x$&y\u2069" in page.text_content(".search-status")
+
+
+# The same verb and plural in three posts, each written one way Persian writers write them.
+SPELLINGS = {"zwnj": "می\u200cخوانیم و کتاب\u200cها", "space": "می خوانیم و کتاب ها",
+             "joined": "میخوانیم و کتابها"}
+
+
+@pytest.fixture(scope="module")
+def spellings_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    site = copy_site(SITES / "minimal", tmp_path_factory.mktemp("spellings") / "site")
+    for day, (name, words) in enumerate(SPELLINGS.items(), start=1):
+        folder = site / "content/posts" / name
+        folder.mkdir()
+        (folder / "fa.md").write_text(
+            f"---\ntitle: یادداشت {name}\ndate: 2024-05-0{day}\n---\n\n"
+            f"ما شب‌ها در نسخهٔ 2 از برنامه {words} را دوست داریم.\n", "utf-8")
+    server, url = serve(build(site, pdf=False).out_dir)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query", ["می\u200cخوانیم", "می خوانیم", "میخوانیم",
+                                   "کتاب\u200cها", "کتاب ها", "کتابها"])
+def test_a_words_parts_match_however_either_side_writes_them(page: Any, spellings_site: str,
+                                                              query: str) -> None:
+    items = found(spellings_site, "fa", query, page)
+    by_post = {item["href"].rstrip("/").rsplit("/", 1)[1]: item for item in items}
+    assert set(by_post) == set(SPELLINGS), query
+    for name, words in SPELLINGS.items():  # each excerpt as its post wrote it
+        verb, plural = words.split(" و ")
+        assert verb in by_post[name]["excerpt"] and plural in by_post[name]["excerpt"]
+        assert any(mark in (verb, plural) for mark in by_post[name]["marks"]), by_post[name]
+
+
+@pytest.mark.browser
+def test_excerpt_keeps_latin_digits_of_a_persian_post(page: Any, spellings_site: str) -> None:
+    for query in ("2", "۲"):
+        item = found(spellings_site, "fa", f"نسخهٔ {query}", page)[0]
+        assert "نسخهٔ 2 از" in item["excerpt"] and "2" in item["marks"], query
 
 
 @pytest.mark.browser

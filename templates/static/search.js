@@ -1,5 +1,5 @@
 // Search this language's Pagefind bundles: the query is folded as search.py folded the index,
-// and the excerpts get back what the index changed only to be found (ZWNJ, digits).
+// and the excerpts are shown as the post wrote them (ZWNJ, space or nothing, digits).
 
 const PAGE_SIZE = 10;
 const QUERY_FOLDS = [
@@ -10,7 +10,13 @@ const QUERY_FOLDS = [
   [/[\u064B-\u065F\u0670\u0640]/g, ""],   // harakat, tanwin, hamza marks, tatweel
   [/\u200C/g, ""],                        // ZWNJ: the index has each such word joined too
 ];
-const COMPOUND = /\u200C-/g;               // how the index writes a ZWNJ (search.py)
+// How search.py marks what it added to be found, and what the post wrote there.
+const AS_WRITTEN = [
+  [/([\u06F0-\u06F9\u0660-\u0669]+)\u200D-[0-9]+/g, "$1"],  // a number's Latin digits
+  [/\u200C-/g, "\u200C"],                 // parts joined by a ZWNJ
+  [/\u2060-/g, " "],                      // parts apart
+  [/\u200D-/g, ""],                       // parts written as one word
+];
 
 /** The query as the index spells it. */
 export function fold(query) {
@@ -22,18 +28,17 @@ export function fold(query) {
   });
 }
 
-/** Indexed text as readers expect it on a page in ``lang``. */
-export function display(text, lang) {
-  const shown = text.replace(COMPOUND, "\u200C");
-  return lang === "fa" ? shown.replace(/[0-9]/g, (d) => String.fromCharCode(0x06F0 + Number(d))) : shown;
+/** Indexed text as the post wrote it. */
+export function display(text) {
+  return AS_WRITTEN.reduce((shown, [pattern, replacement]) => shown.replace(pattern, replacement), text);
 }
 
-function excerptNodes(html, lang) {
+function excerptNodes(html) {
   // Pagefind's excerpt is escaped text with <mark>s: keep only those, as text nodes.
   const template = document.createElement("template");
   template.innerHTML = html;
   return [...template.content.childNodes].map((node) => {
-    const text = display(node.textContent, lang);
+    const text = display(node.textContent);
     if (node.nodeName !== "MARK") return document.createTextNode(text);
     const mark = document.createElement("mark");
     mark.textContent = text;
@@ -48,7 +53,7 @@ function element(name, className, text) {
   return node;
 }
 
-function resultItem(data, root, lang) {
+function resultItem(data, root) {
   const item = element("li", "search-result");
   const heading = element("h2", "search-result-title");
   const link = element("a");
@@ -64,7 +69,7 @@ function resultItem(data, root, lang) {
     item.append(meta);
   }
   const excerpt = element("p", "excerpt");
-  excerpt.append(...excerptNodes(data.excerpt, lang));
+  excerpt.append(...excerptNodes(data.excerpt));
   item.append(excerpt);
   return item;
 }
@@ -78,10 +83,10 @@ async function loadPagefind(list) {
 }
 
 async function run(list, status, query) {
-  const lang = document.documentElement.lang;
   const root = new URL(list.dataset.root, location.href);
-  // The query, isolated: it may be written in the other direction than the sentence.
-  const say = (template) => template.replace("{query}", `\u2068${query}\u2069`);
+  // The query, isolated: it may be written in the other direction than the sentence. (A
+  // function, so that "$&" in a query stays as typed.)
+  const say = (template) => template.replace("{query}", () => `\u2068${query}\u2069`);
   status.textContent = list.dataset.searching;
   let search;
   try {
@@ -102,7 +107,7 @@ async function run(list, status, query) {
     const page = search.results.slice(shown, shown + PAGE_SIZE);
     shown += page.length;
     const data = await Promise.all(page.map((result) => result.data()));
-    list.append(...data.map((found) => resultItem(found, root, lang)));
+    list.append(...data.map((found) => resultItem(found, root)));
     more.hidden = shown >= search.results.length;
   };
   more.addEventListener("click", showMore);

@@ -1,10 +1,10 @@
 """Turn each language's posts and pages into Pagefind search bundles, with Persian folded.
 
-Readers type Persian in many ways: Arabic ي and ك for ی and ک, with or without the
-zero-width non-joiner (می‌خواهم, میخواهم, می خواهم), with diacritics and tatweel, with Persian,
-Arabic-Indic or Latin digits. The index side folds here what Pagefind does not fold itself,
-keeping the text readers see in excerpts as close to the post as it can; ``static/search.js``
-folds the query the same way and puts back what the index changed for display.
+Readers and writers type Persian in many ways: Arabic ي and ك for ی and ک, a word's parts
+joined by a zero-width non-joiner, a space or nothing (می‌خواهم, می خواهم, میخواهم), with
+diacritics and tatweel, with Persian, Arabic-Indic or Latin digits. The index side folds here
+what Pagefind does not fold itself, keeping the text readers see in excerpts as written;
+``static/search.js`` folds the query the same way and shows the excerpts as written again.
 
 A language's posts go into bundles of ``SHARD_SIZE``, oldest first, and its pages into one
 more: the search page merges them (Pagefind's ``mergeIndex``). A bundle is made again only when
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -33,22 +34,38 @@ from bilingual.publish import urls
 from bilingual.publish.cache import digest, digest_bytes
 from bilingual.publish.plan import Output
 from bilingual.site.model import Entry, Site
-from bilingual.text.persian import format_date
+from bilingual.text.persian import ascii_digits, format_date
 
 SHARD_SIZE = 200
 CACHE_FOLDER = "search"
 ZWNJ = "\u200c"
-# Pagefind indexes "a-b" as "ab", "a" and "b": so a ZWNJ word is found with or without it, or
-# with a space. search.js shows the pair as a ZWNJ again.
-COMPOUND = ZWNJ + "-"
+# Pagefind indexes "a-b" as "ab", "a" and "b", and keeps a zero-width joiner, non-joiner or word
+# joiner inside a word. So wherever Persian may write a word's parts apart or together, the
+# index gets such a pair however the post wrote it, and the query finds it written any way;
+# the mark before the hyphen tells search.js how the post wrote it.
+COMPOUND = ZWNJ + "-"  # parts joined by a ZWNJ: می‌خواهم
+SPACED = "\u2060-"  # parts apart (a word joiner): می خواهم
+JOINED = "\u200d-"  # parts written as one word, or a number's Latin digits (a ZWJ): میخواهم
 _INDEX_FOLDING = str.maketrans({
     "ي": "ی", "ى": "ی", "ك": "ک",  # Arabic letters for Persian ones
     "ۀ": "هٔ",  # heh with hamza, written so that Pagefind folds it to heh as it does هٔ
     "ٱ": "ا",  # alef wasla
     "ـ": None,  # tatweel
-    **{chr(0x06F0 + n): str(n) for n in range(10)},  # Persian digits
-    **{chr(0x0660 + n): str(n) for n in range(10)},  # Arabic-Indic digits
 })
+_LETTER = "[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]"  # of the Arabic script
+# The verb prefix and the plural and comparative suffixes Persian writes with a ZWNJ, a space or
+# nothing. A word that only looks like one (میز, تنها) gains index terms, never loses one.
+_PREFIX = "ن?می"
+_PLURAL = "هایشان|هایتان|هایمان|هایی|هایم|هایت|هایش|های|ها"
+_COMPARATIVE = "ترین|تری|تر"
+_PARTS = (
+    (re.compile(f"(?<!{_LETTER})({_PREFIX}) (?={_LETTER})"), rf"\1{SPACED}"),
+    (re.compile(f"(?<={_LETTER}) ({_PLURAL}|{_COMPARATIVE})(?!{_LETTER})"), rf"{SPACED}\1"),
+    (re.compile(f"(?<![-\u2060\u200d]|{_LETTER})({_PREFIX})(?={_LETTER}{{2}})"), rf"\1{JOINED}"),
+    (re.compile(f"(?<={_LETTER}{{2}})({_PLURAL})(?!{_LETTER})"), rf"{JOINED}\1"),
+    (re.compile(f"(?<={_LETTER}{{3}})({_COMPARATIVE})(?!{_LETTER})"), rf"{JOINED}\1"),
+)
+_NATIVE_DIGITS = re.compile("[\u06f0-\u06f9\u0660-\u0669]+")
 # The parts of a bundle that search.js uses (not Pagefind's own user interfaces).
 RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 DATA_FOLDERS = ("index", "fragment", "filter")
@@ -56,7 +73,12 @@ DATA_FOLDERS = ("index", "fragment", "filter")
 
 def fold_for_index(text: str) -> str:
     """``text`` as the index holds it (see the module's docstring)."""
-    return text.translate(_INDEX_FOLDING).replace(ZWNJ, COMPOUND)
+    text = text.translate(_INDEX_FOLDING)
+    for pattern, replacement in _PARTS:
+        text = pattern.sub(replacement, text)
+    text = text.replace(ZWNJ, COMPOUND)
+    # A number keeps its digits for the excerpts, and is found by its Latin ones too.
+    return _NATIVE_DIGITS.sub(lambda number: number[0] + JOINED + ascii_digits(number[0]), text)
 
 
 @dataclass(frozen=True)
@@ -152,7 +174,7 @@ def _run_pagefind(documents: Path, output: Path, lang: str) -> None:
                           hint='install it: pip install "pagefind[bin]", or set '
                                "[search] enabled = false") from None
     command = [str(get_executable()), "--site", str(documents), "--output-path", str(output),
-               "--force-language", lang.split("-")[0], "--silent"]
+               "--force-language", lang.split("-", maxsplit=1)[0], "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RenderError(f"Pagefind could not index the {lang!r} pages: "
