@@ -106,8 +106,6 @@ class Planner:
         self.offset = usual_offset(export.items)
         self.attachments = {item.id: _attachment(item) for item in export.items
                             if item.type == "attachment" and item.attachment_url}
-        self.reusable_blocks = {item.id: item.html for item in export.items
-                                if item.type == "wp_block"}
         self.comment_tally = CommentTally()
         self.used_html = 0
 
@@ -142,9 +140,6 @@ class Planner:
         skip = self.report.skip
         if item.type == "attachment":
             skip(item.origin, "a media file, not a post or page (posts show it; --media copies it)")
-            return None
-        if item.type == "wp_block":
-            skip(item.origin, "a reusable block, not a post or page (the posts that use it show it)")
             return None
         if item.type not in ("post", "page"):
             skip(item.origin, f"not a post or page ({item.type or 'no type'})")
@@ -263,7 +258,7 @@ class Planner:
         media = EntryMedia(self.library)
         comments = {}
         for lang, member in planned.members.items():
-            context = ShortcodeContext(self.attachments, member.item.id, self.reusable_blocks)
+            context = ShortcodeContext(self.attachments, member.item.id)
             body, used_html = to_markdown(expand_shortcodes(member.item.html, context), media)
             self.used_html += used_html
             entry.translations[lang] = Translation(member.item.title, member.item.excerpt, body,
@@ -272,7 +267,6 @@ class Planner:
             entry.tags.extend(key for key in keys if key and key not in entry.tags)
             record.shortcodes_left += [s for s in context.left if s not in record.shortcodes_left]
             record.media_missing += context.missing
-            record.warnings += context.warnings
             comments[lang] = kept_comments(member.item.comments, self.comment_tally)
         if entry.date is None and moment is not None:
             entry.date = moment.date()  # no zone known: the day only, never a wrong time
