@@ -21,6 +21,7 @@ from bilingual.cli import cli
 from bilingual.errors import BilingualError
 from bilingual.importers import ExportError
 from bilingual.importers.wordpress import import_wordpress
+from bilingual.importers.wxr import read_export
 from bilingual.site.frontmatter import parse_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -528,3 +529,83 @@ def test_the_imported_bilingual_site_builds(site: Path, tmp_path: Path) -> None:
     tag_page = (out / "fa" / "tags" / "reza-heidari" / "index.html").read_text("utf-8")
     assert "رضا حیدری" in tag_page
     assert not (out / "en" / "posts" / "2010-02-03-13").exists()
+
+
+# ----- a block-editor export from a self-hosted WordPress 6
+
+
+BLOCKS = FIXTURES / "wordpress-blocks.xml"  # a PHP notice before the XML, blocks, reusable blocks
+
+
+@pytest.fixture(scope="module")
+def block_editor(tmp_path_factory: pytest.TempPathFactory):
+    """The block-editor export imported with its uploads (no 1024x683 copy), and the site built."""
+    root = tmp_path_factory.mktemp("blocks")
+    site = make_site(root / "site")
+    media = root / "uploads" / "2024" / "02"
+    media.mkdir(parents=True)
+    for name, size in (("gate.jpg", (400, 300)), ("heidari.jpg", (1200, 800)),
+                       ("flag.png", (300, 200))):
+        Image.new("RGB", size, "#2d6a4f").save(media / name)
+    report = import_wordpress(BLOCKS, site, media=root / "uploads")
+    return site, report, build(site, pdf=False).out_dir
+
+
+def test_text_that_looks_like_markdown_or_html_stays_text(block_editor) -> None:
+    _, _, out = block_editor
+    body = page(out, "en/posts/embassies-in-pictures/index.html").cssselect(".entry-body")[0]
+    paragraphs = [p.text_content() for p in body.iter("p")]
+    assert paragraphs[:3] == [
+        "1984. That is the year the first of them left.", "- and more followed, one by one.",
+        "The cable said <b>urgent</b> in plain text; the IRGC read it on telex_2."]
+    assert not body.cssselect("ol, ul, blockquote, b")
+    assert body.cssselect("abbr")[0].get("title") == "Islamic Revolutionary Guard Corps"
+    assert body.cssselect("code")[0].text == "telex_2"
+    cells = [[cell.text_content() for cell in row] for row in body.cssselect("table tr")]
+    assert cells == [["Embassy", "Staff who left"], ["Brussels | Bern", "2"], ["Oslo", "1"]]
+    persian = page(out, "fa/posts/نه-به-اعدام/index.html").cssselect(".entry-body")[0]
+    assert persian.cssselect("p")[0].text_content() == "- نه به اعدام، نه به زندان."
+    assert [td.text_content() for td in persian.cssselect("td")] == ["بروکسل | برن", "۲"]
+
+
+def test_block_galleries_resized_images_and_embeds_show_as_in_wordpress(block_editor) -> None:
+    _, _, out = block_editor
+    folder = out / "en/posts/embassies-in-pictures"
+    body = page(out, "en/posts/embassies-in-pictures/index.html").cssselect(".entry-body")[0]
+    resized = body.cssselect("img[alt='The embassy gate in the snow']")[0]
+    assert (resized.get("src"), resized.get("width"), resized.get("height")) == (
+        "gate.jpg", "200", "150")
+    nested, classic = body.cssselect("div.gallery")
+    assert [img.get("src") for img in nested.iter("img")] == ["heidari.jpg", "flag.png"]
+    assert [c.text_content() for c in nested.cssselect("figcaption")] == ["Heidari in Oslo"]
+    assert nested.getparent().cssselect("figure > figcaption")[-1].text_content() == (
+        "Oslo, January 2010")
+    assert [img.get("src") for img in classic.iter("img")] == ["gate.jpg", "flag.png"]
+    assert classic.cssselect("figcaption")[0].text_content() == "The gate"
+    assert all((folder / img.get("src")).is_file() for img in body.iter("img"))
+    links = [a.get("href") for a in body.iter("a")]
+    assert {"https://www.youtube.com/watch?v=oslo2010", "https://www.youtube.com/watch?v=embassy",
+            "http://www.youtube.com/watch?v=JaNH56Vpg-A"} <= set(links)
+    assert "The press conference" in body.text_content()
+    assert "[youtube" not in body.text_content() and "wp:block" not in body.text_content()
+
+
+def test_reusable_blocks_are_written_out_and_a_missing_one_is_reported(block_editor) -> None:
+    _, report, out = block_editor
+    for path in ("en/posts/embassies-in-pictures", "fa/posts/نه-به-اعدام"):
+        body = page(out, f"{path}/index.html").cssselect(".entry-body")[0]
+        assert body.cssselect("p em")[-1].text == "write to us"
+    pictures = next(entry for entry in report.entries if entry.slug == "embassies-in-pictures")
+    assert pictures.warnings == ["reusable block 699 is not in the export: left out"]
+    assert ("wp_block 601 'Signature'", "a reusable block, not a post or page (the posts that "
+            "use it show it)") in report.skipped
+
+
+def test_text_printed_before_the_xml_declaration_is_ignored_and_lines_keep_numbers(
+        block_editor) -> None:
+    _, report, _ = block_editor
+    assert ("ignored what came before the XML declaration on line 3: '<br /> <b>Notice</b>: "
+            "Function wp_enqueue_script was called '") in report.notes
+    lines = BLOCKS.read_text("utf-8").split("\n")
+    first_item = next(number for number, text in enumerate(lines, 1) if "<item>" in text)
+    assert read_export(BLOCKS).items[0].line == first_item

@@ -1,4 +1,4 @@
-"""Turn a WordPress post's HTML into Markdown, keeping allow-listed HTML where Markdown has no syntax."""
+"""Turn a WordPress post's HTML into Markdown, with allowed HTML where Markdown has no syntax."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "o
 KEPT_INLINE = frozenset({"sup", "sub", "abbr", "cite", "q", "kbd", "dfn", "mark", "small", "ins",
                          "var", "samp", "u", "time", "bdi", "bdo"})
 STRUCK = frozenset({"del", "s", "strike"})
+# Elements of older posts (TinyMCE had an acronym button) read as the ones that replaced them.
+OBSOLETE_INLINE = {"acronym": "abbr", "tt": "code"}
 # What the kept HTML may say: tags and, per tag, attributes (all may carry lang, dir and title).
 HTML_TAGS = KEPT_INLINE | STRUCK | {
     "a", "em", "strong", "b", "i", "code", "br", "span", "img", "audio", "video", "source",
@@ -31,13 +33,17 @@ HTML_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"},
 ALIGNMENTS = ("alignleft", "alignright", "aligncenter")
 CLASSES = {"img": set(ALIGNMENTS), "figure": set(ALIGNMENTS), "div": {"gallery"}}
 _VERSE_GAP = re.compile(r"(?:\t| {2,})+")
+_AUTO_EMBED = re.compile(r"https?://[^\s<>\"]+")
 
 
 class PostConverter(MarkdownConverter):
     """markdownify, taught WordPress's figures, galleries, verse, media and inline semantics."""
 
     def __init__(self, media: EntryMedia | None = None, keep_html: bool = True) -> None:
-        super().__init__(heading_style="ATX", bullets="-", newline_style="backslash")
+        # escape_misc: text such as "1984. A year", "- a dash", "> 2" or "&lt;b&gt;" stays text,
+        # not a list, a quote or HTML.
+        super().__init__(heading_style="ATX", bullets="-", newline_style="backslash",
+                         escape_misc=True)
         self.media = media
         self.keep_html = keep_html
         self.used_html = False
@@ -48,7 +54,7 @@ class PostConverter(MarkdownConverter):
         source = self._image_url(el.get("src"))
         if not source:
             return ""
-        if self.keep_html and _alignment(el):  # its size is the file's: WordPress's sized copy
+        if self.keep_html and (_alignment(el) or self._resized(el)):
             return self._raw(self.html_of(el))
         alt = " ".join(str(el.get("alt") or "").split()).replace("[", "\\[").replace("]", "\\]")
         title = str(el.get("title") or "").replace('"', '\\"')
@@ -58,16 +64,33 @@ class PostConverter(MarkdownConverter):
     def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         if self.media is not None and el.get("href"):
             el["href"] = self.media.link(str(el["href"]))
+        href = str(el.get("href") or "")
+        if el.get_text() == href and _AUTO_EMBED.fullmatch(href) and not el.get("title"):
+            return f"<{href}>"  # as markdownify does, had escaping not changed the text
         markdownify: Any = super()  # its converters are not in its type stubs
         return str(markdownify.convert_a(el, text, parent_tags))
 
     def convert_figure(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         embedded = _embed_url(el)
         if embedded:
-            return f"\n\n<{embedded}>\n\n"
-        if self.keep_html and (el.find("figcaption") or _alignment(el)) and el.find(["img", "audio", "video"]):
+            caption = el.find("figcaption")
+            below = caption.get_text(" ", strip=True) if isinstance(caption, Tag) else ""
+            escape = cast(Any, self).escape  # not in markdownify's type stubs
+            return f"\n\n<{embedded}>\n\n{escape(below, set())}\n\n"
+        if self.keep_html and "wp-block-gallery" in _classes(el):
+            return self._block(self._gallery(el))
+        shows_media = el.find(["img", "audio", "video"])
+        if self.keep_html and (el.find("figcaption") or _alignment(el)) and shows_media:
             return self._block(self.html_of(el))
         return f"\n\n{text.strip()}\n\n"
+
+    def convert_p(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+        """A paragraph that is only an address is how WordPress embeds a video or post: a link."""
+        words = el.get_text().split()
+        if len(words) == 1 and _AUTO_EMBED.fullmatch(words[0]) and not el.find(["a", "img"]):
+            return f"\n\n<{words[0]}>\n\n"
+        markdownify: Any = super()  # its converters are not in its type stubs
+        return str(markdownify.convert_p(el, text, parent_tags))
 
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return f"\n\n{text.strip()}\n\n"
@@ -111,6 +134,24 @@ class PostConverter(MarkdownConverter):
         fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
         return f"\n\n{fence}{_code_language(el)}\n{code}\n{fence}\n\n"
 
+    def _gallery(self, el: Tag) -> str:
+        """A block-editor gallery as the grid of figures a [gallery] becomes, with its caption."""
+        figures = []
+        for image in el.find_all("img"):
+            item = image.find_parent("figure")
+            caption = item.find("figcaption") if isinstance(item, Tag) and item is not el else None
+            shown = image.parent if image.parent is not None and image.parent.name == "a" else image
+            below = f"<figcaption>{self._inner_html(caption)}</figcaption>" if caption else ""
+            figures.append(f"<figure>{self.html_of(shown)}{below}</figure>")
+        grid = f'<div class="gallery">{"".join(figures)}</div>'
+        caption = el.find("figcaption", recursive=False)
+        if isinstance(caption, Tag):
+            return f"<figure>{grid}<figcaption>{self._inner_html(caption)}</figcaption></figure>"
+        return grid
+
+    def _inner_html(self, el: Tag) -> str:
+        return "".join(self.html_of(child) for child in el.children)
+
     def _verse(self, el: Tag) -> str:
         """A poem: its lines, with their breaks, and stanzas as paragraphs."""
         stanzas = re.split(r"\n\s*\n", el.get_text().strip("\n"))
@@ -143,6 +184,16 @@ class PostConverter(MarkdownConverter):
         return self._kept_inline(el, text, parent_tags)
 
     # ----- helpers
+
+    def _resized(self, el: Tag) -> bool:
+        """Whether the image is shown at a size other than its file's, which Markdown cannot say."""
+        shown = [str(el.get(name) or "") for name in ("width", "height")]
+        if not any(value.isdigit() for value in shown):
+            return False
+        url = str(el.get("src") or "").strip()
+        natural = self.media.natural_size(url) if self.media is not None else None
+        return natural is None or any(value.isdigit() and int(value) != size
+                                      for value, size in zip(shown, natural, strict=True))
 
     def _image_url(self, source: Any) -> str:
         url = str(source or "").strip()
@@ -182,9 +233,13 @@ for _name in KEPT_INLINE - {"q"}:
 
 def to_markdown(source: str, media: EntryMedia | None = None,
                 keep_html: bool = True) -> tuple[str, bool]:
-    """A post's HTML (with WordPress's implicit paragraphs) as Markdown, and whether it kept HTML."""
+    """A post's HTML (with WordPress's implicit paragraphs) as Markdown, and if it kept HTML."""
     converter = PostConverter(media, keep_html)
-    markdown = converter.convert(autop(source))
+    soup = BeautifulSoup(autop(source), "html.parser")
+    for obsolete, current in OBSOLETE_INLINE.items():
+        for element in soup.find_all(obsolete):
+            element.name = current
+    markdown = converter.convert_soup(soup)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip(), converter.used_html
 
 

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL import Image
+
 from bilingual.importers.common import safe_key
 
 _SIZE_VARIANT = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
+_SIZE_IN_NAME = re.compile(r"-(\d+)x(\d+)\.[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,8 @@ class MediaLibrary:
         return relative
 
     def source(self, relative: str) -> Path | None:
-        """The regular file for ``relative`` inside the folder (the full size if a size is missing)."""
+        """The regular file for ``relative`` inside the folder (the full size if a size is
+        missing)."""
         if self.folder is None:
             return None
         for candidate in dict.fromkeys((relative, _SIZE_VARIANT.sub("", relative))):
@@ -70,6 +74,21 @@ class EntryMedia:
     def link(self, url: str) -> str:
         """Where the post should point for a link: a local copy if it leads to an uploaded file."""
         return self._resolve(url, report_external=False)
+
+    def natural_size(self, url: str) -> tuple[int, int] | None:
+        """The width and height of the image at ``url``: its local file's, else the ones
+        WordPress writes in the names of the copies it resizes (photo-300x200.jpg)."""
+        relative = self.library.upload_path(url)
+        source = self.library.source(relative) if relative is not None else None
+        if source is not None:
+            try:
+                with Image.open(source) as image:
+                    width, height = image.size
+                    return width, height
+            except (OSError, ValueError, Image.DecompressionBombError):
+                pass
+        named = _SIZE_IN_NAME.search(urlsplit(url.strip()).path)
+        return (int(named[1]), int(named[2])) if named else None
 
     def _resolve(self, url: str, report_external: bool) -> str:
         if not url or url.startswith(("data:", "#", "mailto:")):

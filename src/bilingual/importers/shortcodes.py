@@ -1,8 +1,9 @@
-"""Turn WordPress shortcodes ([caption], [gallery], [audio], [code]...) into the HTML they stand for."""
+"""Turn WordPress shortcodes ([caption], [gallery], [audio], [code]...) into their HTML."""
 
 from __future__ import annotations
 
 import html
+import json
 import posixpath
 import re
 from collections.abc import Callable
@@ -11,23 +12,29 @@ from urllib.parse import urlsplit
 
 # The way WordPress finds a shortcode's opening tag (get_shortcode_regex), and its attributes
 # (shortcode_parse_atts).
-_OPENING = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])((?:[^\]\[\"'/]|\"[^\"]*\"|'[^']*'|/(?!\]))*)"
-                      r"(/?)\](\]?)")
+_OPENING = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])"
+                      r"((?:[^\]\[\"'/]|\"[^\"]*\"|'[^']*'|/(?!\]))*)(/?)\](\]?)")
 _ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
                         r"""|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)"""
                         r"""|(\S+)(?:\s|$)""")
-_CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.DOTALL | re.IGNORECASE)
+_CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)",
+                        re.DOTALL | re.IGNORECASE)
 CODE_NAMES = frozenset({"code", "sourcecode", "source"})
-BRUSHES = frozenset({"bash", "c", "cpp", "csharp", "css", "diff", "go", "html", "java", "javascript",
-                     "jscript", "js", "json", "perl", "php", "plain", "powershell", "py", "python",
-                     "ruby", "rust", "shell", "sql", "text", "xml", "yaml"})
+BRUSHES = frozenset({"bash", "c", "cpp", "csharp", "css", "diff", "go", "html", "java",
+                     "javascript", "jscript", "js", "json", "perl", "php", "plain", "powershell",
+                     "py", "python", "ruby", "rust", "shell", "sql", "text", "xml", "yaml"})
 LINKED_SERVICES = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}",
                    "soundcloud": "{}", "dailymotion": "https://www.dailymotion.com/video/{}",
                    "ted": "{}", "tweet": "{}", "twitter": "{}", "instagram": "{}"}
 # Shortcodes of common plugins and WordPress.com that take no attributes, so they are still
 # recognised (and reported) when they stand alone.
 OTHER_KNOWN = frozenset({"archives", "contact-form", "googlemaps", "polldaddy", "sitemap", "toc",
-                         "wpvideo", "recipe", "portfolio", "testimonials", "blog-subscription-form"})
+                         "wpvideo", "recipe", "portfolio", "testimonials",
+                         "blog-subscription-form"})
+# A reusable block ("pattern") used in a post: <!-- wp:block {"ref":123} /-->.
+_REUSABLE_BLOCK = re.compile(r"<!--\s*wp:block\s+(\{[^>]*?\})\s*/-->")
+# WordPress.com's [youtube=URL&w=640&h=385] sizes the player in the address.
+_PLAYER_SIZE = re.compile(r"&(?:amp;)?[wh]=\d+")
 AUDIO_KEYS = ("src", "mp3", "m4a", "ogg", "wav", "wma", "flac", "0")
 VIDEO_KEYS = ("src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "0")
 
@@ -51,8 +58,10 @@ class ShortcodeContext:
 
     attachments: dict[str, Attachment]
     post_id: str
+    reusable_blocks: dict[str, str] = field(default_factory=dict)
     left: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def children(self) -> list[Attachment]:
         found = [a for a in self.attachments.values() if a.parent == self.post_id]
@@ -64,6 +73,7 @@ Handler = Callable[[dict[str, str], str, ShortcodeContext], str]
 
 def expand_shortcodes(text: str, context: ShortcodeContext) -> str:
     """``text`` with every shortcode this knows replaced by HTML; others are listed and kept."""
+    text = expand_reusable_blocks(text, context)
     parts: list[str] = []
     position = 0
     while (match := _OPENING.search(text, position)) is not None:
@@ -77,7 +87,8 @@ def expand_shortcodes(text: str, context: ShortcodeContext) -> str:
             position = match.end()
         elif handler is not None:
             content = text[match.end():end.start()] if end else ""
-            parts.append(match[1] + handler(parse_attributes(match[3]), content, context) + match[5])
+            expanded = handler(parse_attributes(match[3]), content, context)
+            parts.append(match[1] + expanded + match[5])
             position = end.end() if end else match.end()
         else:
             looks_like_one = bool(end or match[4] or "=" in match[3] or name in OTHER_KNOWN)
@@ -87,6 +98,23 @@ def expand_shortcodes(text: str, context: ShortcodeContext) -> str:
             position = match.end()
     parts.append(text[position:])
     return "".join(parts)
+
+
+def expand_reusable_blocks(text: str, context: ShortcodeContext, depth: int = 0) -> str:
+    """``text`` with the reusable blocks it uses written out, as WordPress shows them."""
+    def written_out(match: re.Match[str]) -> str:
+        try:
+            reference = json.loads(match[1]).get("ref")
+        except (ValueError, AttributeError):
+            return match[0]
+        block = context.reusable_blocks.get(str(reference))
+        if block is None or depth >= 5:
+            context.warnings.append(f"reusable block {reference} "
+                                    f"{'is not in the export' if block is None else 'uses itself'}"
+                                    ": left out")
+            return ""
+        return expand_reusable_blocks(block, context, depth + 1)
+    return _REUSABLE_BLOCK.sub(written_out, text)
 
 
 def parse_attributes(text: str) -> dict[str, str]:
@@ -118,7 +146,8 @@ def _caption(attributes: dict[str, str], content: str, context: ShortcodeContext
     if not caption and (match := _CAPTIONED.match(content.strip())):
         content, caption = match[1], match[2].strip()
     align = attributes.get("align", "")
-    css = f' class="{html.escape(align)}"' if align in ("alignleft", "alignright", "aligncenter") else ""
+    aligned = align in ("alignleft", "alignright", "aligncenter")
+    css = f' class="{html.escape(align)}"' if aligned else ""
     figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f"<figure{css}>{content.strip()}{figcaption}</figure>"
 
@@ -170,15 +199,18 @@ def _media_element(kind: str, url: str, poster: str = "") -> str:
 
 
 def _embed(attributes: dict[str, str], content: str, context: ShortcodeContext) -> str:
-    url = content.strip() or attributes.get("url") or attributes.get("src") or attributes.get("0", "")
+    url = (content.strip() or attributes.get("url") or attributes.get("src")
+           or attributes.get("0", ""))
     return _link(url)
 
 
 def _service_link(name: str, attributes: dict[str, str], content: str) -> str:
-    value = (attributes.get("url") or attributes.get("id") or attributes.get("0") or content).strip()
+    value = attributes.get("url") or attributes.get("id") or attributes.get("0") or content
+    value = _PLAYER_SIZE.sub("", value.strip().lstrip("="))
     if not value:
         return ""
-    url = value if value.startswith(("http://", "https://")) else LINKED_SERVICES[name].format(value)
+    web = value.startswith(("http://", "https://"))
+    url = value if web else LINKED_SERVICES[name].format(value)
     return _link(url)
 
 

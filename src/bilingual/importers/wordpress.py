@@ -1,4 +1,4 @@
-"""Turn a WordPress export (WXR) into the posts, pages, comments, media and tags of a bilingual site."""
+"""Turn a WordPress export (WXR) into a site's posts, pages, comments, media and tags."""
 
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ from bilingual.site.model import EntryKind
 
 DRAFTED = {"draft": "a draft", "pending": "pending review", "private": "private",
            "future": "scheduled"}
+NOT_CONTENT = {
+    "attachment": "a media file, not a post or page (posts show it; --media copies it)",
+    "wp_block": "a reusable block, not a post or page (the posts that use it show it)"}
 NOT_IMPORTED = {"trash": "in the trash", "auto-draft": "an automatic draft, never edited",
                 "inherit": "a revision"}
 
@@ -106,6 +109,8 @@ class Planner:
         self.offset = usual_offset(export.items)
         self.attachments = {item.id: _attachment(item) for item in export.items
                             if item.type == "attachment" and item.attachment_url}
+        self.reusable_blocks = {item.id: item.html for item in export.items
+                                if item.type == "wp_block"}
         self.comment_tally = CommentTally()
         self.used_html = 0
 
@@ -138,11 +143,9 @@ class Planner:
     def _member(self, item: Item, same_id: list[Item]) -> Member | None:
         """The item as a member of an entry, or None after listing why it is skipped."""
         skip = self.report.skip
-        if item.type == "attachment":
-            skip(item.origin, "a media file, not a post or page (posts show it; --media copies it)")
-            return None
         if item.type not in ("post", "page"):
-            skip(item.origin, f"not a post or page ({item.type or 'no type'})")
+            skip(item.origin, NOT_CONTENT.get(item.type,
+                                              f"not a post or page ({item.type or 'no type'})"))
             return None
         warnings = []
         copy = next((other for other in same_id if _same_content(other, item)), None)
@@ -258,7 +261,7 @@ class Planner:
         media = EntryMedia(self.library)
         comments = {}
         for lang, member in planned.members.items():
-            context = ShortcodeContext(self.attachments, member.item.id)
+            context = ShortcodeContext(self.attachments, member.item.id, self.reusable_blocks)
             body, used_html = to_markdown(expand_shortcodes(member.item.html, context), media)
             self.used_html += used_html
             entry.translations[lang] = Translation(member.item.title, member.item.excerpt, body,
@@ -267,6 +270,7 @@ class Planner:
             entry.tags.extend(key for key in keys if key and key not in entry.tags)
             record.shortcodes_left += [s for s in context.left if s not in record.shortcodes_left]
             record.media_missing += context.missing
+            record.warnings += context.warnings
             comments[lang] = kept_comments(member.item.comments, self.comment_tally)
         if entry.date is None and moment is not None:
             entry.date = moment.date()  # no zone known: the day only, never a wrong time

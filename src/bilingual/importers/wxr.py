@@ -1,4 +1,4 @@
-"""Read a WordPress export (WXR 1.0 to 1.2) into items, terms and comments, mending its usual defects."""
+"""Read a WordPress export (WXR 1.0 to 1.2) into items, terms and comments, mending its defects."""
 
 from __future__ import annotations
 
@@ -33,8 +33,11 @@ KNOWN_PREFIXES = {
     "media": "http://search.yahoo.com/mrss/",
 }
 _CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_PREFIX_USE = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
+_PREFIX_USE = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_]"
+                         rb"|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
 _PREFIX_DECLARATION = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
+_LATE_DECLARATION = re.compile(
+    rb"(\xef\xbb\xbf)?((?:(?!<\?xml\b|<rss\b).){1,65536}?)(<\?xml\b[^>]*\?>)", re.DOTALL)
 _PHP_PAIRS = re.compile(r's:\d+:"([^"]*)";i:(\d+);')
 _UNDEFINED_PREFIX = 201  # libxml2's NS_ERR_UNDEFINED_NAMESPACE
 
@@ -111,6 +114,7 @@ def read_export(path: Path) -> Export:
         raise ExportError(f"cannot read the export: {error.strerror}", path) from None
     repairs: list[str] = []
     data = _drop_control_characters(data, repairs)
+    data = _declaration_first(data, repairs)
     root = _parse(data, path, repairs)
     channel = root.find("channel") if root.tag == "rss" else None
     found = _wxr_namespace(channel)
@@ -135,6 +139,20 @@ def _drop_control_characters(data: bytes, repairs: list[str]) -> bytes:
     repairs.append(f"dropped control characters the XML cannot hold (line{'s' * (len(lines) > 1)} "
                    f"{shown})")
     return _CONTROLS.sub(b"", data)
+
+
+def _declaration_first(data: bytes, repairs: list[str]) -> bytes:
+    """Put the XML declaration back at the start, where XML wants it and where blank lines or
+    PHP notices printed by a plugin pushed it off; the lines keep their numbers."""
+    found = _LATE_DECLARATION.match(data)
+    if found is None:
+        return data
+    bom, before, declaration = found.groups()
+    line = before.count(b"\n") + 1
+    shown = " ".join(before.decode("utf-8", "replace").split())
+    repairs.append(f"ignored what came before the XML declaration on line {line}"
+                   + (f": {shown[:60]!r}" if shown else ": blank lines"))
+    return (bom or b"") + declaration + b"\n" * before.count(b"\n") + data[found.end():]
 
 
 def _parse(data: bytes, path: Path, repairs: list[str]) -> Any:
@@ -172,8 +190,9 @@ def _declare_prefixes(data: bytes, repairs: list[str]) -> bytes:
     start = re.search(rb"<rss\b", data)
     if not missing or start is None:
         return data
-    declarations = "".join(f' xmlns:{prefix}="{KNOWN_PREFIXES.get(prefix, "urn:x-undeclared:" + prefix)}"'
-                           for prefix in missing)
+    declarations = "".join(
+        f' xmlns:{prefix}="{KNOWN_PREFIXES.get(prefix, "urn:x-undeclared:" + prefix)}"'
+        for prefix in missing)
     repairs.append("declared the namespace prefix"
                    f"{'es' * (len(missing) > 1)} {', '.join(p + ':' for p in missing)} "
                    "the export uses without declaring")
@@ -197,12 +216,13 @@ class _ChannelReader:
         self.wp = wp
 
     def base_urls(self, channel: Any) -> tuple[str, ...]:
-        urls = (_text(channel, self.wp + "base_site_url"), _text(channel, self.wp + "base_blog_url"),
-                _text(channel, "link"))
+        urls = (_text(channel, self.wp + "base_site_url"),
+                _text(channel, self.wp + "base_blog_url"), _text(channel, "link"))
         return tuple(dict.fromkeys(url.rstrip("/") for url in urls if url))
 
     def authors(self, channel: Any) -> dict[str, str]:
-        return {_text(a, self.wp + "author_login"): _plain(_text(a, self.wp + "author_display_name"))
+        return {_text(a, self.wp + "author_login"):
+                _plain(_text(a, self.wp + "author_display_name"))
                 for a in channel.iter(self.wp + "author")}
 
     def terms(self, channel: Any) -> Any:
@@ -213,7 +233,8 @@ class _ChannelReader:
                 _plain(_text(element, wp + "cat_name")))
         for element in channel.iter(wp + "tag"):
             yield _text(element, wp + "term_id"), Term(
-                "post_tag", _text(element, wp + "tag_slug"), _plain(_text(element, wp + "tag_name")))
+                "post_tag", _text(element, wp + "tag_slug"),
+                _plain(_text(element, wp + "tag_name")))
 
     def term_translations(self, channel: Any) -> Any:
         """Polylang's links between a term and its translations: {language slug: term id}."""
