@@ -6,6 +6,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import icu
 import lxml.html
 import pytest
 from click.testing import CliRunner
@@ -41,12 +42,34 @@ The Guards, known in Persian as سپاه پاسداران, now choose ambassador
 """
 
 
+CONTACT = "2010-03-02-contact-the-embassy"
+PERSIAN_CONTACT = """---
+title: "IRGC و دیپلماسی: «I am here.»"
+date: 2010-03-02
+---
+
+شماره تماس سفارت: +1 212 555 0100 و ساعت کار 10:30 AM.
+
+برای گرفتن نسخهٔ کامل این دستورها را اجرا کنید:
+
+```sh
+git clone https://github.com/example/bilingual.git
+# پیام خوش‌آمد
+echo "سلام دنیا"
+```
+
+گزارش کامل را در [Human Rights Watch](https://www.hrw.org/news/2010/01/) بخوانید.
+"""
+
+
 @pytest.fixture
 def site(example_site: Path) -> Path:
-    folder = example_site / "content" / "posts" / MIXED
-    folder.mkdir()
-    (folder / "fa.md").write_text(PERSIAN_MIXED, encoding="utf-8")
-    (folder / "en.md").write_text(ENGLISH_MIXED, encoding="utf-8")
+    for slug, fa, en in ((MIXED, PERSIAN_MIXED, ENGLISH_MIXED), (CONTACT, PERSIAN_CONTACT, None)):
+        folder = example_site / "content" / "posts" / slug
+        folder.mkdir()
+        (folder / "fa.md").write_text(fa, encoding="utf-8")
+        if en:
+            (folder / "en.md").write_text(en, encoding="utf-8")
     return example_site
 
 
@@ -54,7 +77,7 @@ def write_eml(site: Path, tmp_path: Path, *options: str) -> EmailMessage:
     out = tmp_path / "post.eml"
     result = CliRunner().invoke(cli, ["email", str(site), *options, "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return message_from_bytes(out.read_bytes(), policy=policy.default)  # type: ignore[return-value]
+    return message_from_bytes(out.read_bytes(), policy=policy.default)
 
 
 def html_of(message: EmailMessage) -> lxml.html.HtmlElement:
@@ -122,7 +145,8 @@ def test_persian_edition_has_jalali_date_and_read_on_the_web(site: Path, tmp_pat
     web = page.xpath(f"//p[{CLASS % 'web-link'}]/a")[0]
     assert web.get("href") == f"https://example.org/fa/posts/{FIRST}/"
     assert web.text_content() == "خواندن در وب"
-    assert f"خواندن در وب: https://example.org/fa/posts/{FIRST}/" in text_of(message)
+    # The marks keep the URL's final "/" on its side of the URL in a right-to-left line.
+    assert f"خواندن در وب: {LRM}https://example.org/fa/posts/{FIRST}/{LRM}" in text_of(message)
 
 
 def test_plain_text_keeps_persian_logical_with_marks_only_where_needed(site: Path,
@@ -139,6 +163,38 @@ def test_plain_text_keeps_persian_logical_with_marks_only_where_needed(site: Pat
     # Links and images become numbered references, in Persian digits.
     assert "وبگاه سفارت سبز [۲] بخوانید." in text
     assert f"[۱] https://example.org/fa/posts/{MIXED}/embassies.png" in text
+
+
+def in_terminal(line: str) -> tuple[str, str]:
+    """How a bidi-aware terminal shows a line: its direction (from its first strong character,
+    marks included) and its characters from left to right."""
+    bidi = icu.Bidi()
+    bidi.setPara(icu.UnicodeString(line), 0xFE)  # UBIDI_DEFAULT_LTR: the first strong decides
+    shown = str(bidi.writeReordered(icu.Bidi.DO_MIRRORING | icu.Bidi.REMOVE_BIDI_CONTROLS))
+    return ("rtl" if bidi.getParaLevel() % 2 else "ltr"), shown
+
+
+def test_plain_text_reads_right_in_a_bidi_terminal(site: Path, tmp_path: Path) -> None:
+    message = write_eml(site, tmp_path, "--post", CONTACT, "--lang", "fa")
+    lines = [line for line in text_of(message).splitlines() if line.strip()]
+    code = [line for line in lines if line.startswith((LRM + "    ", "    "))]
+    assert [line.strip(LRM + " ") for line in code] == [
+        "git clone https://github.com/example/bilingual.git", "# پیام خوش‌آمد",
+        'echo "سلام دنیا"']
+    # Code reads left to right, even a line that starts with a Persian comment...
+    assert {in_terminal(line)[0] for line in code} == {"ltr"}
+    # ...and every other line right to left, each phrase written the other way in one piece.
+    assert {in_terminal(line)[0] for line in lines if line not in code} == {"rtl"}
+    shown = "\n".join(in_terminal(line)[1] for line in lines)
+    for phrase in ("«I am here.»", "+1 212 555 0100", "10:30 AM",
+                   "https://www.hrw.org/news/2010/01/", f"https://example.org/fa/posts/{CONTACT}/"):
+        assert phrase in shown, phrase
+    # A line that reads right as it is has no mark.
+    for line in lines:
+        bare = line.replace(LRM, "").replace(RLM, "")
+        if in_terminal(bare) == in_terminal(line):
+            assert line == bare, line
+    assert message["Subject"] == RLM + "IRGC و دیپلماسی: «" + LRM + "I am here." + LRM + "»"
 
 
 def test_english_lines_starting_with_persian_get_a_left_to_right_mark() -> None:
@@ -173,6 +229,36 @@ def test_unknown_post_or_missing_translation_is_a_clear_error(site: Path, tmp_pa
     assert result.exit_code == 1
     assert f"post '{SECOND}' has no version in 'fa'" in result.output
     assert "Traceback" not in result.output and not Path(out).exists()
+
+
+def test_an_unsubscribe_url_with_a_placeholder_we_do_not_fill_is_a_config_error(
+        site: Path, tmp_path: Path) -> None:
+    config = site / "bilingual.toml"
+    lines = config.read_text(encoding="utf-8").count("\n")
+    with config.open("a", encoding="utf-8") as file:
+        file.write('\n[newsletter]\nunsubscribe_url = '
+                   '"https://lists.example.org/u?a={address}&t={token}"\n')
+    out = tmp_path / "x.eml"
+    result = CliRunner().invoke(cli, ["email", str(site), "--post", FIRST, "--to",
+                                      "maryam@example.org", "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"{config}:{lines + 3}:" in result.output
+    assert "newsletter.unsubscribe_url holds {token}" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+def test_braces_and_addresses_go_into_the_unsubscribe_url_as_they_should(
+        site: Path, tmp_path: Path) -> None:
+    with (site / "bilingual.toml").open("a", encoding="utf-8") as file:
+        file.write('\n[newsletter]\nunsubscribe_url = '
+                   '"https://lists.example.org/{lang}/u?a={address}&b={address}"\n')
+    message = write_eml(site, tmp_path, "--post", FIRST, "--to", "a+b&c@example.org")
+    assert message["List-Unsubscribe"].split(",")[0].strip() == (
+        "<https://lists.example.org/en/u?a=a%2Bb%26c@example.org&b=a%2Bb%26c@example.org>")
+    # Without a reader's address, the mailto: link's subject is only "unsubscribe".
+    anyone = write_eml(site, tmp_path, "--post", FIRST)
+    assert anyone["List-Unsubscribe"].split(",")[1].strip() == (
+        "<mailto:newsletter@example.org?subject=unsubscribe>")
 
 
 def test_same_post_reader_and_date_give_the_same_message(site: Path) -> None:

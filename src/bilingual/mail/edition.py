@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from bilingual.errors import ContentError
 from bilingual.mail.html import mail_html
-from bilingual.mail.plaintext import mark_lines, markdown_text, wrap
+from bilingual.mail.plaintext import mark_line, mark_lines, markdown_text, wrap
 from bilingual.mail.settings import ListSettings, list_settings
 from bilingual.publish import urls
 from bilingual.publish.templating import TemplateSet, render_template, template_set
@@ -33,6 +33,7 @@ from bilingual.text.bidi import isolate_unicode
 from bilingual.text.languages import Language
 
 SEPARATOR = "\n\n" + "─" * 24 + "\n\n"
+BODY = "\ue000"  # where the text template puts the body, which is marked on its own
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,13 @@ class EditionMaker:
         return urls.absolute(self.site.config.site.base_url, urls.entry(post, lang.code))
 
     def subject(self, edition: Edition) -> str:
+        """The post's title, marked so that mail clients that look at its first letter (most
+        do) show a Persian title that starts with "IRGC" right to left."""
+        first = edition.languages[0]
+        if len(edition.languages) == 1:
+            return mark_line(edition.post.title[first.code], first.direction)
         titles = " · ".join(edition.post.title[lang.code] for lang in edition.languages)
-        return isolate_unicode(titles, edition.languages[0].direction) if len(
-            edition.languages) > 1 else titles
+        return isolate_unicode(titles, first.direction)
 
     def html(self, edition: Edition, address: str = "") -> str:
         first = edition.languages[0]
@@ -117,14 +122,18 @@ class EditionMaker:
         for lang in edition.languages:
             view = self._view(edition.post, lang)
             web_url = self.web_url(edition.post, lang)
-            body = markdown_text(edition.post.body.get(lang.code) or "", lang.code, web_url)
             section = self._render(lang, "email/section.txt", {
                 "title": wrap(view.title), "date": view.date, "author": view.author,
-                "summary": wrap(view.summary or ""), "body": body, "web_url": web_url})
+                "summary": wrap(view.summary or ""), "body": BODY, "web_url": web_url})
             footer = self._render(lang, "email/footer.txt", {
                 "site_title": str(site_text(self.site, "title", lang)),
                 "unsubscribe": self.settings.unsubscribe_link(address, lang.code)})
-            sections.append(mark_lines(f"{section.strip()}\n\n{footer.strip()}", lang.direction))
+            # The body comes marked (its code stays left to right); the rest is marked here.
+            before, has_body, after = f"{section.strip()}\n\n{footer.strip()}".partition(BODY)
+            body = markdown_text(edition.post.body.get(lang.code) or "", lang.code, web_url,
+                                 lang.direction) if has_body else ""
+            sections.append(mark_lines(before, lang.direction) + body +
+                            mark_lines(after, lang.direction))
         return SEPARATOR.join(sections) + "\n"
 
     def message(self, edition: Edition, address: str = "",
