@@ -22,6 +22,7 @@ DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 USER_VARIABLE = "BILINGUAL_SMTP_USER"
 PASSWORD_VARIABLE = "BILINGUAL_SMTP_PASSWORD"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -39,15 +40,20 @@ class ListSettings:
     def unsubscribe_link(self, address: str, lang: str) -> str:
         """The reader's unsubscribe URL, or a mailto: link to the sender when none is set."""
         if self.unsubscribe_url:
-            return self.unsubscribe_url.format(address=quote(address, safe="@"), lang=lang)
-        return f"mailto:{self.sender.addr_spec}?subject={quote('unsubscribe ' + address)}"
+            return (self.unsubscribe_url.replace("{address}", quote(address, safe="@"))
+                    .replace("{lang}", lang))
+        return self._mailto(address)
 
     def unsubscribe_header(self, address: str, lang: str) -> str:
         """RFC 2369 List-Unsubscribe: the web link (if any) first, then a mailto: one."""
-        mailto = f"<mailto:{self.sender.addr_spec}?subject={quote('unsubscribe ' + address)}>"
+        mailto = f"<{self._mailto(address)}>"
         if not self.unsubscribe_url:
             return mailto
         return f"<{self.unsubscribe_link(address, lang)}>, {mailto}"
+
+    def _mailto(self, address: str) -> str:
+        subject = f"unsubscribe {address}" if address else "unsubscribe"
+        return f"mailto:{self.sender.addr_spec}?subject={quote(subject)}"
 
     @property
     def one_click(self) -> bool:
@@ -85,10 +91,8 @@ def list_settings(config: Config) -> ListSettings:
         if value and not re.match(r"^https?://[^/\s]+", value):
             raise ConfigError(f"newsletter.{key} must be an absolute http(s) URL", path,
                               _line_of(path, key))
-    if section.unsubscribe_url and "{address}" not in section.unsubscribe_url:
-        raise ConfigError("newsletter.unsubscribe_url must hold {address}, where the reader's "
-                          "address goes", path, _line_of(path, "unsubscribe_url"),
-                          hint='e.g. "https://lists.example.org/unsubscribe?address={address}"')
+    if section.unsubscribe_url:
+        _check_placeholders(section.unsubscribe_url, path)
     return ListSettings(sender, section.subscribe_endpoint, section.unsubscribe_url)
 
 
@@ -114,6 +118,19 @@ def smtp_settings(config: Config, host: str | None = None, port: int | None = No
     return SmtpSettings(chosen_host, port or section.smtp_port or DEFAULT_PORTS[typed], typed,
                         os.environ.get(USER_VARIABLE) or None,
                         os.environ.get(PASSWORD_VARIABLE) or None)
+
+
+def _check_placeholders(url: str, path: Path) -> None:
+    """The unsubscribe URL holds {address}, and no placeholder but it and {lang}."""
+    unknown = sorted(set(PLACEHOLDER.findall(url)) - {"address", "lang"})
+    if unknown:
+        raise ConfigError(f"newsletter.unsubscribe_url holds {{{unknown[0]}}}: only {{address}} "
+                          "and {lang} are filled in", path, _line_of(path, "unsubscribe_url"),
+                          hint="write what the list service needs there as it is")
+    if "{address}" not in url:
+        raise ConfigError("newsletter.unsubscribe_url must hold {address}, where the reader's "
+                          "address goes", path, _line_of(path, "unsubscribe_url"),
+                          hint='e.g. "https://lists.example.org/unsubscribe?address={address}"')
 
 
 def parse_sender(value: str, path: Path) -> Address:
