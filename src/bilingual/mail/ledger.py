@@ -62,11 +62,12 @@ class Ledger:
             _normal(key)).fetchone()
         return str(row[0]) if row else None
 
-    def has_post(self, post: str, address: str) -> bool:
-        """Whether any edition of ``post`` went (or was refused) to ``address``."""
-        return self.connection.execute(
-            "SELECT 1 FROM messages WHERE post = ? AND address = ? LIMIT 1",
-            (post, address.lower())).fetchone() is not None
+    def editions(self, post: str, address: str) -> set[str]:
+        """The editions of ``post`` sent, refused or perhaps sent to ``address``."""
+        rows = self.connection.execute(
+            "SELECT edition FROM messages WHERE post = ? AND address = ?",
+            (post, address.lower())).fetchall()
+        return {str(row[0]) for row in rows}
 
     def begin(self, key: Key, message_id: str) -> None:
         self._set(key, SENDING, message_id, "")

@@ -88,7 +88,11 @@ def send_newsletter(site_root: Path, list_path: Path, ledger_path: Path,
 
 def plan(maker: EditionMaker, subscribers: list[Subscriber], ledger: Ledger,
          since: dt.date | None) -> list[Delivery]:
-    """The messages due: post by post, oldest first, reader by reader."""
+    """The messages due: post by post, oldest first, reader by reader.
+
+    A reader who changed what they receive gets no language of a post twice: nothing for a
+    bilingual e-mail once any edition went, no Persian edition once a bilingual one did.
+    """
     site = maker.site
     due = []
     for post in sorted(site.posts, key=lambda post: (post.date or dt.date.min, post.slug)):
@@ -97,12 +101,12 @@ def plan(maker: EditionMaker, subscribers: list[Subscriber], ledger: Ledger,
             cutoff = since or subscriber.subscribed
             if not subscriber.confirmed or post.date is None or post.date < cutoff:
                 continue
-            if subscriber.language == BILINGUAL and ledger.has_post(post.slug, subscriber.address):
+            had = ledger.editions(post.slug, subscriber.address)
+            if subscriber.language == BILINGUAL and had:
                 continue
             for languages in subscriber.editions(codes):
-                delivery = Delivery(maker.edition(post.slug, languages), subscriber)
-                if ledger.state(delivery.key) is None:
-                    due.append(delivery)
+                if not any(set(languages) <= set(edition.split("+")) for edition in had):
+                    due.append(Delivery(maker.edition(post.slug, languages), subscriber))
     return due
 
 
@@ -140,7 +144,8 @@ class _Run:
                     return
                 if attempt == RECONNECTS:
                     raise MailError(f"lost the connection to {self.server.settings.address}: "
-                                    f"{lost}", hint="run the command again to send the rest")
+                                    f"{lost}", hint="run the command again to send the rest"
+                                    ) from None
         self._record(delivery, message_id, reply)
 
     def _record(self, delivery: Delivery, message_id: str, reply: Reply) -> None:
