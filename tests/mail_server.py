@@ -54,7 +54,7 @@ class Mailbox:
 
     def messages(self) -> list[EmailMessage]:
         with self.lock:
-            return [message_from_bytes(raw, policy=policy.default)  # type: ignore[misc]
+            return [message_from_bytes(raw, policy=policy.default)
                     for _, _, raw in self.received]
 
 

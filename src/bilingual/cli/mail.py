@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from bilingual.atomic import write_atomically
-from bilingual.cli import cli, report_errors, stderr, stdout
+from bilingual.cli.output import stderr, stdout
 from bilingual.errors import MailError
 from bilingual.mail.edition import EditionMaker
 from bilingual.mail.ledger import Record
@@ -31,8 +31,8 @@ from bilingual.mail.subscribers import (
 from bilingual.site.config import load_config
 
 LIST_NAME = "subscribers.csv"
-SITE_ARGUMENT = click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True),
-                               default=".")
+SITE_ARGUMENT = click.argument(
+    "site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
 LIST_OPTION = click.option("--list", "list_path", type=click.Path(path_type=Path, dir_okay=False),
                            envvar="BILINGUAL_SUBSCRIBERS",
                            help=f"The subscriber list: .csv, or .sqlite/.db for SQLite "
@@ -47,7 +47,7 @@ def warn(text: str) -> None:
     stderr.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-@cli.command()
+@click.command()
 @SITE_ARGUMENT
 @click.option("--post", "slug", required=True, help="The post's slug (its folder's name).")
 @click.option("--lang", default=None, metavar="LANG|bilingual",
@@ -57,7 +57,6 @@ def warn(text: str) -> None:
                                                   "and the unsubscribe link.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="The .eml file to write.")
-@report_errors
 def email(site: Path, slug: str, lang: str | None, address: str, out: Path) -> None:
     """Write the e-mail edition of a post of SITE as an .eml file (opens in any mail client)."""
     maker = EditionMaker.for_site(site)
@@ -85,7 +84,7 @@ def _address(value: str) -> str:
 # ----- subscribers
 
 
-@cli.group()
+@click.group()
 def subscribers() -> None:
     """Keep the list of e-mail subscribers (CSV or SQLite)."""
 
@@ -106,7 +105,6 @@ def _store(site: Path, list_path: Path | None) -> tuple[SubscriberList, tuple[st
               help="When they subscribed (default: today); older posts are not sent to them.")
 @click.option("--confirmed/--unconfirmed", default=True, show_default=True,
               help="Whether they confirmed; only confirmed readers are sent anything.")
-@report_errors
 def add_command(address: str, site: Path, list_path: Path | None, language: str,
                 subscribed: dt.datetime | None, confirmed: bool) -> None:
     """Add ADDRESS to the subscribers of SITE."""
@@ -124,7 +122,6 @@ def add_command(address: str, site: Path, list_path: Path | None, language: str,
 @click.argument("address")
 @SITE_ARGUMENT
 @LIST_OPTION
-@report_errors
 def remove_command(address: str, site: Path, list_path: Path | None) -> None:
     """Remove ADDRESS from the subscribers of SITE."""
     store, _ = _store(site, list_path)
@@ -136,7 +133,6 @@ def remove_command(address: str, site: Path, list_path: Path | None) -> None:
 @SITE_ARGUMENT
 @LIST_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@report_errors
 def list_command(site: Path, list_path: Path | None, as_json: bool) -> None:
     """List the subscribers of SITE."""
     store, _ = _store(site, list_path)
@@ -161,7 +157,6 @@ def list_command(site: Path, list_path: Path | None, as_json: bool) -> None:
               help="For rows without a language column (default: both).")
 @click.option("--confirmed", is_flag=True,
               help="Count rows without a confirmed/status column as confirmed.")
-@report_errors
 def import_command(source: Path, site: Path, list_path: Path | None, language: str | None,
                    confirmed: bool) -> None:
     """Add the readers of a CSV file (another service's export, or one address a line).
@@ -180,7 +175,7 @@ def import_command(source: Path, site: Path, list_path: Path | None, language: s
 # ----- newsletter
 
 
-@cli.group()
+@click.group()
 def newsletter() -> None:
     """Send new posts to the subscribers by e-mail."""
 
@@ -203,7 +198,6 @@ def newsletter() -> None:
               help="starttls, ssl (SMTPS) or none (a server on this machine only).")
 @click.option("--resend-unconfirmed", is_flag=True,
               help="Send again the messages a stopped run may or may not have delivered.")
-@report_errors
 def send(site: Path, list_path: Path | None, ledger_path: Path | None, dry_run: bool,
          since: dt.datetime | None, rate: float | None, smtp_host: str | None,
          smtp_port: int | None, security: str | None, resend_unconfirmed: bool) -> None:

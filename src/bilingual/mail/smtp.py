@@ -16,7 +16,7 @@ TIMEOUT = 60.0
 
 @dataclass(frozen=True)
 class Reply:
-    """The server's last word on one message: ``accepted``, ``refused`` (5xx) or ``deferred`` (4xx)."""
+    """The server's last word on a message: ``accepted``, ``refused`` (5xx), ``deferred`` (4xx)."""
 
     outcome: str
     code: int

@@ -122,7 +122,8 @@ class SqliteList:
         found = []
         for address, language, subscribed, confirmed, rowid in rows:
             try:
-                found.append(Subscriber(check_address(address), check_language(language, self.codes),
+                found.append(Subscriber(check_address(address),
+                                        check_language(language, self.codes),
                                         dt.date.fromisoformat(subscribed), bool(confirmed)))
             except ValueError as error:
                 errors.add(MailError(f"row {rowid}: {error}", self.path))
@@ -170,7 +171,8 @@ def read_rows(path: Path, codes: Sequence[str], language: str | None = None,
             errors.add(MailError(str(error), path, line))
             continue
         if subscriber.key in seen:
-            notes.append(f"{path}:{line}: {subscriber.address} is also on line {seen[subscriber.key]}")
+            notes.append(f"{path}:{line}: {subscriber.address} is also on line "
+                         f"{seen[subscriber.key]}")
             continue
         seen[subscriber.key] = line
         found.append(subscriber)
