@@ -8,16 +8,18 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
-from conftest import SITES, copy_site
 from lxml import etree, html
 
 from bilingual import BuildResult, build
 from bilingual.errors import BilingualError
+from conftest import SITES, copy_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)\Z")
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                    "0000000d49444154789c6360f8cfc0f01f0005000201a5e2b7c60000000049454e44ae426082")
 LISTED = re.compile(r"(index|posts/[^/]+/index|page/\d+/index|tags/(.+/)?index|[^/]+/index)\.html\Z")
 
 
@@ -133,6 +135,23 @@ def test_tag_feeds_list_only_their_tags_posts(tmp_path: Path) -> None:
     assert len(news.findall(f"{ATOM}entry")) == 2
     tag_page = html.fromstring((result.out_dir / "en/tags/tech/index.html").read_bytes())
     assert tag_page.xpath("//link[@type='application/atom+xml']/@href")[-1] == "feed.xml"
+
+
+def test_links_and_images_in_a_feed_entry_lead_to_the_posts_files(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    post = site / "content/posts/hello/fa.md"
+    post.write_text(post.read_text() + "\n![عکس تظاهرات](photo.png)\n\n"
+                    "[خانه](../../) و [درباره](../../about/)\n")
+    (post.parent / "photo.png").write_bytes(PNG)
+    result = build(site, pdf=False)
+    for path in (result.out_dir / "fa/feed.xml", result.out_dir / "fa/tags/news/feed.xml"):
+        entry = feedparser.parse(path.read_bytes()).entries[0]
+        body = html.fromstring(entry.content[0].value)
+        targets = body.xpath("//img/@src") + body.xpath("//a/@href")
+        assert targets == ["https://minimal.example/fa/posts/hello/photo.png",
+                           "https://minimal.example/fa/",
+                           "https://minimal.example/fa/about/"], path
+        assert local(result, targets[0]).is_file()
 
 
 def test_feeds_link_their_translations(built_example: BuildResult) -> None:

@@ -7,15 +7,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import SITES, copy_site
+from lxml import html
 
 from bilingual import build
 from bilingual.errors import BilingualError
+from conftest import SITES, copy_site
 
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/"
 CANONICAL = "https://example.org/" + PERSIAN_POST
 TITLE = "\u2067تنها راه پیش رو\u2069"  # right-to-left isolate: the title keeps its order anywhere
-
 
 
 def share_hrefs(page: Any) -> dict[str, str]:
@@ -71,6 +71,17 @@ def test_copy_link_is_a_plain_link_without_scripts(browser: Any, example_server:
     assert page.get_attribute("a.share-copy", "href") == CANONICAL
     assert page.get_attribute("a.share-copy", "role") is None
     context.close()
+
+
+def test_opposite_runs_of_a_shared_title_are_isolated(tmp_path: Path) -> None:
+    """As in the feeds: a phone number or an English sentence keeps its order in a Persian title."""
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    post = site / "content/posts/hello/fa.md"
+    post.write_text(post.read_text().replace(
+        "title: سلام", "title: 'گفت: «I am here.» تلفن +1 212 555 0100'"), "utf-8")
+    page = html.fromstring((build(site, pdf=False).out_dir / "fa/posts/hello/index.html").read_bytes())
+    telegram = parse_qs(urlsplit(page.xpath("//a[@class='share-telegram']/@href")[0]).query)
+    assert telegram["text"] == ["\u2067گفت: «\u2066I am here.\u2069» تلفن \u2066+1 212 555 0100\u2069\u2069"]
 
 
 def test_share_links_follow_the_config(tmp_path: Path) -> None:
