@@ -609,3 +609,17 @@ def test_text_printed_before_the_xml_declaration_is_ignored_and_lines_keep_numbe
     lines = BLOCKS.read_text("utf-8").split("\n")
     first_item = next(number for number, text in enumerate(lines, 1) if "<item>" in text)
     assert read_export(BLOCKS).items[0].line == first_item
+
+
+def test_a_post_whose_wordpress_name_is_taken_says_where_it_went(site: Path,
+                                                                 tmp_path: Path) -> None:
+    export = variant(tmp_path, (r"<wp:post_name>second-statement</wp:post_name>",
+                                "<wp:post_name>The-Consul-Resigns</wp:post_name>"),
+                     source=WORDPRESS_COM)
+    report = import_wordpress(export, site)
+    second = next(e for e in report.entries if e.origin.startswith("post 101 'Diplomats"))
+    assert second.slug == "2010-01-20-101"
+    assert ("its WordPress name 'The-Consul-Resigns' is taken or cannot name a folder: imported "
+            "as '2010-01-20-101'") in second.warnings
+    consul = next(e for e in report.entries if e.slug == "the-consul-resigns")
+    assert not any("WordPress name" in warning for warning in consul.warnings)

@@ -235,6 +235,10 @@ class Planner:
             if name and usable_slug(name, "post" if prefix else entry.kind) and (
                     entry.kind, slug.casefold()) not in taken:
                 taken.add((entry.kind, slug.casefold()))
+                if item.name and name != item.name:  # its address changes: say so
+                    entry.primary.warnings.append(
+                        f"its WordPress name {item.name!r} is taken or cannot name a folder: "
+                        f"imported as {slug!r}")
                 return slug
         raise AssertionError("the last candidate slug is always free")
 
