@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE
 
 from bilingual.mail.edition import EditionMaker
+from conftest import EXAMPLE
 
 pytestmark = pytest.mark.browser
 

@@ -59,6 +59,9 @@ echo "سلام دنیا"
 ```
 
 گزارش کامل را در [Human Rights Watch](https://www.hrw.org/news/2010/01/) بخوانید.
+
+1. Telegram کانال رسمی سفارت
+2. گزارش سازمان ملل (UN)
 """
 
 
@@ -136,6 +139,13 @@ def test_styles_are_inline_and_nothing_external_is_loaded(site: Path, tmp_path: 
     links = [a.get("href") for a in page.xpath("//a")]
     assert all(link.startswith(("https://", "mailto:")) for link in links), links
     assert "https://example.org/fa/tags/iran/" in links
+
+
+def test_persian_lists_count_in_persian_digits(site: Path, tmp_path: Path) -> None:
+    page = html_of(write_eml(site, tmp_path, "--post", CONTACT, "--lang", "fa"))
+    assert "list-style-type: persian" in page.xpath("//ol")[0].get("style")
+    text = text_of(write_eml(site, tmp_path, "--post", CONTACT, "--lang", "fa"))
+    assert RLM + "۱. Telegram کانال رسمی سفارت" in text.splitlines()
 
 
 def test_persian_edition_has_jalali_date_and_read_on_the_web(site: Path, tmp_path: Path) -> None:
