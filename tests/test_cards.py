@@ -1,18 +1,27 @@
-"""Social cards: size, Persian shaped and set right to left, wrapping, reproducible bytes, meta tags."""
+"""Social cards: size, Persian shaped and set right to left, wrapping, the PNG file, reproducible
+bytes, mixed-direction titles in their order, meta tags."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
+import arabic_reshaper
 import pytest
 from lxml import html
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, features
 
+from bidi_oracle import Phrase, Sentence, corpus, own_order
 from bilingual import BuildResult
+from bilingual.publish import cards
+from bilingual.publish.card_png import BandedPNG
 from bilingual.publish.cards import (
     HEIGHT,
+    INK,
     PAPER,
     WIDTH,
     Line,
@@ -197,3 +206,157 @@ def test_other_pages_get_site_level_open_graph_tags(built_example: BuildResult) 
     assert meta["og:title"] == "Democratic Republic of Iran"
     assert meta["og:url"] == "https://example.org/en/"
     assert "og:image" not in meta and meta["twitter:card"] == "summary"
+
+
+# --- the PNG file ---------------------------------------------------------------------------
+
+CARD_TITLES = [Text("تنها راه پیش رو", FA), Text(LONG_FA, FA), Text(" ".join([LONG_FA] * 4), FA),
+               Text("Heidari on why diplomats oppose the state", EN)]
+
+
+def drawn(title: Text, card_lang=FA) -> Image.Image:
+    return title_layout(title, card_lang)[1].convert("RGB")
+
+
+@pytest.mark.parametrize("title", CARD_TITLES, ids=["short", "wrapped", "cut", "english"])
+def test_card_file_holds_the_drawn_card_and_passes_the_png_checks(title: Text) -> None:
+    for card_lang in (FA, EN):
+        data = render_card(SITE_FA if card_lang is FA else SITE_EN, title, "example.org",
+                           card_lang)
+        Image.open(io.BytesIO(data)).verify()  # chunk CRCs, zlib checksum, IEND
+        card = Image.open(io.BytesIO(data))
+        assert (card.mode, card.size) == ("P", (WIDTH, HEIGHT))
+        assert ImageChops.difference(card.convert("RGB"), drawn(title, card_lang)).getbbox() is None
+
+
+def test_banded_png_leaves_the_background_outside_the_band() -> None:
+    background = Image.frombytes("L", (64, 40), bytes((7 * x + 13 * y) % 50 for y in range(40)
+                                                      for x in range(64)))
+    palette = bytes(range(150))
+    stamp = Image.new("L", (30, 30), 7)
+    for top, bottom in ((0, 40), (0, 10), (25, 40), (12, 20)):
+        encoder = BandedPNG.of(background, palette, top, bottom)
+        data = encoder.encode([(stamp, (20, 5), Image.new("L", stamp.size, 255))])
+        expected = background.copy()
+        expected.paste(stamp, (20, 5))
+        kept = background.copy()
+        kept.paste(expected.crop((0, top, 64, bottom)), (0, top))
+        decoded = Image.open(io.BytesIO(data))
+        assert decoded.getpalette()[:150] == list(palette)
+        assert decoded.tobytes() == kept.tobytes()  # palette indexes
+
+
+@pytest.mark.browser
+def test_chromium_decodes_the_card_to_the_drawn_pixels(page: object) -> None:
+    title = Text(LONG_FA, FA)
+    data = render_card(SITE_FA, title, "example.org", FA)
+    decoded = page.evaluate("""async (url) => {  // type: ignore[attr-defined]
+        const image = new Image(); image.src = url; await image.decode();
+        const canvas = new OffscreenCanvas(image.width, image.height);
+        const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);
+        const rgb = context.getImageData(0, 0, image.width, image.height).data
+            .filter((_, index) => index % 4 !== 3);
+        let binary = '';
+        for (let start = 0; start < rgb.length; start += 8192) {
+            binary += String.fromCharCode(...rgb.subarray(start, start + 8192));
+        }
+        return btoa(binary);
+    }""", "data:image/png;base64," + base64.b64encode(data).decode())
+    assert base64.b64decode(decoded) == drawn(title).tobytes()
+
+
+def test_a_new_process_draws_the_same_bytes() -> None:
+    for title in CARD_TITLES:  # warm every cache of this process first
+        render_card(SITE_FA, title, "example.org", FA)
+    script = ("import sys; from bilingual.publish.cards import render_card; "
+              "from bilingual.publish.views import Text; "
+              "from bilingual.text.languages import language; fa = language('fa'); "
+              f"sys.stdout.buffer.write(render_card(Text({SITE_FA.value!r}, fa), "
+              f"Text({LONG_FA!r}, fa), 'example.org', fa))")
+    fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True).stdout
+    assert fresh == render_card(SITE_FA, Text(LONG_FA, FA), "example.org", FA)
+
+
+# --- mixed-direction titles read right on cards drawn by raqm ------------------------------
+
+ORACLE_SIZE, ORACLE_WIDTH, ORACLE_HEIGHT, BASELINE = 40, 1400, 80, 60
+
+
+def ink(canvas: Image.Image) -> Image.Image:
+    return canvas.point(lambda value: 255 if value > 100 else 0).convert("1")
+
+
+def card_line(text: str, lang) -> Image.Image:
+    """``text`` as the card draws a title line (raqm, runs isolated), on one wide line."""
+    canvas = Image.new("L", (ORACLE_WIDTH, ORACLE_HEIGHT), 0)
+    x = ORACLE_WIDTH - 20 if lang.is_rtl else 20
+    shaper_for("raqm").draw(ImageDraw.Draw(canvas), (x, BASELINE),
+                            Line(text, lang, ORACLE_SIZE, True, 0, INK),
+                            "rs" if lang.is_rtl else "ls", 255)
+    return ink(canvas)
+
+
+def phrase_alone(phrase: Phrase, sentence_direction: str) -> Image.Image:
+    """How ``phrase`` reads on its own, cropped to its ink: drawn by raqm alone in its own
+    direction, or (a Persian number in Persian text) in the plain algorithm's order, joined by
+    arabic-reshaper and drawn without raqm."""
+    canvas = Image.new("L", (ORACLE_WIDTH, ORACLE_HEIGHT), 0)
+    if phrase.direction != sentence_direction:
+        ImageDraw.Draw(canvas).text(
+            (20, BASELINE), phrase.text, fill=255, anchor="ls", direction=phrase.direction,
+            language="en" if phrase.direction == "ltr" else "fa",
+            font=load_font(ORACLE_SIZE, True, "raqm"))
+    else:
+        joined = str(arabic_reshaper.reshape(own_order(phrase, sentence_direction)[::-1]))[::-1]
+        ImageDraw.Draw(canvas).text((20, BASELINE), joined, fill=255, anchor="ls",
+                                    font=load_font(ORACLE_SIZE, True, "basic"))
+    mask = ink(canvas)
+    left, _, right, _ = mask.getbbox()
+    return mask.crop((left, 0, right, ORACLE_HEIGHT))
+
+
+def near(mask: Image.Image) -> Image.Image:
+    return mask.convert("L").filter(ImageFilter.MaxFilter(5)).point(lambda v: 255 if v else 0,
+                                                                    mode="1")
+
+
+def column_ink(mask: Image.Image) -> list[int]:
+    columns = mask.transpose(Image.Transpose.TRANSPOSE).convert("L").tobytes()
+    return [columns[x * mask.height:(x + 1) * mask.height].count(255) for x in range(mask.width)]
+
+
+def best_match(line: Image.Image, phrase: Image.Image) -> float:
+    """How well ``phrase`` matches the line where it fits best: the smaller share of either's
+    ink within two pixels of the other's (1.0: the phrase is there, in its own order)."""
+    line_columns, phrase_columns = column_ink(line), column_ink(phrase)
+    offsets = sorted(range(line.width - phrase.width + 1), key=lambda x: sum(
+        abs(a - b) for a, b in zip(line_columns[x:x + phrase.width], phrase_columns,
+                                      strict=True)))
+    around_line, around_phrase = near(line), near(phrase)
+    phrase_ink = phrase.histogram()[255]
+    scores = []
+    for x in offsets[:8]:
+        box = (x, 0, x + phrase.width, line.height)
+        window = line.crop(box)
+        found = ImageChops.logical_and(phrase, around_line.crop(box)).histogram()[255]
+        matched = ImageChops.logical_and(window, around_phrase).histogram()[255]
+        scores.append(min(found / phrase_ink, matched / max(window.histogram()[255], 1)))
+    return max(scores)
+
+
+def misread_phrases(sentence: Sentence) -> list[str]:
+    lang = FA if sentence.direction == "rtl" else EN
+    line = card_line(sentence.text, lang)
+    return [phrase.text for phrase in sentence.phrases
+            if best_match(line, phrase_alone(phrase, sentence.direction)) < 0.97]
+
+
+def test_every_phrase_of_the_corpus_reads_intact_on_cards_drawn_by_raqm() -> None:
+    misread = {sentence.text: found for sentence in corpus() if (found := misread_phrases(sentence))}
+    assert misread == {}
+
+
+def test_the_card_check_sees_a_phrase_out_of_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentence = next(s for s in corpus() if "+1 212 555 0100" in s.text)
+    monkeypatch.setattr(cards, "isolate_unicode", lambda text, direction: text)
+    assert misread_phrases(sentence) == ["+1 212 555 0100"]

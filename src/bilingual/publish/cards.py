@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal, Protocol
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
+from bilingual.publish.card_png import BandedPNG
 from bilingual.publish.views import Text
 from bilingual.site.resources import theme_dir
 from bilingual.text.bidi import isolate_unicode, visual
@@ -47,7 +48,7 @@ TEXT_COLORS = (INK, ACCENT, MUTED)
 
 def _blend(color: str, share: float) -> tuple[int, ...]:
     paper, ink = ImageColor.getrgb(PAPER), ImageColor.getrgb(color)
-    return tuple(round(p + (i - p) * share) for p, i in zip(paper, ink))
+    return tuple(round(p + (i - p) * share) for p, i in zip(paper, ink, strict=True))
 
 
 _PALETTE = [value for rgb in (
@@ -57,6 +58,13 @@ _PALETTE = [value for rgb in (
 _TINTS = {color: [PAPER_INDEX if round(v * (SHADES - 1) / 255) == 0 else
                   2 + index * SHADES + round(v * (SHADES - 1) / 255) for v in range(256)]
           for index, color in enumerate(TEXT_COLORS)}
+_INKED = {color: [0 if tint == PAPER_INDEX else 255 for tint in tints]
+          for color, tints in _TINTS.items()}
+_PALETTE_BYTES = bytes(_PALETTE)
+
+BAND_TOP, BAND_BOTTOM = 156, 540
+"""The rows a title may take, between the rule and the host name (more if its ink needs them):
+every other row is the same on every card of a site in one language."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,8 @@ class Shaper(Protocol):
     def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str,
              fill: int | str) -> None: ...
 
+    def box(self, line: Line, anchor: str) -> tuple[int, int, int, int]: ...
+
 
 def default_engine() -> Engine:
     """Pillow's raqm layout (HarfBuzz and FriBiDi) when present, else reshaping and ICU's order."""
@@ -130,6 +140,11 @@ class RaqmShaper:
                     font=load_font(line.size, line.bold, "raqm"), fill=fill,
                     anchor=anchor, direction=line.lang.direction, language=line.lang.code)
 
+    def box(self, line: Line, anchor: str) -> tuple[int, int, int, int]:
+        return _pixels(load_font(line.size, line.bold, "raqm").getbbox(
+            isolate_unicode(line.text, line.lang.direction), anchor=anchor,
+            direction=line.lang.direction, language=line.lang.code))
+
 
 class BasicShaper:
     """Without raqm: arabic-reshaper joins the letters, ICU puts them in visual order."""
@@ -144,6 +159,16 @@ class BasicShaper:
         canvas.text(xy, visual_order(line.text, line.lang.direction),
                     font=load_font(line.size, line.bold, "basic"), fill=fill, anchor=anchor)
 
+    def box(self, line: Line, anchor: str) -> tuple[int, int, int, int]:
+        return _pixels(load_font(line.size, line.bold, "basic").getbbox(
+            visual_order(line.text, line.lang.direction), anchor=anchor))
+
+
+def _pixels(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    """The whole pixels that a box of ink touches."""
+    left, top, right, bottom = box
+    return math.floor(left), math.floor(top), math.ceil(right), math.ceil(bottom)
+
 
 def visual_order(text: str, direction: Direction) -> str:
     """One line's glyphs left to right, Arabic-script letters in their joined forms."""
@@ -151,21 +176,35 @@ def visual_order(text: str, direction: Direction) -> str:
 
 
 def shaper_for(engine: Engine | None = None) -> Shaper:
-    return RaqmShaper() if (engine or default_engine()) == "raqm" else BasicShaper()
+    return _SHAPERS[engine or default_engine()]
+
+
+_SHAPERS: dict[Engine, Shaper] = {"raqm": RaqmShaper(), "basic": BasicShaper()}
+
+
+@lru_cache(maxsize=4096)
+def measure(engine: Engine, text: str, lang: Language, size: int, bold: bool) -> float:
+    """The width of ``text`` in pixels, remembered: the site title and the host name are
+    measured for every card, and wrapping a title measures its lines more than once."""
+    return _SHAPERS[engine].length(text, lang, size, bold)
 
 
 def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
     """Break ``text`` at spaces into lines that fit, in reading order (logical, not visual)."""
+    words = _SPACES.split(text.strip())
+    whole = " ".join(words)
+    if whole and fits(whole):  # most titles: one measurement instead of one per word
+        return [whole]
     lines: list[str] = []
     current = ""
-    for word in _SPACES.split(text.strip()):
+    for word in words:
         candidate = f"{current} {word}" if current else word
         if current and not fits(candidate):
             lines.append(current)
             current = word
         else:
             current = candidate
-    return lines + [current] if current else lines
+    return [*lines, current] if current else lines
 
 
 def shorten(text: str, fits: Callable[[str], bool]) -> str:
@@ -210,12 +249,12 @@ def line_height(size: int, lang: Language) -> int:
 
 def layout_card(site_title: Text, title: Text, footer: str, card_lang: Language,
                 shaper: Shaper) -> CardLayout:
-    """Place the site title at the top, the post title (wrapped, fitted) in the middle, the footer."""
+    """Place the site title at the top, the post title (wrapped, fitted) below, the footer last."""
     width = WIDTH - 2 * MARGIN - BAR
     latin = Language("en", "English", "ltr")
 
     def fits(lang: Language, size: int, bold: bool) -> Callable[[str], bool]:
-        return lambda text: shaper.length(text, lang, size, bold) <= width
+        return lambda text: measure(shaper.engine, text, lang, size, bold) <= width
 
     site_line = Line(shorten(site_title.value, fits(site_title.lang, SITE_TITLE_SIZE, True)),
                      site_title.lang, SITE_TITLE_SIZE, True, 70, ACCENT)
@@ -244,38 +283,89 @@ def _fit_title(title: Text,
     room = min(MAX_TITLE_LINES, (TITLE_BOTTOM - TITLE_TOP) // line_height(size, title.lang))
     lines = [shorten(line, fits) for line in wrap(title.value, fits)]
     if len(lines) > room:
-        lines = lines[:room - 1] + [shorten(" ".join(lines[room - 1:]), fits)]
+        lines = [*lines[:room - 1], shorten(" ".join(lines[room - 1:]), fits)]
     return size, lines
 
 
 def draw_card(layout: CardLayout, shaper: Shaper) -> Image.Image:
-    """The card as a palette image: text drawn as coverage, then tinted band by band."""
-    coverage = Image.new("L", (WIDTH, HEIGHT), 0)
-    text = ImageDraw.Draw(coverage)
-    for line in layout.lines:
-        shaper.draw(text, (layout.start_x, line.top), line, layout.anchor, 255)
-    card = Image.new("L", (WIDTH, HEIGHT), PAPER_INDEX)
-    bands = [0, *(line.top for line in layout.lines[1:]), HEIGHT]
-    for line, top, bottom in zip(layout.lines, bands, bands[1:]):
-        box = (0, top, WIDTH, bottom)
-        card.paste(coverage.crop(box).point(_TINTS[line.color]), box[:2])
-    shapes = ImageDraw.Draw(card)
-    bar_x = WIDTH - BAR if layout.direction == "rtl" else 0
-    shapes.rectangle((bar_x, 0, bar_x + BAR - 1, HEIGHT - 1), fill=_TINTS[ACCENT][255])
-    shapes.line((layout.start_x, 150, layout.end_x, 150), fill=RULE_INDEX, width=3)
+    """The whole card as a palette image."""
+    card = _frame(layout.direction, layout.lines[0], layout.lines[-1], shaper.engine).copy()
+    for stamp, xy in _title_stamps(layout, shaper.engine):
+        card.paste(stamp.tinted, xy, stamp.mask)
     card.putpalette(_PALETTE)
     return card
 
 
-def png_bytes(image: Image.Image) -> bytes:
-    """PNG without time or software chunks: the same card gives the same bytes."""
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=6)
-    return buffer.getvalue()
-
-
 def render_card(site_title: Text, title: Text, footer: str, card_lang: Language,
                 engine: Engine | None = None) -> bytes:
-    """The card as PNG bytes."""
+    """The card as PNG bytes, without time or software chunks: the same card, the same bytes."""
     shaper = shaper_for(engine)
-    return png_bytes(draw_card(layout_card(site_title, title, footer, card_lang, shaper), shaper))
+    layout = layout_card(site_title, title, footer, card_lang, shaper)
+    stamps = _title_stamps(layout, shaper.engine)
+    top = max(0, min([BAND_TOP, *(y for _, (_, y) in stamps)]))
+    bottom = min(HEIGHT, max([BAND_BOTTOM, *(y + stamp.tinted.height for stamp, (_, y) in stamps)]))
+    encoder = _encoder(layout.direction, layout.lines[0], layout.lines[-1], shaper.engine,
+                       top, bottom)
+    return encoder.encode((stamp.tinted, xy, stamp.mask) for stamp, xy in stamps)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One line drawn once: palette indexes, where its ink is, and its offset from the anchor."""
+
+    tinted: Image.Image
+    mask: Image.Image
+    left: int
+    top: int
+
+
+def _title_stamps(layout: CardLayout, engine: Engine) -> list[tuple[Stamp, tuple[int, int]]]:
+    """The title's lines and where they go (every line but the site title and the footer)."""
+    placed = ((_stamp(engine, line, layout.anchor), line) for line in layout.lines[1:-1])
+    return [(stamp, (layout.start_x + stamp.left, line.top + stamp.top))
+            for stamp, line in placed if stamp is not None]
+
+
+@cache
+def _background(direction: Direction) -> Image.Image:
+    """Paper, the accent bar on the start side and the rule under the site title."""
+    card = Image.new("L", (WIDTH, HEIGHT), PAPER_INDEX)
+    shapes = ImageDraw.Draw(card)
+    bar_x = WIDTH - BAR if direction == "rtl" else 0
+    shapes.rectangle((bar_x, 0, bar_x + BAR - 1, HEIGHT - 1), fill=_TINTS[ACCENT][255])
+    start_x = WIDTH - BAR - MARGIN if direction == "rtl" else BAR + MARGIN
+    end_x = MARGIN if direction == "rtl" else WIDTH - MARGIN
+    shapes.line((start_x, 150, end_x, 150), fill=RULE_INDEX, width=3)
+    return card
+
+
+@lru_cache(maxsize=8)
+def _frame(direction: Direction, site_line: Line, footer_line: Line, engine: Engine) -> Image.Image:
+    """What every card of a site in one language shares: the background, site title, footer."""
+    frame = _background(direction).copy()
+    anchor = "ra" if direction == "rtl" else "la"
+    start_x = WIDTH - BAR - MARGIN if direction == "rtl" else BAR + MARGIN
+    for line in (site_line, footer_line):
+        stamp = _stamp(engine, line, anchor)
+        if stamp is not None:
+            frame.paste(stamp.tinted, (start_x + stamp.left, line.top + stamp.top), stamp.mask)
+    return frame
+
+
+@lru_cache(maxsize=8)
+def _encoder(direction: Direction, site_line: Line, footer_line: Line, engine: Engine,
+             top: int, bottom: int) -> BandedPNG:
+    return BandedPNG.of(_frame(direction, site_line, footer_line, engine), _PALETTE_BYTES,
+                        top, bottom)
+
+
+@lru_cache(maxsize=256)
+def _stamp(engine: Engine, line: Line, anchor: str) -> Stamp | None:
+    """``line`` shaped and rasterised once: the site title and the footer repeat on every card."""
+    shaper = shaper_for(engine)
+    left, top, right, bottom = shaper.box(line, anchor)
+    if right <= left or bottom <= top:
+        return None
+    coverage = Image.new("L", (right - left, bottom - top), 0)
+    shaper.draw(ImageDraw.Draw(coverage), (-left, -top), line, anchor, 255)
+    return Stamp(coverage.point(_TINTS[line.color]), coverage.point(_INKED[line.color]), left, top)
