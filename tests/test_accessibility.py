@@ -7,13 +7,14 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import EXAMPLE, ROOT, copy_site, serve
 
 from bilingual import build
+from conftest import EXAMPLE, ROOT, copy_site, serve
 
 AXE = ROOT / ".venv/node/node_modules/axe-core/axe.min.js"
-LONG_CODE = "```\n" + "curl -s https://example.org/api/v1/reports?" + "&".join(
-    f"field{n}=value{n}" for n in range(40)) + "\n```\n"
+LONG_URL = "https://example.org/api/v1/reports?" + "&amp;".join(f"field{n}=value{n}" for n in range(40))
+LONG_CODE = "```\ncurl -s " + LONG_URL.replace("&amp;", "&") + "\n```\n"
+LONG_PRE = f"<pre>wget -q -O - {LONG_URL}</pre>\n"
 PAGES = [
     "en/", "fa/",
     "en/posts/2010-01-20-the-only-way-forward/", "fa/posts/2010-01-20-the-only-way-forward/",
@@ -29,12 +30,15 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example blog with an imported post whose code block scrolls sideways."""
+    """The example blog with an imported post whose code blocks scroll sideways."""
     site = copy_site(EXAMPLE, tmp_path_factory.mktemp("axe") / "seed-blog")
+    config = site / "bilingual.toml"  # imported posts keep their HTML: a <pre> among it
+    config.write_text(config.read_text() + "\n[content]\nallow_html = true\n")
     post = site / "content/posts/imported-code"
     post.mkdir()
     (post / "en.md").write_text("---\ntitle: Fetching the reports\ndate: 2010-02-10\n"
-                                "tags: [reza-heidari]\n---\n\nThe reports come from:\n\n" + LONG_CODE)
+                                "tags: [reza-heidari]\n---\n\nThe reports come from:\n\n" + LONG_CODE
+                                + "\nOr, as the old post had it:\n\n" + LONG_PRE)
     (post / "fa.md").write_text("---\ntitle: دریافت گزارش‌ها\n---\n\nگزارش‌ها از این نشانی "
                                 "می‌آیند:\n\n" + LONG_CODE)
     server, url = serve(build(site, pdf=False).out_dir)

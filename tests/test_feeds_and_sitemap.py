@@ -224,16 +224,25 @@ def test_head_alternates_match_the_sitemap(built_example: BuildResult) -> None:
         assert head == alternates, url
 
 
-def test_code_blocks_take_focus_and_are_labelled(tmp_path: Path) -> None:
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_code_blocks_take_focus_and_are_labelled(tmp_path: Path, allow_html: bool) -> None:
     site = copy_site(SITES / "minimal", tmp_path / "site")
+    if allow_html:
+        (site / "bilingual.toml").write_text((site / "bilingual.toml").read_text()
+                                             + "\n[content]\nallow_html = true\n")
     for lang in ("en", "fa"):
         post = site / f"content/posts/hello/{lang}.md"
-        post.write_text(post.read_text() + "\n\n```\n" + "x = 1  # " + "long " * 60 + "\n```\n")
+        post.write_text(post.read_text() + "\n\n```\n" + "x = 1  # " + "long " * 60 + "\n```\n"
+                        # as a WordPress import writes one
+                        + "\n<pre>y = 2  # " + "long " * 60 + "</pre>\n")
     result = build(site, pdf=False)
     for lang, label in (("en", "Code"), ("fa", "کد")):
         page = html.fromstring((result.out_dir / f"{lang}/posts/hello/index.html").read_bytes())
-        pre = page.xpath("//div[@class='entry-body']//pre")[0]
-        assert (pre.get("tabindex"), pre.get("role"), pre.get("aria-label")) == ("0", "group", label)
+        blocks = page.xpath("//div[@class='entry-body']//pre")
+        assert len(blocks) == (2 if allow_html else 1)  # else the <pre> is shown as text
+        for pre in blocks:
+            assert (pre.get("tabindex"), pre.get("role"), pre.get("aria-label")) == \
+                ("0", "group", label)
 
 
 def test_an_impossible_time_is_an_error_with_its_line(tmp_path: Path) -> None:

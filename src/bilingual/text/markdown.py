@@ -38,9 +38,13 @@ def render_markdown(source: str, direction: str, mode: Mode = "html",
     parser = _parser(mode, allow_html)
     tokens = parser.parse(balance_controls(source))
     _mark_directions(tokens, direction)
-    html = parser.renderer.render(tokens, parser.options,
-                                  {"direction": direction, "code_label": code_label, "mode": mode})
-    return _sanitize(html) if allow_html else html
+    html: str = parser.renderer.render(tokens, parser.options,
+                                       {"direction": direction, "code_label": code_label, "mode": mode})
+    if not allow_html:
+        return html
+    # A <pre> written in HTML (imported posts have them) may scroll sideways too.
+    focusable = {"tabindex": "0", "role": "group", "aria-label": code_label}
+    return _sanitize(html, focusable if mode == "html" else {})
 
 
 def count_blocks(source: str) -> int:
@@ -99,7 +103,7 @@ def _code_block_rule(default: Any) -> Any:
     return render_block
 
 
-def _sanitize(html: str) -> str:
+def _sanitize(html: str, pre_attributes: dict[str, str]) -> str:
     attributes = {"*": {"dir", "lang", "title"}, "a": {"href"},
                   "img": {"src", "alt", "width", "height"}, "audio": {"src", "controls"},
                   "video": {"src", "controls", "poster"}, "source": {"src", "type"},
@@ -108,4 +112,5 @@ def _sanitize(html: str) -> str:
                   "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
     return nh3.clean(html, tags=nh3.ALLOWED_TAGS | SANITIZER_TAGS, attributes=attributes,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-                     allowed_classes=SANITIZER_CLASSES)
+                     allowed_classes=SANITIZER_CLASSES,
+                     set_tag_attribute_values={"pre": pre_attributes} if pre_attributes else None)
