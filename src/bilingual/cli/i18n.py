@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from bilingual.cli import cli, report_errors, stderr, stdout
+from bilingual.cli.output import stderr, stdout
 from bilingual.cli.status_table import status_tables
 from bilingual.errors import BilingualError, CatalogError
 from bilingual.i18n.catalogs import (
@@ -44,7 +44,7 @@ def _say(text: str) -> None:
     stdout.print(text, soft_wrap=True, markup=False)
 
 
-@cli.group(help="Translate the interface (gettext catalogs) and check content translations.\n"
+@click.group(help="Translate the interface (gettext catalogs) and check content translations.\n"
            + SCOPE_HELP)
 def i18n() -> None:
     pass
@@ -53,7 +53,6 @@ def i18n() -> None:
 @i18n.command()
 @site_argument
 @theme_option
-@report_errors
 def extract(site: Path | None, theme: bool) -> None:
     """Collect the interface strings into locales/messages.pot."""
     path, count = extract_strings(scope_for(site, theme))
@@ -64,7 +63,6 @@ def extract(site: Path | None, theme: bool) -> None:
 @click.argument("lang")
 @site_argument
 @theme_option
-@report_errors
 def init(lang: str, site: Path | None, theme: bool) -> None:
     """Create the catalog for language LANG (e.g. fa) from messages.pot."""
     path = init_catalog(scope_for(site, theme), lang)
@@ -75,7 +73,6 @@ def init(lang: str, site: Path | None, theme: bool) -> None:
 @i18n.command()
 @site_argument
 @theme_option
-@report_errors
 def update(site: Path | None, theme: bool) -> None:
     """Merge messages.pot into every catalog, keeping every translation.
 
@@ -95,7 +92,6 @@ def update(site: Path | None, theme: bool) -> None:
 @i18n.command(name="compile")
 @site_argument
 @theme_option
-@report_errors
 def compile_(site: Path | None, theme: bool) -> None:
     """Compile every catalog (.po) into a .mo file (the build also compiles them itself)."""
     for result in compile_catalogs(scope_for(site, theme)):
@@ -107,7 +103,6 @@ def compile_(site: Path | None, theme: bool) -> None:
 @i18n.command()
 @site_argument
 @theme_option
-@report_errors
 def check(site: Path | None, theme: bool) -> None:
     """Check translations: placeholders, HTML tags, plural forms (exit 1 on errors).
 
@@ -135,7 +130,6 @@ def check(site: Path | None, theme: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the same data as JSON (for CI).")
 @click.option("--source", metavar="LANG",
               help="Compare translations with this language (default: the site's default).")
-@report_errors
 def status(site: Path | None, as_json: bool, source: str | None) -> None:
     """Show how far each language is: interface strings, and with SITE its posts and pages.
 
@@ -167,7 +161,6 @@ def status(site: Path | None, as_json: bool, source: str | None) -> None:
 @click.argument("site", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--source", metavar="LANG",
               help="The language it was translated from (default: the site's default).")
-@report_errors
 def mark_translated_command(slug: str, lang: str, site: Path, source: str | None) -> None:
     """Record that LANG's version of SLUG matches the current source text.
 
@@ -179,7 +172,7 @@ def mark_translated_command(slug: str, lang: str, site: Path, source: str | None
     _say(f"{marked.path}: translation_of: {marked.value}{was}")
 
 
-@cli.command(help="Edit the catalogs in a local web page and open it in the browser.\n\n"
+@click.command(help="Edit the catalogs in a local web page and open it in the browser.\n\n"
              "It is served on 127.0.0.1 only, on a free port, with a secret token in its URL.\n"
              + SCOPE_HELP)
 @site_argument
@@ -187,7 +180,6 @@ def mark_translated_command(slug: str, lang: str, site: Path, source: str | None
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
               help="Port on 127.0.0.1 (default: a free one).")
 @click.option("--no-browser", is_flag=True, help="Only print the URL.")
-@report_errors
 def translate(site: Path | None, theme: bool, port: int, no_browser: bool) -> None:
     scope = scope_for(site, theme)
     if not scope.languages():

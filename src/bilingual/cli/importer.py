@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from bilingual.cli import cli, report_errors, stderr, stdout
+from bilingual.cli.output import stderr, stdout
 from bilingual.errors import BilingualError
 from bilingual.importers import EntryReport, ImportReport
 from bilingual.importers.wordpress import import_wordpress
 
 
-@cli.group(name="import")
+@click.group(name="import")
 def import_group() -> None:
     """Import posts and pages from another publishing system."""
 
@@ -28,7 +28,6 @@ def import_group() -> None:
               help="Also write the report as JSON to this file.")
 @click.option("--dry-run", is_flag=True, help="Print the report without writing anything.")
 @click.option("--force", is_flag=True, help="Overwrite content files that already exist.")
-@report_errors
 def wordpress(export: Path, site: Path, media: Path | None, report_path: Path | None,
               dry_run: bool, force: bool) -> None:
     """Import a WordPress export (WXR, from Tools > Export) into SITE.

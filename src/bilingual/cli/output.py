@@ -1,16 +1,19 @@
-"""Turn build progress into a Rich progress bar on a terminal, and a build into a one-line summary."""
+"""Turn what the commands report into text on the terminal: messages, progress, summaries."""
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from rich.console import Console
+from rich.console import Console
 
+if TYPE_CHECKING:
     from bilingual.publish.build import BuildResult
 
 PHASES = ("pages", "cards", "PDFs")  # summed up; "files" (feeds, static files) only has a bar
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
 
 
 class ProgressBar:
@@ -20,7 +23,7 @@ class ProgressBar:
     """
 
     def __init__(self, console: Console) -> None:
-        from rich.progress import (  # noqa: PLC0415
+        from rich.progress import (  # only for a terminal
             BarColumn,
             MofNCompleteColumn,
             Progress,
@@ -54,6 +57,11 @@ def summary(result: BuildResult) -> str:
     for name in PHASES:
         if name in counts:
             total, cached = counts[name]
-            note = "" if not cached else " (all cached)" if cached == total else f" ({cached:,} cached)"
-            parts.append(f"{total:,} {name}{note}")
+            parts.append(f"{total:,} {name}{_cached(cached, total)}")
     return f"Built {', '.join(parts) or 'nothing'} in {result.seconds:.1f} s"
+
+
+def _cached(cached: int, total: int) -> str:
+    if not cached:
+        return ""
+    return " (all cached)" if cached == total else f" ({cached:,} cached)"

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from bilingual.cli import cli, report_errors, stderr, stdout
+from bilingual.cli.output import stderr, stdout
 from bilingual.errors import BilingualError
 from bilingual.preview.server import PreviewServer
 
@@ -26,14 +26,13 @@ def _report(error: str | None, seconds: float) -> None:
         stderr.print("The pages show this error until the file is fixed.")
 
 
-@cli.command()
+@click.command()
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="Output folder (default: SITE/_site).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: a free one).")
 @click.option("--pdf/--no-pdf", default=False, help="Also write the PDF editions (slower).")
-@report_errors
 def serve(site: Path, out_dir: Path | None, port: int, pdf: bool) -> None:
     """Build SITE, serve it on 127.0.0.1 and rebuild it whenever a source file changes.
 
