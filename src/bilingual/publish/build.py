@@ -1,15 +1,18 @@
 """Turn a site folder into its published form: plan the outputs, render what changed, swap.
 
-1. Look at every input file (stat only). If none changed since the last build into the same
-   folder and that folder still holds exactly the files written then, stop: nothing is read,
-   rendered or written.
-2. Otherwise load the site (unchanged content files are not parsed again), plan every output
-   and fingerprint it (fingerprints.py). An output whose fingerprint is unchanged, and whose
-   file is still the one written last time, is reused.
-3. Render the others (executors.py: in this process, in worker processes or on Dask) into a
-   staging folder that also gets hard links to the reused files, then swap it in at once.
-   A rendered output whose bytes did not change is linked too, so its file keeps its inode and
-   time stamp.
+``build`` runs these steps, each a function below:
+
+1. ``_survey``: look at every input file (stat only) and at the output folder. If nothing
+   changed since the last build into that folder, stop: nothing is read, rendered or written.
+2. ``_plan``: load the site (unchanged content files are not parsed again) and plan every
+   output; each renderer declares what its outputs are made from (their fingerprints).
+3. ``_sort``: an output whose fingerprint is unchanged, and whose file is still the one
+   written last time, is reused; the others are to render.
+4. ``_publish``: render them (executors.py: in this process, in worker processes or on Dask)
+   into a staging folder that also gets hard links to the reused files, then swap it in at
+   once. A rendered output whose bytes did not change is linked too, so its file keeps its
+   inode and time stamp.
+5. ``_remember``: record what was read and written, for the next build.
 """
 
 from __future__ import annotations
@@ -17,14 +20,13 @@ from __future__ import annotations
 import dataclasses
 import errno
 import gc
-import json
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,32 +34,28 @@ from bilingual.errors import OutputError
 from bilingual.publish.cache import (
     BuildCache,
     BuildState,
+    DocumentCache,
     EntryCache,
     OutputRecord,
     digest,
     digest_bytes,
     environment_key,
     file_digest,
-    load_site_cached,
     now_ns,
-    record_inputs,
     scan_inputs,
     scan_output,
 )
 from bilingual.publish.lock import BuildLock, Waiting
-from bilingual.publish.ownership import (
-    MANIFEST,
-    check_overlap,
-    check_ownership,
-    manifest_document,
-)
-from bilingual.publish.plan import Output, phase, plan_site
-from bilingual.publish.writer import FileStat, staged
-from bilingual.site.layout import STATIC_DIR, SiteLayout
+from bilingual.publish.ownership import MANIFEST, check_overlap, check_ownership, manifest
+from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
+from bilingual.publish.writer import FileStat, StagedOutput, staged
+from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import PACKAGE_DIR, locales_dir, theme_dir
 
 if TYPE_CHECKING:
+    from bilingual.publish.executors import Rendered, Runner, Work
     from bilingual.publish.fingerprints import Fingerprints
+    from bilingual.publish.renderers import BuildContext, Renderers
     from bilingual.publish.templating import TemplateSet
     from bilingual.site.model import Site
 
@@ -85,7 +83,7 @@ class BuildResult:
     @property
     def site(self) -> Site:
         """The site built (read again if the build had nothing to do and did not read it)."""
-        from bilingual.site.reader import load_site  # noqa: PLC0415
+        from bilingual.site.reader import load_site
 
         if self.loaded_site is None:
             assert self.root is not None
@@ -107,8 +105,18 @@ class BuildResult:
         return {name: (totals[name], totals[name] - rendered[name]) for name in totals}
 
 
-def asset_dirs(site_root: Path) -> list[Path]:
-    return [theme_dir() / STATIC_DIR, SiteLayout(site_root).static]
+@dataclass(frozen=True)
+class _Options:
+    """What the caller asked for."""
+
+    root: Path
+    destination: Path
+    pdf: bool
+    jobs: int | None
+    executor: str | None
+    clean: bool
+    progress: Progress | None
+    started: float
 
 
 def input_roots(site_root: Path) -> list[Path]:
@@ -130,9 +138,10 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
     0 to refuse at once) after calling ``waiting``. The output folder must be empty, new, or
     made by an earlier build: any other folder is refused with an ``OutputError``.
     """
-    started = time.perf_counter()
     root = Path(site_root)
     destination = Path(out_dir) if out_dir is not None else SiteLayout(root).output
+    options = _Options(root, destination, pdf, jobs, executor, clean, progress,
+                       time.perf_counter())
     cache = BuildCache(root, destination)
     check_overlap(destination, root, [*input_roots(root), cache.folder])
     thresholds = gc.get_threshold()
@@ -140,143 +149,243 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
     try:
         with BuildLock(cache.folder, timeout=wait, waiting=waiting):
             cache.remove_temporary_files()
-            return _build(started, root, destination, cache, pdf, jobs, executor, clean,
-                          progress)
+            return _build(options, cache)
     finally:
         gc.set_threshold(*thresholds)
 
 
-def _build(started: float, root: Path, destination: Path, cache: BuildCache, pdf: bool,
-           jobs: int | None, executor: str | None, clean: bool, progress: Progress | None
-           ) -> BuildResult:
+def _build(options: _Options, cache: BuildCache) -> BuildResult:
+    survey = _survey(options, cache)
+    if survey.nothing_changed():
+        return _nothing_to_do(options, cache, survey)
+    plan = _plan(options, cache, survey)
+    sorted_outputs = _sort(options, survey, plan)
+    old_manifest = survey.old_manifest
+    if old_manifest is not None and sorted_outputs.nothing_to_write(old_manifest, survey, plan):
+        _remember(cache, survey, plan, {**sorted_outputs.reused, MANIFEST: old_manifest})
+        return _result(options, plan)
+    rendered, records = _publish(options, cache, survey, plan, sorted_outputs)
+    _remember(cache, survey, plan, records, rendered)
+    return _result(options, plan, rendered)
+
+
+# ----- 1. what changed
+
+
+@dataclass
+class _Survey:
+    """The inputs and the output folder as they are, and the last build into that folder."""
+
+    looked_at: int
+    inputs: dict[str, FileStat]
+    key: str  # what every output depends on besides its inputs: the environment, the options
+    state: BuildState  # the last build's, or an empty one for a clean build
+    found: dict[str, FileStat]  # the files of the output folder
+
+    def nothing_changed(self) -> bool:
+        return (self.state.key == self.key and self.state.inputs_unchanged(self.inputs)
+                and self.state.output_unchanged(self.found))
+
+    @property
+    def old_manifest(self) -> OutputRecord | None:
+        return self.state.output_intact(MANIFEST, self.found)
+
+
+def _survey(options: _Options, cache: BuildCache) -> _Survey:
     looked_at = now_ns()
-    inputs = scan_inputs(input_roots(root), skip=[destination, cache.folder])
-    key = digest(environment_key(), pdf, os.environ.get("SOURCE_DATE_EPOCH"))
+    inputs = scan_inputs(input_roots(options.root), skip=[options.destination, cache.folder])
+    key = digest(environment_key(), options.pdf, os.environ.get("SOURCE_DATE_EPOCH"))
     recorded = cache.load_state()
-    state = BuildState() if clean else recorded
-    found = scan_output(destination)
-    check_ownership(destination, found, recorded.intact_outputs(found))
-    if state.key == key and state.inputs_unchanged(inputs) and state.output_unchanged(found):
-        if state.racy:
-            record_inputs(state, inputs, looked_at)
-            cache.save_state(state)
-        outputs = tuple(Output(r.kind, r.path, r.renderer, r.lang, r.slug)
-                        for r in state.outputs.values() if r.path != MANIFEST)
-        return BuildResult(destination, outputs, time.perf_counter() - started, root=root)
+    found = scan_output(options.destination)
+    check_ownership(options.destination, found, recorded.intact_outputs(found))
+    state = BuildState() if options.clean else recorded
+    return _Survey(looked_at, inputs, key, state, found)
 
-    from bilingual.publish.executors import (
-        ProcessRunner,
-        Work,
-        chunks,
-        cost,
-        runner_for,
-        warm,
-    )  # noqa: PLC0415
-    from bilingual.publish.fingerprints import Fingerprints, toolkit_digest  # noqa: PLC0415
-    from bilingual.publish.renderers import BuildContext  # noqa: PLC0415
-    from bilingual.publish.search import search_bundles  # noqa: PLC0415
-    from bilingual.publish.templating import template_set  # noqa: PLC0415
 
-    documents = cache.documents(inputs, looked_at, use=not clean)
-    entries = EntryCache(cache.folder, inputs, looked_at, digest(
-        file_digest(SiteLayout(root).config), file_digest(SiteLayout(root).tags)),
-        use=not clean)
-    site = load_site_cached(root, documents, entries)
+def _nothing_to_do(options: _Options, cache: BuildCache, survey: _Survey) -> BuildResult:
+    state = survey.state
+    if state.racy:  # checked by content this time: remember the new time it was looked at
+        state.record_inputs(survey.inputs, survey.looked_at)
+        cache.save_state(state)
+    outputs = tuple(Output(r.kind, r.path, r.renderer, r.lang, r.slug)
+                    for r in state.outputs.values() if r.path != MANIFEST)
+    return BuildResult(options.destination, outputs, time.perf_counter() - options.started,
+                       root=options.root)
+
+
+# ----- 2. what to write
+
+
+@dataclass
+class _Plan:
+    """The site, every output of it, and how to render and fingerprint each one."""
+
+    site: Site
+    outputs: tuple[Output, ...]
+    context: BuildContext
+    renderers: Renderers
+    parts: Fingerprints
+    documents: DocumentCache
+    entries: EntryCache
+    manifest: bytes = field(init=False)
+    _fingerprints: list[str] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.manifest = manifest(self.outputs)
+
+    def fingerprints(self) -> list[str]:
+        """The fingerprint of each output, in the plan's order (computed once)."""
+        if not self._fingerprints and self.outputs:
+            self._fingerprints = [self.renderers.fingerprint(output, self.parts)
+                                  for output in self.outputs]
+        return self._fingerprints
+
+    @cached_property
+    def paths(self) -> set[str]:
+        """Every file the output folder will hold."""
+        return {output.path for output in self.outputs} | {MANIFEST}
+
+
+def _plan(options: _Options, cache: BuildCache, survey: _Survey) -> _Plan:
+    from bilingual.publish.fingerprints import Fingerprints, toolkit_digest
+    from bilingual.publish.renderers import BuildContext, Renderers
+    from bilingual.publish.search import search_bundles
+    from bilingual.publish.templating import template_set
+
+    site, documents, entries = _load_site(options, cache, survey)
     toolkit = toolkit_digest()
-    search = search_bundles(site, cache.folder, toolkit, fresh=clean)
-    outputs = tuple(plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled,
-                              search=search))
-    templates = template_set(root)
-    fingerprints = Fingerprints(site, templates, outputs, toolkit)
-    _forget_stale_environments(templates, fingerprints)
-    # Without a previous build everything is rendered: fingerprint while the workers render.
-    reusable = not clean and bool(state.outputs)
-    prints = [fingerprints.of(output) for output in outputs] if reusable else []
-    manifest_data = manifest(outputs)
-    manifest_digest = digest_bytes(manifest_data)
-
-    records: dict[str, OutputRecord] = {}
-    todo: list[int] = []
-    previous: dict[str, str] = {}
-    for index, output in enumerate(outputs):
-        record = state.output_intact(output.path, found) if reusable else None
-        if record is not None and record.fingerprint == prints[index]:
-            records[output.path] = record
-        else:
-            todo.append(index)
-            if record is not None and not clean:
-                previous[output.path] = record.digest
-    old_manifest = state.output_intact(MANIFEST, found)
-    planned = {output.path for output in outputs} | {MANIFEST}
-    new_state = BuildState(key=key)
-    record_inputs(new_state, inputs, looked_at)
-
-    if not todo and old_manifest is not None and old_manifest.digest == manifest_digest \
-            and set(found) == planned:
-        new_state.outputs = {output.path: records[output.path] for output in outputs}
-        new_state.outputs[MANIFEST] = old_manifest
-        documents.save()
-        entries.save()
-        cache.save_state(new_state)
-        return BuildResult(destination, outputs, time.perf_counter() - started, root=root,
-                           loaded_site=site)
-
+    search = search_bundles(site, cache.folder, toolkit, fresh=options.clean)
+    outputs = tuple(plan_site(site, asset_dirs(options.root),
+                              pdf=options.pdf and site.config.pdf.enabled, search=search))
+    templates = template_set(options.root)
+    parts = Fingerprints(site, templates, outputs, toolkit)
+    _forget_stale_environments(templates, parts)
     context = BuildContext(site, templates, outputs)
-    rendered: dict[int, tuple[str, FileStat, bool]] = {}
-    with _writing(destination), \
-            staged(destination, cache.spare(destination), scan_output) as staging:
-        work = Work(context, staging.root, Path(os.path.abspath(destination)), previous)
-        total = sum(cost(outputs[index], site) for index in todo)
-        with runner_for(executor, jobs, total) as runner:
-            staging.prune(planned)
+    return _Plan(site, outputs, context, Renderers(context), parts, documents, entries)
+
+
+def _load_site(options: _Options, cache: BuildCache, survey: _Survey
+               ) -> tuple[Site, DocumentCache, EntryCache]:
+    """The site, reusing what the cache kept of unchanged files and folders."""
+    from bilingual.publish.cache import load_site_cached
+
+    layout = SiteLayout(options.root)
+    use = not options.clean
+    documents = cache.documents(survey.inputs, survey.looked_at, use=use)
+    # An entry depends on the config and the tags besides its own folder.
+    key = digest(file_digest(layout.config), file_digest(layout.tags))
+    entries = cache.entries(survey.inputs, survey.looked_at, key, use=use)
+    return load_site_cached(options.root, documents, entries), documents, entries
+
+
+_CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
+
+
+def _forget_stale_environments(templates: TemplateSet, parts: Fingerprints) -> None:
+    """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
+    from bilingual.publish.templating import forget_environments
+
+    catalogs = tuple(parts.catalog(code) for code in parts.codes)
+    if _CATALOGS.get(templates, catalogs) != catalogs:
+        forget_environments(templates)
+    _CATALOGS[templates] = catalogs
+
+
+# ----- 3. what to reuse
+
+
+@dataclass
+class _Sorted:
+    """The outputs of the plan split into those reused as they are and those to render."""
+
+    reusable: bool  # a previous build left outputs to compare with
+    reused: dict[str, OutputRecord] = field(default_factory=dict)
+    todo: list[int] = field(default_factory=list)  # indices in the plan
+    previous: dict[str, str] = field(default_factory=dict)  # path -> digest of the old bytes
+
+    def nothing_to_write(self, old_manifest: OutputRecord, survey: _Survey, plan: _Plan
+                         ) -> bool:
+        """Whether every output is reused and the folder holds nothing else."""
+        return (not self.todo and old_manifest.digest == digest_bytes(plan.manifest)
+                and set(survey.found) == plan.paths)
+
+
+def _sort(options: _Options, survey: _Survey, plan: _Plan) -> _Sorted:
+    # Without a previous build everything is rendered: fingerprint while the workers render.
+    found = _Sorted(reusable=not options.clean and bool(survey.state.outputs))
+    for index, output in enumerate(plan.outputs):
+        record = survey.state.output_intact(output.path, survey.found) if found.reusable else None
+        if record is not None and record.fingerprint == plan.fingerprints()[index]:
+            found.reused[output.path] = record
+            continue
+        found.todo.append(index)
+        if record is not None:
+            found.previous[output.path] = record.digest
+    return found
+
+
+# ----- 4. render and swap
+
+
+def _publish(options: _Options, cache: BuildCache, survey: _Survey, plan: _Plan,
+             sorted_outputs: _Sorted) -> tuple[dict[int, Rendered], dict[str, OutputRecord]]:
+    """Render what is to render into a staging folder, link the rest, swap it in."""
+    from bilingual.publish.executors import ProcessRunner, Work, chunks, cost, runner_for, warm
+
+    todo = sorted_outputs.todo
+    destination = options.destination
+    with _writing(destination), staged(destination, cache.spare(destination),
+                                       scan_output) as staging:
+        work = Work(plan.context, staging.root, Path(os.path.abspath(destination)),
+                    sorted_outputs.previous)
+        total = sum(cost(plan.outputs[index], plan.site) for index in todo)
+        with runner_for(options.executor, options.jobs, total) as runner:
+            staging.prune(plan.paths)
             if isinstance(runner, ProcessRunner):
                 warm(work, todo)
-            results = runner.run(work, chunks(outputs, todo, runner.jobs, site))
-            if not reusable:
-                prints = [fingerprints.of(output) for output in outputs]
-            for output in outputs:  # while the workers render
-                record = records.get(output.path)
-                if record is not None:
-                    kept = staging.keep(output.path, work.destination / output.path, record.stat)
-                    if kept != record.stat:  # copied: no hard links on this file system
-                        records[output.path] = dataclasses.replace(record, stat=kept)
-            tracker = _Tracker(progress, [outputs[index] for index in todo])
-            for batch in results:
-                for index, result in batch:
-                    rendered[index] = (result.digest, result.stat, result.reused)
-                tracker.done([outputs[index] for index, _ in batch])
-        if old_manifest is not None and old_manifest.digest == manifest_digest:
-            manifest_stat = staging.keep(MANIFEST, work.destination / MANIFEST, old_manifest.stat)
-        else:
-            manifest_stat = staging.write(MANIFEST, manifest_data)
-
-    for index, output in enumerate(outputs):
-        if index in rendered:
-            data_digest, stat, _ = rendered[index]
-            new_state.outputs[output.path] = OutputRecord(
-                output.path, output.kind, output.renderer, output.lang, output.slug,
-                prints[index], data_digest, stat)
-        else:
-            new_state.outputs[output.path] = records[output.path]
-    new_state.outputs[MANIFEST] = OutputRecord(MANIFEST, "manifest", "manifest", None, None,
-                                               manifest_digest, manifest_digest, manifest_stat)
-    documents.save()
-    entries.save()
-    cache.save_state(new_state)
-    written = frozenset(outputs[index].path for index, (_, _, reused) in rendered.items()
-                        if not reused)
-    return BuildResult(destination, outputs, time.perf_counter() - started,
-                       rendered=frozenset(outputs[index].path for index in rendered),
-                       written=written, root=root, loaded_site=site)
+            results = runner.run(work, chunks(plan.outputs, todo, runner.jobs, plan.site))
+            plan.fingerprints()  # if not done yet: while the workers render
+            records = _link_reused(staging, work, plan, sorted_outputs.reused)
+            rendered = _collect(runner, results, plan, todo, options.progress)
+        records[MANIFEST] = _place_manifest(staging, work, plan, survey.old_manifest)
+    return rendered, records
 
 
-def manifest(outputs: tuple[Output, ...]) -> bytes:
-    """The manifest as json.dumps(..., indent=1) writes it, without its slow encoder."""
-    entries = ",\n".join(
-        "  {\n" + ",\n".join(f"   {_json(key)}: {_json(value)}"
-                              for key, value in output.manifest_entry().items()) + "\n  }"
-        for output in outputs)
-    return manifest_document(f"\n{entries}\n " if outputs else "")
+def _link_reused(staging: StagedOutput, work: Work, plan: _Plan,
+                 reused: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+    """Link the reused files into the staging folder (while the workers render)."""
+    records = {}
+    for output in plan.outputs:
+        record = reused.get(output.path)
+        if record is None:
+            continue
+        kept = staging.keep(output.path, work.destination / output.path, record.stat)
+        # Copied where the file system has no hard links: a new file, a new stat.
+        records[output.path] = record if kept == record.stat else dataclasses.replace(
+            record, stat=kept)
+    return records
+
+
+def _collect(runner: Runner, results: Iterator[list[tuple[int, Rendered]]], plan: _Plan,
+             todo: list[int], progress: Progress | None) -> dict[int, Rendered]:
+    """Wait for every rendered output, reporting progress per phase."""
+    tracker = _Tracker(progress, [plan.outputs[index] for index in todo])
+    rendered: dict[int, Rendered] = {}
+    for batch in results:
+        rendered.update(batch)
+        tracker.done([plan.outputs[index] for index, _ in batch])
+    return rendered
+
+
+def _place_manifest(staging: StagedOutput, work: Work, plan: _Plan,
+                    old: OutputRecord | None) -> OutputRecord:
+    manifest_digest = digest_bytes(plan.manifest)
+    if old is not None and old.digest == manifest_digest:
+        stat = staging.keep(MANIFEST, work.destination / MANIFEST, old.stat)
+    else:
+        stat = staging.write(MANIFEST, plan.manifest)
+    return OutputRecord(MANIFEST, "manifest", "manifest", None, None, manifest_digest,
+                        manifest_digest, stat)
 
 
 @contextmanager
@@ -289,25 +398,6 @@ def _writing(destination: Path) -> Iterator[None]:
             raise
         raise OutputError(f"cannot write the output: {error.strerror}", destination,
                           hint="the previous output was left as it was") from error
-
-
-def _json(value: object) -> str:
-    if isinstance(value, str):
-        return encode_basestring(value)
-    return "null" if value is None else json.dumps(value, ensure_ascii=False)
-
-
-_CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
-
-
-def _forget_stale_environments(templates: TemplateSet, fingerprints: Fingerprints) -> None:
-    """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
-    from bilingual.publish.templating import forget_environments  # noqa: PLC0415
-
-    catalogs = tuple(fingerprints.catalog(code) for code in fingerprints.codes)
-    if _CATALOGS.get(templates, catalogs) != catalogs:
-        forget_environments(templates)
-    _CATALOGS[templates] = catalogs
 
 
 class _Tracker:
@@ -324,7 +414,38 @@ class _Tracker:
     def done(self, outputs: list[Output]) -> None:
         if self.progress is None:
             return
-        batch = Counter(phase(output) for output in outputs)
-        for name, count in batch.items():
+        for name, count in Counter(phase(output) for output in outputs).items():
             self.counts[name] += count
             self.progress(name, self.counts[name], self.totals[name])
+
+
+# ----- 5. what the next build needs to know
+
+
+def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
+              records: dict[str, OutputRecord], rendered: dict[int, Rendered] | None = None
+              ) -> None:
+    """Save the caches and the record of this build's outputs, reused or ``rendered``."""
+    state = BuildState(key=survey.key)
+    state.record_inputs(survey.inputs, survey.looked_at)
+    rendered = rendered or {}
+    for index, output in enumerate(plan.outputs):
+        done = rendered.get(index)
+        state.outputs[output.path] = records[output.path] if done is None else OutputRecord(
+            output.path, output.kind, output.renderer, output.lang, output.slug,
+            plan.fingerprints()[index], done.digest, done.stat)
+    state.outputs[MANIFEST] = records[MANIFEST]
+    plan.documents.save()
+    plan.entries.save()
+    cache.save_state(state)
+
+
+def _result(options: _Options, plan: _Plan, rendered: dict[int, Rendered] | None = None
+            ) -> BuildResult:
+    rendered = rendered or {}
+    paths = {index: plan.outputs[index].path for index in rendered}
+    return BuildResult(
+        options.destination, plan.outputs, time.perf_counter() - options.started,
+        rendered=frozenset(paths.values()),
+        written=frozenset(paths[index] for index, done in rendered.items() if not done.reused),
+        root=options.root, loaded_site=plan.site)

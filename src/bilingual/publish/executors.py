@@ -18,15 +18,15 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError
-from bilingual.publish.fingerprints import digest, digest_bytes
-from bilingual.publish.plan import Output, phase, plan_site
-from bilingual.publish.renderers import BuildContext, Renderer, renderer_class
+from bilingual.publish.cache import digest, digest_bytes
+from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
+from bilingual.publish.renderers import BuildContext, Renderers
 from bilingual.publish.search import Bundle, bundles_in
 from bilingual.publish.writer import FileStat, link_file, write_file
 from bilingual.site.model import Site
@@ -69,7 +69,8 @@ def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int,
     weight = 0.0
     for index in indices:
         one = costs[index]
-        if current and (weight + one > target or phase(outputs[current[0]]) != phase(outputs[index])):
+        new_phase = bool(current) and phase(outputs[current[0]]) != phase(outputs[index])
+        if current and (weight + one > target or new_phase):
             groups.append(current)
             current, weight = [], 0.0
         current.append(index)
@@ -91,16 +92,13 @@ class Work:
     staging: Path | None
     destination: Path
     previous: dict[str, str]  # path -> digest of the published file, if still intact
-    renderers: dict[str, Renderer] = field(default_factory=dict)
+    renderers: Renderers = field(init=False)
 
-    def renderer(self, name: str) -> Renderer:
-        if name not in self.renderers:
-            self.renderers[name] = renderer_class(name)(self.context)
-        return self.renderers[name]
+    def __post_init__(self) -> None:
+        self.renderers = Renderers(self.context)
 
     def render(self, index: int) -> tuple[str, bytes]:
-        output = self.context.outputs[index]
-        data = self.renderer(output.renderer).render(output)
+        data = self.renderers.render(self.context.outputs[index])
         return digest_bytes(data), data
 
     def render_into_staging(self, index: int) -> Rendered:
@@ -132,13 +130,12 @@ def warm(work: Work, indices: Sequence[int]) -> None:
     needed: dict[str, Output] = {}
     for index in indices:
         needed.setdefault(outputs[index].renderer, outputs[index])
-    for name in needed:
-        work.renderer(name)
+    work.renderers.prepare(needed)
     templates = work.context.templates
     site = work.context.site
     languages = site.config.site.languages
     if "pdf" in needed:
-        from bilingual.publish.pdf.document import print_stylesheets  # noqa: PLC0415 - loads WeasyPrint
+        from bilingual.publish.pdf.document import print_stylesheets
 
         codes = {outputs[index].lang for index in indices if outputs[index].renderer == "pdf"}
         for lang in languages:
@@ -146,7 +143,7 @@ def warm(work: Work, indices: Sequence[int]) -> None:
                 try:
                     print_stylesheets(templates, lang, site.config.pdf)
                     templates.environment(lang, mode="print").get_template("print/post.html")
-                except Exception:  # noqa: BLE001 - the render reports these errors in context
+                except Exception:  # the render reports these errors in context
                     pass
 
 
@@ -185,10 +182,8 @@ def _start_worker(work: Work | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform == "linux":
-        try:
+        with suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (OSError, AttributeError):
-            pass
 
 
 def _render_chunk(indices: list[int]) -> list[tuple[int, Rendered]]:
@@ -268,8 +263,7 @@ def plan_digest(outputs: Sequence[Output]) -> str:
 def _remote_work(site: Site, spec: RemoteSpec) -> Work:
     key = digest(spec, id(site))
     if key not in _REMOTE:
-        from bilingual.publish.build import asset_dirs  # noqa: PLC0415 - the worker side only
-        from bilingual.publish.templating import template_set  # noqa: PLC0415
+        from bilingual.publish.templating import template_set
 
         root = Path(spec.root)
         outputs = tuple(plan_site(site, asset_dirs(root), pdf=spec.pdf, search=spec.search))
@@ -295,12 +289,13 @@ def render_remote(site: Site, spec: RemoteSpec, indices: list[int], previous: di
 class DaskRunner(Runner):
     def __init__(self, address: str) -> None:
         try:
-            from distributed import Client  # noqa: PLC0415 - an optional extra
+            from distributed import Client  # an optional extra
         except ImportError:
             raise BilingualError("--executor dask://... needs Dask",
                                  hint='install it: pip install "bilingual[dask]"') from None
         try:
-            self.client = Client(address, timeout="10s", set_as_default=False)
+            connect: Any = Client  # untyped: the client is used through Any
+            self.client: Any = connect(address, timeout="10s", set_as_default=False)
         except (OSError, TimeoutError) as error:
             raise BilingualError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         self.futures: list[Future[Any]] = []

@@ -1,36 +1,30 @@
-"""Turn each planned output into a fingerprint of what it is made from.
+"""Turn what a build reads into hashed parts that each renderer combines into fingerprints.
 
 Two builds give an output the same fingerprint only if everything its renderer reads is the
-same: for a post page, the post's fields in that language, its tags (label, count, page),
-which languages it exists in, whether its PDF is built, the language's "chrome" (site strings,
-menu, catalogs, the config) and the templates it uses, following extends/import/include. A list
-(home pages, tag pages, the tags index, feeds) is made from the fingerprints of what it lists, a
-PDF from the post, the print templates, stylesheets and fonts and the [pdf] settings, a static
-file from its bytes. The toolkit (its version, its sources, the libraries installed beside it)
-goes into everything. An output of a kind this module does not know is made from all of it.
+same. Each renderer says what that is, next to its ``render`` (``Renderer.inputs``), from the
+parts this module hashes once per build: the toolkit (its version, its sources, the libraries
+installed beside it), the config, a language's catalogs and "chrome" (what every page shows
+around its content), a post or page as its views show it, a tag, a template with everything it
+extends, imports or includes, and files by content. ``everything`` is all of it together.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Hashable
+from typing import Any, TypeVar
 
 from bilingual.i18n.localization import catalog_path
 from bilingual.publish import urls
 from bilingual.publish.cache import digest, digest_bytes, environment_key
-from bilingual.publish.plan import Output, Page
+from bilingual.publish.plan import Output
 from bilingual.publish.templating import TemplateSet
 from bilingual.site.model import Entry, Site, Tag
-from bilingual.site.resources import PACKAGE_DIR, theme_dir
+from bilingual.site.resources import PACKAGE_DIR
 
-FEED_SIZE = 20  # the feed renderer's: the newest posts
-PRINT_FOLDER = "print"
-PRINT_ROOTS = ("print/post.html", "print/print.css", "print/page.css")
-CARD_FONTS = "print/fonts"
+T = TypeVar("T")
 
 
 @cache
@@ -48,7 +42,7 @@ def toolkit_digest() -> str:
 
 
 class Fingerprints:
-    """The fingerprint of every output of one plan; each part is computed once."""
+    """The hashed parts of one build's inputs, each computed once."""
 
     def __init__(self, site: Site, templates: TemplateSet, outputs: Iterable[Output],
                  toolkit: str | None = None) -> None:
@@ -64,67 +58,18 @@ class Fingerprints:
         self._templates: dict[str, str] = {}
         self._chrome: dict[str, str] = {}
         self._catalogs: dict[str, str] = {}
+        self._once: dict[Hashable, Any] = {}
 
-    def of(self, output: Output) -> str:
-        method = getattr(self, f"_{output.renderer}", None)
-        specific = method(output) if method is not None else self._everything()
-        return digest(output.kind, output.path, output.renderer, output.lang, output.template,
-                      specific)
-
-    # ----- renderers
-
-    def _html(self, output: Output) -> str:
-        lang = output.lang or self.site.config.site.default_language.code
-        return digest(self.chrome(lang), self.template(output.template or "page.html"),
-                      self._alternates(output.key), self._subject(output, lang))
-
-    def _feed(self, output: Output) -> str:
-        lang = output.lang or ""
-        tag = output.subject if isinstance(output.subject, Tag) else None
-        listed = self.site.tagged(tag, lang) if tag is not None else self.site.posts_in(lang)
-        return digest(self.chrome(lang), self.template(output.template or "feed.xml"),
-                      self._alternates(output.key), self._tag(tag, lang) if tag else None,
-                      tuple(self.entry(post, lang) for post in listed[:FEED_SIZE]))
-
-    def _search(self, output: Output) -> str:
-        # Pagefind names its data files after their content, and its runtime comes with the
-        # toolkit's libraries: only the entry file, named the same always, is read.
-        source: Path = output.subject
-        if source.name == "pagefind-entry.json":
-            return digest(digest_bytes(source.read_bytes()))
-        return digest(self.toolkit, output.path)
-
-    def _sitemap(self, output: Output) -> str:
-        listed = []
-        for other in self.outputs:
-            if other.renderer == "html" and other.kind not in ("redirect", "search"):
-                entry = other.subject if isinstance(other.subject, Entry) else None
-                modified = entry.last_modified if entry is not None else None
-                listed.append((other.kind, other.path, self._alternates(other.key),
-                               modified.isoformat() if modified else None))
-        return digest(self._config, tuple(listed))
-
-    def _asset(self, output: Output) -> str:
-        source: Path = output.subject
-        return digest(digest_bytes(source.read_bytes()))
-
-    def _pdf(self, output: Output) -> str:
-        lang = output.lang or self.site.config.site.default_language.code
-        post: Entry = output.subject
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "") if post.date is None else ""
-        return digest(self.toolkit, self._config, repr(self.site.config.pdf), self.catalog(lang),
-                      self._print, self.entry(post, lang, "print"), epoch,
-                      self._neighbours(post, lang))
-
-    def _card(self, output: Output) -> str:
-        lang = output.lang or self.site.config.site.default_language.code
-        post: Entry = output.subject
-        return digest(self.toolkit, self._config, post.title.get(lang), self._card_fonts)
-
-    # ----- parts
+    def once(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed the first time ``key`` is asked for in this build only."""
+        if key not in self._once:
+            self._once[key] = make()
+        found: T = self._once[key]
+        return found
 
     @cached_property
-    def _config(self) -> str:
+    def config(self) -> str:
+        """The site's settings that pages show (``[pdf]`` is the PDF renderer's to add)."""
         config = self.site.config
         return digest(repr(config.site), repr(config.content), repr(config.newsletter),
                       repr(config.share), repr(config.search))
@@ -132,10 +77,9 @@ class Fingerprints:
     def chrome(self, lang: str) -> str:
         """What every HTML page of ``lang`` shows around its content."""
         if lang not in self._chrome:
-            site = self.site
             menu = tuple((page.slug, page.title.get(lang), page.summary.get(lang),
-                          urls.entry(page, lang)) for page in site.pages if page.has(lang))
-            self._chrome[lang] = digest(self.toolkit, self._config, self.catalog(lang), menu,
+                          urls.entry(page, lang)) for page in self.site.pages if page.has(lang))
+            self._chrome[lang] = digest(self.toolkit, self.config, self.catalog(lang), menu,
                                         urls.tags_index(lang) in self.paths,
                                         urls.search(lang) in self.paths, lang)
         return self._chrome[lang]
@@ -155,8 +99,7 @@ class Fingerprints:
         """A post or page in ``lang`` as its views show it."""
         key = (entry.slug, lang, mode)
         if key not in self._entries:
-            site, paths = self.site, self.paths
-            tags = tuple(self._tag(tag, lang) for tag in entry.tags)
+            tags = tuple(self.tag(tag, lang) for tag in entry.tags)
             body = entry.body.get(lang)
             self._entries[key] = digest(
                 entry.kind, entry.slug, entry.title.get(lang), entry.summary.get(lang),
@@ -164,36 +107,23 @@ class Fingerprints:
                 entry.date.isoformat() if entry.date else None,
                 entry.published_at.isoformat() if entry.published_at else None,
                 entry.updated.isoformat() if entry.updated else None, entry.author, tags,
-                entry.languages, urls.pdf(entry, lang) in paths, site.config.content.allow_html,
-                mode, tuple(c for c in entry.comments if c.lang in (None, lang)))
+                entry.languages, urls.pdf(entry, lang) in self.paths,
+                self.site.config.content.allow_html, mode,
+                tuple(c for c in entry.comments if c.lang in (None, lang)))
         return self._entries[key]
 
-    def _tag(self, tag: Tag, lang: str) -> tuple[Any, ...]:
-        site = self.site
-        label = tag.label.resolve(lang, site.config.site.fallbacks(lang))
+    def entries(self, entries: Iterable[Entry], lang: str) -> tuple[str, ...]:
+        return tuple(self.entry(entry, lang) for entry in entries)
+
+    def tag(self, tag: Tag, lang: str) -> tuple[Any, ...]:
+        """A tag as lists show it: its label, whether it has a page, how many posts it has."""
+        label = tag.label.resolve(lang, self.site.config.site.fallbacks(lang))
         return (tag.key, label, urls.tag(tag.key, lang) in self.paths,
-                len(site.tagged(tag, lang)))
+                len(self.site.tagged(tag, lang)))
 
-    def _alternates(self, key: Hashable) -> tuple[str | None, ...]:
+    def alternates(self, key: Hashable) -> tuple[str | None, ...]:
+        """The path of the same content in each language (None where it has none)."""
         return tuple(self.by_key.get((key, code)) for code in self.codes)
-
-    def _subject(self, output: Output, lang: str) -> Any:
-        subject = output.subject
-        if output.kind in ("post", "page"):
-            return self.entry(subject, lang)
-        if output.kind == "index" and isinstance(subject, Page):
-            return (subject.number, subject.count,
-                    tuple(self.entry(post, lang) for post in subject.posts))
-        if output.kind == "tag":
-            return (self._tag(subject, lang),
-                    tuple(self.entry(post, lang) for post in self.site.tagged(subject, lang)))
-        if output.kind == "tags":
-            return tuple(self._tag(tag, lang) for tag in subject)
-        if output.kind == "redirect":
-            return self.site.config.site.default_language.code
-        if output.kind == "search":
-            return subject
-        return self._everything()
 
     def template(self, name: str) -> str:
         """``name`` and every template it extends, imports or includes, by content."""
@@ -216,7 +146,7 @@ class Fingerprints:
             found[current] = digest_bytes(source)
             references = _references(source.decode("utf-8", "replace"))
             if references is None:  # a name computed at render time: it may be any template
-                return (("*", self._all_templates),)
+                return (("*", self.all_templates),)
             waiting += references
         return tuple(sorted(found.items()))
 
@@ -227,7 +157,8 @@ class Fingerprints:
         return None
 
     @cached_property
-    def _all_templates(self) -> str:
+    def all_templates(self) -> str:
+        """Every template of the site and the theme, by content (static files aside)."""
         parts = []
         for folder in self.templates.template_dirs:
             for path in sorted(folder.rglob("*")):
@@ -235,47 +166,39 @@ class Fingerprints:
                     parts.append((str(path.relative_to(folder)), digest_bytes(path.read_bytes())))
         return digest(tuple(parts))
 
-    @cached_property
-    def _print(self) -> str:
-        """The print templates a post's PDF uses, the stylesheets and the fonts beside them."""
-        parts: list[Any] = [self.template(name) for name in PRINT_ROOTS]
-        for folder in self.templates.template_dirs:
-            for path in sorted((folder / PRINT_FOLDER).rglob("*")):
-                if path.is_file() and path.suffix not in (".html", ".css"):
-                    parts.append((str(path.relative_to(folder)), digest_bytes(path.read_bytes())))
+    def template_files(self, folder: str, skip_suffixes: tuple[str, ...] = ()) -> str:
+        """The files of ``folder`` in the site's and the theme's templates, by content."""
+        return self.once(("template files", folder, skip_suffixes),
+                         lambda: self._template_files(folder, skip_suffixes))
+
+    def _template_files(self, folder: str, skip_suffixes: tuple[str, ...]) -> str:
+        parts = []
+        for root in self.templates.template_dirs:
+            for path in sorted((root / folder).rglob("*")):
+                if path.is_file() and path.suffix not in skip_suffixes:
+                    parts.append((str(path.relative_to(root)), digest_bytes(path.read_bytes())))
         return digest(tuple(parts))
 
-    @cached_property
-    def _card_fonts(self) -> str:
-        folder = theme_dir() / CARD_FONTS
-        return digest(tuple((path.name, digest_bytes(path.read_bytes()))
-                            for path in sorted(folder.glob("*")) if path.is_file()))
-
-    def _neighbours(self, entry: Entry, lang: str) -> tuple[tuple[str, str], ...]:
-        """Files beside a post's text (images), which its PDF may embed."""
-        source = entry.sources.get(lang)
-        if source is None:
-            return ()
-        return tuple((path.name, digest_bytes(path.read_bytes()))
-                     for path in sorted(source.parent.iterdir())
-                     if path.is_file() and path.suffix != ".md")
+    @staticmethod
+    def files(paths: Iterable[Path]) -> tuple[tuple[str, str], ...]:
+        """Regular files by name and content."""
+        return tuple((path.name, digest_bytes(path.read_bytes())) for path in paths
+                     if path.is_file())
 
     @cached_property
-    def _everything_digest(self) -> str:
+    def everything(self) -> str:
+        """All the inputs of the build: what an output that says nothing more is made from."""
         site = self.site
         entries = tuple(self.entry(entry, lang) for entry in (*site.posts, *site.pages)
                         for lang in entry.languages)
-        return digest(self.toolkit, self._config, repr(site.config.pdf), self._all_templates,
+        return digest(self.toolkit, self.config, repr(site.config.pdf), self.all_templates,
                       tuple(self.catalog(code) for code in self.codes), entries,
                       tuple(sorted(self.paths)))
 
-    def _everything(self) -> str:
-        return self._everything_digest
-
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.*?)-?%}", re.S)
-_LITERAL = re.compile(r"""\A(?:"([^"\\{}]*)"|'([^'\\{}]*)')(?:\s+(?:as|import|with|without|ignore)\b.*)?\Z""",
-                      re.S)
+_LITERAL = re.compile(r"""\A(?:"([^"\\{}]*)"|'([^'\\{}]*)')"""
+                      r"""(?:\s+(?:as|import|with|without|ignore)\b.*)?\Z""", re.S)
 
 
 def _references(source: str) -> list[str] | None:

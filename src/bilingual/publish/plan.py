@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Hashable
+from typing import TYPE_CHECKING, Any
 
 from bilingual.publish import urls
 from bilingual.site.inputs import real_roots, refuse_links_out
+from bilingual.site.layout import STATIC_DIR, SiteLayout
+from bilingual.site.resources import theme_dir
 
 if TYPE_CHECKING:
     from bilingual.publish.search import Bundle
@@ -45,6 +47,11 @@ class Page:
     number: int
     count: int
     posts: tuple[Any, ...]
+
+
+def asset_dirs(site_root: Path) -> list[Path]:
+    """Where static files come from: the theme's, then the site's (which win)."""
+    return [theme_dir() / STATIC_DIR, SiteLayout(site_root).static]
 
 
 def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,

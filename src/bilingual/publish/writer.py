@@ -61,18 +61,19 @@ class StagedOutput:
         folders = set()
         for relative in self.existing:
             if relative not in wanted:
-                try:
-                    (self.root / relative).unlink()
-                except FileNotFoundError:
-                    pass
+                (self.root / relative).unlink(missing_ok=True)
                 folders.add(os.path.dirname(relative))
         for folder in sorted(folders, key=len, reverse=True):
-            while folder:
-                try:
-                    os.rmdir(self.root / folder)
-                except OSError:
-                    break
-                folder = os.path.dirname(folder)
+            self._remove_empty(folder)
+
+    def _remove_empty(self, folder: str) -> None:
+        """Remove ``folder`` and then each of its parents, up to the first that is not empty."""
+        while folder:
+            try:
+                os.rmdir(self.root / folder)
+            except OSError:
+                return
+            folder = os.path.dirname(folder)
 
 
 def write_file(target: Path, data: bytes) -> FileStat:
@@ -166,7 +167,8 @@ def _swap(staging: Path, destination: Path) -> Path | None:
         return None
     if _exchange(staging, destination):
         return staging
-    retired = destination.parent / f"{RETIRED_PREFIX}{destination.name}-{os.getpid()}-{time.time_ns()}"
+    retired = destination.parent / (
+        f"{RETIRED_PREFIX}{destination.name}-{os.getpid()}-{time.time_ns()}")
     os.replace(destination, retired)
     os.replace(staging, destination)
     return retired
@@ -177,8 +179,8 @@ def _exchange(first: Path, second: Path) -> bool:
     renameat2 = getattr(_libc(), "renameat2", None) if sys.platform == "linux" else None
     if renameat2 is None:
         return False
-    result = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second),
-                       RENAME_EXCHANGE)
+    result: int = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second),
+                            RENAME_EXCHANGE)
     return result == 0
 
 

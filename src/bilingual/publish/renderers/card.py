@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from bilingual.publish.cards import render_card
+from bilingual.publish.cards import font_path, render_card
+from bilingual.publish.fingerprints import Fingerprints
 from bilingual.publish.plan import Output
 from bilingual.publish.renderers import Renderer
 from bilingual.publish.views import Text, site_text
@@ -17,10 +20,17 @@ class CardRenderer(Renderer):
 
     def render(self, output: Output) -> bytes:
         site = self.context.site
-        lang = site.config.site.language(output.lang or site.config.site.default_language.code)
+        lang = site.config.site.language(self.context.lang_code(output))
         post: Entry = output.subject
         found = site_text(site, "title", lang)
         site_title = Text(found.value, found.lang) if found else Text("", lang)
         title = Text(post.title[lang.code], language(lang.code))
         host = urlsplit(site.config.site.base_url).hostname or ""
         return render_card(site_title, title, host, lang)
+
+    def inputs(self, output: Output, parts: Fingerprints) -> Hashable:
+        post: Entry = output.subject
+        fonts = parts.once("card fonts", lambda: parts.files(Path(font_path(bold))
+                                                             for bold in (False, True)))
+        return (parts.toolkit, parts.config, post.title.get(self.context.lang_code(output)),
+                fonts)

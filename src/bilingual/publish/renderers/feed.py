@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any
 
 from bilingual.publish import urls
+from bilingual.publish.fingerprints import Fingerprints
 from bilingual.publish.plan import Output
 from bilingual.publish.renderers import Renderer
 from bilingual.publish.templating import render_template
@@ -13,6 +15,7 @@ from bilingual.site.model import Entry, Tag
 from bilingual.text.languages import Language
 
 FEED_SIZE = 20
+"""A feed lists the newest posts, this many."""
 
 
 class FeedRenderer(Renderer):
@@ -21,8 +24,8 @@ class FeedRenderer(Renderer):
     def render(self, output: Output) -> bytes:
         site = self.context.site
         lang = site.config.site.language(output.lang or "")
-        tag: Tag | None = output.subject if isinstance(output.subject, Tag) else None
-        posts = (site.tagged(tag, lang.code) if tag else site.posts_in(lang.code))[:FEED_SIZE]
+        tag = _tag(output)
+        posts = self.listed(output)
         env = self.context.templates.environment(lang)
         base = site.config.site.base_url
         page = urls.tag(tag.key, lang.code) if tag else urls.home(lang.code)
@@ -42,6 +45,20 @@ class FeedRenderer(Renderer):
         })
         return text.encode("utf-8")
 
+    def inputs(self, output: Output, parts: Fingerprints) -> Hashable:
+        lang = output.lang or ""
+        tag = _tag(output)
+        return (parts.chrome(lang), parts.template(output.template or "feed.xml"),
+                parts.alternates(output.key), parts.tag(tag, lang) if tag else None,
+                parts.entries(self.listed(output), lang))
+
+    def listed(self, output: Output) -> list[Entry]:
+        """The posts ``output`` lists: the newest of its language, or of its tag."""
+        site = self.context.site
+        lang = output.lang or ""
+        tag = _tag(output)
+        return (site.tagged(tag, lang) if tag else site.posts_in(lang))[:FEED_SIZE]
+
     def _author(self, lang: Language) -> str:
         """The feed's author: ``[site] author``, else the site's title (RFC 4287 4.1.1)."""
         site = self.context.site
@@ -56,3 +73,7 @@ class FeedRenderer(Renderer):
             "translations": [(code, urls.absolute(base, urls.entry(post, code)))
                              for code in post.languages if code != lang.code],
         }
+
+
+def _tag(output: Output) -> Tag | None:
+    return output.subject if isinstance(output.subject, Tag) else None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from bilingual.i18n.localization import load_translations
 from bilingual.publish import urls
+from bilingual.publish.fingerprints import Fingerprints
 from bilingual.publish.plan import Output, Page
 from bilingual.publish.renderers import BuildContext, Renderer
 from bilingual.publish.share import share_links
@@ -18,6 +20,7 @@ from bilingual.publish.views import (
     tag_view,
     x_default,
 )
+from bilingual.site.model import Entry
 from bilingual.text.languages import Language
 
 
@@ -39,17 +42,24 @@ class HtmlRenderer(Renderer):
         self._code_labels: dict[str, str] = {}
 
     def render(self, output: Output) -> bytes:
-        site = self.context.site
-        lang = site.config.site.language(output.lang or site.config.site.default_language.code)
+        lang = self.context.site.config.site.language(self.context.lang_code(output))
         env = self.context.templates.environment(lang)
         context = {**self._common(output, lang), **self._specific(output, lang)}
         return render_template(env, output.template or "page.html", context).encode("utf-8")
+
+    def inputs(self, output: Output, parts: Fingerprints) -> Hashable:
+        # _common reads the language's chrome and the other languages' versions; _specific
+        # reads what _specific_inputs lists, kind by kind.
+        lang = self.context.lang_code(output)
+        return (parts.chrome(lang), parts.template(output.template or "page.html"),
+                parts.alternates(output.key), self._specific_inputs(output, lang, parts))
 
     def _common(self, output: Output, lang: Language) -> dict[str, Any]:
         site = self.context.site
         paths = self.context.paths
         base = site.config.site.base_url
         default = x_default(self.context.versions(output), site.config.site.default_language.code)
+        tags = urls.tags_index(lang.code)
         return {
             "page_path": output.path,
             "output": output,
@@ -64,8 +74,8 @@ class HtmlRenderer(Renderer):
             "search_path": urls.search(lang.code) if urls.search(lang.code) in paths else None,
             "home_path": urls.home(lang.code),
             "feed_path": urls.feed(lang.code),
-            "tags_path": urls.tags_index(lang.code) if urls.tags_index(lang.code) in paths else None,
-            "menu": [entry_view(site, page, lang, paths) for page in site.pages if page.has(lang.code)],
+            "tags_path": tags if tags in paths else None,
+            "menu": [self._view(page, lang) for page in site.pages if page.has(lang.code)],
             "stylesheet": urls.static("style.css"),
         }
 
@@ -95,25 +105,70 @@ class HtmlRenderer(Renderer):
             self._code_labels[lang.code] = translations.gettext("Code")
         return self._code_labels[lang.code]
 
-    def _specific(self, output: Output, lang: Language) -> dict[str, Any]:
-        site, paths = self.context.site, self.context.paths
-        subject = output.subject
-        if output.kind in ("post", "page"):
-            return self._entry(output, lang)
-        if output.kind == "search":
-            return {"bundles": [urls.relative(output.path, path) for path in subject]}
-        if output.kind == "index":
-            return {"pagination": self._pagination(subject, lang),
-                    "posts": [entry_view(site, post, lang, paths) for post in subject.posts]}
-        if output.kind == "tag":
-            feed = urls.tag_feed(subject.key, lang.code)
-            return {"tag": tag_view(site, subject, lang, paths),
-                    "tag_feed_path": feed if feed in paths else None,
-                    "posts": [entry_view(site, post, lang, paths)
-                              for post in site.tagged(subject, lang.code)]}
-        if output.kind == "tags":
-            return {"tags": [tag_view(site, tag, lang, paths) for tag in subject]}
+    # Per kind of page: what its template gets, and beside it what that is made from.
+
+    def _search(self, output: Output, lang: Language) -> dict[str, Any]:
+        return {"bundles": [urls.relative(output.path, path) for path in output.subject]}
+
+    def _search_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        return tuple(output.subject)
+
+    def _index(self, output: Output, lang: Language) -> dict[str, Any]:
+        page: Page = output.subject
+        return {"pagination": self._pagination(page, lang),
+                "posts": [self._view(post, lang) for post in page.posts]}
+
+    def _index_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        page: Page = output.subject
+        return (page.number, page.count, parts.entries(page.posts, lang))
+
+    def _tag(self, output: Output, lang: Language) -> dict[str, Any]:
+        site, tag = self.context.site, output.subject
+        feed = urls.tag_feed(tag.key, lang.code)
+        return {"tag": tag_view(site, tag, lang, self.context.paths),
+                "tag_feed_path": feed if feed in self.context.paths else None,
+                "posts": [self._view(post, lang) for post in site.tagged(tag, lang.code)]}
+
+    def _tag_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        tag = output.subject
+        return (parts.tag(tag, lang), parts.entries(self.context.site.tagged(tag, lang), lang))
+
+    def _tags(self, output: Output, lang: Language) -> dict[str, Any]:
+        return {"tags": [tag_view(self.context.site, tag, lang, self.context.paths)
+                         for tag in output.subject]}
+
+    def _tags_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        return tuple(parts.tag(tag, lang) for tag in output.subject)
+
+    def _redirect(self, output: Output, lang: Language) -> dict[str, Any]:
         return {}
+
+    def _redirect_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        return self.context.site.config.site.default_language.code
+
+    def _entry_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        return parts.entry(output.subject, lang)
+
+    KINDS: ClassVar[dict[str, tuple[Callable[..., dict[str, Any]], Callable[..., Hashable]]]] = {
+        "post": (_entry, _entry_inputs),
+        "page": (_entry, _entry_inputs),
+        "search": (_search, _search_inputs),
+        "index": (_index, _index_inputs),
+        "tag": (_tag, _tag_inputs),
+        "tags": (_tags, _tags_inputs),
+        "redirect": (_redirect, _redirect_inputs),
+    }
+
+    def _specific(self, output: Output, lang: Language) -> dict[str, Any]:
+        make, _ = self.KINDS.get(output.kind, (None, None))
+        return make(self, output, lang) if make is not None else {}
+
+    def _specific_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
+        _, inputs = self.KINDS.get(output.kind, (None, None))
+        return inputs(self, output, lang, parts) if inputs is not None else parts.everything
+
+    def _view(self, post: Entry, lang: Language) -> EntryView:
+        return entry_view(self.context.site, post, lang, self.context.paths)
 
     def _pagination(self, page: Page, lang: Language) -> dict[str, Any]:
         def path(number: int) -> str | None:

@@ -1,0 +1,114 @@
+"""Turn content files into parsed documents, reusing the front matter of unchanged files.
+
+``documents.json`` holds the front matter of the content files read, by path, with the file's
+size, modification time, inode and content hash: a file whose stat changed but whose bytes did
+not is not parsed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bilingual.publish.cache.hashing import digest_bytes
+from bilingual.publish.cache.scan import racy
+from bilingual.publish.cache.store import FORMAT, read_json, write_json
+from bilingual.publish.writer import FileStat
+
+if TYPE_CHECKING:
+    from bilingual.site.frontmatter import Document
+
+DOCUMENTS = "documents.json"
+Row = list[Any]  # size, mtime_ns, inode, content hash, where the body starts, front matter
+
+
+class DocumentCache:
+    """Parse content files, reusing the front matter of files that did not change."""
+
+    def __init__(self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int,
+                 use: bool = True) -> None:
+        self.path = folder / DOCUMENTS
+        self.inputs = inputs
+        self.looked_at_ns = looked_at_ns
+        data = read_json(self.path) if use else None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            data = {}
+        known = data.get("documents")
+        self.known: dict[str, Row] = known if isinstance(known, dict) else {}
+        # A file modified just before the last build looked at it may have changed since
+        # without its stat changing: compare those by content.
+        recorded = data.get("looked_at_ns")
+        self.recorded_at = recorded if isinstance(recorded, int) else 0
+        self.seen: dict[str, Row] = {}
+        self.changed = not use
+
+    def parse(self, path: Path) -> Document:
+        """The document at ``path``: from the cache if its bytes are the same, else parsed."""
+        from bilingual.site.frontmatter import parse_document
+
+        name = os.path.abspath(path)
+        reused, data = self._reuse(name, path)
+        if reused is not None:
+            return reused
+        document = parse_document(path)
+        self.changed = True
+        self._remember(name, path, document, data)
+        return document
+
+    def _reuse(self, name: str, path: Path) -> tuple[Document | None, bytes | None]:
+        """The cached document, and the bytes read to check it (None if it was not read)."""
+        from bilingual.site.frontmatter import Document, decode
+
+        stat = self.inputs.get(name)
+        row = self.known.get(name)
+        if row is None or stat is None or len(row) != 6:
+            return None, None
+        size, mtime, inode, known_digest, body_start, meta = row
+        data: bytes | None = None
+        same = FileStat(size, mtime, inode) == stat and not racy(stat, self.recorded_at)
+        if not same:
+            data = path.read_bytes()
+            same = digest_bytes(data) == known_digest
+            self.changed = True
+        if not (same and isinstance(meta, dict) and isinstance(body_start, int)):
+            return None, data
+        text = decode(data if data is not None else path.read_bytes(), path)
+        self.seen[name] = [*stat, known_digest, body_start, meta]
+        return Document(path=path, meta=meta, body=text[body_start:].strip("\n"), text=text), data
+
+    def _remember(self, name: str, path: Path, document: Document, data: bytes | None) -> None:
+        from bilingual.site.frontmatter import FENCE
+
+        stat = self.inputs.get(name)
+        match = FENCE.match(document.text)
+        if stat is None or match is None or not _is_plain(document.meta):
+            return
+        if data is None:
+            data = path.read_bytes()
+        self.seen[name] = [*stat, digest_bytes(data), match.end(), document.meta]
+
+    def save(self) -> None:
+        if self.changed or set(self.seen) != set(self.known):
+            write_json(self.path, {"format": FORMAT, "looked_at_ns": self.looked_at_ns,
+                                   "documents": self.seen})
+
+
+def _is_plain(meta: dict[str, Any]) -> bool:
+    """Front matter that JSON gives back exactly (strings, numbers, booleans, lists, maps)."""
+    try:
+        again = json.loads(json.dumps(meta, ensure_ascii=False))
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return bool(again == meta and _same_types(meta, again))
+
+
+def _same_types(first: Any, second: Any) -> bool:
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, dict):
+        return all(_same_types(first[key], second[key]) for key in first)
+    if isinstance(first, list):
+        return all(_same_types(a, b) for a, b in zip(first, second, strict=True))
+    return True

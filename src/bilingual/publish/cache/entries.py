@@ -1,0 +1,207 @@
+"""Turn posts and pages into JSON rows and back, so that unchanged folders are not read again.
+
+``entries-NN.json`` keep the entries as the reader made them, by folder, with the stat of the
+folder's files, reused while those files (and the config and tags.yaml, through a key) are
+unchanged: a build after one edit reads and checks one folder, not the whole site. Entries
+that had errors are never kept. They are spread over ENTRY_SHARDS files, so that one edit
+rewrites one small file. The site's modules are imported only when a build reads the site.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeGuard
+
+from bilingual.publish.cache.hashing import digest
+from bilingual.publish.cache.scan import racy
+from bilingual.publish.cache.store import FORMAT, read_json, write_json
+from bilingual.publish.writer import FileStat
+
+if TYPE_CHECKING:
+    from bilingual.publish.cache.documents import DocumentCache
+    from bilingual.site.model import Entry, EntryKind, Site, Tag
+
+ENTRY_SHARDS = 16
+Row = dict[str, Any]
+
+
+class EntryCache:
+    """Posts and pages as the reader made them, by folder (see the module's docstring)."""
+
+    def __init__(self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int, key: str,
+                 use: bool = True) -> None:
+        self.folder = folder
+        self.key = key
+        self.looked_at_ns = looked_at_ns
+        self.known: dict[str, Any] = {}
+        self.recorded_at: dict[int, int] = {}
+        for shard in range(ENTRY_SHARDS):
+            data = read_json(self._path(shard)) if use else None
+            if self._usable(data):
+                self.known.update(data["entries"])
+                self.recorded_at[shard] = data["looked_at_ns"]
+        self.seen: dict[str, Row | tuple[Path, Entry]] = {}
+        self.dirty: set[int] = set()
+        self.files = _content_files(inputs)
+
+    def _usable(self, data: Any) -> TypeGuard[dict[str, Any]]:
+        return (isinstance(data, dict) and data.get("format") == FORMAT
+                and data.get("key") == self.key and isinstance(data.get("entries"), dict)
+                and isinstance(data.get("looked_at_ns"), int))
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"entries-{shard:02d}.json"
+
+    @staticmethod
+    def shard(name: str) -> int:
+        return int(digest(name)[:4], 16) % ENTRY_SHARDS
+
+    def get(self, directory: Path, tags: dict[str, Tag]) -> Entry | None:
+        """The entry of ``directory`` if its files did not change since it was kept."""
+        name = os.path.abspath(directory)
+        row = self.known.get(name)
+        files = self.files.get(name, [])
+        recorded = self.recorded_at.get(self.shard(name), 0)
+        if not isinstance(row, dict) or row.get("files") != files or any(
+                racy(FileStat(*stat[1:]), recorded) for stat in files):
+            return None
+        entry = entry_from_row(row.get("entry"), directory, tags)
+        if entry is not None:
+            self.seen[name] = row
+        return entry
+
+    def put(self, directory: Path, entry: Entry) -> None:
+        name = os.path.abspath(directory)
+        self.seen[name] = (directory, entry)  # made into JSON when saved, after the rendering
+        self.dirty.add(self.shard(name))
+
+    def save(self) -> None:
+        for name in set(self.known) - set(self.seen):
+            self.dirty.add(self.shard(name))
+        for shard in sorted(self.dirty | (set(range(ENTRY_SHARDS)) - set(self.recorded_at))):
+            write_json(self._path(shard), {
+                "format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
+                "entries": self._rows(shard)})
+
+    def _rows(self, shard: int) -> dict[str, Row]:
+        rows = {}
+        for name, kept in self.seen.items():
+            if self.shard(name) != shard:
+                continue
+            row = self._row(name, *kept) if isinstance(kept, tuple) else kept
+            if row is not None:
+                rows[name] = row
+        return rows
+
+    def _row(self, name: str, directory: Path, entry: Entry) -> Row | None:
+        fields = entry_row(entry, directory)
+        return {"files": self.files.get(name, []), "entry": fields} if fields is not None else None
+
+
+def _content_files(inputs: dict[str, FileStat]) -> dict[str, list[list[Any]]]:
+    """Per folder, the name and stat of each Markdown file and comments.yaml, sorted."""
+    files: dict[str, list[list[Any]]] = {}
+    for path, stat in inputs.items():
+        if path.endswith((".md", f"{os.sep}comments.yaml")):
+            folder, name = os.path.split(path)
+            files.setdefault(folder, []).append([name, *stat])
+    for listing in files.values():
+        listing.sort()
+    return files
+
+
+# ----- one entry as JSON: each field a plain value, or {"<kind>": value}
+
+
+def entry_row(entry: Entry, directory: Path) -> Row | None:
+    """An Entry as JSON, or None if a field is of a kind this does not know how to keep."""
+    row: Row = {}
+    for item in dataclasses.fields(entry):
+        value = _field_row(getattr(entry, item.name), directory)
+        if value is _UNKNOWN:
+            return None
+        row[item.name] = value
+    return row
+
+
+_UNKNOWN = object()
+
+
+def _field_row(value: Any, directory: Path) -> Any:
+    from bilingual.site.localized import Localized
+    from bilingual.site.model import Tag
+
+    if isinstance(value, Localized):
+        return _localized_row(dict(value.values), directory)
+    if isinstance(value, dt.datetime):
+        return {"DT": value.isoformat()} if value.tzinfo is not None else _UNKNOWN
+    if isinstance(value, dt.date):
+        return {"D": value.isoformat()}
+    if isinstance(value, tuple) and all(isinstance(tag, Tag) for tag in value):
+        return {"T": [tag.key for tag in value]}
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    return _UNKNOWN
+
+
+def _localized_row(values: dict[str, Any], directory: Path) -> Any:
+    if all(isinstance(v, str) for v in values.values()):
+        return {"L": values}
+    if all(isinstance(v, Path) and v.parent == directory for v in values.values()):
+        return {"P": {lang: v.name for lang, v in values.items()}}
+    return _UNKNOWN
+
+
+def entry_from_row(row: Any, directory: Path, tags: dict[str, Tag]) -> Entry | None:
+    """The Entry ``entry_row`` made ``row`` from, or None if the row is not one."""
+    from bilingual.site.model import Entry
+
+    if not isinstance(row, dict):
+        return None
+    try:
+        fields = {name: _field_value(value, directory, tags) for name, value in row.items()}
+        return Entry(**fields)
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _field_value(value: Any, directory: Path, tags: dict[str, Tag]) -> Any:
+    from bilingual.site.localized import Localized
+
+    if not isinstance(value, dict):
+        return value
+    (kind, data), = value.items()
+    if kind == "L":
+        return Localized(data)
+    if kind == "P":
+        return Localized({lang: directory / file for lang, file in data.items()})
+    if kind == "D":
+        return dt.date.fromisoformat(data)
+    if kind == "DT":
+        return dt.datetime.fromisoformat(data)
+    if kind == "T":
+        return tuple(tags[key] for key in data)
+    raise ValueError(f"unknown field kind {kind!r}")
+
+
+def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache) -> Site:
+    """``reader.load_site``, reusing the entries of unchanged folders."""
+    from bilingual.site.config import load_config
+    from bilingual.site.reader import SiteReader
+
+    class CachedReader(SiteReader):
+        def _read_entry(self, kind: EntryKind, slug: str, directory: Path,
+                        tags: dict[str, Tag]) -> Entry | None:
+            entry = entries.get(directory, tags)
+            if entry is not None and entry.kind == kind and entry.slug == slug:
+                return entry
+            errors = len(self.errors.errors)
+            entry = super()._read_entry(kind, slug, directory, tags)
+            if entry is not None and len(self.errors.errors) == errors:
+                entries.put(directory, entry)
+            return entry
+
+    return CachedReader(load_config(Path(root)), documents.parse).read()
