@@ -89,12 +89,16 @@ def write_hugo_site(bilingual_site: Path, root: Path) -> Path:
     return root
 
 
+def hugo_command(root: Path, out: Path) -> list[str]:
+    """The command for one full Hugo build of ``root`` into ``out``."""
+    return ["hugo", "--quiet", "--source", str(root), "--destination", str(out)]
+
+
 def time_hugo(root: Path, out: Path) -> float:
     """Seconds for one full Hugo build of ``root`` into a new ``out``."""
     shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run(["hugo", "--quiet", "--source", str(root), "--destination", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(hugo_command(root, out), check=True, capture_output=True)
     return time.perf_counter() - started
 
 

@@ -1,13 +1,16 @@
-"""Measure the build against the performance targets, on synthetic sites in a temporary folder.
+"""Measure the build against the performance targets: Hugo's times on the same corpus.
 
-    .venv/bin/python benchmarks/run.py [--posts 1000] [--big 5000] [--pdf-posts 40]
+    .venv/bin/python benchmarks/run.py [--posts 1000] [--rounds 3] [--big 5000] [--pdf-posts 40]
 
-Every measurement runs in a fresh process; each prints a figure, the target and a ratio. Peak
-memory is the largest sum of the proportional set sizes (PSS) of the build process and its
-workers, sampled every 50 ms in the runs that measure memory (sampling slows a build down),
-and the peak RSS of the build process. "pages only" leaves the
-social cards (PNG) out of the plan, to show the HTML pages' own figure; the other figures
-include them. Nothing here is a test: the figures depend on the machine and its load.
+Every build runs in a new process, timed from outside from start to end (wall time, and the
+CPU time of the process and its workers). Hugo (Debian's `hugo`: `apt-get install hugo`)
+builds the same corpus (hugo.py); its builds alternate with the toolkit's, round after round,
+and every figure is the median of the rounds. Each target prints as a figure, as a multiple of
+Hugo's time where it is one, and as a ratio to the target (at most 1: met). Peak memory is the
+largest sum of the proportional set sizes (PSS) of the build process and its workers, sampled
+every 50 ms in separate runs (sampling slows a build down). "Pages only" leaves the social
+cards (PNG) out of the plan. Nothing here is a test: the figures depend on the machine and its
+load, which the output reports.
 """
 
 from __future__ import annotations
@@ -16,11 +19,15 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -65,7 +72,7 @@ if options.pop("memory", False):  # sampling costs time: only where memory is th
 started = time.perf_counter()
 import importlib
 build_module = importlib.import_module("bilingual.publish.build")
-if options.pop("pages_only", False):
+if options.pop("pages_only", False):  # the same build without its social cards
     plan = build_module.plan_site
     build_module.plan_site = lambda *a, **k: [o for o in plan(*a, **k) if o.renderer != "card"]
 imported = time.perf_counter()
@@ -87,7 +94,7 @@ print(json.dumps({
 
 # The same HTML and stylesheets as the build's PDFs, written out by one process...
 PREPARE_PDF = r"""
-import json, sys, importlib
+import json, sys
 from pathlib import Path
 from bilingual.site.reader import load_site
 from bilingual.publish.renderers.pdf import post_html
@@ -139,20 +146,46 @@ print(json.dumps({"warm_seconds": time.perf_counter() - started, "pdfs": len(job
 """
 
 
-def child(site: Path, **options: object) -> dict[str, float]:
-    options["site"] = str(site)
-    process = subprocess.run([PYTHON, "-c", CHILD, json.dumps(options)], capture_output=True,
-                             text=True, cwd=ROOT)
-    if process.returncode != 0:
-        sys.exit(f"build failed:\n{process.stderr}")
-    result: dict[str, float] = json.loads(process.stdout.strip().splitlines()[-1])
-    return result
+CARDS = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from cards import summary
+print(json.dumps(summary(int(sys.argv[2]), int(sys.argv[3]))))
+"""
 
 
-def cli_seconds(site: Path, *arguments: str) -> float:
+@dataclass(frozen=True)
+class Timed:
+    """One process: seconds from start to end, CPU seconds (its workers' too), what it printed."""
+
+    wall: float
+    cpu: float
+    output: str
+
+    def json(self) -> dict[str, float]:
+        found: dict[str, float] = json.loads(self.output.strip().splitlines()[-1])
+        return found
+
+
+def run(command: list[str]) -> Timed:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([BILINGUAL, "build", str(site), *arguments], check=True, capture_output=True)
-    return time.perf_counter() - started
+    process = subprocess.run(command, check=False, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{process.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timed(wall, cpu, process.stdout)
+
+
+def child(site: Path, **options: object) -> Timed:
+    """``build(site, **options)`` in a new process, with its counts (and memory) as JSON."""
+    return run([PYTHON, "-c", CHILD, json.dumps({**options, "site": str(site)})])
+
+
+def cli(site: Path, *arguments: str) -> Timed:
+    return run([BILINGUAL, "build", str(site), *arguments])
 
 
 def fresh(site: Path) -> None:
@@ -176,18 +209,49 @@ def edit_persian_body(site: Path, number: int) -> None:
                     encoding="utf-8")
 
 
-class Table:
-    def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str]] = []
+@dataclass
+class Rounds:
+    """Measurements taken once per round, by name; their medians."""
 
-    def add(self, what: str, figure: str, target: str, ratio: str) -> None:
-        self.rows.append((what, figure, target, ratio))
-        print(f"{what:<58} {figure:>14} {target:>12} {ratio:>8}", flush=True)
+    taken: dict[str, list[Timed]] = field(default_factory=dict)
+
+    def add(self, name: str, timed: Timed) -> Timed:
+        self.taken.setdefault(name, []).append(timed)
+        return timed
+
+    def wall(self, name: str) -> float:
+        return statistics.median(timed.wall for timed in self.taken[name])
+
+    def cpu(self, name: str) -> float:
+        return statistics.median(timed.cpu for timed in self.taken[name])
+
+    def spread(self, name: str) -> str:
+        values = sorted(timed.wall for timed in self.taken[name])
+        return f"{values[0]:.2f}-{values[-1]:.2f}"
+
+
+class Table:
+    """Rows of figures, printed as they come and then as Markdown."""
+
+    def __init__(self, *headers: str) -> None:
+        self.headers = headers or ("figure", "target", "ratio")
+        self.rows: list[tuple[str, ...]] = []
+
+    def add(self, what: str, *values: str) -> None:
+        row = (what, *values, *["-"] * (len(self.headers) - len(values)))
+        self.rows.append(row)
+        print(f"{row[0]:<64} " + " ".join(f"{value:>14}" for value in row[1:]), flush=True)
 
     def markdown(self) -> str:
-        lines = ["| measurement | figure | target | ratio |", "|---|---:|---:|---:|"]
-        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in self.rows]
+        lines = ["| measurement | " + " | ".join(self.headers) + " |",
+                 "|---|" + "---:|" * len(self.headers)]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (5 min: {five:.1f})"
 
 
 def machine() -> str:
@@ -203,113 +267,147 @@ def machine() -> str:
     except (OSError, StopIteration):
         gigabytes = 0.0
     return (f"{os.cpu_count()} CPUs ({model}), {gigabytes:.0f} GB RAM, Python "
-            f"{platform.python_version()}, {platform.system()} {platform.release()}, "
-            f"load average before: {os.getloadavg()[0]:.2f}")
+            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+
+
+def against_hugo(table: Table, site: Path, posts: int, hugo_site: Path, out: Path,
+                 rounds: int, time_hugo: Callable[[Path, Path], Timed]) -> None:
+    """Alternate Hugo and the toolkit round after round; print the medians."""
+    taken, touched = Rounds(), []
+    for number in range(rounds):
+        taken.add("hugo", time_hugo(hugo_site, out))
+        fresh(site)
+        taken.add("full", child(site, pdf=False))
+        before = snapshot(site / "_site")
+        taken.add("same", cli(site, "--no-pdf"))
+        after = snapshot(site / "_site")
+        touched.append(sum(1 for path in before.keys() | after.keys()
+                           if before.get(path) != after.get(path)))
+        edit_persian_body(site, (posts // 2 + number) % posts)
+        taken.add("edit", cli(site, "--no-pdf"))
+        fresh(site)
+        taken.add("pages", child(site, pdf=False, pages_only=True))
+    hugo = taken.wall("hugo")
+    first = taken.taken["full"][0].json()
+    table.add(f"Hugo, full build ({rounds} runs: {taken.spread('hugo')} s)",
+              f"{hugo:.2f} s", "1.00x")
+    rows = (("full", "First build, pages and social cards", 1.0),
+            ("pages", "First build, pages only", 0.6),
+            ("same", "Nothing changed: `bilingual build` command", 0.05),
+            ("edit", "One Persian body edit: `bilingual build` command", 0.15))
+    for name, what, share in rows:
+        times = taken.wall(name) / hugo
+        table.add(f"{what} ({taken.spread(name)} s)", f"{taken.wall(name):.2f} s",
+                  f"{times:.2f}x", f"<= {share}x Hugo", f"{times / share:.2f}")
+    table.add("  CPU time: Hugo / first build / pages only (s)",
+              f"{taken.cpu('hugo'):.1f} / {taken.cpu('full'):.1f} / {taken.cpu('pages'):.1f}")
+    table.add("  files written when nothing changed", f"{max(touched)}", "-", "0")
+    table.add("  outputs in the first build", f"{first['outputs']:.0f}")
+
+
+def cards(table: Table, count: int, rounds: int) -> None:
+    found = run([PYTHON, "-c", CARDS, str(HERE), str(count), str(rounds)]).json()
+    table.add(f"Social card: CPU time per card (median of {rounds} x {count})",
+              f"{found['card_ms']:.2f} ms", "-", "<= 2 ms", f"{found['card_ms'] / 2:.2f}")
+    table.add("200,000-character title: its card (s)", f"{found['huge_title_s']:.3f} s",
+              "-", "<= 0.25 s", f"{found['huge_title_s'] / 0.25:.2f}")
+
+
+def pdfs(table: Table, work: Path, posts: int, rounds: int) -> None:
+    """The PDF phase (pages built first) against WeasyPrint alone on the same HTML."""
+    from synthetic import write_site
+
+    site = write_site(work / "pdf-site", posts)
+    prepared = work / "pdf-jobs.json"
+    subprocess.run([PYTHON, "-c", PREPARE_PDF, str(site), str(prepared)], check=True, cwd=ROOT)
+    (work / "raw").mkdir()
+    taken = Rounds()
+    raw: dict[str, float] = {}
+    for _ in range(rounds):
+        timed = taken.add("raw", run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw")]))
+        raw = timed.json()
+        taken.add("raw cold", Timed(timed.wall - raw["warm_seconds"], 0, ""))
+        for jobs in ("1", "2"):
+            fresh(site)
+            cli(site, "--no-pdf", "--jobs", jobs)
+            taken.add(jobs, cli(site, "--jobs", jobs))
+    count = sum(1 for _ in (site / "_site").rglob("*.pdf"))
+    cold = taken.wall("raw cold")
+    table.add(f"WeasyPrint alone, warm: per PDF ({raw['pdfs']:.0f} PDFs, {raw['pages']:.0f} "
+              "A5 pages)", f"{raw['warm_seconds'] / raw['pdfs']:.3f} s")
+    table.add(f"WeasyPrint alone, new process: {raw['pdfs']:.0f} PDFs", f"{cold:.2f} s")
+    table.add(f"bilingual build --jobs 1, new process: {count} PDFs", f"{taken.wall('1'):.2f} s")
+    overhead = taken.wall("1") / cold - 1
+    table.add("  per-PDF overhead over WeasyPrint alone", f"{overhead * 100:.1f} %",
+              "-", "<= 10 %", f"{overhead / 0.10:.2f}")
+    speedup = taken.wall("1") / taken.wall("2")
+    table.add(f"PDF phase, --jobs 2 ({taken.wall('2'):.2f} s): speed-up over --jobs 1",
+              f"{speedup:.2f}x", "-", ">= 1.8x", f"{1.8 / speedup:.2f}")
+    edit_persian_body(site, min(3, posts - 1))
+    table.add("PDFs rendered again after one Persian body edit",
+              f"{child(site, pdf=True).json()['pdfs_rendered']:.0f}", "-", "1")
+    table.add("PDFs rendered again, nothing changed",
+              f"{child(site, pdf=True).json()['pdfs_rendered']:.0f}", "-", "0")
+    shutil.rmtree(site)
+
+
+def memory(table: Table, work: Path, small: Path, posts: int, big_posts: int) -> None:
+    from synthetic import write_site
+
+    fresh(small)
+    small_peak = child(small, pdf=False, pages_only=True, memory=True).json()["peak_pss_mb"]
+    big = write_site(work / "big", big_posts)
+    found = child(big, pdf=False, pages_only=True, memory=True).json()
+    table.add(f"Peak memory, {big_posts:,} posts, pages only: all processes, PSS",
+              f"{found['peak_pss_mb']:.0f} MB", "-", "<= 400 MB",
+              f"{found['peak_pss_mb'] / 400:.2f}")
+    table.add("  build process peak RSS / largest worker RSS",
+              f"{found['peak_rss_mb']:.0f} / {found['worker_rss_mb']:.0f} MB")
+    growth = found["peak_pss_mb"] / small_peak
+    table.add(f"Memory growth, {posts:,} -> {big_posts:,} posts (x{big_posts / posts:.0f} posts)",
+              f"x{growth:.2f}", "-", f"< x{big_posts / posts:.0f}",
+              f"{growth / (big_posts / posts):.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating runs per figure")
     parser.add_argument("--big", type=int, default=5000, help="posts for the memory figure")
     parser.add_argument("--pdf-posts", type=int, default=40, help="posts for the PDF figures")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
+    from hugo import hugo_command, write_hugo_site
     from synthetic import write_site
 
+    if shutil.which("hugo") is None:
+        sys.exit("hugo is not installed: apt-get install hugo")
     print(machine())
-    table = Table()
+    print(f"load average before: {load()}")
+    table = Table("figure", "x Hugo", "target", "ratio")
     with tempfile.TemporaryDirectory(prefix="bilingual-bench-") as temporary:
         work = Path(temporary)
         site = write_site(work / "site", args.posts)
-        n = f"{args.posts:,} posts"
+        hugo_site = write_hugo_site(site, work / "hugo")
 
-        fresh(site)
-        small_memory = child(site, pdf=False, pages_only=True, memory=True)["peak_pss_mb"]
-        fresh(site)
-        full = child(site, pdf=False, pages_only=True)
-        table.add(f"Full HTML build, {n}, pages only (s)", f"{full['seconds']:.2f}", "< 4",
-                  f"{full['seconds'] / 4:.2f}")
-        fresh(site)
-        full_cards = child(site, pdf=False)
-        table.add(f"Full build, {n}, pages and social cards (s)",
-                  f"{full_cards['seconds']:.2f}", "< 4", f"{full_cards['seconds'] / 4:.2f}")
+        def time_hugo(root: Path, out: Path) -> Timed:
+            shutil.rmtree(out, ignore_errors=True)
+            return run(hugo_command(root, out))
 
-        before = snapshot(site / "_site")
-        listing = sorted(os.listdir(site))
-        same = child(site, pdf=False)
-        after = snapshot(site / "_site")
-        assert sorted(os.listdir(site)) == listing
-        touched = sum(1 for path in before.keys() | after.keys() if before.get(path) != after.get(path))
-        table.add("Rebuild, nothing changed: build() (s)", f"{same['seconds']:.3f}", "< 0.5",
-                  f"{same['seconds'] / 0.5:.2f}")
-        table.add("Rebuild, nothing changed: files written", f"{touched}", "0", "-")
-        cli = min(cli_seconds(site, "--no-pdf") for _ in range(3))
-        table.add("Rebuild, nothing changed: `bilingual build` command (s)", f"{cli:.2f}", "< 0.5",
-                  f"{cli / 0.5:.2f}")
-
-        edit_persian_body(site, args.posts // 2)
-        one = child(site, pdf=False)
-        table.add("Rebuild after one Persian body edit (s)", f"{one['seconds']:.3f}", "< 1",
-                  f"{one['seconds']:.2f}")
-        table.add("  outputs rendered again / files rewritten", f"{one['rendered']:.0f} / "
-                  f"{one['written']:.0f}", "-", "-")
-
-        # PDFs: a smaller site, since every post has two editions. Both sides are new processes
-        # timed from start to end: the build's PDF phase (the pages are built first), and
-        # WeasyPrint alone writing the same HTML with the same stylesheets.
-        pdf_site = write_site(work / "pdf-site", args.pdf_posts)
-        timings = {}
-        for jobs in (1, 2):
-            fresh(pdf_site)
-            cli_seconds(pdf_site, "--no-pdf", "--jobs", str(jobs))
-            timings[jobs] = cli_seconds(pdf_site, "--jobs", str(jobs))
-        count = sum(1 for _ in (pdf_site / "_site").rglob("*.pdf"))
-        prepared = work / "pdf-jobs.json"
-        subprocess.run([PYTHON, "-c", PREPARE_PDF, str(pdf_site), str(prepared)], check=True,
-                       cwd=ROOT)
-        (work / "raw").mkdir()
-        started = time.perf_counter()
-        raw_process = subprocess.run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw")],
-                                     capture_output=True, text=True, cwd=ROOT, check=True)
-        raw = json.loads(raw_process.stdout.strip().splitlines()[-1])
-        raw_cold = time.perf_counter() - started - raw["warm_seconds"]
-        table.add(f"WeasyPrint alone, warm: per PDF ({raw['pdfs']} PDFs, {raw['pages']} A5 pages) (s)",
-                  f"{raw['warm_seconds'] / raw['pdfs']:.3f}", "-", "-")
-        table.add(f"WeasyPrint alone, new process: {raw['pdfs']} PDFs (s)", f"{raw_cold:.2f}", "-", "-")
-        table.add(f"bilingual build --jobs 1, new process: {count} PDFs (s)", f"{timings[1]:.2f}",
-                  "-", "-")
-        overhead = timings[1] / raw_cold - 1
-        table.add("  toolkit overhead over WeasyPrint alone", f"{overhead * 100:.1f} %", "< 15 %",
-                  f"{overhead / 0.15:.2f}")
-        speedup = timings[1] / timings[2]
-        table.add(f"PDF phase, --jobs 2: {timings[2]:.2f} s (speed-up over --jobs 1)",
-                  f"{speedup:.2f}x", "> 1.7x", f"{1.7 / speedup:.2f}")
-        edit_persian_body(pdf_site, min(3, args.pdf_posts - 1))
-        again = child(pdf_site, pdf=True)
-        table.add("PDFs rendered again after one Persian body edit", f"{again['pdfs_rendered']:.0f}",
-                  "1", "-")
-        same_pdf = child(pdf_site, pdf=True)
-        table.add("PDFs rendered again, nothing changed", f"{same_pdf['pdfs_rendered']:.0f}", "0", "-")
-
-        shutil.rmtree(work / "pdf-site")
-        big = write_site(work / "big", args.big)
-        big_run = child(big, pdf=False, pages_only=True, memory=True)
-        table.add(f"Full HTML build, {args.big:,} posts, pages only, memory sampled (s)",
-                  f"{big_run['seconds']:.2f}", "-", "-")
-        table.add(f"Peak memory, {args.big:,} posts: all processes, PSS (MB)",
-                  f"{big_run['peak_pss_mb']:.0f}", "< 400", f"{big_run['peak_pss_mb'] / 400:.2f}")
-        table.add(f"  build process peak RSS / largest worker RSS (MB)",
-                  f"{big_run['peak_rss_mb']:.0f} / {big_run['worker_rss_mb']:.0f}", "-", "-")
-        growth = big_run["peak_pss_mb"] / small_memory
-        table.add(f"Memory growth, {args.posts:,} -> {args.big:,} posts "
-                  f"(x{args.big / args.posts:.0f} posts)", f"x{growth:.2f}",
-                  f"< x{args.big / args.posts:.0f}", f"{growth / (args.big / args.posts):.2f}")
-
+        print(f"{args.posts:,} posts in English and Persian:")
+        against_hugo(table, site, args.posts, hugo_site, work / "hugo-out", args.rounds,
+                     time_hugo)
+        cards(table, 400, args.rounds)
+        pdfs(table, work, args.pdf_posts, args.rounds)
+        memory(table, work, site, args.posts, args.big)
+    loads = f"load average after: {load()}"
+    print(loads)
     print()
     print(table.markdown())
     if args.markdown:
-        args.markdown.write_text(machine() + "\n\n" + table.markdown() + "\n", encoding="utf-8")
+        args.markdown.write_text(f"{machine()}\n{loads}\n\n{table.markdown()}\n",
+                                 encoding="utf-8")
 
 
 if __name__ == "__main__":
