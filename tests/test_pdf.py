@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
 from bilingual import BuildResult, build, load_site
 from bilingual.publish.pdf import document as printing
@@ -261,3 +263,31 @@ def test_fonts_and_stylesheets_are_loaded_once_per_process(
     assert len(parsed) == 3  # print.css once, page.css once per language
     assert printing.font_configuration.cache_info().misses == 1
     printing.parsed_stylesheet.cache_clear()
+
+
+def running_heads(html: str, stylesheets: list[object]) -> list[str]:
+    """The text each page's running heads hold once laid out (before any ellipsis is drawn)."""
+    document = HTML(string=html).render(stylesheets=stylesheets,
+                                        font_config=printing.font_configuration())
+    return ["".join(box.text for box in margin.descendants() if isinstance(box, boxes.TextBox))
+            for page in document.pages for margin in page._page_box.children
+            if isinstance(margin, boxes.MarginBox) and margin.at_keyword.startswith("@top")]
+
+
+def test_a_long_title_is_cut_in_the_running_head(example_site: Path) -> None:
+    """The title is printed whole, but the running head holds one short line of it: laying
+    out a 200,000-character title on every page took seconds per page."""
+    title = "Azadi " * 300
+    folder = example_site / "content" / "posts" / "2024-01-01-long-title"
+    folder.mkdir()
+    paragraph = "Women, life, freedom: the words were written on every wall of the city. " * 12
+    (folder / "en.md").write_text(f"---\ntitle: {title}\ndate: 2024-01-01\n---\n\n"
+                                  + f"{paragraph}\n\n" * 12, encoding="utf-8")
+    site = load_site(example_site)
+    templates = template_set(example_site)
+    html = post_html(site, templates, site.entry("2024-01-01-long-title"), language("en"))
+    heads = running_heads(html, printing.print_stylesheets(templates, language("en"),
+                                                           site.config.pdf))
+    assert any(head.startswith("Azadi Azadi") for head in heads), heads
+    assert max(map(len, heads)) <= 160
+    assert f'data-bookmark="{title[:159]}…"' in html
