@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel.dates import format_date as babel_format_date
 from persiantools.jdatetime import JalaliDate
@@ -16,7 +17,7 @@ JALALI_LANGUAGES = frozenset({"fa"})
 
 
 def uses_jalali(lang: str) -> bool:
-    return lang.split("-")[0].split("_")[0] in JALALI_LANGUAGES
+    return re.split("[-_]", lang, maxsplit=1)[0] in JALALI_LANGUAGES
 
 
 def persian_digits(text: str) -> str:
@@ -38,7 +39,7 @@ def format_number(number: int, lang: str) -> str:
 
 def jalali_date(date: dt.date) -> str:
     """E.g. 2010-01-20 -> "۳۰ دی ۱۳۸۸"."""
-    jalali = JalaliDate(date)
+    jalali = _jalali(date)
     return persian_digits(jalali.strftime("%d %B %Y", locale="fa")).lstrip("۰")
 
 
@@ -50,4 +51,8 @@ def format_date(date: dt.date, lang: str) -> str:
 
 
 def jalali_year(date: dt.date) -> int:
-    return JalaliDate(date).year
+    return _jalali(date).year
+
+
+def _jalali(date: dt.date) -> JalaliDate:
+    return JalaliDate(date)  # type: ignore[no-untyped-call]  # persiantools has no annotations here

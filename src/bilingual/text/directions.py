@@ -1,0 +1,97 @@
+"""Tell the direction of characters and of texts from their Unicode bidirectional classes."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from bilingual.text.controls import ISOLATE_INITIATORS, MARKS, PDI
+from bilingual.text.languages import Direction
+
+STRONG: dict[str, Direction] = {"L": "ltr", "R": "rtl", "AL": "rtl"}
+OPPOSITE: dict[str, Direction] = {"ltr": "rtl", "rtl": "ltr"}
+ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+ASCII_DIGIT = re.compile("[0-9]")
+
+
+def check_direction(direction: str) -> None:
+    if direction not in OPPOSITE:
+        raise ValueError(f"direction must be 'ltr' or 'rtl', not {direction!r}")
+
+
+def text_direction(text: str, default: str = "ltr") -> str:
+    """Return the direction of the first strong character, like HTML's dir="auto"."""
+    isolated = 0
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "B":
+            isolated = 0
+        elif char in ISOLATE_INITIATORS:
+            isolated += 1
+        elif char == PDI:
+            isolated = max(isolated - 1, 0)
+        elif isolated == 0 and kind in STRONG:
+            return STRONG[kind]
+    return default
+
+
+def dominant_direction(text: str, default: str) -> str:
+    """A block's direction: the opposite one only if it leads and outweighs ``default``."""
+    check_direction(default)
+    opposite = OPPOSITE[default]
+    first_opposite = STRONG_PATTERNS[opposite].search(text)
+    if first_opposite is None:
+        return default
+    first_same = STRONG_PATTERNS[default].search(text, 0, first_opposite.start())
+    if first_same is not None:
+        return default
+    counts = {side: len(pattern.findall(text)) for side, pattern in STRONG_PATTERNS.items()}
+    return opposite if counts[opposite] > counts[default] else default
+
+
+def has_strong(text: str) -> bool:
+    """Whether ``text`` holds a letter of either direction."""
+    return any(pattern.search(text) for pattern in STRONG_PATTERNS.values())
+
+
+def strong_before(text: str, position: int) -> str | None:
+    """The direction of the last strong character before ``position`` in its paragraph."""
+    for char in reversed(text[:position]):
+        kind = unicodedata.bidirectional(char)
+        if kind == "B":
+            return None
+        if kind in STRONG:
+            return STRONG[kind]
+    return None
+
+
+def is_blank(char: str) -> bool:
+    """Spaces, marks and other invisible characters, which never start or end a run."""
+    return char.isspace() or char in MARKS or unicodedata.bidirectional(char) == "BN"
+
+
+def _class_of(kinds: set[str]) -> re.Pattern[str]:
+    """A regex class of the Basic Multilingual Plane characters of the given bidi classes."""
+    marks = {ord(mark) for mark in MARKS}
+    inside = [kind in kinds and code not in marks for code, kind in enumerate(_bmp_classes())]
+    inside.append(False)
+    ranges: list[str] = []
+    start = None
+    for code, flag in enumerate(inside):
+        if flag and start is None:
+            start = code
+        elif not flag and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            start = None
+    return re.compile(f"[{''.join(ranges)}]")
+
+
+@functools.cache
+def _bmp_classes() -> list[str]:
+    return list(map(unicodedata.bidirectional, map(chr, range(0x10000))))
+
+
+# Per-character unicodedata lookups dominate long bodies; regex classes run in C.
+STRONG_PATTERNS: dict[str, re.Pattern[str]] = {"ltr": _class_of({"L"}),
+                                               "rtl": _class_of({"R", "AL"})}
