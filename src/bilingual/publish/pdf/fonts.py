@@ -87,7 +87,9 @@ def _first_line(source: Path | str | None, characters: Iterable[str]) -> int | N
         return None
     wanted = set(characters)
     try:
-        lines = Path(source).read_text(encoding="utf-8").splitlines()
+        # Only "\n" ends a line of the source: splitlines() would also break at a
+        # NEL or a line separator, and never find those characters.
+        lines = Path(source).read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return None
     return next((number for number, line in enumerate(lines, 1) if wanted & set(line)), None)
