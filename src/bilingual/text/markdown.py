@@ -38,8 +38,8 @@ def render_markdown(source: str, direction: str, mode: Mode = "html",
     parser = _parser(mode, allow_html)
     tokens = parser.parse(balance_controls(source))
     _mark_directions(tokens, direction)
-    html: str = parser.renderer.render(tokens, parser.options,
-                                       {"direction": direction, "code_label": code_label, "mode": mode})
+    env = {"direction": direction, "code_label": code_label, "mode": mode}
+    html: str = parser.renderer.render(tokens, parser.options, env)
     if not allow_html:
         return html
     # A <pre> written in HTML (imported posts have them) may scroll sideways too.
