@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, copy_site
 from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -22,6 +21,7 @@ from bilingual.publish.pdf import document as printing
 from bilingual.publish.pdf import pamphlet as pamphlet_module
 from bilingual.publish.pdf.pamphlet import PamphletResult, make_pamphlet
 from bilingual.text.persian import ascii_digits
+from conftest import EXAMPLE, copy_site
 
 A5 = (419.53, 595.28)
 A4_LANDSCAPE = (841.89, 595.28)
@@ -390,3 +390,58 @@ def test_same_posts_give_the_same_bytes_dated_by_source_date_epoch(
     dated = make_pamphlet(site, lang="en", tag="reza-heidari", out=site / "dated.pdf")
     assert PdfReader(dated.path).metadata["/CreationDate"] == "D:20100105000000Z"
     assert "January 5, 2010" in page_text(dated.path, 0)
+
+
+# --- images in a post's folder ---------------------------------------------------------------
+
+PICTURED = "2010-05-01-pictured"
+
+
+@pytest.fixture(scope="module")
+def pictured_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example blog plus a post in both languages showing a picture from its own folder."""
+    root = copy_site(EXAMPLE, tmp_path_factory.mktemp("pictured") / "seed-blog")
+    post = root / "content" / "posts" / PICTURED
+    post.mkdir()
+    Image.new("RGB", (240, 120), (31, 122, 77)).save(post / "square.png")
+    (post / "en.md").write_text("---\ntitle: Azadi Square\ndate: 2010-05-01\n---\n\n"
+                                "The square at dawn:\n\n![Azadi Square](square.png)\n",
+                                encoding="utf-8")
+    (post / "fa.md").write_text("---\ntitle: میدان آزادی\n---\n\n"
+                                "میدان در سپیده‌دم:\n\n![میدان آزادی](square.png)\n",
+                                encoding="utf-8")
+    return root
+
+
+def pictures(path: Path) -> int:
+    """How many times the pages draw an image (resources may be shared by every page)."""
+    drawn = 0
+    for page in PdfReader(path).pages:
+        objects = page["/Resources"].get("/XObject", {})
+        images = [name for name, ref in objects.items() if ref.get_object()["/Subtype"] == "/Image"]
+        content = page.get_contents()
+        data = content.get_data() if content is not None else b""
+        drawn += sum(data.count(f"{name} Do".encode()) for name in images)
+    return drawn
+
+
+@pytest.mark.parametrize("options", [{"lang": "fa"}, {"lang": "en", "parallel": True}])
+def test_pamphlets_show_pictures_from_the_post_folder(pictured_site: Path,
+                                                      options: dict[str, object]) -> None:
+    result = make_pamphlet(pictured_site, slugs=[PICTURED], out=pictured_site / "out.pdf",
+                           **options)  # type: ignore[arg-type]
+    assert pictures(result.path) == (2 if options.get("parallel") else 1)
+
+
+def test_a_pamphlet_names_the_line_of_a_picture_outside_the_site(pictured_site: Path) -> None:
+    source = pictured_site / "content" / "posts" / PICTURED / "en.md"
+    text = source.read_text(encoding="utf-8")
+    outside = "../../../bilingual.toml"  # from the post's folder: outside content/
+    source.write_text(text + f"\n![host]({outside})\n", encoding="utf-8")
+    try:
+        with pytest.raises(BilingualError) as raised:
+            make_pamphlet(pictured_site, lang="en", slugs=[PICTURED], out=pictured_site / "x.pdf")
+    finally:
+        source.write_text(text, encoding="utf-8")
+    assert raised.value.path == source and raised.value.line == 10
+    assert outside in raised.value.message

@@ -102,10 +102,12 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         """The Markdown file and line that name ``url``, and the address as written there."""
         wanted = _comparable(url)
         for source in self.sources:
+            # A pamphlet resolves each post's addresses from the post's own folder.
+            bases = {self.base_url or "", source.resolve().parent.as_uri() + "/"}
             for number, line in enumerate(_lines(source), 1):
                 for match in REFERENCE.finditer(line):
                     written = next(group for group in match.groups() if group is not None)
-                    if _comparable(urljoin(self.base_url or "", written)) == wanted:
+                    if any(_comparable(urljoin(base, written)) == wanted for base in bases):
                         return source, number, written
         return (self.sources[0] if self.sources else None), None, unquote(url)
 

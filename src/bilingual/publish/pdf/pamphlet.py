@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -38,6 +40,10 @@ from bilingual.text.markdown import render_markdown
 PAMPHLET_TEMPLATE = "print/pamphlet.html"
 PARALLEL_TEMPLATE = "print/parallel.html"
 MASTHEAD_TEMPLATE = "print/masthead.html"
+# Each post of a pamphlet is an <article> (print/_print.html, print/parallel.html); markdown-it
+# and the HTML sanitiser write attributes in double quotes.
+ARTICLE = re.compile(r'<article class="post" id="post-([^"]+)"')
+IMAGE_SOURCE = re.compile(r'(<(?:img|source)\b[^>]*?\ssrc=")([^"]*)(")', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -198,7 +204,7 @@ def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
     env = templates.environment(lang, mode="print")
     date = source_date(max(post.date or dt.date.min for post in posts))
     entries = [entry_view(site, post, lang, frozenset(), mode="print") for post in posts]
-    context = {
+    context: dict[str, object] = {
         **site_strings(site, lang),
         "pamphlet_title": title or _given_title(site, selection, entries, lang),
         "date": date,
@@ -211,12 +217,47 @@ def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
     if len(languages) > 1:
         template = PARALLEL_TEMPLATE
         context["parallel"] = [_parallel_post(site, templates, post, languages) for post in posts]
-    html = render_template(env, template, context)
+    html = rebase_images(render_template(env, template, context),
+                         {post.slug: post_folder(post) for post in posts})
     base_url = site.config.layout.content.resolve().as_uri() + "/"
     sources = [path for post in posts for language in languages
                if (path := post.sources.get(language.code)) is not None]
     return write_pdf(html, print_stylesheets(templates, lang, site.config.pdf), lang,
                      base_url=base_url, fetcher=pdf_fetcher(site, base_url, sources))
+
+
+def post_folder(post: Entry) -> Path:
+    """The folder a post's files live in, from which its relative addresses resolve."""
+    return post.sources[post.sources.languages[0]].resolve().parent
+
+
+def rebase_images(html: str, folders: Mapping[str, Path]) -> str:
+    """``html`` with the relative image addresses of each post resolved from the post's folder.
+
+    A post's PDF edition reads ``![map](map.png)`` from the post's folder; in a pamphlet the
+    posts share one document, so each ``<article id="post-SLUG">`` gets absolute addresses.
+    """
+    head, *articles = ARTICLE.split(html)
+    rebased = [head]
+    for slug, article in zip(articles[::2], articles[1::2], strict=True):
+        folder = folders.get(slug)
+        rebased += [f'<article class="post" id="post-{slug}"',
+                    _rebase_article(article, folder) if folder else article]
+    return "".join(rebased)
+
+
+def _rebase_article(article: str, folder: Path) -> str:
+    base = folder.as_uri() + "/"
+    return IMAGE_SOURCE.sub(lambda found: found[1] + _resolved(base, found[2]) + found[3],
+                            article)
+
+
+def _resolved(base: str, address: str) -> str:
+    """``address`` joined to ``base`` if it is relative to the page, else as written."""
+    parts = urlsplit(address)
+    if parts.scheme or parts.netloc or address.startswith(("/", "#")) or not address:
+        return address
+    return urljoin(base, address)
 
 
 def _given_title(site: Site, selection: Selection, entries: list[EntryView],
@@ -239,7 +280,7 @@ def _parallel_post(site: Site, templates: TemplateSet, post: Entry,
                                allow_html) for column in pair.columns)
     if len(left) != len(right):
         return pair
-    return ParallelPost(primary, partner, tuple(zip(left, right)))
+    return ParallelPost(primary, partner, tuple(zip(left, right, strict=True)))
 
 
 def _column(site: Site, templates: TemplateSet, post: Entry, lang: Language,
@@ -257,7 +298,7 @@ def body_blocks(source: str, lang: Language, allow_html: bool = False) -> list[M
               if token.level == 0 and token.nesting in (0, 1) and token.map]
     ends = [*starts[1:], len(lines)]
     return [Markup(render_markdown("".join(lines[start:end]), lang.direction, "print", allow_html))
-            for start, end in zip(starts, ends)]
+            for start, end in zip(starts, ends, strict=True)]
 
 
 @cache
