@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from bilingual.cli.output import stderr, stdout
+from bilingual.cli.output import say, stderr, stdout
 from bilingual.cli.status_table import status_tables
 from bilingual.errors import BilingualError, CatalogError
 from bilingual.i18n.catalogs import (
@@ -40,10 +40,6 @@ theme_option = click.option("--theme", is_flag=True,
                             help="Work on the default theme's catalogs even when SITE is given.")
 
 
-def _say(text: str) -> None:
-    stdout.print(text, soft_wrap=True, markup=False)
-
-
 @click.group(help="Translate the interface (gettext catalogs) and check content translations.\n"
            + SCOPE_HELP)
 def i18n() -> None:
@@ -56,7 +52,7 @@ def i18n() -> None:
 def extract(site: Path | None, theme: bool) -> None:
     """Collect the interface strings into locales/messages.pot."""
     path, count = extract_strings(scope_for(site, theme))
-    _say(f"Extracted {count} string{'s' if count != 1 else ''} -> {path}")
+    say(f"Extracted {count} string{'s' if count != 1 else ''} -> {path}")
 
 
 @i18n.command()
@@ -66,7 +62,7 @@ def extract(site: Path | None, theme: bool) -> None:
 def init(lang: str, site: Path | None, theme: bool) -> None:
     """Create the catalog for language LANG (e.g. fa) from messages.pot."""
     path = init_catalog(scope_for(site, theme), lang)
-    _say(f"Created {path}; translate it with: bilingual translate"
+    say(f"Created {path}; translate it with: bilingual translate"
          + (f" {site}" if site and not theme else ""))
 
 
@@ -83,10 +79,10 @@ def update(site: Path | None, theme: bool) -> None:
     scope = scope_for(site, theme)
     results = update_catalogs(scope)
     for result in results:
-        _say(f"{result.lang}: {result.path} ({result.added} new, {result.fuzzy} fuzzy, "
+        say(f"{result.lang}: {result.path} ({result.added} new, {result.fuzzy} fuzzy, "
              f"{result.obsolete} obsolete)")
     if not results:
-        _say(f"No catalogs in {scope.locales}; create one with: bilingual i18n init LANG")
+        say(f"No catalogs in {scope.locales}; create one with: bilingual i18n init LANG")
 
 
 @i18n.command(name="compile")
@@ -96,7 +92,7 @@ def compile_(site: Path | None, theme: bool) -> None:
     """Compile every catalog (.po) into a .mo file (the build also compiles them itself)."""
     for result in compile_catalogs(scope_for(site, theme)):
         skipped = f", {result.fuzzy} fuzzy left out" if result.fuzzy else ""
-        _say(f"{result.lang}: {result.translated} translated{skipped} -> "
+        say(f"{result.lang}: {result.translated} translated{skipped} -> "
              f"{result.path.with_suffix('.mo')}")
 
 
@@ -119,7 +115,7 @@ def check(site: Path | None, theme: bool) -> None:
             stderr.print(f"  hint: {escape(problem.hint)}", soft_wrap=True)
     errors = sum(1 for problem in problems if problem.severity == "error")
     warnings = len(problems) - errors
-    _say(f"Checked {len(scope.languages())} catalog(s) in {scope.locales}: "
+    say(f"Checked {len(scope.languages())} catalog(s) in {scope.locales}: "
          f"{errors} error(s), {warnings} warning(s).")
     if errors:
         sys.exit(1)
@@ -169,7 +165,7 @@ def mark_translated_command(slug: str, lang: str, site: Path, source: str | None
     """
     marked = mark_translated(site, slug, lang, source)
     was = f" (was {marked.previous})" if marked.previous and marked.previous != marked.value else ""
-    _say(f"{marked.path}: translation_of: {marked.value}{was}")
+    say(f"{marked.path}: translation_of: {marked.value}{was}")
 
 
 @click.command(help="Edit the catalogs in a local web page and open it in the browser.\n\n"
@@ -190,12 +186,12 @@ def translate(site: Path | None, theme: bool, port: int, no_browser: bool) -> No
     except OSError as error:
         raise BilingualError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
                              hint="choose another --port, or leave it out for a free one") from None
-    _say(f"Catalog editor for {scope.locales}:\n  {server.url}\nPress Ctrl+C to stop.")
+    say(f"Catalog editor for {scope.locales}:\n  {server.url}\nPress Ctrl+C to stop.")
     if not no_browser:
         webbrowser.open(server.url)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        _say("Stopped.")
+        say("Stopped.")
     finally:
         server.server_close()

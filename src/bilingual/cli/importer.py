@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from bilingual.cli.output import stderr, stdout
+from bilingual.atomic import write_atomically
+from bilingual.cli.output import say, stderr
 from bilingual.errors import BilingualError
 from bilingual.importers import EntryReport, ImportReport
 from bilingual.importers.wordpress import import_wordpress
@@ -23,7 +23,7 @@ def import_group() -> None:
 @click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
 @click.option("--media", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="A copy of wp-content/uploads: images and files posts use are copied beside them.")
+              help="A copy of wp-content/uploads: the files posts use are copied beside them.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the report as JSON to this file.")
 @click.option("--dry-run", is_flag=True, help="Print the report without writing anything.")
@@ -42,15 +42,14 @@ def wordpress(export: Path, site: Path, media: Path | None, report_path: Path | 
     print_report(report)
     if report_path is not None:
         try:
-            report_path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n",
-                                   encoding="utf-8")
+            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+            write_atomically(report_path, text.encode("utf-8"))
         except OSError as error:
-            raise BilingualError(f"cannot write the report: {error.strerror}", report_path) from None
+            raise BilingualError(f"cannot write the report: {error.strerror}",
+                                 report_path) from None
 
 
 def print_report(report: ImportReport) -> None:
-    say: Callable[[str], None] = lambda text: stdout.print(
-        text, markup=False, highlight=False, soft_wrap=True)
     posts, pages, drafts = report.count("post"), report.count("page"), len(report.drafts)
     verb = "Would import" if report.dry_run else "Imported"
     say(f"{verb} {_count(posts, 'post')} and {_count(pages, 'page')} "

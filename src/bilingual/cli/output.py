@@ -16,6 +16,11 @@ stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
 
 
+def say(text: str) -> None:
+    """Print plain text (no Rich markup) on standard output, wrapped by the terminal only."""
+    stdout.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 class ProgressBar:
     """A bar per phase ("pages", "cards", "PDFs", "files"), shown while there is work in it.
 

@@ -13,6 +13,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
 from bilingual.publish.card_png import BandedPNG
 from bilingual.publish.views import Text
+from bilingual.site.layout import PRINT_DIR
 from bilingual.site.resources import theme_dir
 from bilingual.text.bidi import isolate_unicode, visual
 from bilingual.text.languages import Direction, Language
@@ -115,7 +116,7 @@ def default_engine() -> Engine:
 
 
 def font_path(bold: bool) -> str:
-    return str(theme_dir() / "print" / "fonts" / f"Vazirmatn-{'Bold' if bold else 'Regular'}.ttf")
+    return str(theme_dir() / PRINT_DIR / "fonts" / f"Vazirmatn-{'Bold' if bold else 'Regular'}.ttf")
 
 
 @cache

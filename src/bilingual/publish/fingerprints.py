@@ -21,6 +21,7 @@ from bilingual.publish import urls
 from bilingual.publish.cache import digest, digest_bytes, environment_key
 from bilingual.publish.plan import Output
 from bilingual.publish.templating import TemplateSet
+from bilingual.site.layout import STATIC_DIR
 from bilingual.site.model import Entry, Site, Tag
 from bilingual.site.resources import PACKAGE_DIR
 
@@ -162,7 +163,7 @@ class Fingerprints:
         parts = []
         for folder in self.templates.template_dirs:
             for path in sorted(folder.rglob("*")):
-                if path.is_file() and "static" not in path.relative_to(folder).parts[:1]:
+                if path.is_file() and STATIC_DIR not in path.relative_to(folder).parts[:1]:
                     parts.append((str(path.relative_to(folder)), digest_bytes(path.read_bytes())))
         return digest(tuple(parts))
 

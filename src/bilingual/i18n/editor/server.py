@@ -21,6 +21,7 @@ from bilingual.i18n.editor.po_edit import (
 )
 from bilingual.i18n.editor.views import FILTERS, Filter, catalog_view
 from bilingual.loopback import HOST, LoopbackHandler, LoopbackServer, RequestError
+from bilingual.site.layout import STATIC_DIR
 from bilingual.site.resources import theme_dir
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +58,7 @@ class EditorServer(LoopbackServer):
         return f"{path}?{urlencode({'token': self.token, **params})}"
 
     def static_file(self, name: str) -> Path | None:
-        folders = {"static": HERE / "static", "fonts": theme_dir() / "static" / "fonts"}
+        folders = {"static": HERE / "static", "fonts": theme_dir() / STATIC_DIR / "fonts"}
         folder, _, filename = name.partition("/")
         if folder not in folders or "/" in filename or Path(filename).suffix not in STATIC_TYPES:
             return None
