@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -11,15 +12,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SITES, copy_site
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bilingual import BilingualError, build, load_site
 from bilingual.cli import cli
 from bilingual.errors import ErrorList
 from bilingual.site.dates import DateError, parse_date
-from bilingual.text.persian import persian_digits
+from bilingual.site.timestamps import TimestampError, parse_timestamp
+from bilingual.text.persian import format_date, persian_digits
+from conftest import SITES, copy_site
 
 POST = "content/posts/older/en.md"
 
@@ -33,6 +35,11 @@ DATES = st.one_of(
     GREGORIAN.map(lambda date: date.strftime("%Y%m%d")),
     GREGORIAN.map(lambda date: date.strftime("%G-W%V-%u")),
     GREGORIAN.map(lambda date: f"{date.isoformat()}T10:30:00+03:30"),
+    st.tuples(st.one_of(GREGORIAN, st.sampled_from([dt.date.min, dt.date.max])),
+              st.sampled_from(["00:00:00", "23:59", "12:00:00.5"]),
+              st.sampled_from(["", "Z", "+03:30", "-05:00", "+14:00", "-12:00", "+25:00",
+                               "+14:60", "-13:00", "+0330"])).map(
+        lambda parts: f"{parts[0].isoformat()}T{parts[1]}{parts[2]}"),
     st.from_regex(r"\A[0-9۰-۹]{1,5}-[0-9۰-۹]{1,2}-[0-9۰-۹]{1,3}\Z"),
     st.sampled_from(["0000-01-01", "2024-02-30", "2023-13-01", "1402-10-11", "۱۴۰۲-۱۲-۳۰",
                      "0622-03-21", "9999-12-31", "yesterday", "", "~", "[2024, 1, 1]"]),
@@ -105,15 +112,19 @@ def site() -> Iterator[Path]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                     HealthCheck.data_too_large])
 @given(meta=front_matter())
+@example(meta="title: Oldest\ndate: 0001-01-01T00:00:00Z\n")
+@example(meta="title: Last\ndate: 9999-12-31T10:00:00+03:30\n")
 def test_any_front_matter_reads_or_fails_with_file_and_line(site: Path, meta: str) -> None:
     write_post(site, meta)
     try:
         loaded = load_site(site)
-    except Exception as error:  # noqa: BLE001 - the assertion says which it was
+    except Exception as error:
         assert_located(error, site)
     else:
         post = next(post for post in loaded.posts if post.slug == "older")
         assert post.title.get("en")
+        for lang in loaded.config.site.codes:  # a date that was read can be shown
+            assert post.date is not None and format_date(post.date, lang)
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +186,25 @@ def test_dates_in_ascii_or_persian_digits_are_read(written: object, meant: dt.da
 def test_dates_that_cannot_be_read_say_why(written: object, message: str) -> None:
     with pytest.raises(DateError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_date(written, jalali=True)
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("0001-01-01T00:00:00Z", "outside the Persian (Jalali) calendar"),
+    ("9999-12-31T10:00:00+03:30", "outside the Persian (Jalali) calendar"),
+    ("9999-12-31T23:00:00-05:00", "in UTC it falls outside the years 0001 to 9999"),
+    ("2024-01-01T10:00:00+25:00", "no such time zone in '2024-01-01T10:00:00+25:00'"),
+    ("2024-01-01T10:00:00+14:60", "UTC offsets run from -12:00 to +14:00"),
+    ("2024-01-01T10:00:00-13:00", "UTC offsets run from -12:00 to +14:00"),
+])
+def test_date_times_that_no_page_could_show_say_why(written: str, message: str) -> None:
+    with pytest.raises(TimestampError, match=re.escape(message)):
+        parse_timestamp(written, jalali=True)
+
+
+def test_date_times_in_real_zones_are_read() -> None:
+    assert parse_timestamp("۲۰۱۰-۰۱-۲۰T۱۴:۳۰:۰۰+۰۳:۳۰").utcoffset() == dt.timedelta(hours=3.5)
+    assert parse_timestamp("2010-01-20T14:30:00-1200").utcoffset() == dt.timedelta(hours=-12)
+    assert parse_timestamp("0500-01-01T00:00:00+14:00", jalali=False).year == 500
 
 
 def test_an_english_only_site_takes_dates_before_the_persian_calendar() -> None:

@@ -12,6 +12,7 @@ from bilingual.site.dates import DateError, parse_date
 from bilingual.site.frontmatter import load_yaml_file, one_line
 from bilingual.site.model import Comment
 from bilingual.site.timestamps import TimestampError, has_time, parse_timestamp
+from bilingual.text.persian import uses_jalali
 
 COMMENTS_FILE = "comments.yaml"
 KNOWN_KEYS = frozenset({"id", "author", "date", "lang", "parent", "text"})
@@ -58,7 +59,7 @@ def _comment(row: Any, codes: tuple[str, ...], error: Any) -> Comment | None:
     lang = row.get("lang")
     if lang is not None and lang not in codes:
         problems.append(f"comment language {lang!r} is not in the site's languages {list(codes)}")
-    date = _date(row.get("date"), problems)
+    date = _date(row.get("date"), any(uses_jalali(code) for code in codes), problems)
     if problems:
         for problem in problems:
             error(problem)
@@ -68,11 +69,13 @@ def _comment(row: Any, codes: tuple[str, ...], error: Any) -> Comment | None:
                    date=date, parent=str(parent) if parent is not None else None, lang=lang)
 
 
-def _date(value: Any, problems: list[str]) -> dt.date | None:
+def _date(value: Any, jalali: bool, problems: list[str]) -> dt.date | None:
     if value is None:
         return None
     try:
-        return parse_timestamp(value) if has_time(value) else parse_date(value)
+        if has_time(value):
+            return parse_timestamp(value, jalali=jalali)
+        return parse_date(value, jalali=jalali)
     except (DateError, TimestampError) as error:
         problems.append(f"comment date: {error}")
         return None

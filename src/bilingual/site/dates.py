@@ -39,11 +39,16 @@ def parse_date(value: Any, jalali: bool = False) -> dt.date:
     if ascii_text != text and year in JALALI_LOOKING_YEARS:
         raise DateError(_jalali_hint(text, year, month, day))
     date = _gregorian(text, year, month, day)
+    check_range(date, text, jalali)
+    return date
+
+
+def check_range(date: dt.date, text: str, jalali: bool) -> None:
+    """Refuse a date the Persian calendar cannot show, when the site shows it in that calendar."""
     if jalali and not JALALI_FIRST <= date <= JALALI_LAST:
         raise DateError(
             f"date {text!r} is outside the Persian (Jalali) calendar the site's Persian pages "
             f"use: it runs from {JALALI_FIRST.isoformat()} to {JALALI_LAST.isoformat()}")
-    return date
 
 
 def _gregorian(text: str, year: int, month: int, day: int) -> dt.date:

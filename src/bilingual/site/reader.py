@@ -46,7 +46,7 @@ SHARED_FIELDS = ("date", "updated", "tags", "author", "draft")
 KNOWN_FIELDS = frozenset(LOCAL_FIELDS + SHARED_FIELDS)
 RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html",
                                  "search", "pagefind"})
-EARLIEST = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 NAME_MAX = 255
 """Bytes in a file name on the usual file systems (ext4, APFS, NTFS: 255)."""
 
@@ -175,7 +175,8 @@ class SiteReader:
 
     def _claim_slug(self, slug: str, directory: Path, kind: EntryKind) -> bool:
         """Slugs must be usable in URLs and unique, even on case-insensitive file systems."""
-        reserved = kind == "page" and slug.split("/")[0].casefold() in RESERVED_PAGE_SLUGS
+        top = slug.split("/", maxsplit=1)[0]
+        reserved = kind == "page" and top.casefold() in RESERVED_PAGE_SLUGS
         if not all(_is_safe_name(part) for part in slug.split("/")) or reserved:
             self.errors.add(ContentError(
                 f"{slug!r} cannot be used as a slug", directory,
@@ -219,7 +220,8 @@ class SiteReader:
         except BilingualError as error:
             self.errors.add(error)
             return entry
-        return replace(entry, comments=read_comments(directory, self.config.site.codes, self.errors))
+        comments = read_comments(directory, self.config.site.codes, self.errors)
+        return replace(entry, comments=comments)
 
     def _read_documents(self, directory: Path) -> dict[str, Document]:
         codes = self.config.site.codes
@@ -324,10 +326,11 @@ class _EntryBuilder:
 
     def _date(self, value: Any, document: Document, key: str = "date") -> dt.date | None:
         """A date, or an aware datetime when the value has a time of day."""
+        jalali = any(uses_jalali(code) for code in self.codes)
         try:
             if has_time(value):
-                return parse_timestamp(value)
-            return parse_date(value, jalali=any(uses_jalali(code) for code in self.codes))
+                return parse_timestamp(value, jalali=jalali)
+            return parse_date(value, jalali=jalali)
         except (DateError, TimestampError) as error:
             self.error(str(error) if key == "date" else f"'{key}': {error}", document, key)
             return None

@@ -6,12 +6,16 @@ import datetime as dt
 import re
 from typing import Any
 
+from bilingual.site.dates import DateError, check_range
 from bilingual.text.persian import ascii_digits
 
 # A date, then a time of day (with or without seconds), then an optional zone.
 TIMESTAMP = re.compile(
-    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?", re.ASCII)
+    r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
+    r"(?:Z|(?P<sign>[+-])(?P<hours>\d\d):?(?P<minutes>\d\d))?", re.ASCII)
 EXAMPLE = "write it as 2010-01-20T14:30:00+03:30 (the zone may be left out for UTC)"
+# The zones in use run from UTC-12:00 to UTC+14:00.
+OFFSETS = (dt.timedelta(hours=-12), dt.timedelta(hours=14))
 
 
 class TimestampError(ValueError):
@@ -23,16 +27,39 @@ def has_time(value: Any) -> bool:
     return isinstance(value, str) and bool(re.search(r"\d[T ]\d", value.strip()))
 
 
-def parse_timestamp(value: str) -> dt.datetime:
-    """An aware datetime from ``2010-01-20T14:30:00+03:30``; without a zone, UTC."""
-    text = ascii_digits(value.strip())
-    if not TIMESTAMP.fullmatch(text):
-        raise TimestampError(f"invalid date and time {value.strip()!r}; {EXAMPLE}")
+def parse_timestamp(value: str, jalali: bool = False) -> dt.datetime:
+    """An aware datetime from ``2010-01-20T14:30:00+03:30``; without a zone, UTC.
+
+    ``jalali``: the site shows dates in the Persian calendar, whose range is narrower.
+    """
+    written = value.strip()
+    text = ascii_digits(written)
+    match = TIMESTAMP.fullmatch(text)
+    if not match:
+        raise TimestampError(f"invalid date and time {written!r}; {EXAMPLE}")
+    if match["sign"] and not _real_offset(match["sign"], match["hours"], match["minutes"]):
+        raise TimestampError(f"no such time zone in {written!r}: UTC offsets run from -12:00 "
+                             "to +14:00, in minutes under 60")
     try:
         parsed = dt.datetime.fromisoformat(text)  # "Z" too, since Python 3.11
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        parsed.astimezone(dt.UTC)  # a moment past the calendar's ends in UTC cannot be sorted
     except ValueError as error:
-        raise TimestampError(f"no such date and time {value.strip()!r}: {error}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+        raise TimestampError(f"no such date and time {written!r}: {error}") from None
+    except OverflowError:
+        raise TimestampError(f"no such date and time {written!r}: in UTC it falls outside "
+                             "the years 0001 to 9999") from None
+    try:
+        check_range(parsed.date(), written, jalali)
+    except DateError as error:
+        raise TimestampError(str(error)) from None
+    return parsed
+
+
+def _real_offset(sign: str, hours: str, minutes: str) -> bool:
+    offset = dt.timedelta(hours=int(hours), minutes=int(minutes))
+    return int(minutes) < 60 and OFFSETS[0] <= (-offset if sign == "-" else offset) <= OFFSETS[1]
 
 
 def moment(value: dt.date) -> dt.datetime:
