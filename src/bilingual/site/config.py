@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ from bilingual.site.pagecss import font_size_problem, margin_problem, page_size_
 from bilingual.text.bidi import balance_controls
 from bilingual.text.languages import Language, language
 
-SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto", "posts_per_page",
-             "author"}
+SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto",
+             "posts_per_page", "author"}
 PDF_KEYS = {"enabled", "page_size", "margin", "font_size", "allow_remote"}
 CONTENT_KEYS = {"allow_html"}
 NEWSLETTER_KEYS = {"sender", "subscribe_endpoint", "unsubscribe_url", "smtp_host", "smtp_port",
@@ -46,7 +46,7 @@ class SiteConfig:
     tagline: Localized[str]
     motto: Localized[str]
     posts_per_page: int = 10
-    author: Localized[str] = Localized()  # the feeds' author; else the site's title
+    author: Localized[str] = field(default_factory=Localized)  # the feeds'; else the title
 
     def language(self, code: str) -> Language:
         return next(lang for lang in self.languages if lang.code == code)
@@ -239,7 +239,7 @@ class _ConfigParser:
 
     def _languages(self, raw: Any) -> list[Language]:
         if not isinstance(raw, list) or not raw or not all(isinstance(c, str) for c in raw):
-            self.error("languages must be a non-empty list of language codes, e.g. [\"en\", \"fa\"]",
+            self.error('languages must be a non-empty list of language codes, e.g. ["en", "fa"]',
                        "languages")
             return []
         if len(set(raw)) != len(raw):

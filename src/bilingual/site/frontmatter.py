@@ -36,7 +36,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
             return super().construct_object(node, deep)
         except yaml.YAMLError:
             raise
-        except Exception:  # noqa: BLE001 - each tag's constructor fails in its own way
+        except Exception:  # each tag's constructor fails in its own way
             raise ConstructorError(None, None, _tag_problem(node), node.start_mark) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -168,7 +168,8 @@ def decode(data: bytes, path: Path, error_class: type[BilingualError] = ContentE
         line = data.count(b"\n", 0, error.start) + 1
         raise error_class(
             "file is not UTF-8 (it may be Windows-1256, common for Persian text)", path, line,
-            hint=f"convert it: iconv -f cp1256 -t utf-8 -o '{path}.utf8' '{path}' && mv '{path}.utf8' '{path}'",
+            hint=f"convert it: iconv -f cp1256 -t utf-8 -o '{path}.utf8' '{path}' "
+                 f"&& mv '{path}.utf8' '{path}'",
         ) from None
     return text.replace("\r\n", "\n")
 
@@ -177,7 +178,7 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:
-    """Drop characters HTML and XML cannot carry (C0 controls but tab and newlines, noncharacters)."""
+    """Drop what HTML and XML cannot carry: C0 controls (but tab and newlines), noncharacters."""
     return _NOT_TEXT.sub("", text)
 
 

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 from bilingual.text.bidi import (
@@ -59,8 +60,10 @@ def _parser(mode: Mode, allow_html: bool) -> MarkdownIt:
     isolate = isolate_html if mode == "html" else isolate_print
     parser.add_render_rule("text", _text_rule(isolate))
     parser.add_render_rule("code_inline", _code_inline_rule(mode))
+    renderer = parser.renderer
+    assert isinstance(renderer, RendererHTML)  # the default, whose rules we wrap
     for name in ("fence", "code_block"):
-        parser.add_render_rule(name, _code_block_rule(parser.renderer.rules[name]))
+        parser.add_render_rule(name, _code_block_rule(renderer.rules[name]))
     return parser
 
 
