@@ -18,19 +18,15 @@
 from __future__ import annotations
 
 import dataclasses
-import errno
 import gc
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bilingual.errors import OutputError
 from bilingual.publish.cache import (
     BuildCache,
     BuildState,
@@ -47,8 +43,9 @@ from bilingual.publish.cache import (
 )
 from bilingual.publish.lock import BuildLock, Waiting
 from bilingual.publish.ownership import MANIFEST, check_overlap, check_ownership, manifest
-from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
-from bilingual.publish.writer import FileStat, StagedOutput, staged
+from bilingual.publish.plan import Output, asset_dirs, plan_site
+from bilingual.publish.result import BuildResult
+from bilingual.publish.writer import FileStat, StagedOutput, staged, write_errors_reported
 from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import PACKAGE_DIR, locales_dir, theme_dir
 
@@ -63,46 +60,11 @@ if TYPE_CHECKING:
 # imported when there is something to read or render.
 
 GC_THRESHOLDS = (50_000, 20, 100)
-WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
-                          errno.EFBIG})
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``: phase is "pages", "cards", "PDFs" or "files"."""
 
-
-@dataclass(frozen=True)
-class BuildResult:
-    out_dir: Path
-    outputs: tuple[Output, ...]
-    seconds: float
-    rendered: frozenset[str] = frozenset()
-    written: frozenset[str] = frozenset()
-    root: Path | None = None
-    loaded_site: Site | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def site(self) -> Site:
-        """The site built (read again if the build had nothing to do and did not read it)."""
-        from bilingual.site.reader import load_site
-
-        if self.loaded_site is None:
-            assert self.root is not None
-            object.__setattr__(self, "loaded_site", load_site(self.root))
-        assert self.loaded_site is not None
-        return self.loaded_site
-
-    def count(self, kind: str) -> int:
-        return sum(1 for output in self.outputs if output.kind == kind)
-
-    def counts(self) -> dict[str, tuple[int, int]]:
-        """Per progress phase ("pages", "cards", "PDFs"): (outputs, of which reused)."""
-        totals: Counter[str] = Counter()
-        rendered: Counter[str] = Counter()
-        for output in self.outputs:
-            if output.renderer in ("html", "card", "pdf"):
-                totals[phase(output)] += 1
-                rendered[phase(output)] += output.path in self.rendered
-        return {name: (totals[name], totals[name] - rendered[name]) for name in totals}
+__all__ = ["BuildResult", "Progress", "build", "input_roots"]
 
 
 @dataclass(frozen=True)
@@ -334,7 +296,7 @@ def _publish(options: _Options, cache: BuildCache, survey: _Survey, plan: _Plan,
 
     todo = sorted_outputs.todo
     destination = options.destination
-    with _writing(destination), staged(destination, cache.spare(destination),
+    with write_errors_reported(destination), staged(destination, cache.spare(destination),
                                        scan_output) as staging:
         work = Work(plan.context, staging.root, Path(os.path.abspath(destination)),
                     sorted_outputs.previous)
@@ -369,7 +331,9 @@ def _link_reused(staging: StagedOutput, work: Work, plan: _Plan,
 def _collect(runner: Runner, results: Iterator[list[tuple[int, Rendered]]], plan: _Plan,
              todo: list[int], progress: Progress | None) -> dict[int, Rendered]:
     """Wait for every rendered output, reporting progress per phase."""
-    tracker = _Tracker(progress, [plan.outputs[index] for index in todo])
+    from bilingual.publish.executors import ProgressTracker
+
+    tracker = ProgressTracker(progress, [plan.outputs[index] for index in todo])
     rendered: dict[int, Rendered] = {}
     for batch in results:
         rendered.update(batch)
@@ -386,37 +350,6 @@ def _place_manifest(staging: StagedOutput, work: Work, plan: _Plan,
         stat = staging.write(MANIFEST, plan.manifest)
     return OutputRecord(MANIFEST, "manifest", "manifest", None, None, manifest_digest,
                         manifest_digest, stat)
-
-
-@contextmanager
-def _writing(destination: Path) -> Iterator[None]:
-    """Turn a failure to write the output (disk full, read-only folder) into a clear error."""
-    try:
-        yield
-    except OSError as error:
-        if error.errno not in WRITE_ERRORS:
-            raise
-        raise OutputError(f"cannot write the output: {error.strerror}", destination,
-                          hint="the previous output was left as it was") from error
-
-
-class _Tracker:
-    """Count rendered outputs per phase for the progress callback."""
-
-    def __init__(self, progress: Progress | None, todo: list[Output]) -> None:
-        self.progress = progress
-        self.totals = Counter(phase(output) for output in todo)
-        self.counts: Counter[str] = Counter()
-        if progress is not None:
-            for name, total in self.totals.items():
-                progress(name, 0, total)
-
-    def done(self, outputs: list[Output]) -> None:
-        if self.progress is None:
-            return
-        for name, count in Counter(phase(output) for output in outputs).items():
-            self.counts[name] += count
-            self.progress(name, self.counts[name], self.totals[name])
 
 
 # ----- 5. what the next build needs to know

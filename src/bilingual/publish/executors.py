@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
@@ -32,6 +33,7 @@ from bilingual.publish.writer import FileStat, link_file, write_file
 from bilingual.site.model import Site
 
 ProgressCallback = Callable[[str, int, int], None]
+"""Called as ``progress(phase, done, total)``: phase is "pages", "cards", "PDFs" or "files"."""
 
 # Rough cost of one output, in HTML pages (~3 ms each): enough to balance chunks.
 COSTS = {"pdf": 150.0, "card": 12.0, "feed": 8.0, "asset": 0.05, "search": 0.05}
@@ -79,6 +81,25 @@ def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int,
         groups.append(current)
     groups.sort(key=lambda group: -sum(costs[index] for index in group))
     return groups
+
+
+class ProgressTracker:
+    """Count rendered outputs per phase for the progress callback."""
+
+    def __init__(self, progress: ProgressCallback | None, todo: list[Output]) -> None:
+        self.progress = progress
+        self.totals = Counter(phase(output) for output in todo)
+        self.counts: Counter[str] = Counter()
+        if progress is not None:
+            for name, total in self.totals.items():
+                progress(name, 0, total)
+
+    def done(self, outputs: list[Output]) -> None:
+        if self.progress is None:
+            return
+        for name, count in Counter(phase(output) for output in outputs).items():
+            self.counts[name] += count
+            self.progress(name, self.counts[name], self.totals[name])
 
 
 # ----- the work of one process

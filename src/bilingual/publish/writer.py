@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import errno
 import functools
 import os
 import shutil
@@ -14,6 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from bilingual.errors import OutputError
+
+WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                          errno.EFBIG})
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 STAGING_PREFIX = ".staging-"
@@ -103,6 +108,18 @@ def link_file(source: Path, target: Path) -> FileStat:
     except OSError:
         shutil.copy2(source, target)
     return FileStat.of(os.stat(target))
+
+
+@contextmanager
+def write_errors_reported(destination: Path) -> Iterator[None]:
+    """Turn a failure to write the output (disk full, read-only folder) into a clear error."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in WRITE_ERRORS:
+            raise
+        raise OutputError(f"cannot write the output: {error.strerror}", destination,
+                          hint="the previous output was left as it was") from error
 
 
 @contextmanager
