@@ -56,11 +56,14 @@ def body(rng: random.Random, words: list[str], extra: list[str], total_words: in
     return "\n\n".join(paragraphs)
 
 
-def write_site(root: Path, posts: int, words: int = 600, seed: int = 1) -> Path:
-    """Write ``posts`` posts, each in English and Persian, of about ``words`` words."""
+def write_site(root: Path, posts: int, words: int = 600, seed: int = 1,
+               search: bool = True) -> Path:
+    """Write ``posts`` posts, each in English and Persian, of about ``words`` words; with a
+    search index (Pagefind) unless ``search`` is false."""
     rng = random.Random(seed)
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
-    (root / "bilingual.toml").write_text(CONFIG, encoding="utf-8")
+    config = CONFIG if search else CONFIG + "\n[search]\nenabled = false\n"
+    (root / "bilingual.toml").write_text(config, encoding="utf-8")
     tags = "".join(f"{key}:\n  en: {en}\n  fa: {fa}\n" for key, (en, fa) in TAGS.items())
     (root / "content" / "tags.yaml").write_text(tags, encoding="utf-8")
     start = dt.date(2009, 6, 12)
