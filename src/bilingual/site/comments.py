@@ -1,4 +1,4 @@
-"""Turn a post's comments.yaml (comments kept from an earlier home of the site) into Comment records."""
+"""Turn a post's comments.yaml (kept from the site's earlier home) into Comment records."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ COMMENTS_FILE = "comments.yaml"
 KNOWN_KEYS = frozenset({"id", "author", "date", "lang", "parent", "text"})
 
 
-def read_comments(folder: Path, codes: tuple[str, ...], errors: ErrorCollector) -> tuple[Comment, ...]:
+def read_comments(folder: Path, codes: tuple[str, ...],
+                  errors: ErrorCollector) -> tuple[Comment, ...]:
     """The comments beside a post, oldest first as written; every problem goes to ``errors``."""
     path = folder / COMMENTS_FILE
     if not path.is_file():
@@ -31,7 +32,8 @@ def read_comments(folder: Path, codes: tuple[str, ...], errors: ErrorCollector) 
     if data is None:
         return ()
     if not isinstance(data, list):
-        errors.add(ContentError("comments.yaml must be a list of comments (- author: ...)", path, 1))
+        errors.add(ContentError("comments.yaml must be a list of comments (- author: ...)",
+                                path, 1))
         return ()
     lines = _item_lines(path)
     comments: list[Comment] = []

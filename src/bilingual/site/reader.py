@@ -379,7 +379,10 @@ class _EntryBuilder:
             tags=shared.get("tags") or (),
             author=shared.get("author"),
             draft=bool(shared.get("draft", False)),
-            **{name: Localized(values) for name, values in self.local.items()},
+            title=Localized(self.local["title"]),
+            summary=Localized(self.local["summary"]),
+            body=Localized(self.local["body"]),
+            translation_of=Localized(self.local["translation_of"]),
         )
 
 
