@@ -10,6 +10,7 @@ from rich.markup import escape
 from bilingual.cli.output import stderr, stdout
 from bilingual.errors import BilingualError
 from bilingual.preview.server import PreviewServer
+from bilingual.site.layout import OUTPUT_DIR
 
 
 def _report_wait(holder: int | None) -> None:
@@ -29,7 +30,7 @@ def _report(error: str | None, seconds: float) -> None:
 @click.command()
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="Output folder (default: SITE/_site).")
+              help=f"Output folder (default: SITE/{OUTPUT_DIR}).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0: a free one).")
 @click.option("--pdf/--no-pdf", default=False, help="Also write the PDF editions (slower).")
