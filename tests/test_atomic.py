@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import stat
 from collections.abc import Iterator
@@ -110,3 +111,38 @@ def test_a_name_at_the_file_system_limit_can_be_written(tmp_path: Path) -> None:
     write_atomically(tmp_path / name, b"%PDF-1.7\n")
     assert (tmp_path / name).read_bytes() == b"%PDF-1.7\n"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+# Modules that rename on their own: whole folders (the output swap, search bundles), and the
+# importer's files staged by ``stage`` and renamed all together.
+RENAMES_FOLDERS_OR_STAGED = {"atomic.py", "publish/writer.py", "publish/search.py",
+                             "importers/writing.py"}
+
+
+def test_no_other_module_writes_through_its_own_temporary_file() -> None:
+    package = Path(__file__).resolve().parent.parent / "src" / "bilingual"
+    found = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in {
+                    "replace", "rename", "mkstemp", "NamedTemporaryFile"} and isinstance(
+                    node.value, ast.Name) and node.value.id in {"os", "tempfile"}:
+                found.add(path.relative_to(package).as_posix())
+    assert found <= RENAMES_FOLDERS_OR_STAGED, found - RENAMES_FOLDERS_OR_STAGED
+
+
+def test_front_matter_edits_keep_the_file_mode(tmp_path: Path) -> None:
+    from bilingual.i18n.status import set_front_matter
+
+    path = tmp_path / "fa.md"
+    path.write_text("---\ntitle: تنها راه پیش رو\n---\n\nمتن.\n", "utf-8")
+    path.chmod(0o644)
+    previous = os.umask(0o077)
+    try:
+        set_front_matter(path, "translation_of", "en:0123456789ab")
+    finally:
+        os.umask(previous)
+    assert mode(path) == 0o644
+    assert path.read_text("utf-8") == (
+        "---\ntitle: تنها راه پیش رو\ntranslation_of: en:0123456789ab\n---\n\nمتن.\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["fa.md"]

@@ -468,7 +468,7 @@ def test_written_files_keep_their_mode_and_new_ones_are_not_private(site: Path) 
     assert stat.S_IMODE(tags_file.stat().st_mode) == 0o640
     assert report.written and all(stat.S_IMODE(p.stat().st_mode) == 0o644
                                   for p in report.written if p != tags_file)
-    assert not list(site.rglob(".import-*"))
+    assert not list(site.rglob(".*.tmp"))
 
 
 def test_existing_files_are_kept_unless_forced(site: Path) -> None:
