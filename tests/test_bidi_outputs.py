@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import arabic_reshaper
+import feedparser
 import pypdfium2
 import pytest
+from lxml import etree, html
+
 from bidi_oracle import (
+    OPPOSITE,
     Phrase,
     Sentence,
     bare,
@@ -23,11 +27,9 @@ from bidi_oracle import (
     visual_words,
     words,
 )
-from conftest import serve
-from lxml import etree, html
-
 from bilingual import BuildResult, build
 from bilingual.publish.cards import visual_order as card_order
+from conftest import serve
 
 SENTENCES = corpus()
 PERSIAN = [sentence for sentence in SENTENCES if sentence.direction == "rtl"]
@@ -78,6 +80,51 @@ def test_every_phrase_reads_intact_in_the_built_pages(corpus_site: BuildResult) 
     assert broken == {}
 
 
+# Text that the plain algorithm gets wrong, as a title, a summary and a tag label, with the
+# phrase of each that must read intact.
+HEAD_TEXT = {
+    "fa": {"title": ("با شمارهٔ +1 212 555 0100 تماس بگیرید", "+1 212 555 0100"),
+           "summary": ("او گفت: «I am here.» و رفت.", "I am here."),
+           "label": ("قرارداد 14 July 2015", "14 July 2015")},
+    "en": {"title": ("The agreement was signed on ۲۳ تیر ۱۳۹۴ in Vienna.", "۲۳ تیر ۱۳۹۴"),
+           "summary": ("The crowd chanted «زن، زندگی، آزادی!» all night.", "زن، زندگی، آزادی!"),
+           "label": ("Signed ۲۳ تیر ۱۳۹۴", "۲۳ تیر ۱۳۹۴")},
+}
+
+
+def test_the_head_of_a_page_isolates_its_title_and_summary(tmp_path: Path) -> None:
+    """Browser tabs, bookmarks and link previews show ``<title>`` and the Open Graph text."""
+    root = tmp_path / "site"
+    (root / "content" / "posts" / "call").mkdir(parents=True)
+    (root / "bilingual.toml").write_text(
+        '[site]\nbase_url = "https://head.example/"\nlanguages = ["fa", "en"]\n'
+        'default_language = "fa"\n\n[site.title]\nen = "Head"\nfa = "سر"\n', encoding="utf-8")
+    labels = {lang: fields["label"][0] for lang, fields in HEAD_TEXT.items()}
+    (root / "content" / "tags.yaml").write_text(
+        f"deal:\n  en: '{labels['en']}'\n  fa: '{labels['fa']}'\n", encoding="utf-8")
+    for lang, fields in HEAD_TEXT.items():
+        (root / "content" / "posts" / "call" / f"{lang}.md").write_text(
+            f"---\ntitle: '{fields['title'][0]}'\nsummary: '{fields['summary'][0]}'\n"
+            "date: 2015-07-14\ntags: [deal]\n---\n\nمتن.\n", encoding="utf-8")
+    out = build(root, pdf=False).out_dir
+    for lang, fields in HEAD_TEXT.items():
+        direction = "rtl" if lang == "fa" else "ltr"
+        phrases = {text: (Phrase(phrase, OPPOSITE[direction]),) for text, phrase in fields.values()}
+        assert all(broken_phrases(text, direction, phrase) for text, phrase in phrases.items())
+        page = html.parse(str(out / lang / "posts" / "call" / "index.html")).getroot()
+        tag_page = html.parse(str(out / lang / "tags" / "deal" / "index.html")).getroot()
+        meta = {element.get("property") or element.get("name"): element.get("content")
+                for element in page.xpath("//meta[@content]")}
+        title, summary = fields["title"][0], fields["summary"][0]
+        shown = [(page.findtext(".//title").split(" · ")[0], title), (meta["og:title"], title),
+                 (meta["og:image:alt"], title), (meta["og:description"], summary),
+                 (meta["description"], summary),
+                 (tag_page.findtext(".//title").split(" · ")[0], fields["label"][0])]
+        for text, source in shown:
+            assert strip_isolates(text) == source
+            assert broken_phrases(text, direction, phrases[source]) == [], text
+
+
 def test_titles_read_intact_in_the_page_and_the_feed(corpus_site: BuildResult) -> None:
     for lang, sentence in (("fa", PERSIAN[0]), ("en", ENGLISH[0])):
         title = html.parse(str(corpus_site.out_dir / PAGES[lang])).getroot().xpath(
@@ -96,7 +143,7 @@ def test_every_phrase_reads_intact_in_the_feeds(corpus_site: BuildResult) -> Non
     for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
         feed = etree.parse(str(corpus_site.out_dir / lang / "feed.xml"))
         content = feed.xpath("//a:entry/a:content", namespaces=atom)[0].text
-        found = {element.text_content(): element
+        found = {strip_isolates(element.text_content()): element
                  for element in html.fragment_fromstring(content, create_parent="div").iter("p")}
         for sentence in sentences:
             element = found[sentence.text]
@@ -104,6 +151,30 @@ def test_every_phrase_reads_intact_in_the_feeds(corpus_site: BuildResult) -> Non
             if missing := broken_phrases(isolated_text(element), direction, sentence.phrases):
                 broken[sentence.text] = missing
     assert broken == {}
+
+
+def test_every_phrase_reads_intact_in_a_feed_reader_that_drops_bdi(
+        corpus_site: BuildResult) -> None:
+    """feedparser, as many readers, keeps ``dir`` but removes ``<bdi>``: the runs must survive."""
+    broken = {}
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        entry = feedparser.parse((corpus_site.out_dir / lang / "feed.xml").read_bytes()).entries[0]
+        content = html.fragment_fromstring(entry.content[0].value, create_parent="div")
+        assert not content.xpath("//bdi")  # the reader did drop them
+        found = {element.text_content(): element for element in content.iter("p")}
+        for sentence in sentences:
+            element = next(element for content_text, element in found.items()
+                           if strip_isolates(content_text) == sentence.text)
+            direction = element.get("dir") or sentence.direction
+            if missing := broken_phrases(isolated_text(element), direction, sentence.phrases):
+                broken[sentence.text] = missing
+        title = entry.title
+        assert broken_phrases(title, sentences[0].direction, sentences[0].phrases) == []
+    assert broken == {}
+
+
+def strip_isolates(text: str) -> str:
+    return "".join(char for char in text if char not in "\u2066\u2067\u2068\u2069")
 
 
 def pdf_lines(path: Path) -> list[list[str]]:

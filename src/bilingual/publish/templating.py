@@ -21,6 +21,8 @@ from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import locales_dir, theme_dir
 from bilingual.site.timestamps import rfc3339
 from bilingual.text.bidi import (
+    ISOLATES,
+    PDI,
     balance_controls,
     isolate_html,
     isolate_print,
@@ -31,6 +33,9 @@ from bilingual.text.persian import format_date, format_number, localize_digits
 
 Mode = Literal["html", "print"]
 _NUMBER_FORMAT = re.compile(r"%\((\w+)\)d")
+_BDI_START = re.compile(r"<bdi\b[^>]*>")
+_BDI_DIRECTION = re.compile(r'\sdir="(ltr|rtl)"')
+_FSI = "\u2068"
 
 
 @dataclass(frozen=True)
@@ -86,12 +91,26 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
         isolate=lambda text, direction=language.direction: isolate(str(text), direction),
         isolate_text=lambda text, direction=language.direction: _isolate_unicode(
             str(text), direction),
+        bdi_isolates=bdi_isolates,
         date=lambda value: format_date(value, language.code),
         digits=lambda value: localize_digits(str(value), language.code),
         rfc3339=_rfc3339,
     )
     env.globals.update(lang=language, mode=mode, url=_url)
     return env
+
+
+def bdi_isolates(html: str) -> str:
+    """Put Unicode isolates inside each ``<bdi>`` of ``html``, as readers may drop the element.
+
+    Feed readers sanitize what they show (feedparser keeps ``dir`` but removes ``<bdi>``), and
+    the runs must still read intact there; in a browser, the isolate inside adds nothing.
+    """
+    def start(found: re.Match[str]) -> str:
+        direction = _BDI_DIRECTION.search(found.group())
+        return found.group() + (ISOLATES[direction.group(1)] if direction else _FSI)
+
+    return _BDI_START.sub(start, str(html)).replace("</bdi>", f"{PDI}</bdi>")
 
 
 # The same titles, summaries and labels come back on many pages: isolate each once.
