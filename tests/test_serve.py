@@ -10,6 +10,7 @@ from urllib.request import urlopen
 
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import expect
 
 from bilingual.cli import cli
 from bilingual.preview.server import PreviewServer, SourceFilter, resolve_inside
@@ -176,7 +177,6 @@ def test_serve_explains_a_port_in_use(example_site: Path) -> None:
 
 @pytest.mark.browser
 def test_page_reloads_when_the_persian_title_changes(preview: PreviewServer, page) -> None:
-    expect = pytest.importorskip("playwright.sync_api").expect
     page.goto(preview.url + PERSIAN_PATH)
     title = page.locator("h1.entry-title")
     expect(title).to_have_text("تنها راه پیش رو")
@@ -190,7 +190,6 @@ def test_page_reloads_when_the_persian_title_changes(preview: PreviewServer, pag
 @pytest.mark.browser
 def test_overlay_shows_a_build_error_until_it_is_fixed(preview: PreviewServer, page,
                                                         tmp_path: Path) -> None:
-    expect = pytest.importorskip("playwright.sync_api").expect
     page.goto(preview.url + PERSIAN_PATH)
     source = persian_file(preview.root)
     good = source.read_text("utf-8")
