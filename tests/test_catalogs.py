@@ -3,7 +3,10 @@ finds broken placeholders, markup and plural forms."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -350,3 +353,43 @@ def test_a_broken_template_stops_extraction_with_its_file_and_line(example_site:
     assert code == 1
     assert f"{example_site / 'templates/extra.html'}:2: template syntax error" in output
     assert not (example_site / "locales/messages.pot").exists()
+
+
+READ_ONLY = """\
+mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 9
+cd "$1"
+for command in "extract ." "update ." "compile ." "init de ." "mark-translated \
+2010-01-20-the-only-way-forward fa ."; do
+    "$2" -m bilingual i18n $command; echo "exit=$?"
+done
+"$2" - <<'PYTHON'
+from pathlib import Path
+from bilingual.errors import CatalogError
+from bilingual.i18n.editor.po_edit import entry_id, file_version, parse, save_translation
+path = Path("locales/fa/LC_MESSAGES/messages.po")
+message = next(m for m in parse(path.read_text("utf-8"), path) if m.id == "Read more")
+try:
+    save_translation(path, file_version(path), entry_id(message), ["بیشتر بخوانید"], "fa")
+except CatalogError as error:
+    print(f"editor: {error}")
+PYTHON
+"""
+
+
+def test_a_read_only_site_gets_a_clear_error_from_every_catalog_command(
+        themed_site: Path) -> None:
+    assert run("i18n", "extract", str(themed_site))[0] == 0
+    before = {p: p.read_bytes() for p in themed_site.rglob("*") if p.is_file()}
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", READ_ONLY, "sh", str(themed_site), sys.executable],
+        check=False, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src")})
+    assert result.stdout.count("exit=1") == 5, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for written in ("locales/messages.pot", "locales/fa/LC_MESSAGES/messages.po",
+                    "locales/fa/LC_MESSAGES/messages.mo", "locales/de/LC_MESSAGES/messages.po",
+                    "content/posts/2010-01-20-the-only-way-forward/fa.md"):
+        assert f"{written}: cannot write this file: Read-only file system" in result.stderr
+    assert ("editor: locales/fa/LC_MESSAGES/messages.po: cannot write this file: "
+            "Read-only file system") in result.stdout
+    assert {p: p.read_bytes() for p in themed_site.rglob("*") if p.is_file()} == before

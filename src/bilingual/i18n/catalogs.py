@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,10 +21,11 @@ from babel.messages.pofile import denormalize, write_po
 
 from bilingual import __version__
 from bilingual.atomic import write_atomically
-from bilingual.errors import CatalogError
+from bilingual.errors import BilingualError, CatalogError
 from bilingual.i18n.localization import DOMAIN, catalog_path
 from bilingual.i18n.po_reader import read_po_strictly
 from bilingual.site.config import load_config
+from bilingual.site.inputs import read_input
 from bilingual.site.resources import locales_dir, source_roots, theme_dir
 
 TEMPLATE_NAME = f"{DOMAIN}.pot"
@@ -74,7 +76,8 @@ def theme_scope() -> CatalogScope:
     locales = locales_dir()
     base = locales.parent
     folders = [SourceFolder(theme_dir(), _prefix(theme_dir(), base))]
-    folders += [SourceFolder(root, _prefix(root, base), python_only=True) for root in source_roots()]
+    folders += [SourceFolder(root, _prefix(root, base), python_only=True)
+                for root in source_roots()]
     return CatalogScope("theme", locales, tuple(sorted(folders, key=lambda f: f.prefix)),
                         locales / MAPPING_NAME, "bilingual", __version__)
 
@@ -157,7 +160,7 @@ def init_catalog(scope: CatalogScope, lang: str) -> Path:
                            hint="merge new strings into it with `bilingual i18n update`")
     catalog = read_catalog(_template(scope), locale=_locale(lang))
     catalog.locale = _locale(lang)
-    catalog.revision_date = dt.datetime.now(dt.timezone.utc)
+    catalog.revision_date = dt.datetime.now(dt.UTC)
     catalog.fuzzy = False
     write_catalog(path, catalog)
     return path
@@ -284,7 +287,7 @@ def compile_catalogs(scope: CatalogScope) -> list[CompileResult]:
         catalog = read_catalog(path, locale=lang)
         buffer = BytesIO()
         write_mo(buffer, catalog)
-        write_atomically(path.with_suffix(".mo"), buffer.getvalue())
+        write_file(path.with_suffix(".mo"), buffer.getvalue())
         states = [state(message) for message in catalog if message.id]
         results.append(CompileResult(lang, path, states.count("translated"), states.count("fuzzy")))
     return results
@@ -327,11 +330,9 @@ def entries(catalog: Catalog) -> Iterator[Message]:
 
 def read_catalog(path: Path, locale: str | Locale | None = None) -> Catalog:
     """Read a .po/.pot file with Babel; a syntax error becomes a CatalogError with its line."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("catalog not found", path) from None
-    return parse_catalog(data, path, locale)
+    if not os.path.lexists(path):
+        raise CatalogError("catalog not found", path)
+    return parse_catalog(read_input(path, None, error_class=CatalogError), path, locale)
 
 
 def parse_catalog(data: bytes, path: Path, locale: str | Locale | None = None) -> Catalog:
@@ -366,4 +367,15 @@ def _restore_previous(message: Message) -> None:
 def write_catalog(path: Path, catalog: Catalog, include_previous: bool = False) -> None:
     buffer = BytesIO()
     write_po(buffer, catalog, width=WIDTH, include_previous=include_previous)
-    write_atomically(path, buffer.getvalue())
+    write_file(path, buffer.getvalue())
+
+
+def write_file(path: Path, data: bytes,
+               error_class: type[BilingualError] = CatalogError) -> None:
+    """Replace ``path`` with ``data`` in one step, or say why the folder refuses it."""
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise error_class(f"cannot write this file: {error.strerror or error}", path,
+                          hint="nothing was changed; make the folder writable and run "
+                               "the command again") from None

@@ -36,7 +36,8 @@ class Problem:
 
 def check(scope: CatalogScope) -> list[Problem]:
     """Check every catalog of the scope; fuzzy entries are warnings, the rest errors."""
-    return [problem for lang in scope.languages() for problem in check_file(scope.po_path(lang), lang)]
+    return [problem for lang in scope.languages()
+            for problem in check_file(scope.po_path(lang), lang)]
 
 
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:

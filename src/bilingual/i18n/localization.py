@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.support import NullTranslations, Translations
 
+from bilingual.errors import CatalogError
 from bilingual.i18n.po_reader import DOMAIN, read_po_strictly
+from bilingual.site.inputs import read_input, real_roots
 
 __all__ = ["DOMAIN", "catalog_path", "load_translations"]
 
@@ -23,9 +26,11 @@ def load_translations(lang: str, locale_dirs: tuple[Path, ...]) -> NullTranslati
     merged: Translations | None = None
     for folder in locale_dirs:
         path = catalog_path(folder, lang)
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
-        translations = Translations(BytesIO(_compile(path, path.stat().st_mtime_ns)), DOMAIN)
+        # Only a regular file inside the site (or the theme) is read, as for every input.
+        data = read_input(path, real_roots([folder.parent]), error_class=CatalogError)
+        translations = Translations(BytesIO(_compile(path, data)), DOMAIN)
         if merged is None:
             merged = translations
         else:
@@ -34,9 +39,8 @@ def load_translations(lang: str, locale_dirs: tuple[Path, ...]) -> NullTranslati
 
 
 @cache
-def _compile(path: Path, mtime_ns: int) -> bytes:
+def _compile(path: Path, data: bytes) -> bytes:
     """Compile a .po file in memory (so a build never uses a stale .mo)."""
-    data = path.read_bytes()
     buffer = BytesIO()
     write_mo(buffer, read_po_strictly(data, path))
     return buffer.getvalue()

@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 from babel.messages.catalog import Catalog, Message
 
-from bilingual.atomic import write_atomically
 from bilingual.errors import ContentError
 from bilingual.i18n.catalogs import (
     SOURCE_LANGUAGE,
@@ -22,6 +21,7 @@ from bilingual.i18n.catalogs import (
     entries,
     read_catalog,
     state,
+    write_file,
 )
 from bilingual.site.model import Entry, Site
 from bilingual.site.reader import load_site
@@ -155,7 +155,8 @@ def _state(entry: Entry, lang: str, source: str) -> ContentState:
 
 def source_hash(entry: Entry, lang: str) -> str:
     """``lang:hash`` of the title, summary and body a translation is made from."""
-    fields = [entry.title.get(lang) or "", entry.summary.get(lang) or "", entry.body.get(lang) or ""]
+    fields = [entry.title.get(lang) or "", entry.summary.get(lang) or "",
+              entry.body.get(lang) or ""]
     normalized = [unicodedata.normalize("NFC", text).strip() for text in fields]
     digest = hashlib.sha256(json.dumps(normalized, ensure_ascii=False).encode("utf-8"))
     return f"{lang}:{digest.hexdigest()[:HASH_LENGTH]}"
@@ -217,7 +218,7 @@ def set_front_matter(path: Path, key: str, value: str) -> None:
             break
     else:
         lines.insert(closing, line)
-    write_atomically(path, "".join(lines).encode("utf-8"))
+    write_file(path, "".join(lines).encode("utf-8"), ContentError)
 
 
 def _closing_fence(lines: list[str], path: Path) -> int:

@@ -9,9 +9,8 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize
 
-from bilingual.atomic import write_atomically
 from bilingual.errors import CatalogError
-from bilingual.i18n.catalogs import WIDTH, parse_catalog
+from bilingual.i18n.catalogs import WIDTH, parse_catalog, write_file
 from bilingual.i18n.check import translation_problems
 
 _SAVING = threading.Lock()
@@ -57,14 +56,17 @@ def save_translation(path: Path, version: str, identifier: str, strings: list[st
                      lang: str | None = None) -> str:
     """Write the translation of one entry unless the file changed since ``version``."""
     with _SAVING:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CatalogError(f"cannot read this file: {error.strerror or error}", path) from None
         if file_version(path, data) != version:
             raise ConflictError(
                 "the catalog changed on disk since this page was loaded; nothing was saved",
                 path, hint="reload the page to see the current file, then enter the translation "
                            "again (copy it first)")
         text = patch_translation(data.decode("utf-8"), path, identifier, strings, lang)
-        write_atomically(path, text.encode("utf-8"))
+        write_file(path, text.encode("utf-8"))
         return file_version(path)
 
 
@@ -96,7 +98,8 @@ def refusals(message: Message, strings: list[str], forms: int) -> dict[int, list
     """Why ``strings`` cannot be saved as the translation of ``message``, by form number."""
     expected = forms if message.pluralizable else 1
     if len(strings) != expected:
-        return {0: [f"expected {expected} translation field(s), got {len(strings)}: reload the page"]}
+        return {0: [f"expected {expected} translation field(s), got {len(strings)}: "
+                    "reload the page"]}
     problems: dict[int, list[str]] = {}
     for number, text in enumerate(strings):
         found = translation_problems(message, text)

@@ -88,7 +88,8 @@ class _Handler(LoopbackHandler):
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)
         query = parse_qs(url.query)
-        if not hmac.compare_digest(query.get("token", [""])[0].encode(), self.server.token.encode()):
+        token = query.get("token", [""])[0].encode()
+        if not hmac.compare_digest(token, self.server.token.encode()):
             self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
                        b"Forbidden: open the URL printed by `bilingual translate`.\n")
             return
@@ -105,7 +106,8 @@ class _Handler(LoopbackHandler):
         languages = self.server.scope.languages()
         if method == "GET" and not parts:
             self._index(languages)
-        elif method == "GET" and len(parts) == 2 and parts[0] == "catalog" and parts[1] in languages:
+        elif (method == "GET" and len(parts) == 2 and parts[0] == "catalog"
+              and parts[1] in languages):
             self._catalog(parts[1], query.get("filter", [""])[0])
         elif (method == "POST" and len(parts) == 3 and parts[0] == "catalog"
               and parts[1] in languages and parts[2] == "save"):
@@ -113,7 +115,8 @@ class _Handler(LoopbackHandler):
         elif method == "GET" and parts == ["static", "fonts.css"]:
             css = self.server.pages.get_template("fonts.css").render()
             self._send(HTTPStatus.OK, STATIC_TYPES[".css"], css.encode("utf-8"))
-        elif method == "GET" and len(parts) == 2 and (path := self.server.static_file("/".join(parts))):
+        elif (method == "GET" and len(parts) == 2
+              and (path := self.server.static_file("/".join(parts)))):
             self._send(HTTPStatus.OK, STATIC_TYPES[path.suffix], path.read_bytes())
         else:
             self._send(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"Not found.\n")
@@ -141,7 +144,8 @@ class _Handler(LoopbackHandler):
         back = self.server.link(f"/catalog/{lang}", filter=filter_name) + f"#entry-{identifier}"
         wants_json = "application/json" in self.headers.get("Accept", "")
         try:
-            version = save_translation(path, form.get("version", [""])[0], identifier, strings, lang)
+            version = save_translation(path, form.get("version", [""])[0], identifier, strings,
+                                       lang)
         except BilingualError as error:
             problems = error.problems if isinstance(error, TranslationRefused) else {}
             if wants_json:
