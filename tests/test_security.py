@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import SITES, copy_site, serve
 from lxml import etree, html
 
 from bilingual import BilingualError, BuildResult, build, load_site
@@ -20,6 +19,7 @@ from bilingual.cli import cli
 from bilingual.errors import ContentError, ErrorList
 from bilingual.text.bidi import balance_controls
 from bilingual.text.markdown import render_markdown
+from conftest import SITES, copy_site, serve
 
 CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -298,9 +298,35 @@ def _link_static_file(root: Path, outside: Path) -> Path:
     return static
 
 
+def _link_static_folder(root: Path, outside: Path) -> Path:
+    (outside / "private").mkdir()
+    (outside / "private/passwords.txt").write_text("hunter2\n", encoding="utf-8")
+    folder = root / "templates/static/docs"
+    folder.parent.mkdir(parents=True)
+    folder.symlink_to(outside / "private")
+    return folder
+
+
+def _link_post_image(root: Path, outside: Path) -> Path:
+    shutil.copyfile(PHOTO, outside / "scan.png")
+    image = root / "content/posts/older/scan.png"
+    image.symlink_to(outside / "scan.png")
+    return image
+
+
+def _link_catalog(root: Path, outside: Path) -> Path:
+    (outside / "messages.po").write_text('msgid "Read more"\nmsgstr "hunter2"\n', encoding="utf-8")
+    catalog = root / "locales/fa/LC_MESSAGES/messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.symlink_to(outside / "messages.po")
+    return catalog
+
+
 @pytest.mark.parametrize("link", [_link_post_file, _link_post_folder, _link_tags,
-                                  _link_static_file],
-                         ids=["post-file", "post-folder", "tags", "static-file"])
+                                  _link_static_file, _link_static_folder, _link_post_image,
+                                  _link_catalog],
+                         ids=["post-file", "post-folder", "tags", "static-file", "static-folder",
+                              "post-image", "catalog"])
 def test_a_link_out_of_the_site_is_refused_not_published(
         link: Callable[[Path, Path], Path], tmp_path: Path) -> None:
     root = copy_site(SITES / "minimal", tmp_path / "site")

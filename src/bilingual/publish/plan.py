@@ -70,6 +70,7 @@ def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
 
 def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
     outputs = _home_pages(site, lang)
+    roots = real_roots([site.config.root])
     for post in site.posts_in(lang):
         outputs.append(Output("post", urls.entry(post, lang), "html", lang, post.slug,
                               ("post", post.slug), "post.html", post))
@@ -78,12 +79,12 @@ def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
         if pdf:
             outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
                                   ("pdf", post.slug), "print/post.html", post))
-        outputs += _media(post, lang)
+        outputs += _media(post, lang, roots)
     for page in site.pages:
         if page.has(lang):
             outputs.append(Output("page", urls.entry(page, lang), "html", lang, page.slug,
                                   ("page", page.slug), "page.html", page))
-            outputs += _media(page, lang)
+            outputs += _media(page, lang, roots)
     tags = [tag for tag in site.used_tags() if site.tagged(tag, lang)]
     for tag in tags:
         outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
@@ -109,18 +110,18 @@ def _search_outputs(lang: str, bundles: Sequence[Bundle]) -> list[Output]:
     return outputs
 
 
-def _media(entry: Entry, lang: str) -> list[Output]:
-    """Files kept beside a post's text (its images, audio...), published beside its page."""
+def _media(entry: Entry, lang: str, roots: Sequence[str]) -> list[Output]:
+    """Files kept beside a post's text (its images, audio...), published beside its page.
+    A link leading out of ``roots`` (the site) is an error: it would publish that file."""
     source = entry.sources.get(lang)
     if source is None:
         return []
-    folder = source.parent
+    files = [path for path in sorted(source.parent.iterdir())
+             if path.suffix != ".md" and path.name != "comments.yaml"
+             and not path.name.startswith(".") and path.is_file()]
+    refuse_links_out(files, roots)
     return [Output("media", _beside(urls.entry(entry, lang), path.name), "asset", lang, entry.slug,
-                   subject=path)
-            for path in sorted(folder.iterdir())
-            if path.suffix != ".md" and path.name != "comments.yaml"
-            and not path.name.startswith(".") and path.is_file()
-            and path.resolve().is_relative_to(folder.resolve())]
+                   subject=path) for path in files]
 
 
 def _beside(page: str, name: str) -> str:
@@ -140,11 +141,14 @@ def _assets(asset_dirs: list[Path], roots: Sequence[str]) -> list[Output]:
     """Static files; a file in a later folder (the site's) replaces the theme's. A link out
     of ``roots`` (the site and the static folders) is an error: it would publish that file."""
     found: dict[str, Path] = {}
+    linked_folders: list[Path] = []  # not walked into, but one leading out is refused too
     for folder in asset_dirs:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     found[path.relative_to(folder).as_posix()] = path
-    refuse_links_out(found.values(), roots)
+                elif path.is_symlink() and path.is_dir():
+                    linked_folders.append(path)
+    refuse_links_out([*found.values(), *linked_folders], roots)
     return [Output("asset", urls.static(name), "asset", subject=source)
             for name, source in sorted(found.items())]
