@@ -133,6 +133,15 @@ def test_a_missing_wrong_port_or_doubled_host_is_refused(target: Target) -> None
     assert status(doubled) == 421
 
 
+def test_an_absolute_address_naming_another_host_is_refused(target: Target) -> None:
+    local = exchange(target.port, (f"GET http://localhost:{target.port}{target.path} HTTP/1.1\r\n"
+                                   f"Host: 127.0.0.1:{target.port}\r\n\r\n").encode())
+    assert status(local) == 200
+    foreign = exchange(target.port, (f"GET http://attacker.example{target.path} HTTP/1.1\r\n"
+                                     f"Host: 127.0.0.1:{target.port}\r\n\r\n").encode())
+    assert status(foreign) == 421
+
+
 def test_an_address_over_4_kb_gets_414(target: Target) -> None:
     long_path = target.path + ("&" if "?" in target.path else "?") + "x=" + "a" * 4100
     assert status(get(target, long_path)) == 414
@@ -142,6 +151,11 @@ def test_an_address_over_4_kb_gets_414(target: Target) -> None:
 @pytest.mark.parametrize("path", ["/%FF%FE/index.html", "/fa/%C3%28/", "/%ED%A0%80"])
 def test_an_address_that_is_not_utf8_gets_400(target: Target, path: str) -> None:
     assert status(get(target, path)) == 400
+
+
+def test_raw_bytes_that_are_not_utf8_get_400(target: Target) -> None:
+    request = f"GET /\xff\xfe/index.html HTTP/1.1\r\nHost: 127.0.0.1:{target.port}\r\n\r\n"
+    assert status(exchange(target.port, request.encode("latin-1"))) == 400
 
 
 def test_an_unsupported_method_gets_405(target: Target) -> None:

@@ -1,4 +1,4 @@
-"""Turn raw requests to a server on 127.0.0.1 into checked ones: local host, local origin, bounded size."""
+"""Turn raw requests to a server on 127.0.0.1 into checked ones: local host, origin and size."""
 
 from __future__ import annotations
 
@@ -82,14 +82,17 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED,
                                f"{self.command} is not supported here")
         hosts = self.headers.get_all("Host") or []
-        if len(hosts) != 1 or hosts[0].strip().lower() not in self.server.allowed_hosts():
+        target = urlsplit(self.path).netloc  # an absolute address names the host again
+        if (len(hosts) != 1 or hosts[0].strip().lower() not in self.server.allowed_hosts()
+                or (target and target.lower() not in self.server.allowed_hosts())):
             raise RequestError(HTTPStatus.MISDIRECTED_REQUEST,
                                "this server answers only to 127.0.0.1, localhost or [::1] "
                                f"on port {self.server.port}")
         if self.command not in SAFE_METHODS:
             self._check_origin()
         try:
-            unquote_to_bytes(urlsplit(self.path).path).decode("utf-8")
+            # http.server decodes the request line as Latin-1: these are the bytes sent.
+            unquote_to_bytes(urlsplit(self.path).path.encode("latin-1")).decode("utf-8")
         except (UnicodeDecodeError, ValueError):
             raise RequestError(HTTPStatus.BAD_REQUEST, "the address is not valid UTF-8") from None
 
@@ -120,7 +123,8 @@ class LoopbackHandler(BaseHTTPRequestHandler):
         except TimeoutError:
             raise RequestError(HTTPStatus.REQUEST_TIMEOUT, "the body did not arrive") from None
         if len(body) != length:
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the body is shorter than its Content-Length")
+            raise RequestError(HTTPStatus.BAD_REQUEST,
+                               "the body is shorter than its Content-Length")
         return body
 
     def read_form(self, limit: int = MAX_BODY) -> dict[str, list[str]]:
