@@ -177,7 +177,8 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise TemplateError(f"template syntax error: {error.message}",
                             error.filename or name, error.lineno) from None
     except jinja2.TemplateNotFound as error:
-        raise TemplateError(f"template not found: {error.name}", name) from None
+        filename, line = _template_location(error)  # the template that includes or extends it
+        raise TemplateError(f"template not found: {error.name}", filename or name, line) from None
     except jinja2.TemplateError as error:
         filename, line = _template_location(error)
         raise TemplateError(f"template error: {error}", filename or name, line) from None
