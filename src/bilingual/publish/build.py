@@ -101,7 +101,12 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
     made by an earlier build: any other folder is refused with an ``OutputError``.
     """
     root = Path(site_root)
-    destination = Path(out_dir) if out_dir is not None else SiteLayout(root).output
+    layout = SiteLayout(root)
+    if not layout.config.is_file():
+        from bilingual.site.config import load_config
+
+        load_config(root)  # says what is wrong before the build creates its cache folder
+    destination = Path(out_dir) if out_dir is not None else layout.output
     options = _Options(root, destination, pdf, jobs, executor, clean, progress,
                        time.perf_counter())
     cache = BuildCache(root, destination)
