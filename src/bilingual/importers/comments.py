@@ -14,7 +14,8 @@ from bilingual.importers.markdown import to_markdown
 from bilingual.importers.wxr import Comment, zoned
 
 HEADER = ("# Comments from the WordPress export, shown under the post as a closed archive.\n"
-          "# Each has an author, a date, its text (Markdown) and the comment it answers (parent).\n")
+          "# Each has an author, a date, its text (Markdown) and the comment it answers "
+          "(parent).\n")
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Turn WordPress categories and tags into tag keys, unique whatever the case, with a label per language."""
+"""Turn WordPress categories and tags into tag keys, unique whatever the case, per language."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ class TagKeys:
         self.keys: dict[tuple[str, str], str] = {}
         self.labels: dict[str, dict[str, str]] = {}
         self.existing = {key.casefold(): key for key in existing}
-        self.names: dict[str, str] = {}  # casefolded key -> casefolded name of the term that took it
+        # casefolded key -> casefolded name of the term that took it
+        self.names: dict[str, str] = {}
         for linked in export.term_translations:
             self._add_linked({lang: export.terms[i] for lang, i in linked.items()
                               if i in export.terms})
@@ -51,7 +52,8 @@ class TagKeys:
         order = [self.config.site.default_language.code, *self.config.site.codes]
         ranked = [by_lang[code] for code in dict.fromkeys(order) if code in by_lang]
         keys = [term_key(term) for term in ranked]
-        key = next((k for k in keys if k and k.isascii()), None) or next((k for k in keys if k), None)
+        key = (next((k for k in keys if k and k.isascii()), None)
+               or next((k for k in keys if k), None))
         if key is None:
             return
         key = self._unique(key, ranked[0].name)
@@ -69,7 +71,7 @@ class TagKeys:
             self.labels.setdefault(key, {}).setdefault(lang, term.name or key)
 
     def _unique(self, key: str, name: str) -> str:
-        """``key``, the site's spelling of it, or ``key-2``...: never two keys equal but for case."""
+        """``key``, the site's spelling of it, or ``key-2``...: no two keys equal but for case."""
         folded = key.casefold()
         if folded in self.existing:
             return self.existing[folded]
@@ -114,7 +116,7 @@ def tags_file_text(path: Path, existing: dict[str, Any], tags: dict[str, dict[st
 
 
 def term_key(term: Term) -> str | None:
-    """The WordPress slug when it is ASCII, else the (Persian) text it encodes; never transliterated."""
+    """The WordPress slug when ASCII, else the (Persian) text it encodes; never transliterated."""
     slug = unicodedata.normalize("NFC", unquote(term.slug))
     return safe_key(slug) or safe_key(term.name)
 

@@ -76,7 +76,8 @@ def forget_environments(templates: TemplateSet) -> None:
 
 def _make_environment(templates: TemplateSet, language: Language, mode: Mode) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]),
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
@@ -184,7 +185,7 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise TemplateError(f"template error: {error}", filename or name, line) from None
     except BilingualError:
         raise
-    except Exception as error:  # noqa: BLE001 - an expression in the template failed, e.g. 1/0
+    except Exception as error:  # an expression in the template failed, e.g. 1/0
         filename, line = _template_location(error)
         raise TemplateError(f"template error: {type(error).__name__}: {error}",
                             filename or name, line) from None

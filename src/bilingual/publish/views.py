@@ -105,7 +105,8 @@ def x_default(versions: Sequence[tuple[str, str]], default: str) -> str | None:
 
 def site_text(site: Site, name: str, lang: Language) -> Text | None:
     """A site string (title, tagline, motto) in ``lang``, or in the first fallback that has it."""
-    found = getattr(site.config.site, name).resolve(lang.code, site.config.site.fallbacks(lang.code))
+    settings = site.config.site
+    found = getattr(settings, name).resolve(lang.code, settings.fallbacks(lang.code))
     return Text(found[1], language(found[0])) if found else None
 
 
