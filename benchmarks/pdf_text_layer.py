@@ -60,7 +60,7 @@ def render(html: str, stylesheets: list[object], base_url: str, tagged: bool,
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher()).render(
         stylesheets=stylesheets, font_config=font_configuration(), **options)
     if layer:
-        with text_layer("fa"):
+        with text_layer("fa", right_to_left=True):
             return document.write_pdf(pdf_identifier=True, **options)
     return document.write_pdf(pdf_identifier=True, **options)
 
@@ -82,10 +82,10 @@ def main() -> None:
         times: dict[str, list[float]] = {name: [] for name in ways}
         for _ in range(rounds):
             for name, way in ways.items():
-                start = time.perf_counter()
+                start = time.process_time()
                 for doc in docs:
                     way(*doc)
-                times[name].append((time.perf_counter() - start) / len(docs))
+                times[name].append((time.process_time() - start) / len(docs))
     median = {name: statistics.median(values) for name, values in times.items()}
     print(f"median seconds per PDF over {rounds} rounds of {len(SLUGS)} Persian PDFs")
     for name, value in median.items():

@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pydyf
 import pytest
-from pdf_text import EXTRACTORS, body, score
 
-from bilingual.publish.pdf.text_layer import (
-    Glyph,
-    logical_text,
-    mark_words,
-    pdfium_order,
-    span_operator,
-    visual_text,
-    words,
-)
+from bilingual.publish.pdf.pdfium import pdfium_order
+from bilingual.publish.pdf.text_layer import Line, mark_words, span_operator, words
 from bilingual.publish.renderers.pdf import post_pdf
 from bilingual.publish.templating import template_set
 from bilingual.site.reader import load_site
 from bilingual.text.languages import language
+from pdf_text import EXTRACTORS, body, score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROSE = FIXTURES / "persian-prose.md"
@@ -29,26 +23,49 @@ PROSE_SLUG = "2024-03-05-printing-in-tabriz"
 EXAMPLE_SLUG = "2010-01-20-the-only-way-forward"
 
 
-def rtl(*texts: str, offset: int = 0) -> list[Glyph]:
-    """Glyphs of a right-to-left run, given in drawing order with their source offsets."""
-    return [Glyph(text, True, offset=offset + index) for index, text in enumerate(texts)]
+def drawn(source: str, *clusters: tuple[int, int] | tuple[int, int, bool], rtl: bool = True,
+          hidden: Sequence[int] = ()) -> Line:
+    """The line of ``source`` whose glyphs, in drawing order, show the given clusters.
+
+    Each cluster is (first character, character count[, right to left]); a cluster
+    given twice in a row is drawn with two glyphs. ``hidden``: the indexes of glyphs
+    Pango leaves empty (a ZWNJ, an isolate).
+    """
+    encoded = source.encode()
+    byte = [len(source[:index].encode()) for index in range(len(source) + 1)]
+    line = Line(encoded)
+    for index, (first, count, *direction) in enumerate(clusters):
+        line.starts.append(byte[first])
+        line.ends.append(byte[first + count])
+        line.rtl.append(direction[0] if direction else rtl)
+        line.drawn.append(index not in hidden)
+    line.code_lengths = [4] * sum(line.drawn)
+    return line
+
+
+def right_to_left(source: str, *glyphs: int | tuple[int, int]) -> Line:
+    """``source`` drawn right to left, one glyph per character unless a (start, count) is given."""
+    return drawn(source, *[(glyph, 1) if isinstance(glyph, int) else glyph for glyph in glyphs])
 
 
 # --- the texts a word carries -------------------------------------------------------------
 
 
-def test_visual_text_reverses_right_to_left_clusters_and_keeps_a_ligature_whole() -> None:
-    # اسلامی drawn left to right: ی م ا لا س ا (lam-alef is one glyph standing for two letters)
-    glyphs = [Glyph(char, True, offset=offset) for char, offset in
-              (("ی", 6), ("م", 5), ("لا", 3), ("س", 2), ("ا", 1))]
-    assert visual_text(glyphs) == "یمالسا"
-    assert logical_text(glyphs) == "اسلامی"
+def test_a_ligature_stands_for_two_letters_in_both_orders() -> None:
+    # اسلامی drawn left to right: ی م لا س ا (lam-alef is one glyph standing for two letters)
+    (word,) = words(right_to_left("اسلامی", 5, 4, (2, 2), 1, 0))
+    assert (word.visual, word.logical) == ("یمالسا", "اسلامی")
+    assert (word.first, word.last) == (0, 4)
 
 
 def test_layout_controls_stay_out_of_the_text() -> None:
-    glyphs = [Glyph("\u2066", False, drawn=False, offset=0), Glyph("IRGC", False, offset=1),
-              Glyph("\u2069", False, drawn=False, offset=5)]
-    assert visual_text(glyphs) == logical_text(glyphs) == "IRGC"
+    # «IRGC را» with the isolates the templates add, drawn left to right: ا ر, space, PDI,
+    # I R G C, LRI (Pango draws the isolates as empty glyphs)
+    line = drawn("\u2066IRGC\u2069 را", (8, 1), (7, 1), (6, 1), (5, 1), (1, 1, False),
+                 (2, 1, False), (3, 1, False), (4, 1, False), (0, 1), hidden=(3, 8))
+    (word,) = words(line)
+    assert word.visual == word.logical == "IRGC"
+    assert (word.first, word.last) == (3, 6)
 
 
 def test_pdfium_order_reverses_only_runs_of_right_to_left_letters() -> None:
@@ -60,13 +77,8 @@ def test_pdfium_order_reverses_only_runs_of_right_to_left_letters() -> None:
 
 def test_words_split_at_spaces_and_keep_the_zwnj_inside() -> None:
     # «او می‌خواهند» drawn left to right: خواهند, (empty ZWNJ glyph), می, space, او
-    glyphs = [*rtl("د", "ن", "ه", "ا", "و", "خ", offset=0)]
-    glyphs = [Glyph(g.text, True, offset=10 - index) for index, g in enumerate(glyphs)]
-    glyphs += [Glyph("\u200c", True, drawn=False, offset=4),
-               Glyph("ی", True, offset=3), Glyph("م", True, offset=2),
-               Glyph(" ", True, offset=1), Glyph("و", True, offset=0.5),  # type: ignore[arg-type]
-               Glyph("ا", True, offset=0)]
-    found = words(glyphs)
+    line = drawn("او می\u200cخواهند", *[(index, 1) for index in range(11, -1, -1)], hidden=(6,))
+    found = words(line)
     assert [(word.first, word.last) for word in found] == [(0, 7)]  # «او» reads alone
     assert found[0].logical == "می\u200cخواهند"
     assert found[0].visual == "دنهاوخ\u200cیم"
@@ -77,35 +89,43 @@ def test_words_split_at_spaces_and_keep_the_zwnj_inside() -> None:
 
 def test_mark_words_splits_the_tj_array_and_keeps_every_offset() -> None:
     # «لا ،» drawn left to right: the comma, a space, the lam-alef ligature
-    glyphs = [Glyph("،", True, offset=3), Glyph(" ", True, offset=2),
-              Glyph("لا", True, offset=0)]
+    line = right_to_left("لا ،", 3, 2, (0, 2))
     operators = [b"/F1 10 Tf", b"[<0001>12<0002>-30<0003>] TJ"]
     properties = pydyf.Dictionary()
-    marked = mark_words(operators, glyphs, properties)
+    marked = mark_words(operators, line, properties)
     assert marked == [b"/F1 10 Tf", span_operator("،"), b"[<0001>] TJ", b"EMC",
-                      b"[12 <0002>] TJ", span_operator("ال"), b"[-30 <0003>] TJ", b"EMC"]
+                      b"[12<0002>] TJ", span_operator("ال"), b"[-30<0003>] TJ", b"EMC"]
     assert not properties  # poppler and PDFium read these alike
 
 
+def test_a_word_inside_one_hex_string_is_cut_out_of_it() -> None:
+    # «با اسلامی» drawn left to right in one string: ی م لا س ا, space, ا ب
+    line = right_to_left("با اسلامی", 8, 7, (5, 2), 4, 3, 2, 1, 0)
+    operators = [b"[<00010002000300040005000600070008>] TJ"]
+    marked = mark_words(operators, line, pydyf.Dictionary())
+    assert marked == [span_operator("یمالسا"), b"[<00010002000300040005>] TJ", b"EMC",
+                      b"[<000600070008>] TJ"]
+
+
 def test_words_of_plain_letters_are_left_to_the_tounicode_map() -> None:
-    glyphs = [Glyph("ب", True, offset=2), Glyph(" ", True, offset=1), Glyph("ا", True, offset=0)]
+    line = right_to_left("ا ب", 2, 1, 0)
     operators = [b"[<0001>12<0002>-30<0003>] TJ"]
-    assert mark_words(operators, glyphs, pydyf.Dictionary()) == operators
+    assert mark_words(operators, line, pydyf.Dictionary()) == operators
 
 
 def test_a_word_that_pdfium_reads_differently_gets_a_named_inner_span() -> None:
     # تقریباً drawn left to right: the tanwin (raised, its own TJ), then ا ب ی ر ق ت
-    glyphs = [Glyph("ا\u064b", True, offset=5), Glyph("", True, offset=5),
-              *[Glyph(char, True, offset=4 - index) for index, char in enumerate("بیرقت")]]
-    operators = [b"4.4 Ts", b"[32.5<02d4>] TJ", b"0 Ts", b"[-32<0495><049b><046a><04bd><04e7><04a3>] TJ"]
+    line = right_to_left("تقریباً", (5, 2), (5, 2), 4, 3, 2, 1, 0)
+    operators = [b"4.4 Ts", b"[32.5<02d4>] TJ", b"0 Ts",
+                 b"[-32<0495><049b><046a><04bd><04e7><04a3>] TJ"]
     properties = pydyf.Dictionary()
-    marked = mark_words(operators, glyphs, properties)
+    marked = mark_words(operators, line, properties)
     (name,) = properties
     assert marked[:3] == [b"4.4 Ts", span_operator("\u064bابیرقت"),
                           b"/Span /" + name.encode() + b" BDC"]
     assert marked[-2:] == [b"EMC", b"EMC"]
     assert properties[name]["ActualText"].data == pydyf.String("ابیرقت\u064b").data
-    again = mark_words(operators, glyphs, properties)
+    again = mark_words(operators, line, properties)
     assert b"/Span /" + name.encode() + b" BDC" in again and len(properties) == 1
 
 

@@ -93,7 +93,7 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
         document = HTML(string=html, base_url=base_url,
                         url_fetcher=fetcher or url_fetcher()).render(
             stylesheets=stylesheets, font_config=font_configuration(), pdf_variant=PDF_VARIANT)
-        with text_layer(lang.code), missing_glyphs() as missing:
+        with text_layer(lang.code, lang.is_rtl), missing_glyphs() as missing:
             pdf = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
                                      finisher=partial(_viewer_preferences, lang))
     except ResourceRefused as refused:
@@ -118,7 +118,7 @@ def _viewer_preferences(lang: Language, document: Document, pdf: pydyf.PDF) -> N
 def w3c_date(date: dt.date | dt.datetime) -> str:
     """The ``dcterms`` form of a date, in UTC, e.g. 2010-01-20T00:00:00Z."""
     if isinstance(date, dt.datetime):
-        moment = date.astimezone(dt.timezone.utc) if date.tzinfo else date
+        moment = date.astimezone(dt.UTC) if date.tzinfo else date
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{date.isoformat()}T00:00:00Z"
 
@@ -129,7 +129,7 @@ def source_date(fallback: dt.date) -> dt.date:
     if not epoch:
         return fallback
     try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     except (ValueError, OverflowError, OSError):
         raise RenderError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
                           hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") from None

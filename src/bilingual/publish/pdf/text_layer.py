@@ -4,65 +4,86 @@ WeasyPrint shows glyphs in visual order and maps each glyph to text through the
 font's ToUnicode map. For right-to-left text that is not enough: a ZWNJ has no
 glyph and vanishes, a lam-alef ligature comes out as alef-lam, a mark (hamza,
 tanwin) lands before its letter. So every word of a line that holds right-to-left
-text is wrapped in a marked-content span (PDF 32000-1, 14.9.4) whose /ActualText
-is the word's source text.
+text, unless its glyphs stand one for one for its letters, is wrapped in a
+marked-content span (PDF 32000-1, 14.9.4) whose /ActualText is its source text.
 
 Extractors run their own bidi reordering over /ActualText, each its own way:
 
 - poppler reverses a right-to-left span as a whole, so its text is the word in
   visual order (the order its glyphs are drawn, what extractors expect);
-- PDFium reverses only the runs of right-to-left letters inside a span and keeps
-  marks, joiners and punctuation where they are. Where that reading differs,
-  a second span nested in the first carries PDFium's form of the text, through a
-  named property list (/Span /Tn BDC, the dictionary in the page's /Properties):
-  PDFium reads the innermost /ActualText and resolves named property lists,
-  poppler reads only a dictionary written in the content stream.
+- PDFium reads a span as a run of letters, digits and neutrals and reorders it
+  with the rest of the line (see pdfium.py). Where its reading of the visual
+  text is not the source text, a second span nested in the first carries the
+  text PDFium turns back into the source, through a named property list
+  (/Span /Tn BDC, the dictionary in the page's /Properties): PDFium reads the
+  innermost /ActualText and resolves named property lists, poppler reads only a
+  dictionary written in the content stream.
 
 The glyphs and their positions stay as WeasyPrint drew them: a TJ array split in
-two moves the text position exactly as the single array did.
+two moves the text position exactly as the single array did. A line is read
+from Pango in bulk (a few list operations per run); only the words that need a
+span are looked at glyph by glyph.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
+import operator
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 import pydyf
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.text.ffi import ffi, pango
 
+from bilingual.publish.pdf.pdfium import RIGHT_TO_LEFT_CHARACTERS, pdfium_text
+
 # Characters the templates add for layout (bidi isolates, embeddings, marks): a
 # reader never typed them, so they stay out of the text layer.
 LAYOUT_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
                             "\u2066\u2067\u2068\u2069")
-RIGHT_TO_LEFT = frozenset({"R", "AL"})
-LEFT_TO_RIGHT = frozenset({"L", "EN", "AN"})
-_TJ_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|(-?[0-9.]+(?:e-?[0-9]+)?)")
+SPACE_BYTES = frozenset(b" \t\n\r\f\v")
 _DROP_CONTROLS = dict.fromkeys(map(ord, LAYOUT_CONTROLS))
+RIGHT_TO_LEFT_BYTES = frozenset(char.encode() for char in RIGHT_TO_LEFT_CHARACTERS)
+_GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")  # five 32-bit fields, the glyph first
+_EMPTY = pango.PANGO_GLYPH_EMPTY
 
 
-@dataclass(frozen=True)
-class Glyph:
-    """One glyph of a line, in drawing order, and the source text it starts.
+@dataclass
+class Line:
+    """The glyphs of one drawn line in drawing order, as columns.
 
-    ``text`` is its cluster's text on the cluster's first glyph and empty on the
-    others; ``offset`` is where that text starts in the line's source; ``drawn`` is False for Pango's empty glyph (a ZWNJ, an isolate), which
-    shows nothing.
+    ``starts`` and ``ends`` bound each glyph's cluster in ``source`` (UTF-8 bytes);
+    the glyphs of one cluster follow one another. ``code_lengths`` has one entry
+    per drawn glyph: the hex digits of its code in the content stream.
     """
 
-    text: str
-    rtl: bool
-    drawn: bool = True
-    code_length: int = 4
-    offset: int = 0
+    source: bytes
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    rtl: list[bool] = field(default_factory=list)
+    drawn: list[bool] = field(default_factory=list)
+    code_lengths: list[int] = field(default_factory=list)
+
+    def add_run(self, offset: int, clusters: Sequence[int], rtl: bool, drawn: Sequence[bool],
+                code_length: int) -> None:
+        """Append a run: its glyphs' cluster offsets (from ``offset``) and which are drawn."""
+        self.starts += map(offset.__add__, clusters)
+        self.rtl += [rtl] * len(clusters)
+        self.drawn += drawn
+        self.code_lengths += [code_length] * sum(drawn)
+
+    def close(self, end: int) -> None:
+        """End each cluster where the next starts (runs tile the line), the last at ``end``."""
+        starts = sorted(set(self.starts))
+        following = dict(zip(starts, [*starts[1:], end], strict=True))
+        self.ends = list(map(following.__getitem__, self.starts))
 
 
 @dataclass(frozen=True)
@@ -73,149 +94,176 @@ class Word:
     last: int
     visual: str
     logical: str
-
-    @cached_property
-    def pdfium(self) -> str:
-        """The text as PDFium must read it: right-to-left letter runs reversed in place."""
-        return pdfium_order(self.logical)
+    pdfium: str
 
 
-def visual_text(glyphs: Sequence[Glyph]) -> str:
-    """The source text of ``glyphs`` in the order they are drawn."""
-    return "".join(glyph.text[::-1] if glyph.rtl else glyph.text
-                   for glyph in glyphs).translate(_DROP_CONTROLS)
-
-
-def logical_text(glyphs: Sequence[Glyph]) -> str:
-    """The source text of ``glyphs`` in reading order."""
-    ordered = sorted(glyphs, key=lambda glyph: glyph.offset)
-    return "".join(glyph.text for glyph in ordered).translate(_DROP_CONTROLS)
-
-
-def pdfium_order(logical: str) -> str:
-    """``logical`` with each run of right-to-left letters reversed, the rest in place.
-
-    PDFium does the same to a span's /ActualText, so this gives the text back.
-    """
-    def strength(char: str) -> str:
-        kind = unicodedata.bidirectional(char)
-        return "R" if kind in RIGHT_TO_LEFT else "L" if kind in LEFT_TO_RIGHT else "N"
-
-    return "".join("".join(run)[::-1] if kind == "R" else "".join(run)
-                   for kind, run in itertools.groupby(logical, strength))
-
-
-def needs_spans(glyphs: Sequence[Glyph]) -> bool:
-    """Whether the line holds right-to-left text, which the ToUnicode map garbles."""
-    return any(glyph.rtl for glyph in glyphs)
-
-
-def words(glyphs: Sequence[Glyph]) -> list[Word]:
-    """The words of a line (split at its spaces) that need a span; a ZWNJ stays inside.
+def words(line: Line, right_to_left_document: bool = True) -> list[Word]:
+    """The words of ``line`` (split at its spaces) that need a span; a ZWNJ stays inside.
 
     A word of right-to-left letters drawn one glyph per letter reads right from the
     ToUnicode map in poppler and PDFium alike, so it is left as it is.
     """
+    drawn_before = list(itertools.accumulate(line.drawn, initial=0))
     found: list[Word] = []
-    drawn = 0
-    for is_space, group in itertools.groupby(glyphs, lambda glyph: glyph.text.isspace()):
-        members = list(group)
-        count = sum(glyph.drawn for glyph in members)
-        if not is_space and count and not _reads_alone(members):
-            logical = logical_text(members)
-            if logical.strip():
-                found.append(Word(drawn, drawn + count - 1, visual_text(members), logical))
-        drawn += count
+    for match in _NEEDS_SPAN.finditer(_kinds(line)):
+        first, last = match.span()
+        if drawn_before[last] == drawn_before[first]:
+            continue
+        visual, logical = _texts(line, first, last)
+        if logical.strip():
+            found.append(Word(drawn_before[first], drawn_before[last] - 1, visual, logical,
+                              pdfium_text(logical, right_to_left_document)))
     return found
 
 
-def _reads_alone(glyphs: Sequence[Glyph]) -> bool:
-    """Whether every glyph is drawn and stands for one right-to-left letter."""
-    return all(glyph.drawn and len(glyph.text) == 1 and glyph.rtl
-               and unicodedata.bidirectional(glyph.text) in RIGHT_TO_LEFT for glyph in glyphs)
+# One byte per glyph: a space, a glyph that reads right from the ToUnicode map, another.
+_SPACE, _PLAIN, _OTHER = 0, 1, 2
+_NEEDS_SPAN = re.compile(b"[\x01\x02]*\x02[\x01\x02]*")
 
 
-def line_glyphs(stream: Any, textbox: Any) -> list[Glyph]:
-    """The glyphs of the line WeasyPrint just drew for ``textbox``, in drawing order."""
-    first_line, _ = textbox.pango_layout.get_first_line()
-    source = textbox.pango_layout.text.encode()
-    glyphs: list[Glyph] = []
+def _kinds(line: Line) -> bytes:
+    """For each glyph, one byte: a space, a plain glyph or another (see _plain_glyphs)."""
+    words = map(operator.not_, map(SPACE_BYTES.__contains__,
+                                   map(line.source.__getitem__, line.starts)))
+    return bytes(map(operator.mul, words,
+                     map(operator.sub, itertools.repeat(_OTHER), _plain_glyphs(line))))
+
+
+def _plain_glyphs(line: Line) -> list[bool]:
+    """For each glyph: whether it is drawn, alone in its cluster, for one right-to-left letter.
+
+    Computed for the whole line with list operations, glyph by glyph only in C.
+    """
+    starts = line.starts
+    letters = map(RIGHT_TO_LEFT_BYTES.__contains__,
+                  map(line.source.__getitem__, map(slice, starts, line.ends)))
+    shared = list(map(operator.eq, starts[1:], starts[:-1]))  # with the glyph before
+    alone = map(operator.not_, map(operator.or_, [False, *shared], [*shared, False]))
+    return list(map(all, zip(line.rtl, line.drawn, letters, alone, strict=True)))
+
+
+def _texts(line: Line, first: int, last: int) -> tuple[str, str]:
+    """The source text of glyphs ``first`` to ``last``: in drawing order, in reading order."""
+    rtl = line.rtl[first:last]
+    if all(rtl) or not any(rtl):  # one direction: the word's bytes, reversed if right to left
+        starts = line.starts[first:last]
+        logical = line.source[min(starts):max(line.ends[first:last])].decode()
+        logical = logical.translate(_DROP_CONTROLS)
+        return (logical[::-1] if rtl[0] else logical), logical
+    seen: set[int] = set()
+    visual: list[str] = []
+    clusters: list[tuple[int, str]] = []
+    for index in range(first, last):
+        start = line.starts[index]
+        if start in seen:
+            continue
+        seen.add(start)
+        text = line.source[start:line.ends[index]].decode()
+        visual.append(text[::-1] if line.rtl[index] else text)
+        clusters.append((start, text))
+    logical = "".join(text for _, text in sorted(clusters))
+    return "".join(visual).translate(_DROP_CONTROLS), logical.translate(_DROP_CONTROLS)
+
+
+def drawn_line(stream: Any, textbox: Any, fonts: dict[Any, int]) -> Line | None:
+    """The line WeasyPrint just drew for ``textbox``, or None if it has no right-to-left run.
+
+    ``fonts`` keeps the code length of each Pango font met so far in the document.
+    """
+    first_line = pango.pango_layout_get_line_readonly(textbox.pango_layout.layout, 0)
+    runs = []
     run = first_line.runs
     while run != ffi.NULL:
-        font, _size = stream.add_font(run.data.item.analysis.font)
-        glyphs.extend(_run_glyphs(run.data, source, 2 if font.bitmap else 4))
+        glyph_item = run.data
+        runs.append((glyph_item.item, glyph_item.glyphs))
         run = run.next
-    return glyphs
-
-
-def _run_glyphs(glyph_item: Any, source: bytes, code_length: int) -> Iterator[Glyph]:
-    item, glyph_string = glyph_item.item, glyph_item.glyphs
-    count = glyph_string.num_glyphs
-    clusters = ffi.unpack(glyph_string.log_clusters, count)
-    # PangoGlyphInfo is five 32-bit fields, the glyph first: read them all at once.
-    infos = memoryview(ffi.buffer(glyph_string.glyphs, count * ffi.sizeof("PangoGlyphInfo")))
-    glyph_ids = infos.cast("I")[::ffi.sizeof("PangoGlyphInfo") // 4]
-    starts = sorted(set(clusters))
-    ends = dict(zip(starts, [*starts[1:], item.length]))
-    rtl = bool(item.analysis.level % 2)
-    empty = pango.PANGO_GLYPH_EMPTY
-    previous = None
-    for start, glyph_id in zip(clusters, glyph_ids):
-        text = "" if start == previous else \
-            source[item.offset + start:item.offset + ends[start]].decode()
-        previous = start
-        yield Glyph(text, rtl, glyph_id != empty, code_length, item.offset + start)
+    analyses = [item.analysis for item, _ in runs]
+    if not any(analysis.level % 2 for analysis in analyses):
+        return None
+    line = Line(textbox.pango_layout.text.encode())
+    for (item, glyphs), analysis in zip(runs, analyses, strict=True):
+        count = glyphs.num_glyphs
+        infos = memoryview(ffi.buffer(glyphs.glyphs, count * _GLYPH_INFO_SIZE)).cast("I")
+        font = analysis.font
+        if font not in fonts:  # WeasyPrint's own look-up is costly: once per document
+            fonts[font] = 2 if stream.add_font(font)[0].bitmap else 4
+        line.add_run(item.offset, ffi.unpack(glyphs.log_clusters, count), analysis.level % 2 == 1,
+                     list(map(_EMPTY.__ne__, infos[::_GLYPH_INFO_SIZE // 4])), fonts[font])
+    line.close(first_line.start_index + first_line.length)
+    return line
 
 
 class _Marker:
-    """Rewrite one line's operators, wrapping each word's glyphs in its spans."""
+    """Rewrite one line's operators, wrapping each word's glyphs in its spans.
 
-    def __init__(self, line_words: Sequence[Word], glyphs: Sequence[Glyph],
+    WeasyPrint writes a TJ array as hex strings of glyph codes between positioning
+    numbers (often one glyph per string). The array is cut at byte positions only
+    where a word begins or ends, so the work grows with the words, not the glyphs.
+    """
+
+    def __init__(self, line_words: Sequence[Word], code_lengths: Sequence[int],
                  properties: pydyf.Dictionary) -> None:
-        self.starts = {word.first: word for word in line_words}
-        self.ends = {word.last: word for word in line_words}
-        self.code_lengths = [glyph.code_length for glyph in glyphs if glyph.drawn]
+        # A word begins before its first glyph and ends after its last one.
+        self.begins = {word.first: word for word in line_words}
+        self.ends = {word.last + 1: word for word in line_words}
+        self.cuts = sorted({*self.begins, *self.ends})
+        self.code_lengths = code_lengths
         self.properties = properties
         self.marked: list[Any] = []
-        self.array: list[bytes] = []
         self.glyph = 0
+        self.cut = (0, False)  # where the array was last cut, and whether inside a string
 
     def rewrite(self, operators: Sequence[Any]) -> list[Any]:
-        for operator in operators:
-            if isinstance(operator, bytes) and operator.endswith(b"] TJ"):
-                self._show(operator[1:-4])
-                self._flush()
+        for drawing in operators:
+            if isinstance(drawing, bytes) and drawing.endswith(b"] TJ"):
+                self._show(drawing[1:-4])
             else:
-                self.marked.append(operator)
+                self.marked.append(drawing)
         return self.marked
 
-    def _show(self, items: bytes) -> None:
-        for match in _TJ_ITEM.finditer(items):
-            codes, number = match.groups()
-            if number is not None:
-                self.array.append(number)
-                continue
-            position = 0
-            while position < len(codes):
-                length = self.code_lengths[self.glyph] \
-                    if self.glyph < len(self.code_lengths) else 4
-                self._glyph(codes[position:position + length])
-                position += length
+    def _show(self, body: bytes) -> None:
+        """Add one TJ array, cut where words begin and end."""
+        first = self.glyph
+        length = self.code_lengths[first] if first < len(self.code_lengths) else 4
+        pieces = body.split(b"<")  # numbers, then each hex string with the numbers after it
+        closes = list(map(bytes.find, pieces[1:], itertools.repeat(b">")))
+        # The k-th "<" comes after pieces 0 to k and the k "<" between them.
+        ends = list(itertools.accumulate(map(len, pieces)))
+        before = list(itertools.accumulate(map(length.__rfloordiv__, closes), initial=first))
+        last = before[-1]
+        self.glyph = last
+        low = bisect.bisect_left(self.cuts, first)
+        high = bisect.bisect_right(self.cuts, last)
+        self.cut = (0, False)
+        for place in self.cuts[low:high]:
+            ending = self.ends.get(place) if place > first else None
+            if ending is not None:
+                string = bisect.bisect_right(before, place - 1) - 1
+                offset = place - before[string]
+                if offset == closes[string] // length:  # after the string
+                    self._cut_at(body, ends[string] + string + closes[string] + 2, False)
+                else:
+                    self._cut_at(body, ends[string] + string + 1 + offset * length, True)
+                self.marked.extend([b"EMC"] * (1 + (ending.pdfium != ending.visual)))
+            beginning = self.begins.get(place) if place < last else None
+            if beginning is not None:
+                string = bisect.bisect_right(before, place) - 1
+                offset = place - before[string]
+                if offset:
+                    self._cut_at(body, ends[string] + string + 1 + offset * length, True)
+                else:  # the numbers before a word's first glyph position it: they go with it
+                    after = ends[string - 1] + string + 1 + closes[string - 1] if string else 0
+                    self._cut_at(body, after, False)
+                self.marked.extend(self._begin(beginning))
+        self._cut_at(body, len(body), False)
 
-    def _glyph(self, code: bytes) -> None:
-        word = self.starts.get(self.glyph)
-        if word is not None:
-            # Offsets before the word's first glyph position it: they go with it.
-            leading = self._trailing_numbers()
-            self._flush()
-            self.marked.extend(self._begin(word))
-            self.array.extend(leading)
-        self.array.append(b"<" + code + b">")
-        word = self.ends.get(self.glyph)
-        if word is not None:
-            self._flush()
-            self.marked.extend([b"EMC"] * (1 + (word.pdfium != word.visual)))
-        self.glyph += 1
+    def _cut_at(self, body: bytes, position: int, inside: bool) -> None:
+        """Show the array from the last cut to ``position``, closing a hex string cut there."""
+        start, opened = self.cut
+        part = (b"<" if opened else b"") + body[start:position].strip() + (b">" if inside else b"")
+        if part.replace(b"<>", b"").strip():
+            self.marked.append(b"[" + part + b"] TJ")
+        self.cut = (position, inside)
 
     def _begin(self, word: Word) -> list[bytes]:
         operators = [span_operator(word.visual)]
@@ -233,31 +281,18 @@ class _Marker:
             self.properties[name] = pydyf.Dictionary({"ActualText": pydyf.String(actual_text)})
         return name
 
-    def _trailing_numbers(self) -> list[bytes]:
-        count = 0
-        while count < len(self.array) and not self.array[-1 - count].startswith(b"<"):
-            count += 1
-        trailing = self.array[len(self.array) - count:]
-        del self.array[len(self.array) - count:]
-        return trailing
 
-    def _flush(self) -> None:
-        if self.array:
-            self.marked.append(b"[" + b" ".join(self.array) + b"] TJ")
-            self.array = []
-
-
-def mark_words(operators: Sequence[Any], glyphs: Sequence[Glyph],
-               properties: pydyf.Dictionary) -> list[Any]:
-    """``operators`` (one line's) with the words of ``glyphs`` that need it in spans.
+def mark_words(operators: Sequence[Any], line: Line, properties: pydyf.Dictionary,
+               right_to_left_document: bool = True) -> list[Any]:
+    """``operators`` (one line's) with the words of ``line`` that need it in spans.
 
     PDFium's forms of the words go into ``properties``, the /Properties resource
     of the stream the operators belong to.
     """
-    line_words = words(glyphs)
+    line_words = words(line, right_to_left_document)
     if not line_words:
         return list(operators)
-    return _Marker(line_words, glyphs, properties).rewrite(operators)
+    return _Marker(line_words, line.code_lengths, properties).rewrite(operators)
 
 
 def span_operator(actual_text: str) -> bytes:
@@ -266,22 +301,31 @@ def span_operator(actual_text: str) -> bytes:
     return b"/Span <</ActualText <FEFF" + encoded + b">>> BDC"
 
 
-_document_language: ContextVar[str | None] = ContextVar("text_layer_language", default=None)
+@dataclass(frozen=True)
+class _Document:
+    language: str
+    right_to_left: bool
+    fonts: dict[Any, int] = field(default_factory=dict)
+
+
+_document: ContextVar[_Document | None] = ContextVar("text_layer_document", default=None)
 
 
 @contextmanager
-def text_layer(language: str) -> Iterator[None]:
+def text_layer(language: str, right_to_left: bool = False) -> Iterator[None]:
     """Within this block, the PDFs WeasyPrint draws get their text layer.
 
     Lines in another language than ``language`` (the document's) are wrapped in a
-    span with their /Lang, so screen readers switch voices.
+    span with their /Lang, so screen readers switch voices. ``right_to_left``: the
+    document asks viewers to read it right to left, which changes how PDFium
+    orders its lines.
     """
     install()
-    token = _document_language.set(language)
+    token = _document.set(_Document(language, right_to_left))
     try:
         yield
     finally:
-        _document_language.reset(token)
+        _document.reset(token)
 
 
 def language_span(operators: list[Any], language: str) -> list[Any]:
@@ -298,19 +342,20 @@ def install() -> None:
     def draw_first_line(stream: Any, textbox: Any, *args: Any) -> Any:
         start = len(stream.stream)
         emojis = original(stream, textbox, *args)
-        document_language = _document_language.get()
-        if document_language is None or len(stream.stream) == start:
+        document = _document.get()
+        if document is None or len(stream.stream) == start:
             return emojis
         operators = stream.stream[start:]
-        glyphs = line_glyphs(stream, textbox)
-        if needs_spans(glyphs):
+        line = drawn_line(stream, textbox, document.fonts)
+        if line is not None:
             properties = stream._resources.setdefault("Properties", pydyf.Dictionary())
-            operators = mark_words(operators, glyphs, properties)
+            operators = mark_words(operators, line, properties, document.right_to_left)
         language = textbox.style["lang"]
-        if language and language.split("-")[0] != document_language.split("-")[0]:
+        if language and language.split("-")[0] != document.language.split("-")[0]:
             operators = language_span(operators, language)
         stream.stream[start:] = operators
         return emojis
 
     draw_first_line.text_layer = True  # type: ignore[attr-defined]
     weasyprint_text.draw_first_line = draw_first_line
+
