@@ -1,6 +1,6 @@
 """Profile a first build of a synthetic site: where its time goes, by step, renderer and library.
 
-    .venv/bin/python benchmarks/profile_build.py [--posts 1000] [--pdf] [--save build.prof]
+    .venv/bin/python benchmarks/profile_build.py [--posts 1000] [--search] [--pdf] [--save F]
 
 The build runs with one job, so that one profile (cProfile, timing CPU, which other work on
 the machine disturbs less than wall time) sees every step; worker processes do the same
@@ -69,6 +69,7 @@ def report(stats: pstats.Stats) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--search", action="store_true", help="make the search index too")
     parser.add_argument("--pdf", action="store_true", help="write the PDF editions too")
     parser.add_argument("--save", type=Path, help="keep the profile (for snakeviz, gprof2dot)")
     args = parser.parse_args()
@@ -76,7 +77,7 @@ def main() -> None:
     from synthetic import write_site
 
     with tempfile.TemporaryDirectory(prefix="bilingual-profile-") as temporary:
-        site = write_site(Path(temporary) / "site", args.posts)
+        site = write_site(Path(temporary) / "site", args.posts, search=args.search)
         profile = cProfile.Profile(time.process_time)
         started, cpu = time.perf_counter(), time.process_time()
         profile.enable()
