@@ -15,6 +15,10 @@ PERSIAN_WORD = re.compile(r"[\u0621-\u063A\u0640-\u065F\u0670\u067E\u0686\u0698\
                           r"\u06C0\u06CC\u200c]+")
 NUMBER = re.compile(r"[0-9\u06F0-\u06F9\u066B]{2,}")
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+# A sign that extractors may move: brackets, quotation marks, commas, stops, question marks.
+SIGN = re.compile(r"[()\[\]«»،؛؟!?.,:;]")
+# Bidi controls extractors write themselves (poppler's embeddings) or read from the text layer.
+BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def poppler_text(pdf: Path) -> str:
@@ -42,6 +46,12 @@ def persian_words(text: str) -> set[str]:
     return {word.strip("\u200c") for word in PERSIAN_WORD.findall(text) if word.strip("\u200c")}
 
 
+def signed_words(text: str) -> set[str]:
+    """The space-separated tokens holding a Persian letter and a sign: «ایران»، (۱۴۰۳) آمد."""
+    plain = re.sub(r"[*#_`]", "", BIDI_CONTROLS.sub("", text))  # Markdown's marks, controls
+    return {token for token in plain.split() if SIGN.search(token) and PERSIAN_WORD.search(token)}
+
+
 def numbers(text: str) -> set[str]:
     return set(NUMBER.findall(text))
 
@@ -61,11 +71,16 @@ class Score:
     words: float
     numbers: float
     missing: frozenset[str]
+    signed: float = 1.0
+    signed_missing: frozenset[str] = frozenset()
 
 
 def score(source: str, extracted: str) -> Score:
     wanted, found = persian_words(source), persian_words(extracted)
     wanted_numbers, found_numbers = numbers(source), numbers(extracted)
+    wanted_signed, found_signed = signed_words(source), signed_words(extracted)
     return Score(len(wanted & found) / len(wanted),
                  len(wanted_numbers & found_numbers) / max(len(wanted_numbers), 1),
-                 frozenset(wanted - found))
+                 frozenset(wanted - found),
+                 len(wanted_signed & found_signed) / max(len(wanted_signed), 1),
+                 frozenset(wanted_signed - found_signed))

@@ -18,6 +18,7 @@ from bilingual.text.languages import language
 from pdf_text import EXTRACTORS, body, score
 
 FIXTURES = Path(__file__).parent / "fixtures"
+RLM, LRM = "\u200f", "\u200e"
 PROSE = FIXTURES / "persian-prose.md"
 PROSE_SLUG = "2024-03-05-printing-in-tabriz"
 EXAMPLE_SLUG = "2010-01-20-the-only-way-forward"
@@ -64,7 +65,7 @@ def test_layout_controls_stay_out_of_the_text() -> None:
     line = drawn("\u2066IRGC\u2069 را", (8, 1), (7, 1), (6, 1), (5, 1), (1, 1, False),
                  (2, 1, False), (3, 1, False), (4, 1, False), (0, 1), hidden=(3, 8))
     (word,) = words(line)
-    assert word.visual == word.logical == "IRGC"
+    assert (word.visual, word.logical, word.pdfium) == (RLM + "IRGC", "IRGC", "IRGC")
     assert (word.first, word.last) == (3, 6)
 
 
@@ -88,12 +89,12 @@ def test_words_split_at_spaces_and_keep_the_zwnj_inside() -> None:
 
 
 def test_mark_words_splits_the_tj_array_and_keeps_every_offset() -> None:
-    # «لا ،» drawn left to right: the comma, a space, the lam-alef ligature
-    line = right_to_left("لا ،", 3, 2, (0, 2))
+    # «لا لا» drawn left to right: a lam-alef ligature, a space, a lam-alef ligature
+    line = right_to_left("لا لا", (3, 2), 2, (0, 2))
     operators = [b"/F1 10 Tf", b"[<0001>12<0002>-30<0003>] TJ"]
     properties = pydyf.Dictionary()
     marked = mark_words(operators, line, properties)
-    assert marked == [b"/F1 10 Tf", span_operator("،"), b"[<0001>] TJ", b"EMC",
+    assert marked == [b"/F1 10 Tf", span_operator("ال"), b"[<0001>] TJ", b"EMC",
                       b"[12<0002>] TJ", span_operator("ال"), b"[-30<0003>] TJ", b"EMC"]
     assert not properties  # poppler and PDFium read these alike
 
@@ -105,6 +106,29 @@ def test_a_word_inside_one_hex_string_is_cut_out_of_it() -> None:
     marked = mark_words(operators, line, pydyf.Dictionary())
     assert marked == [span_operator("یمالسا"), b"[<00010002000300040005>] TJ", b"EMC",
                       b"[<000600070008>] TJ"]
+
+
+@pytest.mark.parametrize(("logical", "drawing", "poppler", "pdfium"), [
+    # a sign at the end of a word, or a number, stays before the next space in poppler
+    ("آمد.", "3r 2r 1r 0r", RLM + ".دمآ", "دمآ."),
+    ("۱۲۵۳", "0 1 2 3", RLM + "۱۲۵۳", "۱۲۵۳"),
+    # brackets and quotation marks: mirrored and kept in the word in PDFium
+    ("(ایران)", "6r 5r 4r 3r 2r 1r 0r", RLM + ")ناریا(" + RLM, RLM + ")ناریا(" + RLM),
+    ("(۱۲", "1 2 0r", RLM + "۱۲(", RLM + ")۲۱"),
+    # Latin words: PDFium reads their runs from the right
+    ("@UN", "0 1 2", RLM + "@UN", "UN@" + LRM),
+    ("true?", "0 1 2 3 4", RLM + "true?", LRM + "?true"),
+])
+def test_words_in_a_right_to_left_document_get_the_text_each_reader_needs(
+        logical: str, drawing: str, poppler: str, pdfium: str) -> None:
+    """``drawing``: the word's characters in the order their glyphs are drawn, ``r`` for
+    those in a right-to-left run."""
+    source = f"او {logical} رفت"
+    start = source.index(logical)
+    line = drawn(source, *[(start + int(glyph.rstrip("r")), 1, glyph.endswith("r"))
+                           for glyph in drawing.split()])
+    (word,) = words(line, right_to_left_document=True)
+    assert (word.visual, word.pdfium) == (poppler, pdfium)
 
 
 def test_words_of_plain_letters_are_left_to_the_tounicode_map() -> None:
@@ -158,6 +182,16 @@ def test_extractors_read_back_the_words_as_written(
     result = score(source, EXTRACTORS[extractor](pdf))
     assert result.words >= 0.99, sorted(result.missing)
     assert result.numbers == 1.0
+
+
+@pytest.mark.parametrize("text", ["prose", "example"])
+@pytest.mark.parametrize("extractor", ["poppler", "pdfium"])
+def test_signs_stay_with_their_words(persian_pdfs: dict[str, tuple[Path, str]], text: str,
+                                     extractor: str) -> None:
+    """Brackets, quotation marks, commas and stops next to Persian words (169 and 47 tokens)."""
+    pdf, source = persian_pdfs[text]
+    result = score(source, EXTRACTORS[extractor](pdf))
+    assert result.signed >= 0.97, sorted(result.signed_missing)
 
 
 def test_zwnj_hamza_tanwin_and_lam_alef_survive_copying(

@@ -30,9 +30,11 @@ def strength(char: str) -> str:
     return "R" if kind in RIGHT_TO_LEFT else "L" if kind in LEFT_TO_RIGHT else "N"
 
 
-_RIGHT_TO_LEFT_RUN = re.compile("[" + "".join(
+_RIGHT_TO_LEFT_CLASS = "[" + "".join(
     f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in
-    _ranges(sorted(map(ord, RIGHT_TO_LEFT_CHARACTERS)))) + "]+")
+    _ranges(sorted(map(ord, RIGHT_TO_LEFT_CHARACTERS)))) + "]"
+RIGHT_TO_LEFT_LETTER = re.compile(_RIGHT_TO_LEFT_CLASS)
+_RIGHT_TO_LEFT_RUN = re.compile(_RIGHT_TO_LEFT_CLASS + "+")
 
 
 def pdfium_order(logical: str) -> str:
@@ -43,6 +45,63 @@ def pdfium_order(logical: str) -> str:
     return _RIGHT_TO_LEFT_RUN.sub(lambda run: run[0][::-1], logical)
 
 
-def pdfium_text(logical: str, right_to_left_document: bool) -> str:
-    """The /ActualText from which PDFium reads ``logical``, the text of one word."""
-    return pdfium_order(logical)
+def pdfium_text(logical: str) -> str:
+    """The /ActualText from which PDFium reads ``logical``, one word of a document that
+    asks to be read right to left (/Direction /R2L), where PDFium reads lines from the right.
+
+    In a left-to-right document, PDFium reads the visual text, as poppler does.
+    """
+    if any(map(_LEFT_TO_RIGHT_LETTER.__contains__, map(unicodedata.bidirectional, logical))):
+        return left_to_right_word(logical)
+    return right_to_left_word(logical)
+
+
+def right_to_left_word(logical: str) -> str:
+    """The /ActualText of a word without Latin letters in a right-to-left document.
+
+    PDFium reverses each run of right-to-left letters in place and keeps digits, marks
+    and joiners as they are. A neutral at either end of the word (a bracket, a
+    quotation mark) would join the space beside it and move to the other side of
+    it: a right-to-left mark there keeps it in the word, and PDFium then reads the
+    whole word as right-to-left text, reversing every run (digits too) in place and
+    mirroring the brackets.
+    """
+    starts, ends = (pdfium_class(logical[index]) == "N" for index in (0, -1))
+    if not (starts or ends):
+        return pdfium_order(logical)
+    runs = ("".join(run)[::-1] for _, run in itertools.groupby(logical, pdfium_class))
+    text = "".join(runs).translate(_MIRRORED)
+    return RIGHT_TO_LEFT_MARK * starts + text + RIGHT_TO_LEFT_MARK * ends
+
+
+_LEFT_TO_RIGHT_LETTER = frozenset({"L"})
+LEFT_TO_RIGHT_MARK = "\u200e"
+RIGHT_TO_LEFT_MARK = "\u200f"
+_MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+# How PDFium sorts characters when it orders a line: letters of either direction, the
+# "weak" ones it keeps in place (digits, marks, joiners, commas), and the others.
+_PDFIUM_CLASSES = {"L": "L", "R": "R", "AL": "R", "EN": "W", "AN": "W", "NSM": "W", "CS": "W",
+                   "ES": "W", "ET": "W", "BN": "W"}
+
+
+def pdfium_class(char: str) -> str:
+    """``L``, ``R``, ``W`` (weak) or ``N`` (neutral), as PDFium groups ``char``."""
+    return _PDFIUM_CLASSES.get(unicodedata.bidirectional(char), "N")
+
+
+def left_to_right_word(logical: str) -> str:
+    """The /ActualText of a word with Latin letters in a right-to-left document.
+
+    There PDFium reads the line from its right end, one run of a class at a time, so a
+    neutral at the start of the word («@UN», «(NYT») would be read after it and one at
+    its end («true?») before it. The runs go in reverse order (right-to-left letters
+    reversed), and a left-to-right mark keeps a neutral at either end from joining
+    the space beside it: PDFium then reads ``logical``, the marks aside.
+    """
+    runs = ["".join(run) for _, run in itertools.groupby(logical, pdfium_class)]
+    text = "".join(run[::-1] if pdfium_class(run[0]) == "R" else run for run in reversed(runs))
+    if pdfium_class(logical[0]) == "N":
+        text += LEFT_TO_RIGHT_MARK
+    if pdfium_class(logical[-1]) == "N":
+        text = LEFT_TO_RIGHT_MARK + text
+    return text

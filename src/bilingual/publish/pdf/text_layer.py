@@ -10,14 +10,18 @@ marked-content span (PDF 32000-1, 14.9.4) whose /ActualText is its source text.
 Extractors run their own bidi reordering over /ActualText, each its own way:
 
 - poppler reverses a right-to-left span as a whole, so its text is the word in
-  visual order (the order its glyphs are drawn, what extractors expect);
-- PDFium reads a span as a run of letters, digits and neutrals and reorders it
-  with the rest of the line (see pdfium.py). Where its reading of the visual
-  text is not the source text, a second span nested in the first carries the
-  text PDFium turns back into the source, through a named property list
-  (/Span /Tn BDC, the dictionary in the page's /Properties): PDFium reads the
-  innermost /ActualText and resolves named property lists, poppler reads only a
-  dictionary written in the content stream.
+  visual order (the order its glyphs are drawn, what extractors expect), with a
+  right-to-left mark where poppler would set a sign or a number apart from it;
+- PDFium reads a span as runs of letters, digits and neutrals and reorders them
+  with the rest of the line, its own way in a document read right to left (see
+  pdfium.py). Where that reading of the visual text is not the source text, a
+  second span nested in the first carries the text PDFium turns back into the
+  source, through a named property list (/Span /Tn BDC, the dictionary in the
+  page's /Properties): PDFium reads the innermost /ActualText and resolves named
+  property lists, poppler reads only a dictionary written in the content stream.
+
+The marks (U+200E, U+200F) are invisible; extractors give them back as the bidi
+controls they are, as poppler gives its own embeddings.
 
 The glyphs and their positions stay as WeasyPrint drew them: a TJ array split in
 two moves the text position exactly as the single array did. A line is read
@@ -32,6 +36,7 @@ import hashlib
 import itertools
 import operator
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -42,7 +47,13 @@ import pydyf
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.text.ffi import ffi, pango
 
-from bilingual.publish.pdf.pdfium import RIGHT_TO_LEFT_CHARACTERS, pdfium_text
+from bilingual.publish.pdf.pdfium import (
+    RIGHT_TO_LEFT_CHARACTERS,
+    RIGHT_TO_LEFT_LETTER,
+    RIGHT_TO_LEFT_MARK,
+    pdfium_class,
+    pdfium_text,
+)
 
 # Characters the templates add for layout (bidi isolates, embeddings, marks): a
 # reader never typed them, so they stay out of the text layer.
@@ -71,11 +82,12 @@ class Line:
     drawn: list[bool] = field(default_factory=list)
     code_lengths: list[int] = field(default_factory=list)
 
-    def add_run(self, offset: int, clusters: Sequence[int], rtl: bool, drawn: Sequence[bool],
+    def add_run(self, offset: int, clusters: Sequence[int], level: int, drawn: Sequence[bool],
                 code_length: int) -> None:
-        """Append a run: its glyphs' cluster offsets (from ``offset``) and which are drawn."""
+        """Append a run at bidi ``level``: its glyphs' cluster offsets (from ``offset``) and
+        which are drawn."""
         self.starts += map(offset.__add__, clusters)
-        self.rtl += [rtl] * len(clusters)
+        self.rtl += [level % 2 == 1] * len(clusters)
         self.drawn += drawn
         self.code_lengths += [code_length] * sum(drawn)
 
@@ -107,13 +119,47 @@ def words(line: Line, right_to_left_document: bool = True) -> list[Word]:
     found: list[Word] = []
     for match in _NEEDS_SPAN.finditer(_kinds(line)):
         first, last = match.span()
-        if drawn_before[last] == drawn_before[first]:
-            continue
+        if drawn_before[last] == drawn_before[first] \
+                or not (right_to_left_document or any(line.rtl[first:last])):
+            continue  # nothing drawn, or left-to-right text in a left-to-right document
         visual, logical = _texts(line, first, last)
         if logical.strip():
+            pdfium = visual  # in a left-to-right document, PDFium reads what poppler reads
+            if right_to_left_document:
+                visual = poppler_text(visual, logical, _ends_run(line, last))
+                pdfium = pdfium_text(logical)
             found.append(Word(drawn_before[first], drawn_before[last] - 1, visual, logical,
-                              pdfium_text(logical, right_to_left_document)))
+                              pdfium))
     return found
+
+
+def poppler_text(visual: str, logical: str, ends_run: bool = True) -> str:
+    """The /ActualText poppler reads ``logical`` from, in a right-to-left document.
+
+    poppler reverses the visual text of a right-to-left word, but sets a comma, a
+    full stop or a quotation mark at either end of it, and a number or a Latin word
+    as a whole, apart: on the far side of the space beside it («آمد .برخی»,
+    «سال  ۱۲۵۳خورشیدی»). A right-to-left mark after it (or before a leading
+    bracket) keeps it in its place; the mark is invisible, as the bidi controls
+    poppler writes itself. A word without right-to-left letters gets the mark only
+    at the end of its run (``ends_run``), so that «Is it true?» stays one run.
+    """
+    if not RIGHT_TO_LEFT_LETTER.search(logical):
+        return RIGHT_TO_LEFT_MARK + visual if ends_run else visual
+    if unicodedata.category(logical[-1])[0] in "PSN":  # punctuation, symbol, number
+        visual = RIGHT_TO_LEFT_MARK + visual
+    if pdfium_class(logical[0]) == "N":
+        visual += RIGHT_TO_LEFT_MARK
+    return visual
+
+
+def _ends_run(line: Line, last: int) -> bool:
+    """Whether the glyphs before ``last`` end a left-to-right run: what follows to the
+    right (past spaces) is right-to-left, or the line ends."""
+    for index in range(last, len(line.starts)):
+        if line.source[line.starts[index]] not in SPACE_BYTES:
+            return line.rtl[index]
+    return True
 
 
 # One byte per glyph: a space, a glyph that reads right from the ToUnicode map, another.
@@ -187,7 +233,7 @@ def drawn_line(stream: Any, textbox: Any, fonts: dict[Any, int]) -> Line | None:
         font = analysis.font
         if font not in fonts:  # WeasyPrint's own look-up is costly: once per document
             fonts[font] = 2 if stream.add_font(font)[0].bitmap else 4
-        line.add_run(item.offset, ffi.unpack(glyphs.log_clusters, count), analysis.level % 2 == 1,
+        line.add_run(item.offset, ffi.unpack(glyphs.log_clusters, count), analysis.level,
                      list(map(_EMPTY.__ne__, infos[::_GLYPH_INFO_SIZE // 4])), fonts[font])
     line.close(first_line.start_index + first_line.length)
     return line
