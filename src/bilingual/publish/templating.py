@@ -133,28 +133,36 @@ def _isolate_unicode(text: str, direction: str) -> str:
 def _install_gettext(env: jinja2.Environment, translations: NullTranslations, lang: str) -> None:
     """Like Jinja's new-style gettext, but numbers come out in the language's digits."""
 
+    # Most messages have no variables and come back on every page: translate each once.
+    @functools.lru_cache(maxsize=4096)
+    def constant(message: str, autoescape: bool) -> str:
+        return _format(translations.gettext(message), {}, lang, autoescape)
+
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
-        return _format(context, translations.gettext(message), variables, lang)
+        autoescape = bool(context.eval_ctx.autoescape)
+        if not variables:
+            return constant(message, autoescape)
+        return _format(translations.gettext(message), variables, lang, autoescape)
 
     @jinja2.pass_context
     def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int,
                  **variables: Any) -> str:
         variables.setdefault("num", num)
-        return _format(context, translations.ngettext(singular, plural, num), variables, lang)
+        return _format(translations.ngettext(singular, plural, num), variables, lang,
+                       bool(context.eval_ctx.autoescape))
 
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
 
 
-def _format(context: jinja2.runtime.Context, template: str, variables: dict[str, Any],
-            lang: str) -> str:
+def _format(template: str, variables: dict[str, Any], lang: str, autoescape: bool) -> str:
     numbers = {name: format_number(value, lang) for name, value in variables.items()
                if isinstance(value, int) and not isinstance(value, bool)}
     template = _NUMBER_FORMAT.sub(
         lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], template)
     values = {**variables, **numbers}
-    if context.eval_ctx.autoescape:
+    if autoescape:
         # A catalog is input too: its markup is escaped like any other text.
         return escape(template) % values
     return template % values
