@@ -6,13 +6,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, copy_site
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from bilingual import build
 from bilingual.errors import BilingualError
 from bilingual.publish.pdf.pamphlet import make_pamphlet
+from conftest import EXAMPLE, copy_site
+from pdf_text import EXTRACTORS, body, score
 
 FORWARD = "2010-01-20-the-only-way-forward"
 SYMBOLS = "2010-04-01-symbols"
@@ -134,6 +135,28 @@ def test_imposed_persian_booklet_reads_right_to_left(site: Path) -> None:
     root = PdfReader(result.path).trailer["/Root"]
     assert root["/ViewerPreferences"]["/Direction"] == "/R2L"
     assert root["/Lang"] == "fa"
+
+
+def test_an_imposed_booklet_keeps_its_text_layer_and_claims_no_tags(site: Path) -> None:
+    """A sheet holds pages in folding order: the booklet is the printer's file, untagged,
+    but its words still read right (the flat pamphlet is the tagged edition)."""
+    flat = make_pamphlet(site, lang="fa", slugs=[FORWARD], out=site / "flat.pdf")
+    booklet = make_pamphlet(site, lang="fa", slugs=[FORWARD], booklet=True,
+                            out=site / "imposed.pdf")
+    root = PdfReader(booklet.path).trailer["/Root"]
+    assert "/StructTreeRoot" not in root and "/MarkInfo" not in root and "/Metadata" not in root
+    assert "Tagged:          yes" in pdfinfo(flat.path)
+    assert "Tagged:          no" in pdfinfo(booklet.path)
+    subprocess.run(["qpdf", "--check", str(booklet.path)], check=True, capture_output=True)
+    source = body((site / "content" / "posts" / FORWARD / "fa.md").read_text(encoding="utf-8"))
+    for extractor in ("poppler", "pdfium"):
+        result = score(source, EXTRACTORS[extractor](booklet.path))
+        assert result.words >= 0.99 and result.numbers == 1.0, (extractor, result.missing)
+
+
+def pdfinfo(path: Path) -> str:
+    return subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
+                          text=True).stdout
 
 
 def test_text_layer_spans_are_balanced(symbols_pdf: Path) -> None:

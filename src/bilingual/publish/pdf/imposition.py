@@ -8,6 +8,15 @@ added. By default (``keep_last_page_last=True``) they go just before the final
 page, so a pamphlet's back cover stays on the outside of the booklet; with
 ``keep_last_page_last=False`` they go after the final page. A one-page source
 keeps its only page as the front cover either way.
+
+Tags: a side of a sheet holds two pages in folding order (the outer sheet's
+front shows the last page beside the first), merged into one content stream.
+The source's structure tree, whose marked-content numbers belong to each source
+page, is not carried over, so a booklet is not tagged and claims neither
+/MarkInfo nor PDF/UA: it is the printer's file, and the flat pamphlet is the
+accessible edition. It keeps the title, /Lang, the viewer preferences (a
+right-to-left booklet's /Direction /R2L) and the text layer: the /ActualText
+spans and the property lists they name come along with each page.
 """
 
 from __future__ import annotations
