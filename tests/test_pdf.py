@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -291,3 +293,42 @@ def test_a_long_title_is_cut_in_the_running_head(example_site: Path) -> None:
     assert any(head.startswith("Azadi Azadi") for head in heads), heads
     assert max(map(len, heads)) <= 160
     assert f'data-bookmark="{title[:159]}…"' in html
+
+
+def body_lines(html: str, stylesheets: list[object]) -> list[tuple[str, float]]:
+    """Each line of the body's paragraphs: its text and the space justification added."""
+    document = HTML(string=html).render(stylesheets=stylesheets,
+                                        font_config=printing.font_configuration())
+    lines = []
+    for page in document.pages:
+        for paragraph in page._page_box.descendants():
+            if isinstance(paragraph, boxes.BlockBox) and paragraph.element_tag == "p" \
+                    and paragraph.element.get("class") is None:
+                for line in paragraph.children:
+                    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+                    lines.append(("".join(box.text for box in texts),
+                                  max((box.justification_spacing for box in texts), default=0)))
+    return lines
+
+
+def test_persian_is_set_from_the_start_and_english_justified(example_site: Path) -> None:
+    """Justified Persian stretched one space in ten by 90 % or more: rivers (see print.css)."""
+    corpus = [entry["text"] for entry in yaml.safe_load(
+        (Path(__file__).parent / "fixtures" / "bidi-corpus.yaml").read_text(encoding="utf-8"))
+        if entry["dir"] == "rtl"]
+    folder = example_site / "content" / "posts" / "2015-07-14-mixed"
+    folder.mkdir()
+    paragraphs = [" ".join(corpus[start:start + 6]) for start in range(0, len(corpus), 6)]
+    (folder / "fa.md").write_text("---\ntitle: پیکره\ndate: 2015-07-14\n---\n\n"
+                                  + "\n\n".join(paragraphs), encoding="utf-8")
+    site = load_site(example_site)
+    templates = template_set(example_site)
+    persian, english = (
+        body_lines(post_html(site, templates, site.entry(slug), language(code)),
+                   printing.print_stylesheets(templates, language(code), site.config.pdf))
+        for slug, code in (("2015-07-14-mixed", "fa"), (SLUG, "en")))
+    assert len(persian) > 20 and all(stretch == 0 for _, stretch in persian)
+    assert sum(stretch > 0 for _, stretch in english) > 10
+    # No Persian line holds only an English phrase.
+    assert not [text for text, _ in persian
+                if {unicodedata.bidirectional(char) for char in text if char.isalpha()} == {"L"}]
