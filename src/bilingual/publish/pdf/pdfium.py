@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from functools import cache
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 LEFT_TO_RIGHT = frozenset({"L", "EN", "AN"})
@@ -51,7 +52,7 @@ def pdfium_text(logical: str) -> str:
 
     In a left-to-right document, PDFium reads the visual text, as poppler does.
     """
-    if any(map(_LEFT_TO_RIGHT_LETTER.__contains__, map(unicodedata.bidirectional, logical))):
+    if "L" in map(pdfium_class, logical):
         return left_to_right_word(logical)
     return right_to_left_word(logical)
 
@@ -74,7 +75,6 @@ def right_to_left_word(logical: str) -> str:
     return RIGHT_TO_LEFT_MARK * starts + text + RIGHT_TO_LEFT_MARK * ends
 
 
-_LEFT_TO_RIGHT_LETTER = frozenset({"L"})
 LEFT_TO_RIGHT_MARK = "\u200e"
 RIGHT_TO_LEFT_MARK = "\u200f"
 _MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
@@ -84,6 +84,7 @@ _PDFIUM_CLASSES = {"L": "L", "R": "R", "AL": "R", "EN": "W", "AN": "W", "NSM": "
                    "ES": "W", "ET": "W", "BN": "W"}
 
 
+@cache
 def pdfium_class(char: str) -> str:
     """``L``, ``R``, ``W`` (weak) or ``N`` (neutral), as PDFium groups ``char``."""
     return _PDFIUM_CLASSES.get(unicodedata.bidirectional(char), "N")

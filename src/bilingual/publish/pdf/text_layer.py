@@ -115,9 +115,12 @@ def words(line: Line, right_to_left_document: bool = True) -> list[Word]:
     A word of right-to-left letters drawn one glyph per letter reads right from the
     ToUnicode map in poppler and PDFium alike, so it is left as it is.
     """
+    matches = list(_NEEDS_SPAN.finditer(_kinds(line)))
+    if not matches:
+        return []
     drawn_before = list(itertools.accumulate(line.drawn, initial=0))
     found: list[Word] = []
-    for match in _NEEDS_SPAN.finditer(_kinds(line)):
+    for match in matches:
         first, last = match.span()
         if drawn_before[last] == drawn_before[first] \
                 or not (right_to_left_document or any(line.rtl[first:last])):
@@ -342,9 +345,14 @@ def mark_words(operators: Sequence[Any], line: Line, properties: pydyf.Dictionar
 
 
 def span_operator(actual_text: str) -> bytes:
-    """``/Span <</ActualText (text)>> BDC``, the text in UTF-16BE as PDF text strings are."""
-    encoded = actual_text.encode("utf-16-be").hex().upper().encode()
-    return b"/Span <</ActualText <FEFF" + encoded + b">>> BDC"
+    """``/Span <</ActualText (text)>> BDC``, the text in UTF-16BE as PDF text strings are.
+
+    A literal string holds the bytes as they are, half the size of a hex string: the
+    content stream, which is compressed, stays small.
+    """
+    encoded = actual_text.encode("utf-16-be").replace(b"\\", b"\\\\").replace(
+        b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r")
+    return b"/Span <</ActualText (\xfe\xff" + encoded + b")>> BDC"
 
 
 @dataclass(frozen=True)
