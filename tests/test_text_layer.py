@@ -9,7 +9,7 @@ from pathlib import Path
 import pydyf
 import pytest
 
-from bilingual.publish.pdf.pdfium import pdfium_order
+from bilingual.publish.pdf.readers import pdfium_order
 from bilingual.publish.pdf.text_layer import Line, mark_words, span_operator, words
 from bilingual.publish.renderers.pdf import post_pdf
 from bilingual.publish.templating import template_set

@@ -14,7 +14,7 @@ Extractors run their own bidi reordering over /ActualText, each its own way:
   right-to-left mark where poppler would set a sign or a number apart from it;
 - PDFium reads a span as runs of letters, digits and neutrals and reorders them
   with the rest of the line, its own way in a document read right to left (see
-  pdfium.py). Where that reading of the visual text is not the source text, a
+  readers.py). Where that reading of the visual text is not the source text, a
   second span nested in the first carries the text PDFium turns back into the
   source, through a named property list (/Span /Tn BDC, the dictionary in the
   page's /Properties): PDFium reads the innermost /ActualText and resolves named
@@ -36,7 +36,6 @@ import hashlib
 import itertools
 import operator
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -47,13 +46,7 @@ import pydyf
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.text.ffi import ffi, pango
 
-from bilingual.publish.pdf.pdfium import (
-    RIGHT_TO_LEFT_CHARACTERS,
-    RIGHT_TO_LEFT_LETTER,
-    RIGHT_TO_LEFT_MARK,
-    pdfium_class,
-    pdfium_text,
-)
+from bilingual.publish.pdf.readers import RIGHT_TO_LEFT_CHARACTERS, pdfium_text, poppler_text
 
 # Characters the templates add for layout (bidi isolates, embeddings, marks): a
 # reader never typed them, so they stay out of the text layer.
@@ -134,26 +127,6 @@ def words(line: Line, right_to_left_document: bool = True) -> list[Word]:
             found.append(Word(drawn_before[first], drawn_before[last] - 1, visual, logical,
                               pdfium))
     return found
-
-
-def poppler_text(visual: str, logical: str, ends_run: bool = True) -> str:
-    """The /ActualText poppler reads ``logical`` from, in a right-to-left document.
-
-    poppler reverses the visual text of a right-to-left word, but sets a comma, a
-    full stop or a quotation mark at either end of it, and a number or a Latin word
-    as a whole, apart: on the far side of the space beside it («آمد .برخی»,
-    «سال  ۱۲۵۳خورشیدی»). A right-to-left mark after it (or before a leading
-    bracket) keeps it in its place; the mark is invisible, as the bidi controls
-    poppler writes itself. A word without right-to-left letters gets the mark only
-    at the end of its run (``ends_run``), so that «Is it true?» stays one run.
-    """
-    if not RIGHT_TO_LEFT_LETTER.search(logical):
-        return RIGHT_TO_LEFT_MARK + visual if ends_run else visual
-    if unicodedata.category(logical[-1])[0] in "PSN":  # punctuation, symbol, number
-        visual = RIGHT_TO_LEFT_MARK + visual
-    if pdfium_class(logical[0]) == "N":
-        visual += RIGHT_TO_LEFT_MARK
-    return visual
 
 
 def _ends_run(line: Line, last: int) -> bool:

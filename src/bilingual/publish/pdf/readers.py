@@ -1,4 +1,4 @@
-"""Tell what PDFium, Chrome's PDF engine, reads from a span's /ActualText, and what to write."""
+"""Tell what poppler and PDFium read from a span's /ActualText, and what to write for each."""
 
 from __future__ import annotations
 
@@ -106,3 +106,23 @@ def left_to_right_word(logical: str) -> str:
     if pdfium_class(logical[-1]) == "N":
         text = LEFT_TO_RIGHT_MARK + text
     return text
+
+
+def poppler_text(visual: str, logical: str, ends_run: bool = True) -> str:
+    """The /ActualText poppler reads ``logical`` from, in a right-to-left document.
+
+    poppler reverses the visual text of a right-to-left word, but sets a comma, a
+    full stop or a quotation mark at either end of it, and a number or a Latin word
+    as a whole, apart: on the far side of the space beside it («آمد .برخی»,
+    «سال  ۱۲۵۳خورشیدی»). A right-to-left mark after it (or before a leading
+    bracket) keeps it in its place; the mark is invisible, as the bidi controls
+    poppler writes itself. A word without right-to-left letters gets the mark only
+    at the end of its run (``ends_run``), so that «Is it true?» stays one run.
+    """
+    if not RIGHT_TO_LEFT_LETTER.search(logical):
+        return RIGHT_TO_LEFT_MARK + visual if ends_run else visual
+    if unicodedata.category(logical[-1])[0] in "PSN":  # punctuation, symbol, number
+        visual = RIGHT_TO_LEFT_MARK + visual
+    if pdfium_class(logical[0]) == "N":
+        visual += RIGHT_TO_LEFT_MARK
+    return visual
