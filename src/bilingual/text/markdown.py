@@ -29,13 +29,48 @@ SANITIZER_CLASSES = {"img": {"alignleft", "alignright", "aligncenter"},
                      "figure": {"alignleft", "alignright", "aligncenter"}, "div": {"gallery"}}
 
 
+RENDERED_BUDGET = 3_000_000
+"""Characters (sources and HTML) a process keeps to render the same text again. A build renders
+its newest posts first, and those are the ones its feeds show again: the first kept stay."""
+
+
+class _Rendered:
+    """HTML already rendered in this process, by source text and options, up to a budget."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.html: dict[tuple[str, str, Mode, bool, str], str] = {}
+
+    def get(self, key: tuple[str, str, Mode, bool, str]) -> str | None:
+        return self.html.get(key)
+
+    def keep(self, key: tuple[str, str, Mode, bool, str], html: str) -> None:
+        size = len(key[0]) + len(html)
+        if size <= self.budget:
+            self.html[key] = html
+            self.budget -= size
+
+
+_RENDERED = _Rendered(RENDERED_BUDGET)
+
+
 def render_markdown(source: str, direction: str, mode: Mode = "html",
                     allow_html: bool = False, code_label: str = "Code") -> str:
     """Render ``source`` for a document written in ``direction`` ("ltr" or "rtl").
 
     Code blocks, which may scroll sideways, can take the keyboard focus and are named by
-    ``code_label`` (in the page's language).
+    ``code_label`` (in the page's language). The same text with the same options is rendered
+    once per process (a post's page and its feeds show the same body).
     """
+    key = (source, direction, mode, allow_html, code_label)
+    html = _RENDERED.get(key)
+    if html is None:
+        html = _render(*key)
+        _RENDERED.keep(key, html)
+    return html
+
+
+def _render(source: str, direction: str, mode: Mode, allow_html: bool, code_label: str) -> str:
     parser = _parser(mode, allow_html)
     tokens = parser.parse(balance_controls(source))
     _mark_directions(tokens, direction)
