@@ -210,3 +210,18 @@ def test_pypdf_reads_the_glyphs_without_the_text_layer(
     pdf, source = persian_pdfs["prose"]
     result = score(source, EXTRACTORS["pypdf"](pdf))
     assert 0.5 < result.words < 0.99
+
+
+@pytest.mark.parametrize(("line", "spanned"), [
+    # «ب» drawn with two glyphs (a font that draws the dot apart): the map cannot tell
+    (drawn("او ب رفت", (7, 1), (6, 1), (5, 1), (4, 1), (3, 1), (3, 1), (2, 1), (1, 1), (0, 1)),
+     (4, 5)),
+    # «ب» forced left to right (an override): its glyph is not where the map expects it
+    (drawn("او ب رفت", (7, 1), (6, 1), (5, 1), (4, 1), (3, 1, False), (2, 1), (1, 1), (0, 1)),
+     (4, 4)),
+])
+def test_letters_the_tounicode_map_cannot_place_get_a_span(line: Line,
+                                                            spanned: tuple[int, int]) -> None:
+    (word,) = words(line)
+    assert (word.first, word.last) == spanned
+    assert word.logical == "ب"

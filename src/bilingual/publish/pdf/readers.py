@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})
 LEFT_TO_RIGHT = frozenset({"L", "EN", "AN"})
@@ -34,7 +34,6 @@ def strength(char: str) -> str:
 _RIGHT_TO_LEFT_CLASS = "[" + "".join(
     f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in
     _ranges(sorted(map(ord, RIGHT_TO_LEFT_CHARACTERS)))) + "]"
-RIGHT_TO_LEFT_LETTER = re.compile(_RIGHT_TO_LEFT_CLASS)
 _RIGHT_TO_LEFT_RUN = re.compile(_RIGHT_TO_LEFT_CLASS + "+")
 
 
@@ -46,6 +45,7 @@ def pdfium_order(logical: str) -> str:
     return _RIGHT_TO_LEFT_RUN.sub(lambda run: run[0][::-1], logical)
 
 
+@lru_cache(maxsize=8192)  # words recur: a text's common ones are worked out once
 def pdfium_text(logical: str) -> str:
     """The /ActualText from which PDFium reads ``logical``, one word of a document that
     asks to be read right to left (/Direction /R2L), where PDFium reads lines from the right.
@@ -108,6 +108,7 @@ def left_to_right_word(logical: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def poppler_text(visual: str, logical: str, ends_run: bool = True) -> str:
     """The /ActualText poppler reads ``logical`` from, in a right-to-left document.
 
@@ -119,7 +120,7 @@ def poppler_text(visual: str, logical: str, ends_run: bool = True) -> str:
     poppler writes itself. A word without right-to-left letters gets the mark only
     at the end of its run (``ends_run``), so that «Is it true?» stays one run.
     """
-    if not RIGHT_TO_LEFT_LETTER.search(logical):
+    if RIGHT_TO_LEFT_CHARACTERS.isdisjoint(logical):
         return RIGHT_TO_LEFT_MARK + visual if ends_run else visual
     if unicodedata.category(logical[-1])[0] in "PSN":  # punctuation, symbol, number
         visual = RIGHT_TO_LEFT_MARK + visual

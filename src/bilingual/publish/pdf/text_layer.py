@@ -143,25 +143,41 @@ _SPACE, _PLAIN, _OTHER = 0, 1, 2
 _NEEDS_SPAN = re.compile(b"[\x01\x02]*\x02[\x01\x02]*")
 
 
+class _ClusterKinds(dict[bytes, int]):
+    """The kind of a cluster's text (UTF-8), worked out the first time it is met in the process."""
+
+    def __missing__(self, cluster: bytes) -> int:
+        kind = _SPACE if cluster[0] in SPACE_BYTES else \
+            _PLAIN if cluster in RIGHT_TO_LEFT_BYTES else _OTHER
+        self[cluster] = kind
+        return kind
+
+
+_CLUSTER_KINDS = _ClusterKinds()
+
+
 def _kinds(line: Line) -> bytes:
-    """For each glyph, one byte: a space, a plain glyph or another (see _plain_glyphs)."""
-    words = map(operator.not_, map(SPACE_BYTES.__contains__,
-                                   map(line.source.__getitem__, line.starts)))
-    return bytes(map(operator.mul, words,
-                     map(operator.sub, itertools.repeat(_OTHER), _plain_glyphs(line))))
+    """For each glyph, one byte: a space, a plain glyph or another.
 
-
-def _plain_glyphs(line: Line) -> list[bool]:
-    """For each glyph: whether it is drawn, alone in its cluster, for one right-to-left letter.
-
-    Computed for the whole line with list operations, glyph by glyph only in C.
+    A plain glyph is drawn, alone in its cluster, for one right-to-left letter in a
+    right-to-left run. The kinds of the clusters come from a table; the few glyphs
+    that are hidden, left to right or share their cluster are then looked at one
+    by one.
     """
     starts = line.starts
-    letters = map(RIGHT_TO_LEFT_BYTES.__contains__,
-                  map(line.source.__getitem__, map(slice, starts, line.ends)))
-    shared = list(map(operator.eq, starts[1:], starts[:-1]))  # with the glyph before
-    alone = map(operator.not_, map(operator.or_, [False, *shared], [*shared, False]))
-    return list(map(all, zip(line.rtl, line.drawn, letters, alone, strict=True)))
+    kinds = bytearray(map(_CLUSTER_KINDS.__getitem__,
+                          map(line.source.__getitem__, map(slice, starts, line.ends))))
+    if False in line.rtl or False in line.drawn:
+        for index, plain in enumerate(map(operator.and_, line.rtl, line.drawn)):
+            if not plain and kinds[index] == _PLAIN:
+                kinds[index] = _OTHER
+    if len(set(starts)) < len(starts):  # a cluster drawn with several glyphs
+        for index in range(1, len(starts)):
+            if starts[index] == starts[index - 1]:
+                for glyph in (index - 1, index):
+                    if kinds[glyph] == _PLAIN:
+                        kinds[glyph] = _OTHER
+    return bytes(kinds)
 
 
 def _texts(line: Line, first: int, last: int) -> tuple[str, str]:
