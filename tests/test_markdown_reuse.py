@@ -68,3 +68,8 @@ def test_a_feed_shows_the_body_its_page_shows(tmp_path: Path) -> None:
 
 def _text(element: html.HtmlElement) -> list[str]:
     return [" ".join(block.text_content().split()) for block in element.iter("p", "pre")]
+
+
+def test_a_body_without_code_is_reused_whatever_the_label_of_code() -> None:
+    page = render_markdown(PROSE, "rtl", "html", False, "کد")
+    assert render_markdown(PROSE, "rtl", "html", False, "Code") is page

@@ -29,26 +29,34 @@ SANITIZER_CLASSES = {"img": {"alignleft", "alignright", "aligncenter"},
                      "figure": {"alignleft", "alignright", "aligncenter"}, "div": {"gallery"}}
 
 
-RENDERED_BUDGET = 3_000_000
-"""Characters (sources and HTML) a process keeps to render the same text again. A build renders
-its newest posts first, and those are the ones its feeds show again: the first kept stay."""
+RENDERED_BUDGET = 2_000_000
+"""Characters (sources and HTML) a process keeps per direction and mode (a language's pages,
+say) to render the same text again. A build renders a language's newest posts first, and those
+are the ones its feeds show again: the first kept stay."""
+
+Options = tuple[str, Mode, bool]  # direction, mode, allow_html
 
 
 class _Rendered:
-    """HTML already rendered in this process, by source text and options, up to a budget."""
+    """HTML already rendered in this process, by source text and options, up to a budget.
+
+    HTML without a code block does not depend on the label of code blocks: it is kept for any.
+    """
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
-        self.html: dict[tuple[str, str, Mode, bool, str], str] = {}
+        self.html: dict[tuple[str, Options, str | None], str] = {}
+        self.spent: dict[Options, int] = {}
 
-    def get(self, key: tuple[str, str, Mode, bool, str]) -> str | None:
-        return self.html.get(key)
+    def get(self, source: str, options: Options, code_label: str) -> str | None:
+        found = self.html.get((source, options, None))
+        return found if found is not None else self.html.get((source, options, code_label))
 
-    def keep(self, key: tuple[str, str, Mode, bool, str], html: str) -> None:
-        size = len(key[0]) + len(html)
-        if size <= self.budget:
-            self.html[key] = html
-            self.budget -= size
+    def keep(self, source: str, options: Options, code_label: str, html: str) -> None:
+        spent = self.spent.get(options, 0) + len(source) + len(html)
+        if spent <= self.budget:
+            self.html[source, options, code_label if "<pre" in html else None] = html
+            self.spent[options] = spent
 
 
 _RENDERED = _Rendered(RENDERED_BUDGET)
@@ -62,11 +70,11 @@ def render_markdown(source: str, direction: str, mode: Mode = "html",
     ``code_label`` (in the page's language). The same text with the same options is rendered
     once per process (a post's page and its feeds show the same body).
     """
-    key = (source, direction, mode, allow_html, code_label)
-    html = _RENDERED.get(key)
+    options: Options = (direction, mode, allow_html)
+    html = _RENDERED.get(source, options, code_label)
     if html is None:
-        html = _render(*key)
-        _RENDERED.keep(key, html)
+        html = _render(source, *options, code_label)
+        _RENDERED.keep(source, options, code_label, html)
     return html
 
 
