@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 from markupsafe import Markup
 
 from bilingual.text.bidi import (
+    ALM,
     ISOLATES,
     PDI,
     balance_controls,
     isolate_html,
     isolate_unicode,
+    number_context,
     opposite_runs,
+    reorder,
     text_direction,
     visual,
 )
@@ -167,7 +170,7 @@ def test_isolate_html_escapes_and_wraps_runs_in_bdi(
 
 
 def test_isolate_html_escapes_markup_input_as_plain_text() -> None:
-    expected = '<bdi dir="ltr">&lt;b&gt;IRGC&lt;/b&gt;</bdi>'
+    expected = '<bdi dir="ltr" class="phrase">&lt;b&gt;IRGC&lt;/b&gt;</bdi>'
     assert isolate_html(Markup("<b>IRGC</b>"), "rtl") == expected
 
 
@@ -304,7 +307,7 @@ def test_runs_are_sorted_disjoint_and_trimmed(text: str, direction: str) -> None
         assert run_direction == opposite
         assert not text[start].isspace() and not text[end - 1].isspace()
         run = text[start:end]
-        is_number = opposite == "ltr" and re.search(r"\d", run) is not None
+        is_number = opposite == "ltr" and any(char.isdigit() for char in run)  # "¹" too
         assert is_number or any(text_direction(char, "") == opposite for char in run)
         previous_end = end
 
@@ -313,12 +316,15 @@ def test_runs_are_sorted_disjoint_and_trimmed(text: str, direction: str) -> None
 @given(mixed_text, directions)
 def test_isolating_only_adds_wrappers(text: str, direction: str) -> None:
     runs = opposite_runs(text, direction)
+    contexts = "".join(number_context(text, start, run) for start, _, run in runs)
     isolated = isolate_unicode(text, direction)
-    assert len(isolated) == len(text) + 2 * len(runs)
-    assert re.sub("[\u2066\u2067\u2069]", "", isolated) == re.sub("[\u2066\u2067\u2069]", "", text)
+    assert len(isolated) == len(text) + 2 * len(runs) + len(contexts)
+    added = f"[{LRI}{RLI}{PDI}{ALM}]"
+    assert re.sub(added, "", isolated) == re.sub(added, "", text)
     tagged = isolate_html(text, direction)
     assert tagged.count("<bdi ") == len(runs)
-    assert html.unescape(re.sub(r"</?bdi[^>]*>", "", tagged)) == text
+    assert re.sub(ALM, "", html.unescape(re.sub(r"</?bdi[^>]*>", "", tagged))) == re.sub(
+        ALM, "", text)
 
 
 @settings(max_examples=200)
@@ -333,3 +339,14 @@ def test_balanced_controls_pair_up_and_leave_other_text_alone(text: str) -> None
 
 def test_visual_mirrors_brackets_in_right_to_left_text() -> None:
     assert visual("سپاه (IRGC) است") == visual("است") + " (IRGC) " + visual("سپاه")
+
+
+def test_a_persian_number_keeps_its_percent_sign_on_the_side_persian_puts_it() -> None:
+    """A run that starts with ۷۵٪ after a Persian word keeps the sign left of the digits."""
+    text = "The poll «نظرسنجی ملی» ۷۵٪ مردم agreed."
+    isolated = isolate_unicode(text, "ltr")
+    assert isolated == (f"The poll «{RLI}نظرسنجی ملی{PDI}» {RLI}{ALM}۷۵٪ مردم{PDI} agreed.")
+    assert "٪۷۵" in reorder(text, "ltr")  # the plain algorithm, rule W2
+    assert "٪۷۵" in reorder(isolated, "ltr")
+    assert number_context("در ۷۵٪", 3, "rtl") == ALM
+    assert number_context("in ۷۵٪", 3, "rtl") == ""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bidi_oracle import (
     ISOLATES,
     PDI,
@@ -13,13 +16,11 @@ from bidi_oracle import (
     own_order,
     visual_order,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from bilingual.text.bidi import (
     balance_controls,
     embedding_levels,
     isolate_unicode,
+    number_context,
     opposite_runs,
 )
 
@@ -65,8 +66,10 @@ def test_persian_conventions_are_not_wrapped() -> None:
 MIXTURE = st.lists(st.sampled_from([
     "سلام", "دنیا", "IRGC", "Green Embassy", "July", "14", "2015", "۱۳۹۴", "۷۵٪", "12.5", "+1",
     "C++", "(", ")", "«", "»", "\"", ".", "،", "؟", "!", ":", "-", "–", "/", "#", "@", "$", "%",
-    "https://example.org", "\u200c", "\u200f", "\u2066", "\u2069",
-]), max_size=14).map(lambda words: " ".join(words))
+    "https://example.org", "\u200c", "\u200f", "\u2066", "\u2069", "\u202a", "\u202b",
+    "\u202c", "p.m.", "Inc.", "~/.config", "3(a)(ii)", "(+44)", "-m", '"fix"', "«A", "Separation»",
+    "«دختری", "ایران»", "(2011)", "مردم", "v2.3.1-beta", "۲۳",
+]), max_size=14).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -76,7 +79,12 @@ def test_isolating_never_reorders_a_run_the_plain_algorithm_resolved_whole(
 ) -> None:
     """Within each opposite-direction run of the plain algorithm, the visual order stays.
 
-    Every field is read through ``balance_controls``, so the text has no stray closers.
+    Except across the guillemet that closes a quotation opened before the run: the algorithm
+    carries the run on past it ("«A Separation» (2011)" as one English run in Persian), and
+    isolating gives what follows back to the sentence (its words stay in their order). And except a number with no letters
+    that took its direction from the word before it (rules W2 and W7): once that word is
+    isolated, the number reads as the sentence around it does. Every field is read through
+    ``balance_controls``, so the text has no stray closers.
     """
     text = balance_controls(text)
     base = 0 if direction == "ltr" else 1
@@ -91,10 +99,47 @@ def test_isolating_never_reorders_a_run_the_plain_algorithm_resolved_whole(
     isolated, source = _isolated_with_sources(text, direction)
     plain_order = visual_order(text, direction)
     isolated_order = [source[index] for index in visual_order(isolated, direction)]
-    for run in plain_runs:
+    runs = opposite_runs(text, direction)
+    for run in (part for whole in plain_runs for part in _quotation_parts(text, whole, direction)):
+        if _turned_by_an_isolated_word(text, run, runs):
+            continue
         seen = [index for index in run if _visible(text[index])]
         assert ([index for index in plain_order if index in seen]
                 == [index for index in isolated_order if index in seen]), text[run.start:run.stop]
+
+
+CLOSING = {"«": "»", "‹": "›", "“": "”"}
+STRONG = frozenset({"L", "R", "AL"})
+OPPOSITE_LETTERS = {"ltr": frozenset({"R", "AL"}), "rtl": frozenset({"L"})}
+MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, never a run's edge
+
+
+def _quotation_parts(text: str, run: range, direction: str) -> list[range]:
+    """``run`` cut at the closing mark of a quotation whose opening mark comes just before it."""
+    opener = text[:run.start].rstrip()[-1:]
+    depth, cut = 0, None
+    for index in range(run.start, run.stop) if opener in CLOSING else ():
+        depth += (text[index] == opener) - (text[index] == CLOSING[opener])
+        if depth < 0:
+            cut = index
+            break
+    if cut is None:
+        return [run]
+    rest = text[cut + 1:run.stop]
+    if not any(unicodedata.bidirectional(char) in OPPOSITE_LETTERS[direction]
+               and unicodedata.category(char)[0] == "L" for char in rest):
+        return [range(run.start, cut)]  # numbers and signs: the sentence's again
+    return [range(run.start, cut), range(cut + 1, run.stop)]
+
+
+def _turned_by_an_isolated_word(text: str, run: range, runs: list[tuple[int, int, str]]) -> bool:
+    """Whether ``run`` is a number whose direction came from a letter now inside a run."""
+    if any(unicodedata.bidirectional(text[index]) in STRONG and text[index] not in MARKS
+           for index in run):
+        return False
+    letters = [index for index in range(run.start)
+               if unicodedata.bidirectional(text[index]) in STRONG]
+    return bool(letters) and any(start <= letters[-1] < end for start, end, _ in runs)
 
 
 def _visible(char: str) -> bool:
@@ -107,8 +152,9 @@ def _isolated_with_sources(text: str, direction: str) -> tuple[str, list[int]]:
     source: list[int] = []
     position = 0
     for start, end, run_direction in opposite_runs(text, direction):
-        pieces += [text[position:start], ISOLATES[run_direction], text[start:end], PDI]
-        source += [*range(position, start), -1, *range(start, end), -1]
+        context = number_context(text, start, run_direction)
+        pieces += [text[position:start], ISOLATES[run_direction], context, text[start:end], PDI]
+        source += [*range(position, start), -1, *[-1] * len(context), *range(start, end), -1]
         position = end
     pieces.append(text[position:])
     source += range(position, len(text))

@@ -11,6 +11,7 @@ right-to-left paragraph.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import icu
@@ -24,16 +25,21 @@ from bilingual.text.directions import (
     STRONG_PATTERNS,
     check_direction,
     dominant_direction,
-    is_blank,
     text_direction,
 )
-from bilingual.text.run_rules import joined_number_phrases, widened, worth_isolating
+from bilingual.text.run_rules import (
+    closed_quotations,
+    joined_number_phrases,
+    trimmed,
+    widened,
+    worth_isolating,
+)
 
 __all__ = [
-    "ISOLATES", "PDF", "PDI", "SHORT_PHRASE_LENGTH", "SHORT_PHRASE_WORDS", "Run",
+    "ALM", "ISOLATES", "PDF", "PDI", "SHORT_PHRASE_LENGTH", "SHORT_PHRASE_WORDS", "Run",
     "balance_controls", "dominant_direction", "embedding_levels", "is_short_phrase",
-    "isolate_html", "isolate_print", "isolate_unicode", "opposite_runs", "reorder",
-    "text_direction", "visual",
+    "isolate_html", "isolate_print", "isolate_unicode", "number_context", "opposite_runs",
+    "reorder", "text_direction", "visual",
 ]
 
 Run = tuple[int, int, str]
@@ -42,6 +48,10 @@ _BASE_LEVEL = {"ltr": 0, "rtl": 1}
 
 SHORT_PHRASE_WORDS = 3
 SHORT_PHRASE_LENGTH = 32
+ALM = "\u061c"  # Arabic letter mark
+_NEUTRAL = frozenset({"ES", "ET", "CS", "ON", "WS", "NSM", "BN"})
+# Where a browser may break a word: after a dash or slash, before an inner opening bracket.
+_INNER_BREAK = re.compile(r".[-\u2010-\u2015/\\(\[{]|[\u2010-\u2015]")
 
 
 def embedding_levels(text: str, direction: str) -> bytes:
@@ -68,16 +78,19 @@ def opposite_runs(text: str, direction: str) -> list[Run]:
     check_direction(direction)
     if not _may_hold_runs(text, direction):
         return []
-    spans = _resolved_spans(text, direction)
+    spans = closed_quotations(text, _resolved_spans(text, direction), direction)
     if direction == "rtl":
         spans = joined_number_phrases(text, spans)
     run_direction = OPPOSITE[direction]
     runs: list[Run] = []
     position = 0
-    for found_start, found_end in spans:
-        if found_start < position:  # already taken in by the run before
+    for span_start, span_end in spans:
+        # Only what the run before has not taken in already.
+        found_start, found_end = trimmed(text, max(span_start, position), span_end)
+        if found_start >= found_end:
             continue
         start, end = widened(text, found_start, found_end, direction)
+        start = max(start, position)
         if worth_isolating(text, start, end, direction):
             runs.append((start, end, run_direction))
         position = end
@@ -85,11 +98,41 @@ def opposite_runs(text: str, direction: str) -> list[Run]:
 
 
 def is_short_phrase(run: str) -> bool:
-    """Tell whether a run of a few words, or a number in groups, should stay on one line."""
+    """Tell whether a run of a few words, or a number in groups, should stay on one line.
+
+    A single word is one if a browser may break it: after the dash of ``2015-07-14`` or
+    ``v2.3.1-beta``, the slash of ``km/h``, before the bracket of ``3(a)(ii)``.
+    """
     words = run.split()
-    if len(words) < 2 or len(run) > SHORT_PHRASE_LENGTH:
+    if not words or len(run) > SHORT_PHRASE_LENGTH:
         return False
+    if len(words) == 1:
+        return _INNER_BREAK.search(run.strip()) is not None
     return len(words) <= SHORT_PHRASE_WORDS or not any(char.isalpha() for char in run)
+
+
+def number_context(text: str, start: int, run_direction: str) -> str:
+    """An Arabic letter mark for a right-to-left run that starts with a number after a letter.
+
+    Outside the run, such a number follows an Arabic-script letter and reads as an Arabic
+    number (rule W2): ``۷۵٪`` shows its percent sign on the left, as Persian writes it. An
+    isolate starts afresh and would move the sign to the right; the mark keeps the number as
+    the plain algorithm showed it.
+    """
+    if run_direction != "rtl":
+        return ""
+    first = start
+    while first < len(text) and unicodedata.bidirectional(text[first]) in _NEUTRAL:
+        first += 1  # the "+" of "+1", the "$" of "$5"
+    if text[first:first + 1] == "" or unicodedata.bidirectional(text[first]) != "EN":
+        return ""
+    for char in reversed(text[:start]):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "B"):
+            return ""
+        if kind == "AL":
+            return ALM
+    return ""
 
 
 def isolate_html(text: str, direction: str) -> Markup:
@@ -172,7 +215,7 @@ def _chunks(text: str, direction: str) -> Iterator[tuple[str, str | None]]:
     for start, end, run_direction in opposite_runs(text, direction):
         if start > position:
             yield text[position:start], None
-        yield text[start:end], run_direction
+        yield number_context(text, start, run_direction) + text[start:end], run_direction
         position = end
     if position < len(text):
         yield text[position:], None
@@ -188,16 +231,7 @@ def _resolved_spans(text: str, direction: str) -> list[tuple[int, int]]:
     above = re.compile(b"[%c-\xff]+" % (base + 1))
     spans = []
     for found in above.finditer(levels):
-        start, end = _trimmed(text, found.start(), found.end())
+        start, end = trimmed(text, found.start(), found.end())
         if start < end:
             spans.append((start, end))
     return spans
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop spaces, marks and other invisible characters from the edges of a span."""
-    while start < end and is_blank(text[start]):
-        start += 1
-    while end > start and is_blank(text[end - 1]):
-        end -= 1
-    return start, end
