@@ -39,6 +39,8 @@ ENGLISH = [sentence for sentence in SENTENCES if sentence.direction == "ltr"]
 PAGES = {"fa": "fa/posts/corpus/index.html", "en": "en/posts/corpus/index.html"}
 PDFS = {"fa": "fa/posts/corpus/corpus.fa.pdf", "en": "en/posts/corpus/corpus.en.pdf"}
 LIST_ITEMS = ["نخست", "دوم", "سوم"]
+# A list written in English on a Persian page, its items on consecutive lines.
+ENGLISH_ITEMS = ["Read the agreement first.", "Sign it on 14 July 2015, in Vienna."]
 
 
 def post(title: str, sentences: list[Sentence], extra: str = "") -> str:
@@ -57,6 +59,7 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     (root / "content" / "tags.yaml").write_text("{}\n", encoding="utf-8")
     persian_list = "\n" + "".join(f"{number}. {item}\n" for number, item in
                                   enumerate(LIST_ITEMS, 1))
+    persian_list += "\n" + "".join(f"- {item}\n" for item in ENGLISH_ITEMS)
     posts = root / "content" / "posts" / "corpus"
     (posts / "fa.md").write_text(post(PERSIAN[0].text, PERSIAN, persian_list), encoding="utf-8")
     (posts / "en.md").write_text(post(ENGLISH[0].text, ENGLISH), encoding="utf-8")
@@ -302,9 +305,11 @@ def phrase_problem(text: str, boxes: list[Box], phrase: Phrase, direction: str) 
     """What is wrong with ``phrase`` as laid out in ``boxes``, or None if it reads intact."""
     start = text.index(phrase.text)
     own = [start + index for index in visual_order(phrase.text, phrase.direction)]
-    if phrase.direction == direction:  # a number in its sentence: the order UAX #9 gives it
-        plain = visual_order(text, direction)
-        own = [index for index in plain if start <= index < start + len(phrase.text)]
+    if phrase.direction == direction:  # as after a word of its sentence (see own_order)
+        letter = "\u0627 " if direction == "rtl" else "a "
+        own = [start + index - len(letter)
+               for index in visual_order(letter + phrase.text, direction)
+               if index >= len(letter)]
     chars = [index for index in own if measured(text[index], boxes[index])]
     lines = {round(boxes[index][3]) for index in chars}
     if len(lines) > 1:
@@ -376,11 +381,6 @@ BREAKABLE_RUNS = """() => [...document.querySelectorAll('main bdi[dir]')].filter
   return narrowest < widest - 0.5;
 }).map(bdi => bdi.textContent)"""
 
-# A single word that Chromium may break after a dash ("1990–" | "2000", "2015-" | "07-14") is
-# not marked by the isolation as a phrase to keep whole. The list is exact, so that a fix, or a
-# new break, shows here.
-BREAKABLE_KNOWN = ["2015-07-14", "1990–2000", "9:00–17:00"]
-
 
 @pytest.mark.browser
 def test_no_short_phrase_can_break_at_any_width(browser: object, corpus_server: str) -> None:
@@ -395,7 +395,30 @@ def test_no_short_phrase_can_break_at_any_width(browser: object, corpus_server: 
     short = [run for run in breakable
              if len(run.split()) <= SHORT_PHRASE_WORDS and len(run) <= SHORT_PHRASE_LENGTH]
     assert any(len(run.split()) > SHORT_PHRASE_WORDS for run in breakable)  # long runs may wrap
-    assert short == BREAKABLE_KNOWN
+    assert short == []
+
+
+def test_list_items_written_in_the_other_direction_say_so(corpus_site: BuildResult) -> None:
+    page = html.parse(str(corpus_site.out_dir / PAGES["fa"])).getroot()
+    items = page.xpath("//div[@class='entry-body']/ul/li")
+    assert [item.text_content() for item in items] == ENGLISH_ITEMS
+    assert [item.get("dir") for item in items] == ["ltr", "ltr"]
+    assert items[0].getparent().get("dir") == "ltr"
+
+
+@pytest.mark.browser
+def test_list_items_read_in_their_own_direction_in_chromium(browser: object,
+                                                          corpus_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(corpus_server + PAGES["fa"])
+    problems = {}
+    for item in page.locator(".entry-body > ul > li").all():
+        boxes = item.evaluate(CHARACTER_BOXES)
+        text = "".join(box[0] for box in boxes)
+        problems[text] = phrase_problem(text, boxes, Phrase(text, "ltr"), "rtl")
+    context.close()
+    assert problems == dict.fromkeys(ENGLISH_ITEMS)
 
 
 @pytest.mark.browser
@@ -437,3 +460,18 @@ def test_every_phrase_reads_intact_on_cards_drawn_without_raqm() -> None:
 def shaped(text: str) -> str:
     """Visual-order text with its Arabic letters in the joined forms a card draws."""
     return str(arabic_reshaper.reshape(text[::-1]))[::-1]
+
+
+def test_running_heads_show_the_title_without_markup(corpus_site: BuildResult) -> None:
+    """The running head is an attribute: a short phrase's span must not leak into it."""
+    for lang, sentence in (("fa", PERSIAN[0]), ("en", ENGLISH[0])):
+        document = pypdfium2.PdfDocument(str(corpus_site.out_dir / PDFS[lang]))
+        pages = [page.get_textpage() for page in document]
+        heads = [text.get_text_bounded(bottom=page.get_height() - 50) for page, text in
+                 zip(document, pages, strict=True)]
+        whole = "".join(text.get_text_range() for text in pages)
+        document.close()
+        assert '">' not in whole and "phrase" not in whole
+        if lang == "fa":  # the English edition is too short to reach a right-hand page
+            title = sorted(bare(word) for word in sentence.text.split())
+            assert any(sorted(bare(word) for word in head.split()) == title for head in heads)

@@ -21,6 +21,8 @@ from bilingual.text.bidi import (
 
 Mode = Literal["html", "print"]
 DIRECTED_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
+LIST_OPENINGS = {"bullet_list_open", "ordered_list_open"}
+LIST_CLOSINGS = {"bullet_list_close", "ordered_list_close"}
 SANITIZER_TAGS = {"bdi", "bdo", "span", "div", "figure", "figcaption", "sup", "sub", "mark",
                   "abbr", "del", "ins", "small", "img", "a", "table", "thead", "tbody", "tr",
                   "th", "td", "caption", "audio", "video", "source"}
@@ -117,10 +119,33 @@ def _mark_directions(tokens: Sequence[Token], direction: str) -> None:
             continue
         inline = tokens[index + 1]
         block_direction = dominant_direction(inline.content, direction)
+        token.meta["direction"] = block_direction
         if block_direction != direction:
             token.attrSet("dir", block_direction)
         for child in inline.children or ():
             child.meta["direction"] = block_direction
+    _mark_list_items(tokens, direction)
+
+
+def _mark_list_items(tokens: Sequence[Token], direction: str) -> None:
+    """Give a list item the direction of its first block, and a list that of all its items.
+
+    The paragraphs of a tight list are not rendered, so their ``dir`` would be lost; and the
+    marker of an item sits on the side its direction starts on.
+    """
+    lists: list[tuple[Token, set[str]]] = []
+    for index, token in enumerate(tokens):
+        if token.type in LIST_OPENINGS:
+            lists.append((token, set()))
+        elif token.type in LIST_CLOSINGS:
+            opening, directions = lists.pop()
+            if len(directions) == 1 and (only := directions.pop()) != direction:
+                opening.attrSet("dir", only)
+        elif token.type == "list_item_open" and index + 1 < len(tokens):
+            item_direction = tokens[index + 1].meta.get("direction", direction)
+            lists[-1][1].add(item_direction)
+            if item_direction != direction:
+                token.attrSet("dir", item_direction)
 
 
 def _text_rule(isolate: Any) -> Any:
