@@ -58,7 +58,10 @@ function resultItem(data, root) {
   const heading = element("h2", "search-result-title");
   const link = element("a");
   link.href = new URL(data.meta.path.replace(/index\.html$/, ""), root).href;
-  link.append(element("bdi", "", data.meta.title));
+  // The title in its language's direction, its runs of the other one isolated, as on the page.
+  const title = element("bdi", "", data.meta.title);
+  title.dir = data.meta.dir || document.documentElement.dir;
+  link.append(title);
   heading.append(link);
   item.append(heading);
   if (data.meta.date) {

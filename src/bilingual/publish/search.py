@@ -34,6 +34,8 @@ from bilingual.publish import urls
 from bilingual.publish.cache import digest, digest_bytes
 from bilingual.publish.plan import Output
 from bilingual.site.model import Entry, Site
+from bilingual.text.bidi import balance_controls, isolate_unicode
+from bilingual.text.languages import language
 from bilingual.text.persian import ascii_digits, format_date
 
 SHARD_SIZE = 200
@@ -182,8 +184,14 @@ def _run_pagefind(documents: Path, output: Path, lang: str) -> None:
 
 
 def document(site: Site, entry: Entry, lang: str) -> str:
-    """The page Pagefind indexes for ``entry``: its text folded, title and date as metadata."""
-    meta = {"title": entry.title[lang], "path": urls.entry(entry, lang)}
+    """The page Pagefind indexes for ``entry``: its text folded, title and date as metadata.
+
+    The title is stored as the page shows it: in its language's direction (``dir``), with the
+    runs of the other direction in Unicode isolates.
+    """
+    direction = language(lang).direction
+    meta = {"title": isolate_unicode(balance_controls(entry.title[lang]), direction),
+            "dir": direction, "path": urls.entry(entry, lang)}
     if entry.date is not None:
         meta["date"] = format_date(entry.date, lang)
         meta["datetime"] = entry.date.isoformat()
