@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from bilingual.text.bidi import balance_controls, isolate_unicode
 from bilingual.text.languages import Language
@@ -26,18 +26,19 @@ def shared_text(title: str, lang: Language) -> str:
 
 def share_links(names: tuple[str, ...], url: str, title: str, lang: Language) -> list[ShareLink]:
     """The links named in ``[share] links``, in that order, for the page at ``url``."""
-    text = shared_text(title, lang)
+    # Each link repeats the title or the address: encode each once.
+    text, address = _encoded(shared_text(title, lang)), _encoded(url)
     hrefs = {
-        "telegram": "https://t.me/share/url?" + _query(url=url, text=text),
-        "whatsapp": "https://wa.me/?" + _query(text=f"{text} {url}"),
-        "x": "https://x.com/intent/post?" + _query(text=text, url=url),
-        "facebook": "https://www.facebook.com/sharer/sharer.php?" + _query(u=url),
-        "email": "mailto:?" + _query(subject=text, body=url),
+        "telegram": f"https://t.me/share/url?url={address}&text={text}",
+        "whatsapp": f"https://wa.me/?text={text}%20{address}",
+        "x": f"https://x.com/intent/post?text={text}&url={address}",
+        "facebook": f"https://www.facebook.com/sharer/sharer.php?u={address}",
+        "email": f"mailto:?subject={text}&body={address}",
         "copy": url,  # the page itself: a script turns it into "copy"; without one it is a link
     }
     return [ShareLink(name, hrefs[name]) for name in names]
 
 
-def _query(**values: str) -> str:
-    """Percent-encoded (spaces as %20, which mail programs read too)."""
-    return urlencode(values, quote_via=quote, safe="")
+def _encoded(value: str) -> str:
+    """Percent-encoded for a query (spaces as %20, which mail programs read too)."""
+    return quote(value, safe="")
