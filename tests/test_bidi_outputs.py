@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import arabic_reshaper
 import feedparser
 import pypdfium2
 import pytest
 from lxml import etree, html
+from markupsafe import Markup, escape
 
 from bidi_oracle import (
     OPPOSITE,
@@ -29,9 +32,12 @@ from bidi_oracle import (
     words,
 )
 from bilingual import BuildResult, build
+from bilingual.publish import templating
 from bilingual.publish.cards import visual_order as card_order
+from bilingual.text import markdown
 from bilingual.text.bidi import SHORT_PHRASE_LENGTH, SHORT_PHRASE_WORDS
 from conftest import serve
+from painted_glyphs import Line, latin_phrases, misdrawn, painted_lines
 
 SENTENCES = corpus()
 PERSIAN = [sentence for sentence in SENTENCES if sentence.direction == "rtl"]
@@ -50,7 +56,11 @@ def post(title: str, sentences: list[Sentence], extra: str = "") -> str:
 
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    root = tmp_path_factory.mktemp("corpus") / "site"
+    return build(write_corpus_site(tmp_path_factory.mktemp("corpus") / "site"), pdf=True)
+
+
+def write_corpus_site(root: Path) -> Path:
+    """A site of one post in each language, its body the corpus of that direction."""
     (root / "content" / "posts" / "corpus").mkdir(parents=True)
     (root / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://corpus.example/"\nlanguages = ["en", "fa"]\n'
@@ -63,7 +73,7 @@ def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     posts = root / "content" / "posts" / "corpus"
     (posts / "fa.md").write_text(post(PERSIAN[0].text, PERSIAN, persian_list), encoding="utf-8")
     (posts / "en.md").write_text(post(ENGLISH[0].text, ENGLISH), encoding="utf-8")
-    return build(root, pdf=True)
+    return root
 
 
 def paragraphs(result: BuildResult, lang: str) -> dict[str, html.HtmlElement]:
@@ -260,6 +270,87 @@ def test_the_pdf_check_sees_a_phrase_read_backwards(corpus_site: BuildResult) ->
     date = Phrase("July 14, 2015", "ltr")
     assert any(holds(line, visual_words(date, "rtl")) for line in lines)
     assert not any(holds(line, visual_words(date, "rtl")[::-1]) for line in lines)
+
+
+# --- the glyphs painted in the PDF, without its text layer ---------------------------------
+
+def build_painted_only(root: Path) -> BuildResult:
+    """Build the PDFs with no /ActualText, so extraction sees only glyphs and their places."""
+    with mock.patch("bilingual.publish.pdf.document.text_layer",
+                    lambda *args: contextlib.nullcontext()):
+        return build(root, pdf=True, jobs=1)
+
+
+@pytest.fixture(scope="module")
+def painted_corpus(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    return build_painted_only(write_corpus_site(tmp_path_factory.mktemp("painted") / "site"))
+
+
+@contextlib.contextmanager
+def print_without_isolates() -> Iterator[None]:
+    """Within this block, text is printed escaped, with no isolates, as plain bidi lays it out.
+
+    The print renderers keep what they made in this process: they are emptied on the way in
+    and on the way out, so that no other build sees text made here.
+    """
+    def plain(text: str, direction: str) -> Markup:
+        return escape(text)
+
+    with mock.patch.object(markdown, "isolate_print", plain), \
+            mock.patch.object(templating, "isolate_print", plain), \
+            mock.patch.object(markdown, "_RENDERED", markdown._Rendered(0)):
+        markdown._parser.cache_clear()
+        templating._isolate_print.cache_clear()
+        try:
+            yield
+        finally:
+            markdown._parser.cache_clear()
+            templating._isolate_print.cache_clear()
+
+
+def misdrawn_phrases(result: BuildResult) -> dict[str, list[str]]:
+    """Each Latin-script phrase of the corpus not painted left to right and whole, and how."""
+    found = {}
+    for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
+        lines = painted_lines(result.out_dir / PDFS[lang])
+        for sentence in sentences:
+            for phrase in latin_phrases(sentence):
+                if problems := misdrawn(sentence, phrase, lines):
+                    found[phrase.text] = problems
+    return found
+
+
+def test_every_latin_phrase_is_painted_left_to_right_in_the_pdf(
+        painted_corpus: BuildResult) -> None:
+    checked = [phrase.text for sentence in SENTENCES for phrase in latin_phrases(sentence)]
+    assert {"+1 212 555 0100", "I am here.", "@UN", "Is it true?"} <= set(checked)
+    assert len(checked) > 45
+    assert misdrawn_phrases(painted_corpus) == {}
+
+
+def test_the_painted_order_check_sees_print_without_isolates(tmp_path: Path) -> None:
+    with print_without_isolates():
+        result = build_painted_only(write_corpus_site(tmp_path / "site"))
+    misdrawn = misdrawn_phrases(result)
+    # the period lands left of the sentence, the number reads backwards in groups
+    assert misdrawn["I am here."] == ["page 1: painted '.تفرو\".Iamhere\":تفگوا', "
+                                      "not 'Iamhere.' in it"]
+    assert "01005552121+" in misdrawn["+1 212 555 0100"][0]
+    assert {"Is it true?", "@UN", "C++", "14 July 2015", "3(a)(ii)"} <= misdrawn.keys()
+    assert "July 14, 2015" not in misdrawn  # numbers after a Latin word stay with it (W7)
+
+
+def test_the_painted_order_check_sees_a_glyph_out_of_place() -> None:
+    sentence = Sentence("او پرسید: «Is it true?» و سکوت کرد.", "rtl",
+                        (Phrase("Is it true?", "ltr"),))
+    phrase = sentence.phrases[0]
+    intact = Line(0, 100.0, comparable('.درک توکس و «Is it true?» :دیسرپ او'))
+    assert misdrawn(sentence, phrase, [intact]) == []
+    torn = Line(0, 100.0, comparable('.درک توکس و «?Is it true» :دیسرپ او'))
+    assert misdrawn(sentence, phrase, [torn]) == [
+        f"page 1: painted {torn.text!r}, not 'Isittrue?' in it"]
+    wrapped = [Line(0, 100.0, comparable("و «Is it")), Line(0, 80.0, comparable("true?» :دیسرپ"))]
+    assert misdrawn(sentence, phrase, wrapped) == ["on no line whole"]
 
 
 def test_persian_lists_count_in_persian_digits_in_the_pdf(corpus_site: BuildResult) -> None:
