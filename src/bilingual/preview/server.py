@@ -134,7 +134,7 @@ class PreviewServer(LoopbackServer):
             build(self.root, self.out_dir, pdf=self.pdf, wait=self.busy_wait,
                   waiting=self.on_wait)
             error = None
-        except Exception as failure:  # noqa: BLE001 - any failure goes to the overlay
+        except Exception as failure:  # any failure goes to the overlay
             error = describe(failure, self.root)
         self.state.publish(error)
         if self.on_build is not None:
@@ -142,7 +142,8 @@ class PreviewServer(LoopbackServer):
 
     def watch(self) -> None:
         """Rebuild after each batch of source changes until ``close``."""
-        for _changes in watchfiles.watch(self.root, watch_filter=SourceFilter(self.root, self.out_dir),
+        sources = SourceFilter(self.root, self.out_dir)
+        for _changes in watchfiles.watch(self.root, watch_filter=sources,
                                          debounce=150, step=50, stop_event=self.stopping,
                                          raise_interrupt=False):
             self.rebuild()
@@ -221,7 +222,7 @@ class PreviewHandler(LoopbackHandler):
 
     def _email_preview(self, path: str, send_body: bool) -> None:
         """A post's e-mail edition beside its web page, rendered from the sources as they are."""
-        from bilingual.mail.preview import preview  # noqa: PLC0415 - loads the e-mail renderer on demand
+        from bilingual.mail.preview import preview  # the e-mail renderer, on demand
 
         status, page = preview(self.server.root, path)
         self._send(status, ".html", inject_client(page, self.server.state.snapshot()["version"]),
