@@ -25,14 +25,13 @@ from urllib.parse import quote
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import Table, machine
-from synthetic import write_site
-
 from bilingual import build
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.fingerprints import toolkit_digest
 from bilingual.publish.search import search_bundles
 from bilingual.site.reader import load_site
+from run import Table, machine
+from synthetic import write_site
 
 QUERY = "میخواهند آزادی"  # written without the ZWNJ of می‌خواهند
 

@@ -6,16 +6,8 @@ import datetime as dt
 import random
 from pathlib import Path
 
-ENGLISH = (
-    "the diplomats said that more officials would resign in protest against the government "
-    "and its violence while the Green Movement grew in Tehran and abroad after the June election "
-    "of 2009 many experts in the foreign ministry objected to the policy of the president"
-).split()
-PERSIAN = (
-    "دیپلمات‌ها گفتند که مقام‌های بیشتری در اعتراض به خشونت حکومت استعفا خواهند داد و "
-    "جنبش سبز در تهران و خارج از کشور پس از انتخابات خرداد گسترش یافت بسیاری از کارشناسان "
-    "وزارت امور خارجه با سیاست‌های رئیس‌جمهور مخالفت کردند و می‌خواهند آزادی را ببینند"
-).split()
+ENGLISH = ["the", "diplomats", "said", "that", "more", "officials", "would", "resign", "in", "protest", "against", "the", "government", "and", "its", "violence", "while", "the", "Green", "Movement", "grew", "in", "Tehran", "and", "abroad", "after", "the", "June", "election", "of", "2009", "many", "experts", "in", "the", "foreign", "ministry", "objected", "to", "the", "policy", "of", "the", "president"]
+PERSIAN = ["دیپلمات\u200cها", "گفتند", "که", "مقام\u200cهای", "بیشتری", "در", "اعتراض", "به", "خشونت", "حکومت", "استعفا", "خواهند", "داد", "و", "جنبش", "سبز", "در", "تهران", "و", "خارج", "از", "کشور", "پس", "از", "انتخابات", "خرداد", "گسترش", "یافت", "بسیاری", "از", "کارشناسان", "وزارت", "امور", "خارجه", "با", "سیاست\u200cهای", "رئیس\u200cجمهور", "مخالفت", "کردند", "و", "می\u200cخواهند", "آزادی", "را", "ببینند"]
 ACRONYMS = ["(IRGC)", "(UN)", "EU", "(BBC)", "https://example.org/report"]
 TAGS = {f"topic-{n}": (f"Topic {n}", f"موضوع {n}") for n in range(12)}
 
@@ -77,7 +69,7 @@ def write_site(root: Path, posts: int, words: int = 600, seed: int = 1,
             f"---\ntitle: Report {number} on the events of {digits}\ndate: {date.isoformat()}\n"
             f"tags: [{tags_line}]\nauthor: Desk {number % 7}\n"
             f"summary: {paragraph(rng, ENGLISH, ACRONYMS, 20)}\n---\n\n"
-            f"{body(rng, ENGLISH, ACRONYMS + ['تهران'], words)}\n", encoding="utf-8")
+            f"{body(rng, ENGLISH, [*ACRONYMS, 'تهران'], words)}\n", encoding="utf-8")
         (folder / "fa.md").write_text(
             f"---\ntitle: گزارش {number} دربارهٔ رویدادهای {digits}\n"
             f"summary: {paragraph(rng, PERSIAN, ACRONYMS, 20)}\n---\n\n"

@@ -15,15 +15,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITES, copy_site
 
 from bilingual import build, load_site
 from bilingual.errors import OutputError
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.site.resources import locales_dir
+from conftest import ROOT, SITES, copy_site
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic import write_site  # noqa: E402
+from synthetic import write_site
 
 Snapshot = dict[str, tuple[str, int, int]]
 
@@ -280,7 +280,7 @@ def test_a_killed_build_then_a_build_gives_the_right_output(synthetic: Path,
     process = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert process.returncode == -9
     assert any(p.name.startswith(".staging-") for p in synthetic.iterdir())
-    changed, rendered = rebuild(synthetic)
+    _, rendered = rebuild(synthetic)
     assert "fa/posts/post-00001/index.html" in rendered
     assert not any(p.name.startswith((".staging-", ".retired-")) for p in synthetic.iterdir())
     assert_like_a_clean_build(synthetic, tmp_path)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SITES, copy_site
 
 from bilingual import BilingualError, build
 from bilingual.cli import cli
 from bilingual.errors import ErrorList
+from conftest import SITES, copy_site
 
 BROKEN = sorted(path for path in (SITES / "broken").iterdir() if path.is_dir())
 

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT, copy_site
 
 from bilingual import build
+from conftest import EXAMPLE, ROOT, copy_site
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic import write_site  # noqa: E402
+from synthetic import write_site
 
 
 def digest_tree(folder: Path) -> dict[str, str]:

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import SITES, copy_site
 from lxml import html
 
 from bilingual import BilingualError, build
@@ -26,6 +25,7 @@ from bilingual.publish.cards import layout_card, shaper_for
 from bilingual.publish.views import Text
 from bilingual.site.frontmatter import MAX_YAML_VALUES, load_yaml, parse_document
 from bilingual.text.languages import language
+from conftest import SITES, copy_site
 
 NOBODY = 65534
 PERSIAN_TITLE = "گزارش نشست شورای شهر تهران دربارهٔ بودجهٔ سال آینده و سپاه پاسداران (IRGC) "
@@ -156,7 +156,7 @@ def as_unprivileged(function: Callable[[], Any]) -> Any:
             os.setegid(NOBODY)
             os.seteuid(NOBODY)
             outcome = ("value", function())
-        except BaseException as error:  # noqa: BLE001 - sent to the parent as it is
+        except BaseException as error:
             outcome = ("raised", error)
         with os.fdopen(write_end, "wb") as pipe:
             pipe.write(pickle.dumps(outcome))

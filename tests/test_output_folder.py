@@ -11,16 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITES, copy_site
 
 from bilingual import build
 from bilingual.errors import OutputError
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.lock import BuildBusy, BuildLock
 from bilingual.publish.writer import STAGING_PREFIX
+from conftest import ROOT, SITES, copy_site
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic import write_site  # noqa: E402
+from synthetic import write_site
 
 
 def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -11,14 +11,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SITES, copy_site
 
 from bilingual import build
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.writer import STAGING_PREFIX, staged
+from conftest import ROOT, SITES, copy_site
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from synthetic import write_site  # noqa: E402
+from synthetic import write_site
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
@@ -43,10 +43,9 @@ def test_a_failed_render_leaves_the_previous_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
     with staged(out) as staging:
         staging.write("a.txt", b"old")
-    with pytest.raises(RuntimeError):
-        with staged(out) as staging:
-            staging.write("a.txt", b"half-written")
-            raise RuntimeError("renderer crashed")
+    with pytest.raises(RuntimeError), staged(out) as staging:
+        staging.write("a.txt", b"half-written")
+        raise RuntimeError("renderer crashed")
     assert digest_tree(out) == {"a.txt": hashlib.sha256(b"old").hexdigest()}
     assert leftovers(tmp_path) == []
 

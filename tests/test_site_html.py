@@ -9,10 +9,10 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import html5lib
 import pytest
-from conftest import SITES, copy_site
 from lxml import etree, html
 
 from bilingual import BuildResult, build
+from conftest import SITES, copy_site
 
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/index.html"
 ENGLISH_POST = "en/posts/2010-01-20-the-only-way-forward/index.html"
