@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SITES, copy_site
 from lxml import etree
 
 from bilingual import BuildResult, build
+from conftest import SITES, copy_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 BASE = "https://minimal.example/"
