@@ -77,3 +77,12 @@ def test_a_language_without_posts_still_gets_a_valid_empty_feed(tmp_path: Path) 
     assert entries(persian) == {}
     assert persian.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z"
     assert ("alternate", "text/html", "fa", f"{BASE}fa/") in links(persian)
+
+
+def test_a_renamed_tag_renames_its_feed(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    build(site, pdf=False)
+    tags = site / "content/tags.yaml"
+    tags.write_text(tags.read_text("utf-8").replace("fa: خبر", "fa: اخبار"), "utf-8")
+    renamed = feed(build(site, pdf=False), "fa/tags/news/feed.xml")
+    assert renamed.findtext(f"{ATOM}title") == "کمینه · اخبار"
