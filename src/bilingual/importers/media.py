@@ -60,7 +60,7 @@ class MediaLibrary:
 class EntryMedia:
     """The media of one post: files to copy into its folder, and links left as they were."""
 
-    library: MediaLibrary
+    uploads: MediaLibrary
     copies: dict[str, Path] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
@@ -78,8 +78,8 @@ class EntryMedia:
     def natural_size(self, url: str) -> tuple[int, int] | None:
         """The width and height of the image at ``url``: its local file's, else the ones
         WordPress writes in the names of the copies it resizes (photo-300x200.jpg)."""
-        relative = self.library.upload_path(url)
-        source = self.library.source(relative) if relative is not None else None
+        relative = self.uploads.upload_path(url)
+        source = self.uploads.source(relative) if relative is not None else None
         if source is not None:
             try:
                 with Image.open(source) as image:
@@ -93,14 +93,14 @@ class EntryMedia:
     def _resolve(self, url: str, report_external: bool) -> str:
         if not url or url.startswith(("data:", "#", "mailto:")):
             return url
-        relative = self.library.upload_path(url)
+        relative = self.uploads.upload_path(url)
         if relative is None:
             if report_external and url.startswith(("http://", "https://", "//")):
                 _add_once(self.external, url)
             return url
         if relative in self._names:
             return self._names[relative]
-        source = self.library.source(relative)
+        source = self.uploads.source(relative)
         if source is None:
             if "." in posixpath.basename(relative):  # a page under uploads is not a file
                 _add_once(self.missing, url)

@@ -81,8 +81,8 @@ def import_wordpress(export: Path | str, site_root: Path | str, force: bool = Fa
     """
     config = load_config(Path(site_root))
     wxr = read_export(Path(export))
-    library = MediaLibrary(Path(media) if media is not None else None, wxr.base_urls)
-    planner = Planner(config, wxr, library, force)
+    uploads = MediaLibrary(Path(media) if media is not None else None, wxr.base_urls)
+    planner = Planner(config, wxr, uploads, force)
     files = planner.plan()
     problems = planner.errors or check_writable(files)
     if problems:
@@ -98,8 +98,8 @@ def import_wordpress(export: Path | str, site_root: Path | str, force: bool = Fa
 class Planner:
     """Decide every file of an import before any is written."""
 
-    def __init__(self, config: Config, export: Export, library: MediaLibrary, force: bool) -> None:
-        self.config, self.export, self.library, self.force = config, export, library, force
+    def __init__(self, config: Config, export: Export, uploads: MediaLibrary, force: bool) -> None:
+        self.config, self.export, self.uploads, self.force = config, export, uploads, force
         self.report = ImportReport(notes=list(export.repairs))
         self.errors: list[BilingualError] = []
         self.files: list[PlannedFile] = []
@@ -262,7 +262,7 @@ class Planner:
                               author=self.export.authors.get(item.author) or item.author or None)
         record = EntryReport(item.origin, planned.kind, planned.slug, list(planned.members),
                              primary.draft, warnings=planned.warnings)
-        media = EntryMedia(self.library)
+        media = EntryMedia(self.uploads)
         comments = {}
         for lang, member in planned.members.items():
             context = ShortcodeContext(self.attachments, member.item.id, self.reusable_blocks)
