@@ -20,6 +20,7 @@ from bilingual import build
 from bilingual.cli import cli
 from bilingual.errors import BilingualError
 from bilingual.importers import ExportError
+from bilingual.importers.markdown import to_markdown
 from bilingual.importers.wordpress import import_wordpress
 from bilingual.importers.wxr import read_export
 from bilingual.site.frontmatter import parse_document
@@ -514,6 +515,25 @@ def test_bad_exports_are_errors_with_file_and_line(site: Path, tmp_path: Path, t
     assert (caught.value.path, caught.value.line) == (export, line)
     assert message in caught.value.message
     assert sorted(p.name for p in (site / "content").iterdir()) == ["tags.yaml"]
+
+
+PHOTO = "https://greenembassy.files.wordpress.com/2010/02/oslo.jpg"
+
+
+@pytest.mark.parametrize("image, kept", [
+    (f'<img src="{PHOTO}?w=240" alt="Oslo">', f'<img alt="Oslo" src="{PHOTO}?w=240" width="240">'),
+    (f'<img src="{PHOTO}?w=240&amp;h=180" alt="Oslo">',
+     f'<img alt="Oslo" height="180" src="{PHOTO}?w=240&amp;h=180" width="240">'),
+    (f'<img src="{PHOTO}?resize=300%2C200" alt="Oslo">',
+     f'<img alt="Oslo" height="200" src="{PHOTO}?resize=300%2C200" width="300">'),
+    (f'<img src="{PHOTO}?w=240" alt="Oslo" width="320">',
+     f'<img alt="Oslo" src="{PHOTO}?w=240" width="320">'),
+    (f'<img src="{PHOTO}?w=wide&amp;ssl=1" alt="Oslo">', f"![Oslo]({PHOTO}?w=wide&ssl=1)"),
+])
+def test_the_size_an_image_address_asks_for_is_the_size_it_is_shown_at(image: str,
+                                                                        kept: str) -> None:
+    markdown, _ = to_markdown(f"<p>{image}</p>")
+    assert markdown == kept
 
 
 def test_the_imported_bilingual_site_builds(site: Path, tmp_path: Path) -> None:

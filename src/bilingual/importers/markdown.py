@@ -10,28 +10,24 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PageElement, Tag
 from markdownify import MarkdownConverter
 
+from bilingual.importers.autop import autop
+from bilingual.importers.elements import (
+    HTML_TAGS,
+    KEPT_INLINE,
+    SIZES,
+    alignment,
+    classes,
+    code_language,
+    destination,
+    embed_url,
+    fits_markdown,
+    shown_size,
+    start_tag,
+)
 from bilingual.importers.media import EntryMedia
 
-BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "li",
-                        "blockquote", "pre", "table", "figure", "hr", "section", "iframe",
-                        "address", "aside", "details", "header", "footer", "nav", "article",
-                        "audio", "video", "figcaption", "form", "fieldset", "menu"})
-KEPT_INLINE = frozenset({"sup", "sub", "abbr", "cite", "q", "kbd", "dfn", "mark", "small", "ins",
-                         "var", "samp", "u", "time", "bdi", "bdo"})
-STRUCK = frozenset({"del", "s", "strike"})
 # Elements of older posts (TinyMCE had an acronym button) read as the ones that replaced them.
 OBSOLETE_INLINE = {"acronym": "abbr", "tt": "code"}
-# What the kept HTML may say: tags and, per tag, attributes (all may carry lang, dir and title).
-HTML_TAGS = KEPT_INLINE | STRUCK | {
-    "a", "em", "strong", "b", "i", "code", "br", "span", "img", "audio", "video", "source",
-    "figure", "figcaption", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "caption", "p", "ul", "ol", "li", "blockquote", "div", "pre"}
-HTML_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"},
-                   "audio": {"src", "controls"}, "video": {"src", "controls", "poster"},
-                   "source": {"src", "type"}, "td": {"colspan", "rowspan"},
-                   "th": {"colspan", "rowspan"}, "time": {"datetime"}}
-ALIGNMENTS = ("alignleft", "alignright", "aligncenter")
-CLASSES = {"img": set(ALIGNMENTS), "figure": set(ALIGNMENTS), "div": {"gallery"}}
 _VERSE_GAP = re.compile(r"(?:\t| {2,})+")
 _AUTO_EMBED = re.compile(r"https?://[^\s<>\"]+")
 
@@ -54,12 +50,13 @@ class PostConverter(MarkdownConverter):
         source = self._image_url(el.get("src"))
         if not source:
             return ""
-        if self.keep_html and (_alignment(el) or self._resized(el)):
+        el.attrs.update(shown_size(el))
+        if self.keep_html and (alignment(el) or self._resized(el)):
             return self._raw(self.html_of(el))
         alt = " ".join(str(el.get("alt") or "").split()).replace("[", "\\[").replace("]", "\\]")
         title = str(el.get("title") or "").replace('"', '\\"')
         title_part = f' "{title}"' if title else ""
-        return f"![{alt}]({_destination(source)}{title_part})"
+        return f"![{alt}]({destination(source)}{title_part})"
 
     def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         if self.media is not None and el.get("href"):
@@ -71,16 +68,16 @@ class PostConverter(MarkdownConverter):
         return str(markdownify.convert_a(el, text, parent_tags))
 
     def convert_figure(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        embedded = _embed_url(el)
+        embedded = embed_url(el)
         if embedded:
             caption = el.find("figcaption")
             below = caption.get_text(" ", strip=True) if isinstance(caption, Tag) else ""
             escape = cast(Any, self).escape  # not in markdownify's type stubs
             return f"\n\n<{embedded}>\n\n{escape(below, set())}\n\n"
-        if self.keep_html and "wp-block-gallery" in _classes(el):
+        if self.keep_html and "wp-block-gallery" in classes(el):
             return self._block(self._gallery(el))
         shows_media = el.find(["img", "audio", "video"])
-        if self.keep_html and (el.find("figcaption") or _alignment(el)) and shows_media:
+        if self.keep_html and (el.find("figcaption") or alignment(el)) and shows_media:
             return self._block(self.html_of(el))
         return f"\n\n{text.strip()}\n\n"
 
@@ -96,7 +93,7 @@ class PostConverter(MarkdownConverter):
         return f"\n\n{text.strip()}\n\n"
 
     def convert_div(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        if self.keep_html and "gallery" in _classes(el):
+        if self.keep_html and "gallery" in classes(el):
             return self._block(self.html_of(el))
         return f"\n\n{text.strip()}\n\n"
 
@@ -121,18 +118,18 @@ class PostConverter(MarkdownConverter):
         return self._block(self.html_of(el)) if self.keep_html else f"\n\n{text.strip()}\n\n"
 
     def convert_table(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        if self.keep_html and not _fits_markdown(el):
+        if self.keep_html and not fits_markdown(el):
             return self._block(self.html_of(el))
         return f"\n\n{text.strip()}\n\n"
 
     def convert_pre(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        if "wp-block-verse" in _classes(el) or "verse" in _classes(el):
+        if "wp-block-verse" in classes(el) or "verse" in classes(el):
             return self._verse(el)
         code = el.get_text().strip("\n")
         if not code:
             return ""
         fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
-        return f"\n\n{fence}{_code_language(el)}\n{code}\n{fence}\n\n"
+        return f"\n\n{fence}{code_language(el)}\n{code}\n{fence}\n\n"
 
     def _gallery(self, el: Tag) -> str:
         """A block-editor gallery as the grid of figures a [gallery] becomes, with its caption."""
@@ -172,13 +169,13 @@ class PostConverter(MarkdownConverter):
 
     def convert_span(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         if self.keep_html and (el.get("lang") or el.get("dir")):
-            return self._raw(f"{_start_tag(el)}{text}</span>")
+            return self._raw(f"{start_tag(el)}{text}</span>")
         return text
 
     def _kept_inline(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         if not self.keep_html:
             return f"“{text}”" if el.name == "q" else text
-        return self._raw(f"{_start_tag(el)}{text}</{el.name}>")
+        return self._raw(f"{start_tag(el)}{text}</{el.name}>")
 
     def convert_q(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return self._kept_inline(el, text, parent_tags)
@@ -187,7 +184,7 @@ class PostConverter(MarkdownConverter):
 
     def _resized(self, el: Tag) -> bool:
         """Whether the image is shown at a size other than its file's, which Markdown cannot say."""
-        shown = [str(el.get(name) or "") for name in ("width", "height")]
+        shown = [str(el.get(name) or "") for name in SIZES]
         if not any(value.isdigit() for value in shown):
             return False
         url = str(el.get("src") or "").strip()
@@ -223,8 +220,8 @@ class PostConverter(MarkdownConverter):
         if el.name == "a" and el.get("href") and self.media is not None:
             el["href"] = self.media.link(str(el["href"]))
         if el.name in ("img", "br", "source"):
-            return _start_tag(el)
-        return f"{_start_tag(el)}{inner}</{el.name}>"
+            return start_tag(el)
+        return f"{start_tag(el)}{inner}</{el.name}>"
 
 
 for _name in KEPT_INLINE - {"q"}:
@@ -242,91 +239,3 @@ def to_markdown(source: str, media: EntryMedia | None = None,
     markdown = converter.convert_soup(soup)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip(), converter.used_html
 
-
-def autop(source: str) -> str:
-    """WordPress keeps paragraphs as blank lines and line breaks as newlines: make them HTML."""
-    blocks: list[str] = []
-    inline: list[str] = []
-
-    def close_paragraphs() -> None:
-        for paragraph in re.split(r"\n\s*\n", "".join(inline)):
-            if paragraph.strip():
-                blocks.append("<p>" + paragraph.strip().replace("\n", "<br>\n") + "</p>")
-        inline.clear()
-
-    for node in BeautifulSoup(source, "html.parser").contents:
-        if isinstance(node, Comment):
-            continue
-        if isinstance(node, Tag) and node.name in BLOCK_TAGS:
-            close_paragraphs()
-            blocks.append(str(node))
-        else:
-            inline.append(str(node) if isinstance(node, Tag) else escape(str(node), quote=False))
-    close_paragraphs()
-    return "\n".join(blocks)
-
-
-def _start_tag(el: Tag) -> str:
-    allowed = HTML_ATTRIBUTES.get(str(el.name), set()) | {"lang", "dir", "title"}
-    parts = [str(el.name)]
-    for name in sorted(allowed & set(el.attrs)):
-        value: Any = el.attrs[name]
-        if name in ("width", "height") and not str(value).isdigit():
-            continue
-        parts.append(name if name == "controls" else f'{name}="{escape(str(value))}"')
-    kept = [c for c in _classes(el) if c in CLASSES.get(str(el.name), set())]
-    if kept:
-        parts.append(f'class="{" ".join(kept)}"')
-    return "<" + " ".join(parts) + ">"
-
-
-def _classes(el: Tag) -> list[str]:
-    value: Any = el.get("class") or []
-    return value.split() if isinstance(value, str) else [str(c) for c in value]
-
-
-def _alignment(el: Tag) -> str | None:
-    return next((c for c in _classes(el) if c in ALIGNMENTS), None)
-
-
-def _destination(url: str) -> str:
-    return f"<{url}>" if re.search(r"[\s()<>]", url) else url
-
-
-def _embed_url(el: Tag) -> str | None:
-    """The address a block-editor embed (YouTube, Twitter...) shows."""
-    if not any(c.startswith("wp-block-embed") for c in _classes(el)):
-        return None
-    text = el.get_text(" ", strip=True).split()
-    return next((word for word in text if word.startswith(("http://", "https://"))), None)
-
-
-def _fits_markdown(table: Tag) -> bool:
-    """A table Markdown can say: a header row, no merged cells, one line of text per cell."""
-    rows = table.find_all("tr")
-    if not rows:
-        return False
-    first = rows[0].find_all(["td", "th"])
-    parent = rows[0].parent
-    header = bool(first) and (all(cell.name == "th" for cell in first)
-                              or (parent is not None and parent.name == "thead"))
-    cells = table.find_all(["td", "th"])
-    return header and not any(
-        cell.get("colspan") or cell.get("rowspan")
-        or cell.find(["p", "ul", "ol", "br", "pre", "table", "dl", "blockquote", "div"])
-        for cell in cells)
-
-
-def _code_language(el: Tag) -> str:
-    for node in (el, el.find("code")):
-        if not isinstance(node, Tag):
-            continue
-        for css in _classes(node):
-            if css.startswith(("language-", "lang-")):
-                return css.split("-", 1)[1]
-        brush = re.search(r"brush:\s*([\w+#-]+)", " ".join(_classes(node)))
-        if brush:
-            return brush[1]
-        if node.get("lang"):
-            return str(node["lang"])
-    return ""

@@ -90,9 +90,11 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
     spreads, right to left for right-to-left documents.
     """
     try:
+        # Presentational hints: an image's width attribute sizes it in print as on the web.
         document = HTML(string=html, base_url=base_url,
                         url_fetcher=fetcher or url_fetcher()).render(
-            stylesheets=stylesheets, font_config=font_configuration(), pdf_variant=PDF_VARIANT)
+            stylesheets=stylesheets, font_config=font_configuration(), pdf_variant=PDF_VARIANT,
+            presentational_hints=True)
         with text_layer(lang.code, lang.is_rtl), missing_glyphs() as missing:
             pdf = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
                                      finisher=partial(_viewer_preferences, lang))
