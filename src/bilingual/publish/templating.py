@@ -6,12 +6,15 @@ import datetime as dt
 import functools
 import re
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import jinja2.ext
 from babel.support import NullTranslations
+from jinja2.lexer import Token, TokenStream
 from markupsafe import escape
 
 from bilingual.errors import BilingualError, TemplateError
@@ -79,7 +82,7 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
         loader=jinja2.ChoiceLoader(
             [jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-        extensions=["jinja2.ext.i18n"],
+        extensions=["jinja2.ext.i18n", ConstantMessages],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -130,10 +133,58 @@ def _isolate_unicode(text: str, direction: str) -> str:
     return isolate_unicode(balance_controls(text), direction)
 
 
+class ConstantMessages(jinja2.ext.Extension):
+    """Translate ``_("message")`` and ``gettext("message")`` when the template is compiled.
+
+    An environment serves one language, and most messages have no variables: their text is
+    known before any page is rendered, and Jinja then writes it, escaped, as the template's
+    own text instead of calling gettext on every page. A message whose format needs variables
+    is left to the call, which reports the error in context.
+    """
+
+    FUNCTIONS = frozenset({"_", "gettext"})
+    SHAPE = ("name", "lparen", "string", "rparen")
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        translate: Callable[[str], str | None] | None = getattr(
+            self.environment, "constant_message", None)
+        if translate is None:
+            yield from stream
+            return
+        window: list[Token] = []
+        previous: Token | None = None
+        for token in stream:
+            window.append(token)
+            if len(window) < len(self.SHAPE):
+                continue
+            text = self._constant(window, previous, translate)
+            if text is not None:
+                previous = Token(window[0].lineno, "string", text)
+                window.clear()
+            else:
+                previous = window.pop(0)
+            yield previous
+        yield from window
+
+    def _constant(self, window: list[Token], previous: Token | None,
+                  translate: Callable[[str], str | None]) -> str | None:
+        if tuple(token.type for token in window) != self.SHAPE:
+            return None
+        if window[0].value not in self.FUNCTIONS or (previous and previous.type == "dot"):
+            return None
+        return translate(window[2].value)
+
+
 def _install_gettext(env: jinja2.Environment, translations: NullTranslations, lang: str) -> None:
     """Like Jinja's new-style gettext, but numbers come out in the language's digits."""
 
-    # Most messages have no variables and come back on every page: translate each once.
+    def constant_message(message: str) -> str | None:
+        try:
+            return _format(translations.gettext(message), {}, lang, autoescape=False)
+        except (KeyError, TypeError, ValueError):
+            return None  # the call at render time says what is wrong, where
+
+    # Messages translated before compiling may still be called with a computed value.
     @functools.lru_cache(maxsize=4096)
     def constant(message: str, autoescape: bool) -> str:
         return _format(translations.gettext(message), {}, lang, autoescape)
@@ -153,6 +204,7 @@ def _install_gettext(env: jinja2.Environment, translations: NullTranslations, la
                        bool(context.eval_ctx.autoescape))
 
     env.newstyle_gettext = True  # type: ignore[attr-defined]
+    env.extend(constant_message=constant_message)
     env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
 
 
