@@ -32,6 +32,8 @@ Span = tuple[int, int]
 _SENTENCE_PUNCTUATION = frozenset(".,;:!?،؛؟…\"'¡¿۔")
 _FINAL_PUNCTUATION = re.compile(r"[.!?…]+")
 _PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "‹": "›", "“": "”", "‘": "’", '"': '"', "'": "'"}
+_OPENERS = {closer: opener for opener, closer in reversed(_PAIRS.items())}  # the first wins
+_PAIRED = frozenset(_PAIRS) | frozenset(_OPENERS)
 _QUOTES_AND_BRACKETS = frozenset({"Ps", "Pe", "Pi", "Pf"})
 _WEAK_OR_NEUTRAL = frozenset({"ES", "ET", "CS", "ON"})
 
@@ -207,7 +209,8 @@ def _inner(text: str, start: int, end: int) -> Span:
 
 def _wraps(text: str, start: int, end: int) -> bool:
     return end - start >= 2 and _PAIRS.get(text[start]) == text[end - 1] and not any(
-        _is_unmatched(text, start + 1, end - 1, index) for index in range(start + 1, end - 1))
+        _is_unmatched(text, start + 1, end - 1, index) for index in range(start + 1, end - 1)
+        if text[index] in _PAIRED)  # nothing else can be unmatched
 
 
 def _is_unmatched(text: str, start: int, end: int, index: int) -> bool:
@@ -217,8 +220,8 @@ def _is_unmatched(text: str, start: int, end: int, index: int) -> bool:
         return char == "\"" and text.count(char, start, end) % 2 == 1
     if char in _PAIRS:
         return text.count(char, start, end) > text.count(_PAIRS[char], start, end)
-    openers = [opener for opener, closer in _PAIRS.items() if closer == char]
-    return bool(openers) and text.count(char, start, end) > text.count(openers[0], start, end)
+    opener = _OPENERS.get(char)
+    return opener is not None and text.count(char, start, end) > text.count(opener, start, end)
 
 
 def _with_partners(text: str, start: int, end: int) -> Span:
