@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from bilingual import build
 from bilingual.cli import cli
-from bilingual.i18n.catalogs import extract, read_catalog, site_scope, theme_scope
+from bilingual.i18n.catalog_files import read_catalog
+from bilingual.i18n.catalogs import extract, site_scope, theme_scope
 from bilingual.i18n.check import check_file
 from bilingual.site.resources import locales_dir, theme_dir
 

@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from babel import Locale, UnknownLocaleError
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import denormalize, write_po
 
 from bilingual import __version__
-from bilingual.atomic import write_atomically
-from bilingual.errors import BilingualError, CatalogError
+from bilingual.errors import CatalogError
+from bilingual.i18n.catalog_files import entries, read_catalog, state, write_catalog, write_file
+from bilingual.i18n.catalog_merge import match_replaced, message_key, revive_obsolete
 from bilingual.i18n.localization import DOMAIN, catalog_path
-from bilingual.i18n.po_reader import read_po_strictly
 from bilingual.site.config import load_config
-from bilingual.site.inputs import read_input
 from bilingual.site.resources import locales_dir, source_roots, theme_dir
 
 TEMPLATE_NAME = f"{DOMAIN}.pot"
 MAPPING_NAME = "babel.cfg"
 SOURCE_LANGUAGE = "en"  # the language of the msgids: no catalog needed
-WIDTH = 0  # no wrapping: one line per string, as translators edit them
 COMMENT_TAGS = ("Translators:",)
-REPLACED_WITHIN_LINES = 3  # a new string this close to where a vanished one was replaces it
-State = Literal["translated", "fuzzy", "missing"]
 
 
 @dataclass(frozen=True)
@@ -197,78 +190,19 @@ def update(scope: CatalogScope) -> list[UpdateResult]:
         path = scope.po_path(lang)
         catalog = read_catalog(path, locale=lang)
         before = {message.id for message in catalog if message.id}
-        previous = {_key(message): message.previous_id for message in entries(catalog)}
+        previous = {message_key(message): message.previous_id for message in entries(catalog)}
         catalog.update(template)
-        _revive_obsolete(catalog)
-        _match_replaced(catalog, before)
+        revive_obsolete(catalog)
+        match_replaced(catalog, before)
         for message in entries(catalog):
             if message.fuzzy and not message.previous_id:
-                message.previous_id = previous.get(_key(message)) or []
+                message.previous_id = previous.get(message_key(message)) or []
         write_catalog(path, catalog, include_previous=True)
         messages = [message for message in catalog if message.id]
         results.append(UpdateResult(
             lang, path, added=sum(1 for m in messages if m.id not in before),
             fuzzy=sum(1 for m in messages if m.fuzzy), obsolete=len(catalog.obsolete)))
     return results
-
-
-def _key(message: Message) -> tuple[str, str | None]:
-    return (message.id if isinstance(message.id, str) else message.id[0]), message.context
-
-
-def _revive_obsolete(catalog: Catalog) -> None:
-    """A string that comes back gets its old translation back (as msgmerge does)."""
-    for key, old in list(catalog.obsolete.items()):
-        current = catalog.get(old.id, old.context)
-        if current is None:
-            continue
-        if state(current) == "missing":
-            current.string = old.string
-            current.user_comments = current.user_comments or old.user_comments
-        del catalog.obsolete[key]
-
-
-def _match_replaced(catalog: Catalog, before: set[Any]) -> None:
-    """Keep, as fuzzy, the translation of a string rewritten in place ("Read more" ->
-    "Continue reading"): Babel only matches texts that look alike, this matches by place.
-
-    A new string takes the translation of the nearest vanished one of the same kind that was
-    within a few lines of it in the same file, by the catalog's references.
-    """
-    added = {index: message for index, message in enumerate(entries(catalog))
-             if message.id not in before and state(message) == "missing"}
-    gone = {key: old for key, old in catalog.obsolete.items()
-            if old.id in before and state(old) != "missing"}
-    nearby = sorted(((distance, index, key) for index, message in added.items()
-                     for key, old in gone.items()
-                     if (distance := _distance(message, old)) is not None),
-                    key=lambda pair: pair[:2])
-    for _distance_apart, index, key in nearby:
-        if index in added and key in gone:
-            del gone[key]
-            _inherit(added.pop(index), catalog.obsolete.pop(key))
-
-
-def _distance(new: Message, old: Message) -> int | None:
-    """How many lines apart two strings of the same kind were in one file, if close."""
-    if not _same_kind(new, old):
-        return None
-    distances = [abs((line or 0) - (old_line or 0))
-                 for file, line in new.locations for old_file, old_line in old.locations
-                 if file == old_file]
-    nearest = min(distances, default=None)
-    return nearest if nearest is not None and nearest <= REPLACED_WITHIN_LINES else None
-
-
-def _same_kind(new: Message, old: Message) -> bool:
-    return new.context == old.context and new.pluralizable == old.pluralizable
-
-
-def _inherit(message: Message, old: Message) -> None:
-    message.string = old.string
-    message.flags.add("fuzzy")
-    message.previous_id = [old.id] if isinstance(old.id, str) else list(old.id)
-    message.user_comments = message.user_comments or old.user_comments
 
 
 @dataclass(frozen=True)
@@ -291,91 +225,3 @@ def compile_catalogs(scope: CatalogScope) -> list[CompileResult]:
         states = [state(message) for message in catalog if message.id]
         results.append(CompileResult(lang, path, states.count("translated"), states.count("fuzzy")))
     return results
-
-
-def state(message: Message) -> State:
-    """Whether a message is translated (every plural form), fuzzy, or missing."""
-    strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
-    if message.fuzzy and any(strings):
-        return "fuzzy"
-    return "translated" if strings and all(strings) else "missing"
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How many entries of a catalog are translated, fuzzy or missing."""
-
-    translated: int = 0
-    fuzzy: int = 0
-    missing: int = 0
-
-    @classmethod
-    def count(cls, states: Iterable[State]) -> Progress:
-        counts = Counter(states)
-        return cls(counts["translated"], counts["fuzzy"], counts["missing"])
-
-    @property
-    def total(self) -> int:
-        return self.translated + self.fuzzy + self.missing
-
-    def to_json(self) -> dict[str, int]:
-        return {"translated": self.translated, "fuzzy": self.fuzzy, "missing": self.missing,
-                "total": self.total}
-
-
-def entries(catalog: Catalog) -> Iterator[Message]:
-    """The catalog's messages without the header."""
-    return (message for message in catalog if message.id)
-
-
-def read_catalog(path: Path, locale: str | Locale | None = None) -> Catalog:
-    """Read a .po/.pot file with Babel; a syntax error becomes a CatalogError with its line."""
-    if not os.path.lexists(path):
-        raise CatalogError("catalog not found", path)
-    return parse_catalog(read_input(path, None, error_class=CatalogError), path, locale)
-
-
-def parse_catalog(data: bytes, path: Path, locale: str | Locale | None = None) -> Catalog:
-    """The catalog in ``data``; every entry with more plural forms than the header allows is
-    reported at once (one error each)."""
-    catalog = read_po_strictly(data, path, locale)
-    restore_previous_ids(catalog)
-    return catalog
-
-
-def restore_previous_ids(catalog: Catalog) -> None:
-    """Babel writes the previous msgid of a fuzzy entry (#|) but reads it as a comment."""
-    for message in (*catalog, *catalog.obsolete.values()):
-        _restore_previous(message)
-
-
-def _restore_previous(message: Message) -> None:
-    previous = [comment[1:].strip() for comment in message.user_comments if comment.startswith("|")]
-    if not previous:
-        return
-    message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
-    parts: list[list[str]] = []
-    for line in previous:
-        keyword, _, rest = line.partition(" ")
-        if keyword in ("msgid", "msgid_plural"):
-            parts.append([rest])
-        elif parts and line.startswith('"'):
-            parts[-1].append(line)
-    message.previous_id = [denormalize("\n".join(lines)) for lines in parts]
-
-
-def write_catalog(path: Path, catalog: Catalog, include_previous: bool = False) -> None:
-    buffer = BytesIO()
-    write_po(buffer, catalog, width=WIDTH, include_previous=include_previous)
-    write_file(path, buffer.getvalue())
-
-
-def write_file(path: Path, data: bytes,
-               error_class: type[BilingualError] = CatalogError) -> None:
-    """Replace ``path`` with ``data`` in one step, or say why the folder refuses it."""
-    try:
-        write_atomically(path, data)
-    except OSError as error:
-        raise error_class(f"cannot write this file: {error.strerror or error}", path,
-                          hint="nothing was changed; make the folder writable and run "
-                               "the command again") from None

@@ -11,7 +11,8 @@ from typing import Literal
 from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message
 
 from bilingual.errors import CatalogError
-from bilingual.i18n.catalogs import CatalogScope, entries
+from bilingual.i18n.catalog_files import entries
+from bilingual.i18n.catalogs import CatalogScope
 from bilingual.i18n.po_reader import parse_po, plural_forms_hint
 
 Severity = Literal["error", "warning"]

@@ -14,15 +14,8 @@ from typing import Any, Literal
 from babel.messages.catalog import Catalog, Message
 
 from bilingual.errors import ContentError
-from bilingual.i18n.catalogs import (
-    SOURCE_LANGUAGE,
-    CatalogScope,
-    Progress,
-    entries,
-    read_catalog,
-    state,
-    write_file,
-)
+from bilingual.i18n.catalog_files import Progress, entries, read_catalog, state, write_file
+from bilingual.i18n.catalogs import SOURCE_LANGUAGE, CatalogScope
 from bilingual.site.model import Entry, Site
 from bilingual.site.reader import load_site
 

@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import normalize
 
 from bilingual.errors import CatalogError
-from bilingual.i18n.catalogs import WIDTH, parse_catalog, write_file
+from bilingual.i18n.catalog_files import WIDTH, parse_catalog, write_file
 from bilingual.i18n.check import translation_problems
 
 _SAVING = threading.Lock()

@@ -9,7 +9,7 @@ from typing import Literal
 
 from babel.messages.catalog import Catalog, Message
 
-from bilingual.i18n.catalogs import Progress, State, entries, state
+from bilingual.i18n.catalog_files import Progress, State, entries, state
 from bilingual.i18n.check import protected_tokens
 from bilingual.i18n.editor.po_edit import entry_id, file_version, parse
 from bilingual.text.languages import Language, language
