@@ -26,9 +26,14 @@ fa = "جمهوری دموکراتیک ایران"
 """
 # Each uploaded file has its own colour, so that its picture can be told apart in the PDF;
 # bern.jpg is a thumbnail narrower than a gallery column.
-UPLOADS = {"oslo": ((800, 600), (200, 40, 40)), "brussels": ((1200, 900), (40, 160, 60)),
-           "bern": ((120, 90), (40, 60, 200)), "helsinki": ((480, 640), (220, 180, 30)),
-           "tokyo": ((900, 600), (150, 40, 160)), "tehran": ((2400, 1600), (30, 150, 160))}
+UPLOADS = {
+    "oslo": ((800, 600), (200, 40, 40)),
+    "brussels": ((1200, 900), (40, 160, 60)),
+    "bern": ((120, 90), (40, 60, 200)),
+    "helsinki": ((480, 640), (220, 180, 30)),
+    "tokyo": ((900, 600), (150, 40, 160)),
+    "tehran": ((2400, 1600), (30, 150, 160)),
+}
 CSS_PX = 0.75  # points per CSS pixel
 GALLERY = ["oslo", "brussels", "bern", "helsinki", "tokyo"]
 
@@ -59,8 +64,11 @@ def pictures(pdf: Path) -> list[Picture]:
             bitmap = image.get_bitmap().to_pil().convert("RGB")
             pixel = bitmap.getpixel((bitmap.width // 2, bitmap.height // 2))
             assert isinstance(pixel, tuple)
-            name = next(name for colour, name in by_colour.items()
-                        if all(abs(a - b) <= 6 for a, b in zip(colour, pixel, strict=True)))
+            name = next(
+                name
+                for colour, name in by_colour.items()
+                if all(abs(a - b) <= 6 for a, b in zip(colour, pixel, strict=True))
+            )
             found.append(Picture(name, number, *image.get_bounds()))
     document.close()
     return found
@@ -84,7 +92,8 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Picture
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_a_resized_image_prints_at_its_width_from_the_start_of_the_column(
-        editions: dict[str, list[Picture]], lang: str) -> None:
+    editions: dict[str, list[Picture]], lang: str
+) -> None:
     found = editions[lang]
     column = next(p for p in found if p.name == "tehran")  # a large picture fills the column
     asked, given = found[0], found[1]  # the first two pictures, before the gallery
@@ -104,7 +113,8 @@ def test_a_resized_image_prints_at_its_width_from_the_start_of_the_column(
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_a_picture_wider_than_the_column_is_capped_to_it(
-        editions: dict[str, list[Picture]], lang: str) -> None:
+    editions: dict[str, list[Picture]], lang: str
+) -> None:
     column = next(p for p in editions[lang] if p.name == "tehran")
     # A5 with 16 mm side margins: a column of 116 mm; width="1024" on a file 2,400 wide
     assert column.width == pytest.approx(116 / 25.4 * 72, abs=0.5)
@@ -113,7 +123,8 @@ def test_a_picture_wider_than_the_column_is_capped_to_it(
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 def test_a_gallery_prints_three_to_a_row_in_the_posts_direction(
-        editions: dict[str, list[Picture]], lang: str) -> None:
+    editions: dict[str, list[Picture]], lang: str
+) -> None:
     found = editions[lang]
     column = next(p for p in found if p.name == "tehran")
     gallery = found[-5:]

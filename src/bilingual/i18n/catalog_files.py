@@ -49,8 +49,12 @@ class Progress:
         return self.translated + self.fuzzy + self.missing
 
     def to_json(self) -> dict[str, int]:
-        return {"translated": self.translated, "fuzzy": self.fuzzy, "missing": self.missing,
-                "total": self.total}
+        return {
+            "translated": self.translated,
+            "fuzzy": self.fuzzy,
+            "missing": self.missing,
+            "total": self.total,
+        }
 
 
 def entries(catalog: Catalog) -> Iterator[Message]:
@@ -100,12 +104,13 @@ def write_catalog(path: Path, catalog: Catalog, include_previous: bool = False) 
     write_file(path, buffer.getvalue())
 
 
-def write_file(path: Path, data: bytes,
-               error_class: type[BilingualError] = CatalogError) -> None:
+def write_file(path: Path, data: bytes, error_class: type[BilingualError] = CatalogError) -> None:
     """Replace ``path`` with ``data`` in one step, or say why the folder refuses it."""
     try:
         write_atomically(path, data)
     except OSError as error:
-        raise error_class(f"cannot write this file: {error.strerror or error}", path,
-                          hint="nothing was changed; make the folder writable and run "
-                               "the command again") from None
+        raise error_class(
+            f"cannot write this file: {error.strerror or error}",
+            path,
+            hint="nothing was changed; make the folder writable and run the command again",
+        ) from None

@@ -35,14 +35,25 @@ def match_replaced(catalog: Catalog, before: set[Any]) -> None:
     A new string takes the translation of the nearest vanished one of the same kind that was
     within a few lines of it in the same file, by the catalog's references.
     """
-    added = {index: message for index, message in enumerate(entries(catalog))
-             if message.id not in before and state(message) == "missing"}
-    gone = {key: old for key, old in catalog.obsolete.items()
-            if old.id in before and state(old) != "missing"}
-    nearby = sorted(((distance, index, key) for index, message in added.items()
-                     for key, old in gone.items()
-                     if (distance := _distance(message, old)) is not None),
-                    key=lambda pair: pair[:2])
+    added = {
+        index: message
+        for index, message in enumerate(entries(catalog))
+        if message.id not in before and state(message) == "missing"
+    }
+    gone = {
+        key: old
+        for key, old in catalog.obsolete.items()
+        if old.id in before and state(old) != "missing"
+    }
+    nearby = sorted(
+        (
+            (distance, index, key)
+            for index, message in added.items()
+            for key, old in gone.items()
+            if (distance := _distance(message, old)) is not None
+        ),
+        key=lambda pair: pair[:2],
+    )
     for _distance_apart, index, key in nearby:
         if index in added and key in gone:
             del gone[key]
@@ -53,9 +64,12 @@ def _distance(new: Message, old: Message) -> int | None:
     """How many lines apart two strings of the same kind were in one file, if close."""
     if not _same_kind(new, old):
         return None
-    distances = [abs((line or 0) - (old_line or 0))
-                 for file, line in new.locations for old_file, old_line in old.locations
-                 if file == old_file]
+    distances = [
+        abs((line or 0) - (old_line or 0))
+        for file, line in new.locations
+        for old_file, old_line in old.locations
+        if file == old_file
+    ]
     nearest = min(distances, default=None)
     return nearest if nearest is not None and nearest <= REPLACED_WITHIN_LINES else None
 

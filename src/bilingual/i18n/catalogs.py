@@ -69,10 +69,17 @@ def theme_scope() -> CatalogScope:
     locales = locales_dir()
     base = locales.parent
     folders = [SourceFolder(theme_dir(), _prefix(theme_dir(), base))]
-    folders += [SourceFolder(root, _prefix(root, base), python_only=True)
-                for root in source_roots()]
-    return CatalogScope("theme", locales, tuple(sorted(folders, key=lambda f: f.prefix)),
-                        locales / MAPPING_NAME, "bilingual", __version__)
+    folders += [
+        SourceFolder(root, _prefix(root, base), python_only=True) for root in source_roots()
+    ]
+    return CatalogScope(
+        "theme",
+        locales,
+        tuple(sorted(folders, key=lambda f: f.prefix)),
+        locales / MAPPING_NAME,
+        "bilingual",
+        __version__,
+    )
 
 
 def site_scope(site_root: Path) -> CatalogScope:
@@ -82,9 +89,14 @@ def site_scope(site_root: Path) -> CatalogScope:
     own_mapping = config.layout.locales / MAPPING_NAME
     templates = config.layout.templates
     sources = (SourceFolder(templates, templates.name),) if templates.is_dir() else ()
-    return CatalogScope(root.resolve().name, config.layout.locales, sources,
-                        own_mapping if own_mapping.is_file() else theme_scope().mapping,
-                        root.resolve().name, dt.date.today().isoformat())
+    return CatalogScope(
+        root.resolve().name,
+        config.layout.locales,
+        sources,
+        own_mapping if own_mapping.is_file() else theme_scope().mapping,
+        root.resolve().name,
+        dt.date.today().isoformat(),
+    )
 
 
 def scope_for(site: Path | None, theme: bool = False) -> CatalogScope:
@@ -104,33 +116,50 @@ def extract(scope: CatalogScope) -> tuple[Path, int]:
         raise CatalogError(
             "this site has no templates/ folder, so no interface strings of its own",
             scope.locales.parent,
-            hint="its strings are the default theme's: use `bilingual i18n extract --theme`")
+            hint="its strings are the default theme's: use `bilingual i18n extract --theme`",
+        )
     method_map, options_map = _mapping(scope.mapping)
-    catalog = Catalog(project=scope.project, version=scope.version,
-                      copyright_holder=scope.project, charset="utf-8")
+    catalog = Catalog(
+        project=scope.project,
+        version=scope.version,
+        copyright_holder=scope.project,
+        charset="utf-8",
+    )
     for folder in scope.sources:
         methods = [(p, m) for p, m in method_map if m == "python" or not folder.python_only]
         for filename, lineno, message, comments, context in _extract_folder(
-                folder.path, methods, options_map):
+            folder.path, methods, options_map
+        ):
             location = f"{folder.prefix}/{Path(filename).as_posix()}"
-            catalog.add(message, None, [(location, lineno)], auto_comments=comments,
-                        context=context)
+            catalog.add(
+                message, None, [(location, lineno)], auto_comments=comments, context=context
+            )
     write_catalog(scope.template_path, catalog)
     return scope.template_path, len(catalog)
 
 
-def _extract_folder(folder: Path, methods: list[tuple[str, str]],
-                    options_map: dict[str, dict[str, str]]) -> Iterator[tuple[Any, ...]]:
+def _extract_folder(
+    folder: Path, methods: list[tuple[str, str]], options_map: dict[str, dict[str, str]]
+) -> Iterator[tuple[Any, ...]]:
     """Babel's extraction, except that a broken template is an error, not silently skipped."""
     loud = {pattern: {**options, "silent": "false"} for pattern, options in options_map.items()}
     current: list[str] = []
     try:
-        yield from extract_from_dir(folder, methods, loud, keywords=DEFAULT_KEYWORDS,
-                                    comment_tags=COMMENT_TAGS, strip_comment_tags=True,
-                                    callback=lambda name, method, options: current.append(name))
+        yield from extract_from_dir(
+            folder,
+            methods,
+            loud,
+            keywords=DEFAULT_KEYWORDS,
+            comment_tags=COMMENT_TAGS,
+            strip_comment_tags=True,
+            callback=lambda name, method, options: current.append(name),
+        )
     except jinja2.TemplateSyntaxError as error:
-        raise CatalogError(f"template syntax error: {error.message}",
-                           folder / (current[-1] if current else ""), error.lineno) from None
+        raise CatalogError(
+            f"template syntax error: {error.message}",
+            folder / (current[-1] if current else ""),
+            error.lineno,
+        ) from None
 
 
 Mapping = tuple[list[tuple[str, str]], dict[str, dict[str, str]]]
@@ -149,8 +178,11 @@ def init_catalog(scope: CatalogScope, lang: str) -> Path:
     """Create the catalog for ``lang`` from the scope's template."""
     path = scope.po_path(lang)
     if path.exists():
-        raise CatalogError(f"a catalog for {lang!r} exists already", path,
-                           hint="merge new strings into it with `bilingual i18n update`")
+        raise CatalogError(
+            f"a catalog for {lang!r} exists already",
+            path,
+            hint="merge new strings into it with `bilingual i18n update`",
+        )
     catalog = read_catalog(_template(scope), locale=_locale(lang))
     catalog.locale = _locale(lang)
     catalog.revision_date = dt.datetime.now(dt.UTC)
@@ -168,8 +200,11 @@ def _locale(lang: str) -> Locale:
 
 def _template(scope: CatalogScope) -> Path:
     if not scope.template_path.is_file():
-        raise CatalogError("no template (messages.pot) yet", scope.template_path,
-                           hint="create it with `bilingual i18n extract`")
+        raise CatalogError(
+            "no template (messages.pot) yet",
+            scope.template_path,
+            hint="create it with `bilingual i18n extract`",
+        )
     return scope.template_path
 
 
@@ -199,9 +234,15 @@ def update(scope: CatalogScope) -> list[UpdateResult]:
                 message.previous_id = previous.get(message_key(message)) or []
         write_catalog(path, catalog, include_previous=True)
         messages = [message for message in catalog if message.id]
-        results.append(UpdateResult(
-            lang, path, added=sum(1 for m in messages if m.id not in before),
-            fuzzy=sum(1 for m in messages if m.fuzzy), obsolete=len(catalog.obsolete)))
+        results.append(
+            UpdateResult(
+                lang,
+                path,
+                added=sum(1 for m in messages if m.id not in before),
+                fuzzy=sum(1 for m in messages if m.fuzzy),
+                obsolete=len(catalog.obsolete),
+            )
+        )
     return results
 
 

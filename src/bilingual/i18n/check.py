@@ -37,8 +37,9 @@ class Problem:
 
 def check(scope: CatalogScope) -> list[Problem]:
     """Check every catalog of the scope; fuzzy entries are warnings, the rest errors."""
-    return [problem for lang in scope.languages()
-            for problem in check_file(scope.po_path(lang), lang)]
+    return [
+        problem for lang in scope.languages() for problem in check_file(scope.po_path(lang), lang)
+    ]
 
 
 def check_file(path: Path, lang: str | None = None) -> list[Problem]:
@@ -52,8 +53,10 @@ def check_file(path: Path, lang: str | None = None) -> list[Problem]:
     if extra:
         # Every entry is listed; the header's fix is explained once, after the last of them.
         lines = {item.line for item in extra}
-        last = max((index for index, problem in enumerate(problems) if problem.line in lines),
-                   default=len(problems) - 1)
+        last = max(
+            (index for index, problem in enumerate(problems) if problem.line in lines),
+            default=len(problems) - 1,
+        )
         problems[last] = replace(problems[last], hint=plural_forms_hint(catalog, extra, data))
     return problems
 
@@ -62,18 +65,24 @@ def _problems(path: Path, catalog: Catalog, lines: list[str]) -> Iterator[Proble
     messages = sorted(entries(catalog), key=lambda message: message.lineno or 0)
     for index, message in enumerate(messages):
         following = messages[index + 1].lineno if index + 1 < len(messages) else None
-        block = lines[(message.lineno or 1) - 1:(following or len(lines) + 1) - 1]
+        block = lines[(message.lineno or 1) - 1 : (following or len(lines) + 1) - 1]
         for severity, text in _message_problems(catalog, message, block):
             yield Problem(path, message.lineno, severity, f"{text} (msgid {_short(message)})")
 
 
-def _message_problems(catalog: Catalog, message: Message,
-                      block: list[str]) -> Iterator[tuple[Severity, str]]:
+def _message_problems(
+    catalog: Catalog, message: Message, block: list[str]
+) -> Iterator[tuple[Severity, str]]:
     if message.pluralizable:
         forms = sum(1 for line in block if _PLURAL_FORM_LINE.match(line))
         if forms != catalog.num_plurals:
-            yield "error", (f"wrong number of plural forms: {forms}, but the catalog's "
-                            f"Plural-Forms says nplurals={catalog.num_plurals}")
+            yield (
+                "error",
+                (
+                    f"wrong number of plural forms: {forms}, but the catalog's "
+                    f"Plural-Forms says nplurals={catalog.num_plurals}"
+                ),
+            )
             return
     translations = _strings(message.string)
     if not any(translations):
@@ -94,16 +103,19 @@ def translation_problems(message: Message, translation: str) -> list[str]:
     if not translation:
         return []
     sources = _strings(message.id)
-    return [*_placeholder_problems(message, sources, translation),
-            *_mismatch("HTML tag", sources, translation, _html_tags)]
+    return [
+        *_placeholder_problems(message, sources, translation),
+        *_mismatch("HTML tag", sources, translation, _html_tags),
+    ]
 
 
 def protected_tokens(message: Message) -> list[str]:
     """The placeholders and HTML tags of the source, as written, that a translation keeps."""
     sources = _strings(message.id)
     finders = [*_placeholder_finders(message, sources), _literal_tags]
-    return list(dict.fromkeys(token for source in sources for find in finders
-                              for token in find(source)))
+    return list(
+        dict.fromkeys(token for source in sources for find in finders for token in find(source))
+    )
 
 
 def _placeholder_problems(message: Message, sources: list[str], translation: str) -> Iterator[str]:
@@ -118,13 +130,15 @@ def _placeholder_finders(message: Message, sources: list[str]) -> list[Callable[
     if "no-python-format" not in flags and ("python-format" in flags or message.python_format):
         finders.append(_percent_placeholders)
     if "no-python-brace-format" not in flags and (
-            "python-brace-format" in flags or any(_BRACE_FIELD.search(s) for s in sources)):
+        "python-brace-format" in flags or any(_BRACE_FIELD.search(s) for s in sources)
+    ):
         finders.append(_BRACE_FIELD.findall)
     return finders
 
 
-def _mismatch(kind: str, sources: list[str], translation: str,
-              find: Callable[[str], list[str]]) -> Iterator[str]:
+def _mismatch(
+    kind: str, sources: list[str], translation: str, find: Callable[[str], list[str]]
+) -> Iterator[str]:
     """A placeholder or tag in every source form is required; one in none is foreign."""
     found = [find(source) for source in sources]
     allowed = list(dict.fromkeys(token for tokens in found for token in tokens))
@@ -139,8 +153,11 @@ def _mismatch(kind: str, sources: list[str], translation: str,
 
 def _percent_placeholders(text: str) -> list[str]:
     """``%(name)s``, ``%d``...; not ``%%``, nor ``% f`` as in "100% free" (a space flag)."""
-    return [match[0] for match in PYTHON_FORMAT.finditer(text)
-            if match[3] != "%" and not match[2].startswith(" ")]
+    return [
+        match[0]
+        for match in PYTHON_FORMAT.finditer(text)
+        if match[3] != "%" and not match[2].startswith(" ")
+    ]
 
 
 def _literal_tags(text: str) -> list[str]:
@@ -159,4 +176,4 @@ def _strings(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
 
 def _short(message: Message, limit: int = 50) -> str:
     text = _strings(message.id)[0].replace("\n", "\\n")
-    return repr(text if len(text) <= limit else text[:limit - 1] + "…")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

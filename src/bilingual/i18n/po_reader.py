@@ -17,7 +17,8 @@ from bilingual.errors import CatalogError, ErrorList
 DOMAIN = "messages"
 _EXTRA_FORMS = "msg has more translations than num_plurals of catalog"
 _PO_LINE = re.compile(
-    r'^\s*(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"([^"\\]|\\.)*"\s*)?$')
+    r'^\s*(#.*|(msgctxt|msgid|msgid_plural|msgstr(\[\d+\])?)?\s*"([^"\\]|\\.)*"\s*)?$'
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,9 @@ class _Parser(PoFileParser):
         self.extra_forms[lineno + 1] = ExtraForms(lineno + 1, forms)
 
 
-def parse_po(data: bytes, path: Path, locale: str | Locale | None = None
-             ) -> tuple[Catalog, list[ExtraForms]]:
+def parse_po(
+    data: bytes, path: Path, locale: str | Locale | None = None
+) -> tuple[Catalog, list[ExtraForms]]:
     """The catalog (extra plural forms left out) and the entries that had extra forms."""
     check_po_syntax(data, path)
     catalog = Catalog(locale=locale, domain=DOMAIN)
@@ -68,12 +70,19 @@ def read_po_strictly(data: bytes, path: Path, locale: str | Locale | None = None
     return catalog
 
 
-def extra_forms_errors(catalog: Catalog, extra: list[ExtraForms], data: bytes,
-                       path: Path) -> list[CatalogError]:
+def extra_forms_errors(
+    catalog: Catalog, extra: list[ExtraForms], data: bytes, path: Path
+) -> list[CatalogError]:
     """One error per entry; the last one explains how to fix the header."""
-    errors = [CatalogError(f"wrong number of plural forms: {item.forms}, but the catalog's "
-                           f"Plural-Forms says nplurals={catalog.num_plurals}", path, item.line)
-              for item in extra]
+    errors = [
+        CatalogError(
+            f"wrong number of plural forms: {item.forms}, but the catalog's "
+            f"Plural-Forms says nplurals={catalog.num_plurals}",
+            path,
+            item.line,
+        )
+        for item in extra
+    ]
     errors[-1].hint = plural_forms_hint(catalog, extra, data)
     return errors
 
@@ -88,8 +97,9 @@ def plural_forms_hint(catalog: Catalog, extra: list[ExtraForms], data: bytes) ->
     locale = catalog.locale
     expected = get_plural(locale) if locale is not None else None
     if locale is not None and expected is not None and expected.num_plurals == forms:
-        return (f'{said}; {locale.english_name} has {forms}: write "Plural-Forms: {expected}\\n" '
-                "there")
+        return (
+            f'{said}; {locale.english_name} has {forms}: write "Plural-Forms: {expected}\\n" there'
+        )
     return f"{said}: correct Plural-Forms in the header, or remove the extra msgstr[N] lines"
 
 
@@ -105,5 +115,9 @@ def check_po_syntax(data: bytes, path: Path) -> None:
     text = data.decode("utf-8", errors="replace")
     for number, line in enumerate(text.splitlines(), start=1):
         if not _PO_LINE.match(line):
-            raise CatalogError(f"invalid PO file: cannot read {line.strip()[:60]!r}", path, number,
-                               hint="every msgid/msgstr line holds one string in double quotes")
+            raise CatalogError(
+                f"invalid PO file: cannot read {line.strip()[:60]!r}",
+                path,
+                number,
+                hint="every msgid/msgstr line holds one string in double quotes",
+            )

@@ -36,12 +36,18 @@ class CatalogStatus:
     progress: Progress
 
     def to_json(self) -> dict[str, Any]:
-        return {"scope": self.scope, "language": self.lang, "path": str(self.path),
-                "exists": self.exists, **self.progress.to_json()}
+        return {
+            "scope": self.scope,
+            "language": self.lang,
+            "path": str(self.path),
+            "exists": self.exists,
+            **self.progress.to_json(),
+        }
 
 
-def ui_status(scopes: Sequence[CatalogScope], languages: Sequence[str] | None = None
-              ) -> list[CatalogStatus]:
+def ui_status(
+    scopes: Sequence[CatalogScope], languages: Sequence[str] | None = None
+) -> list[CatalogStatus]:
     """One row per scope and language; ``languages`` (a site's) adds rows for missing catalogs."""
     rows = []
     for scope in scopes:
@@ -55,12 +61,15 @@ def ui_status(scopes: Sequence[CatalogScope], languages: Sequence[str] | None = 
 def catalog_status(scope: CatalogScope, lang: str, template: Catalog | None) -> CatalogStatus:
     path = scope.po_path(lang)
     catalog = read_catalog(path, locale=lang) if path.is_file() else None
-    states = {_key(message): state(message)
-              for message in (entries(catalog) if catalog is not None else ())}
+    states = {
+        _key(message): state(message)
+        for message in (entries(catalog) if catalog is not None else ())
+    }
     for message in entries(template) if template is not None else ():
         states.setdefault(_key(message), "missing")
-    return CatalogStatus(scope.name, lang, path, catalog is not None,
-                         Progress.count(states.values()))
+    return CatalogStatus(
+        scope.name, lang, path, catalog is not None, Progress.count(states.values())
+    )
 
 
 def _key(message: Message) -> tuple[str, str | None]:
@@ -88,11 +97,16 @@ class EntryStatus:
         return next(item for item in self.translations if item.lang == lang)
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "slug": self.slug, "source": self.source,
-                "source_hash": self.source_hash,
-                "languages": {item.lang: {"state": item.state, "title": item.title,
-                                          "recorded": item.recorded}
-                              for item in self.translations}}
+        return {
+            "kind": self.kind,
+            "slug": self.slug,
+            "source": self.source,
+            "source_hash": self.source_hash,
+            "languages": {
+                item.lang: {"state": item.state, "title": item.title, "recorded": item.recorded}
+                for item in self.translations
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -105,8 +119,10 @@ class ContentStatus:
         return {name: found.count(name) for name in CONTENT_STATES}
 
     def to_json(self) -> dict[str, Any]:
-        return {"languages": {lang: self.counts(lang) for lang in self.languages},
-                "entries": [entry.to_json() for entry in self.entries]}
+        return {
+            "languages": {lang: self.counts(lang) for lang in self.languages},
+            "entries": [entry.to_json() for entry in self.entries],
+        }
 
 
 def content_status(site: Site, source: str | None = None) -> ContentStatus:
@@ -120,9 +136,11 @@ def content_status(site: Site, source: str | None = None) -> ContentStatus:
 def _entry_status(entry: Entry, codes: Sequence[str], preferred: str) -> EntryStatus:
     source = source_language(entry, preferred)
     translations = tuple(
-        Translation(lang, _state(entry, lang, source), entry.title.get(lang),
-                    entry.translation_of.get(lang))
-        for lang in codes)
+        Translation(
+            lang, _state(entry, lang, source), entry.title.get(lang), entry.translation_of.get(lang)
+        )
+        for lang in codes
+    )
     return EntryStatus(entry.kind, entry.slug, source, source_hash(entry, source), translations)
 
 
@@ -148,8 +166,11 @@ def _state(entry: Entry, lang: str, source: str) -> ContentState:
 
 def source_hash(entry: Entry, lang: str) -> str:
     """``lang:hash`` of the title, summary and body a translation is made from."""
-    fields = [entry.title.get(lang) or "", entry.summary.get(lang) or "",
-              entry.body.get(lang) or ""]
+    fields = [
+        entry.title.get(lang) or "",
+        entry.summary.get(lang) or "",
+        entry.body.get(lang) or "",
+    ]
     normalized = [unicodedata.normalize("NFC", text).strip() for text in fields]
     digest = hashlib.sha256(json.dumps(normalized, ensure_ascii=False).encode("utf-8"))
     return f"{lang}:{digest.hexdigest()[:HASH_LENGTH]}"
@@ -167,19 +188,29 @@ def mark_translated(site_root: Path, slug: str, lang: str, source: str | None = 
     site = load_site(site_root)
     entry = _find_entry(site, slug)
     if lang not in site.config.site.codes:
-        raise ContentError(f"{lang!r} is not one of the site's languages "
-                           f"{list(site.config.site.codes)}", site.config.layout.config)
+        raise ContentError(
+            f"{lang!r} is not one of the site's languages {list(site.config.site.codes)}",
+            site.config.layout.config,
+        )
     made_from = source_language(entry, source or site.config.site.default_language.code)
     if source and not entry.has(source):
-        raise ContentError(f"{slug!r} has no {source!r} version to be translated from",
-                           entry.sources[entry.languages[0]].parent)
+        raise ContentError(
+            f"{slug!r} has no {source!r} version to be translated from",
+            entry.sources[entry.languages[0]].parent,
+        )
     if made_from == lang:
-        raise ContentError(f"{lang!r} is the source language of {slug!r}, not a translation",
-                           entry.sources[lang], hint="name the translated language instead")
+        raise ContentError(
+            f"{lang!r} is the source language of {slug!r}, not a translation",
+            entry.sources[lang],
+            hint="name the translated language instead",
+        )
     if not entry.has(lang):
         folder = entry.sources[made_from].parent
-        raise ContentError(f"{slug!r} has no {lang!r} version yet", folder,
-                           hint=f"write {folder / (lang + '.md')} first")
+        raise ContentError(
+            f"{slug!r} has no {lang!r} version yet",
+            folder,
+            hint=f"write {folder / (lang + '.md')} first",
+        )
     value = source_hash(entry, made_from)
     set_front_matter(entry.sources[lang], FIELD, value)
     return Marked(entry.sources[lang], value, entry.translation_of.get(lang))
@@ -190,8 +221,11 @@ def _find_entry(site: Site, slug: str) -> Entry:
         return site.entry(slug)
     except KeyError:
         known = ", ".join(entry.slug for entry in (*site.posts, *site.pages))
-        raise ContentError(f"no post or page named {slug!r}", site.config.layout.content,
-                           hint=f"known slugs: {known}") from None
+        raise ContentError(
+            f"no post or page named {slug!r}",
+            site.config.layout.content,
+            hint=f"known slugs: {known}",
+        ) from None
 
 
 def set_front_matter(path: Path, key: str, value: str) -> None:

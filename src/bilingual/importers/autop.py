@@ -8,10 +8,42 @@ from html import escape
 from bs4 import BeautifulSoup
 from bs4.element import Comment, Tag
 
-BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "li",
-                        "blockquote", "pre", "table", "figure", "hr", "section", "iframe",
-                        "address", "aside", "details", "header", "footer", "nav", "article",
-                        "audio", "video", "figcaption", "form", "fieldset", "menu"})
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "dl",
+        "li",
+        "blockquote",
+        "pre",
+        "table",
+        "figure",
+        "hr",
+        "section",
+        "iframe",
+        "address",
+        "aside",
+        "details",
+        "header",
+        "footer",
+        "nav",
+        "article",
+        "audio",
+        "video",
+        "figcaption",
+        "form",
+        "fieldset",
+        "menu",
+    }
+)
 
 
 def autop(source: str) -> str:

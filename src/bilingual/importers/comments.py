@@ -13,9 +13,11 @@ from bilingual.importers.common import _FrontMatterDumper
 from bilingual.importers.markdown import to_markdown
 from bilingual.importers.wxr import Comment, zoned
 
-HEADER = ("# Comments from the WordPress export, shown under the post as a closed archive.\n"
-          "# Each has an author, a date, its text (Markdown) and the comment it answers "
-          "(parent).\n")
+HEADER = (
+    "# Comments from the WordPress export, shown under the post as a closed archive.\n"
+    "# Each has an author, a date, its text (Markdown) and the comment it answers "
+    "(parent).\n"
+)
 
 
 @dataclass
@@ -28,8 +30,10 @@ class CommentTally:
         total = sum(self.left_out.values())
         if not total:
             return None
-        reasons = ", ".join(f"{count} {reason}{'s' * (count != 1 and reason.endswith('back'))}"
-                            for reason, count in sorted(self.left_out.items()))
+        reasons = ", ".join(
+            f"{count} {reason}{'s' * (count != 1 and reason.endswith('back'))}"
+            for reason, count in sorted(self.left_out.items())
+        )
         return f"{total} comment{'s' * (total != 1)} not imported: {reasons}"
 
 
@@ -64,8 +68,14 @@ def comments_yaml(by_language: dict[str, list[Comment]], fallback: dt.timezone |
             row["text"] = to_markdown(comment.html, keep_html=False)[0]
             rows.append((_sort_key(date, comment.id), row))
     rows.sort(key=lambda pair: pair[0])
-    return HEADER + yaml.dump([row for _, row in rows], Dumper=_CommentDumper, allow_unicode=True,
-                              sort_keys=False, default_flow_style=False, width=100)
+    return HEADER + yaml.dump(
+        [row for _, row in rows],
+        Dumper=_CommentDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+    )
 
 
 class _CommentDumper(_FrontMatterDumper):

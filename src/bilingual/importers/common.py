@@ -79,8 +79,14 @@ _FrontMatterDumper.add_representer(dt.datetime, _FrontMatterDumper.moment)
 
 
 def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_FrontMatterDumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=float("inf"))
+    return yaml.dump(
+        data,
+        Dumper=_FrontMatterDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=float("inf"),
+    )
 
 
 def rfc3339(moment: dt.datetime) -> str:
@@ -96,7 +102,16 @@ def document_text(entry: ImportedEntry, lang: str, with_shared: bool) -> str:
     if translation.summary:
         meta["summary"] = translation.summary
     if with_shared:
-        meta.update({name: value for name, value in (
-            ("date", entry.date), ("author", entry.author), ("tags", entry.tags or None),
-            ("draft", entry.draft or None)) if value is not None})
+        meta.update(
+            {
+                name: value
+                for name, value in (
+                    ("date", entry.date),
+                    ("author", entry.author),
+                    ("tags", entry.tags or None),
+                    ("draft", entry.draft or None),
+                )
+                if value is not None
+            }
+        )
     return f"---\n{dump_yaml(meta)}---\n\n{translation.body.strip()}\n"

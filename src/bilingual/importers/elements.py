@@ -9,18 +9,76 @@ from urllib.parse import parse_qs, urlsplit
 
 from bs4.element import Tag
 
-KEPT_INLINE = frozenset({"sup", "sub", "abbr", "cite", "q", "kbd", "dfn", "mark", "small", "ins",
-                         "var", "samp", "u", "time", "bdi", "bdo"})
+KEPT_INLINE = frozenset(
+    {
+        "sup",
+        "sub",
+        "abbr",
+        "cite",
+        "q",
+        "kbd",
+        "dfn",
+        "mark",
+        "small",
+        "ins",
+        "var",
+        "samp",
+        "u",
+        "time",
+        "bdi",
+        "bdo",
+    }
+)
 STRUCK = frozenset({"del", "s", "strike"})
 # What the kept HTML may say: tags and, per tag, attributes (all may carry lang, dir and title).
-HTML_TAGS = KEPT_INLINE | STRUCK | {
-    "a", "em", "strong", "b", "i", "code", "br", "span", "img", "audio", "video", "source",
-    "figure", "figcaption", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "caption", "p", "ul", "ol", "li", "blockquote", "div", "pre"}
-HTML_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt", "width", "height"},
-                   "audio": {"src", "controls"}, "video": {"src", "controls", "poster"},
-                   "source": {"src", "type"}, "td": {"colspan", "rowspan"},
-                   "th": {"colspan", "rowspan"}, "time": {"datetime"}}
+HTML_TAGS = (
+    KEPT_INLINE
+    | STRUCK
+    | {
+        "a",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "code",
+        "br",
+        "span",
+        "img",
+        "audio",
+        "video",
+        "source",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "p",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "div",
+        "pre",
+    }
+)
+HTML_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "audio": {"src", "controls"},
+    "video": {"src", "controls", "poster"},
+    "source": {"src", "type"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "time": {"datetime"},
+}
 ALIGNMENTS = ("alignleft", "alignright", "aligncenter")
 CLASSES = {"img": set(ALIGNMENTS), "figure": set(ALIGNMENTS), "div": {"gallery"}}
 SIZES = ("width", "height")
@@ -83,13 +141,16 @@ def fits_markdown(table: Tag) -> bool:
         return False
     first = rows[0].find_all(["td", "th"])
     parent = rows[0].parent
-    header = bool(first) and (all(cell.name == "th" for cell in first)
-                              or (parent is not None and parent.name == "thead"))
+    header = bool(first) and (
+        all(cell.name == "th" for cell in first) or (parent is not None and parent.name == "thead")
+    )
     cells = table.find_all(["td", "th"])
     return header and not any(
-        cell.get("colspan") or cell.get("rowspan")
+        cell.get("colspan")
+        or cell.get("rowspan")
         or cell.find(["p", "ul", "ol", "br", "pre", "table", "dl", "blockquote", "div"])
-        for cell in cells)
+        for cell in cells
+    )
 
 
 def code_language(el: Tag) -> str:

@@ -38,8 +38,9 @@ class PostConverter(MarkdownConverter):
     def __init__(self, media: EntryMedia | None = None, keep_html: bool = True) -> None:
         # escape_misc: text such as "1984. A year", "- a dash", "> 2" or "&lt;b&gt;" stays text,
         # not a list, a quote or HTML.
-        super().__init__(heading_style="ATX", bullets="-", newline_style="backslash",
-                         escape_misc=True)
+        super().__init__(
+            heading_style="ATX", bullets="-", newline_style="backslash", escape_misc=True
+        )
         self.media = media
         self.keep_html = keep_html
         self.used_html = False
@@ -189,8 +190,10 @@ class PostConverter(MarkdownConverter):
             return False
         url = str(el.get("src") or "").strip()
         natural = self.media.natural_size(url) if self.media is not None else None
-        return natural is None or any(value.isdigit() and int(value) != size
-                                      for value, size in zip(shown, natural, strict=True))
+        return natural is None or any(
+            value.isdigit() and int(value) != size
+            for value, size in zip(shown, natural, strict=True)
+        )
 
     def _image_url(self, source: Any) -> str:
         url = str(source or "").strip()
@@ -213,8 +216,11 @@ class PostConverter(MarkdownConverter):
         if el.name not in HTML_TAGS:
             return inner
         if el.name in ("img", "source", "audio", "video") and el.get("src"):
-            el["src"] = self._image_url(el["src"]) if el.name == "img" else (
-                self.media.link(str(el["src"])) if self.media else str(el["src"]))
+            el["src"] = (
+                self._image_url(el["src"])
+                if el.name == "img"
+                else (self.media.link(str(el["src"])) if self.media else str(el["src"]))
+            )
         if el.name == "video" and el.get("poster"):
             el["poster"] = self._image_url(el["poster"])
         if el.name == "a" and el.get("href") and self.media is not None:
@@ -228,8 +234,9 @@ for _name in KEPT_INLINE - {"q"}:
     setattr(PostConverter, f"convert_{_name}", PostConverter._kept_inline)
 
 
-def to_markdown(source: str, media: EntryMedia | None = None,
-                keep_html: bool = True) -> tuple[str, bool]:
+def to_markdown(
+    source: str, media: EntryMedia | None = None, keep_html: bool = True
+) -> tuple[str, bool]:
     """A post's HTML (with WordPress's implicit paragraphs) as Markdown, and if it kept HTML."""
     converter = PostConverter(media, keep_html)
     soup = BeautifulSoup(autop(source), "html.parser")
@@ -238,4 +245,3 @@ def to_markdown(source: str, media: EntryMedia | None = None,
             element.name = current
     markdown = converter.convert_soup(soup)
     return re.sub(r"\n{3,}", "\n\n", markdown).strip(), converter.used_html
-

@@ -48,8 +48,9 @@ class MediaLibrary:
             path = self.folder / candidate
             try:
                 resolved = path.resolve(strict=True)
-                if (resolved.is_relative_to(self.folder.resolve())
-                        and stat.S_ISREG(resolved.stat().st_mode)):
+                if resolved.is_relative_to(self.folder.resolve()) and stat.S_ISREG(
+                    resolved.stat().st_mode
+                ):
                     return resolved
             except (OSError, RuntimeError):
                 continue

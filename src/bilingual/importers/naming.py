@@ -11,8 +11,9 @@ from bilingual.importers.selection import Planned
 from bilingual.importers.wxr import Item, zoned
 
 
-def name_entries(planned: list[Planned], offset: dt.timezone | None, content: Path,
-                 export: Path) -> list[ExportError]:
+def name_entries(
+    planned: list[Planned], offset: dt.timezone | None, content: Path, export: Path
+) -> list[ExportError]:
     """Give every entry its parent page and slug; the slugs too long for ``content``'s disk."""
     pages = {p.primary.item.id: p for p in planned if p.kind == "page"}
     taken: set[tuple[str, str]] = set()
@@ -34,16 +35,24 @@ def _slug(entry: Planned, taken: set[tuple[str, str]], offset: dt.timezone | Non
     item = entry.primary.item
     moment = zoned(item.local_date, item.utc_date, offset)
     prefix = f"{entry.parent.slug}/" if entry.parent and entry.parent.slug else ""
-    for name in (item.name, f"{moment:%Y-%m-%d}-{item.id}" if moment else "",
-                 f"{item.type}-{item.id}", f"{item.type}-line-{item.line}"):
+    for name in (
+        item.name,
+        f"{moment:%Y-%m-%d}-{item.id}" if moment else "",
+        f"{item.type}-{item.id}",
+        f"{item.type}-line-{item.line}",
+    ):
         slug = prefix + name
-        if name and usable_slug(name, "post" if prefix else entry.kind) and (
-                entry.kind, slug.casefold()) not in taken:
+        if (
+            name
+            and usable_slug(name, "post" if prefix else entry.kind)
+            and (entry.kind, slug.casefold()) not in taken
+        ):
             taken.add((entry.kind, slug.casefold()))
             if item.name and name != item.name:  # its address changes: say so
                 entry.primary.warnings.append(
                     f"its WordPress name {item.name!r} is taken or cannot name a folder: "
-                    f"imported as {slug!r}")
+                    f"imported as {slug!r}"
+                )
             return slug
     raise AssertionError("the last candidate slug is always free")
 
@@ -54,8 +63,10 @@ def _too_long(item: Item, limit: int, export: Path) -> ExportError | None:
         return None
     return ExportError(
         f"{item.origin}: its slug is {size} bytes long; this file system allows {limit}",
-        export, item.name_line,
-        hint="shorten the slug (wp:post_name) in WordPress, or in the export")
+        export,
+        item.name_line,
+        hint="shorten the slug (wp:post_name) in WordPress, or in the export",
+    )
 
 
 def _depth(entry: Planned) -> int:

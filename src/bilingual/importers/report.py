@@ -26,13 +26,23 @@ class EntryReport:
     comments: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"item": self.origin, "kind": self.kind, "slug": self.slug,
-                "languages": self.languages, "status": "draft" if self.draft else "published",
-                "files": [str(path) for path in self.files],
-                "kept": [str(path) for path in self.kept], "warnings": self.warnings,
-                "media": {"copied": self.media_copied, "missing": self.media_missing,
-                          "external": self.media_external},
-                "shortcodes_left": self.shortcodes_left, "comments": self.comments}
+        return {
+            "item": self.origin,
+            "kind": self.kind,
+            "slug": self.slug,
+            "languages": self.languages,
+            "status": "draft" if self.draft else "published",
+            "files": [str(path) for path in self.files],
+            "kept": [str(path) for path in self.kept],
+            "warnings": self.warnings,
+            "media": {
+                "copied": self.media_copied,
+                "missing": self.media_missing,
+                "external": self.media_external,
+            },
+            "shortcodes_left": self.shortcodes_left,
+            "comments": self.comments,
+        }
 
 
 @dataclass
@@ -60,8 +70,12 @@ class ImportReport:
     def to_json(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
-            "imported": {"posts": self.count("post"), "pages": self.count("page"),
-                         "drafts": len(self.drafts), "files": len(self.written)},
+            "imported": {
+                "posts": self.count("post"),
+                "pages": self.count("page"),
+                "drafts": len(self.drafts),
+                "files": len(self.written),
+            },
             "entries": [entry.to_json() for entry in self.entries],
             "skipped": [{"item": what, "reason": reason} for what, reason in self.skipped],
             "new_tags": self.new_tags,

@@ -12,13 +12,21 @@ from bilingual.importers.wxr import Item, _plain, zoned
 from bilingual.site.config import Config
 from bilingual.site.model import EntryKind
 
-DRAFTED = {"draft": "a draft", "pending": "pending review", "private": "private",
-           "future": "scheduled"}
+DRAFTED = {
+    "draft": "a draft",
+    "pending": "pending review",
+    "private": "private",
+    "future": "scheduled",
+}
 NOT_CONTENT = {
     "attachment": "a media file, not a post or page (posts show it; --media copies it)",
-    "wp_block": "a reusable block, not a post or page (the posts that use it show it)"}
-NOT_IMPORTED = {"trash": "in the trash", "auto-draft": "an automatic draft, never edited",
-                "inherit": "a revision"}
+    "wp_block": "a reusable block, not a post or page (the posts that use it show it)",
+}
+NOT_IMPORTED = {
+    "trash": "in the trash",
+    "auto-draft": "an automatic draft, never edited",
+    "inherit": "a revision",
+}
 
 
 @dataclass
@@ -72,29 +80,41 @@ class Selection:
         """The item as a member of an entry, or None after listing why it is skipped."""
         skip = self.report.skip
         if item.type not in ("post", "page"):
-            skip(item.origin, NOT_CONTENT.get(item.type,
-                                              f"not a post or page ({item.type or 'no type'})"))
+            skip(
+                item.origin,
+                NOT_CONTENT.get(item.type, f"not a post or page ({item.type or 'no type'})"),
+            )
             return None
         warnings = []
         copy = next((other for other in same_id if _same_content(other, item)), None)
         if copy is not None:
-            skip(item.origin, f"a copy of the item at line {copy.line} (same wp:post_id, title, "
-                              "date and text)")
+            skip(
+                item.origin,
+                f"a copy of the item at line {copy.line} (same wp:post_id, title, date and text)",
+            )
             return None
         if same_id:
-            warnings.append(f"shares wp:post_id {item.id} with the item at line "
-                            f"{same_id[0].line}; imported as a post of its own")
+            warnings.append(
+                f"shares wp:post_id {item.id} with the item at line "
+                f"{same_id[0].line}; imported as a post of its own"
+            )
         if item.status not in DRAFTED and item.status != "publish":
             skip(item.origin, NOT_IMPORTED.get(item.status, f"status {item.status!r}"))
             return None
         if item.type == "post" and item.local_date is None and item.utc_date is None:
             skip(item.origin, "no valid date")
             return None
-        lang = (site_language(item.language, self.config) if item.language
-                else language_of_text(item.title + " " + _plain(item.html), self.config))
+        lang = (
+            site_language(item.language, self.config)
+            if item.language
+            else language_of_text(item.title + " " + _plain(item.html), self.config)
+        )
         if lang is None:
-            skip(item.origin, f"language {item.language or 'detected'!r} is not one of the site's "
-                              f"languages {list(self.config.site.codes)}")
+            skip(
+                item.origin,
+                f"language {item.language or 'detected'!r} is not one of the site's "
+                f"languages {list(self.config.site.codes)}",
+            )
             return None
         draft = self._draft_reason(item)
         if draft:
@@ -117,12 +137,15 @@ class Selection:
         """Translations linked by Polylang or WPML become one entry, if their status agrees."""
         groups: dict[str, dict[str, Member]] = {}
         for index, member in enumerate(members):
-            group = groups.setdefault(f"group {member.item.group}" if member.item.group
-                                      else f"item {index}", {})
+            group = groups.setdefault(
+                f"group {member.item.group}" if member.item.group else f"item {index}", {}
+            )
             if member.lang in group:
-                member.warnings.append(f"its translation group already has a {member.lang} "
-                                       f"version (line {group[member.lang].item.line}); imported "
-                                       "as a post of its own")
+                member.warnings.append(
+                    f"its translation group already has a {member.lang} "
+                    f"version (line {group[member.lang].item.line}); imported "
+                    "as a post of its own"
+                )
                 group = groups.setdefault(f"item {index}", {})
             group[member.lang] = member
         planned = []
@@ -134,7 +157,8 @@ class Selection:
                     member.warnings.append(
                         f"{'a draft' if member.draft else 'published'} while its {primary.lang} "
                         f"version is {'a draft' if primary.draft else 'published'}: imported as "
-                        "a post of its own, so each keeps its status")
+                        "a post of its own, so each keeps its status"
+                    )
                     planned.append(Planned(_kind(member), {lang: member}, member))
                     del group[lang]
             planned.append(Planned(_kind(primary), group, primary))
@@ -143,8 +167,11 @@ class Selection:
 
 def usual_offset(items: list[Item]) -> dt.timezone | None:
     """The blog's time zone, as most of its dated items show it (drafts often lack a UTC date)."""
-    offsets = Counter(moment.utcoffset() for item in items
-                      if (moment := zoned(item.local_date, item.utc_date)) and moment.tzinfo)
+    offsets = Counter(
+        moment.utcoffset()
+        for item in items
+        if (moment := zoned(item.local_date, item.utc_date)) and moment.tzinfo
+    )
     if not offsets:
         return None
     offset = offsets.most_common(1)[0][0]
@@ -153,7 +180,11 @@ def usual_offset(items: list[Item]) -> dt.timezone | None:
 
 def _same_content(first: Item, second: Item) -> bool:
     return (first.type, first.title, first.html, first.local_date) == (
-        second.type, second.title, second.html, second.local_date)
+        second.type,
+        second.title,
+        second.html,
+        second.local_date,
+    )
 
 
 def _kind(member: Member) -> EntryKind:

@@ -18,10 +18,13 @@ def allow_html_text(text: str) -> str | None:
         return None
     table = _TABLE.search(text)
     if table is not None:
-        changed = text[:table.end()] + "\nallow_html = true" + text[table.end():]
+        changed = text[: table.end()] + "\nallow_html = true" + text[table.end() :]
     else:
-        changed = text + ("" if text.endswith("\n") or not text else "\n") + (
-            "\n[content]\nallow_html = true                 # set by the WordPress import\n")
+        changed = (
+            text
+            + ("" if text.endswith("\n") or not text else "\n")
+            + ("\n[content]\nallow_html = true                 # set by the WordPress import\n")
+        )
     try:
         parsed = tomllib.loads(changed).get("content", {})
     except tomllib.TOMLDecodeError:

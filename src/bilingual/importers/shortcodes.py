@@ -12,25 +12,76 @@ from urllib.parse import urlsplit
 
 # The way WordPress finds a shortcode's opening tag (get_shortcode_regex), and its attributes
 # (shortcode_parse_atts).
-_OPENING = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])"
-                      r"((?:[^\]\[\"'/]|\"[^\"]*\"|'[^']*'|/(?!\]))*)(/?)\](\]?)")
-_ATTRIBUTE = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
-                        r"""|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)"""
-                        r"""|(\S+)(?:\s|$)""")
-_CAPTIONED = re.compile(r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)",
-                        re.DOTALL | re.IGNORECASE)
+_OPENING = re.compile(
+    r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])"
+    r"((?:[^\]\[\"'/]|\"[^\"]*\"|'[^']*'|/(?!\]))*)(/?)\](\]?)"
+)
+_ATTRIBUTE = re.compile(
+    r"""([\w-]+)\s*=\s*"([^"]*)"(?:\s|$)|([\w-]+)\s*=\s*'([^']*)'(?:\s|$)"""
+    r"""|([\w-]+)\s*=\s*([^\s'"]+)(?:\s|$)|"([^"]*)"(?:\s|$)|'([^']*)'(?:\s|$)"""
+    r"""|(\S+)(?:\s|$)"""
+)
+_CAPTIONED = re.compile(
+    r"((?:<a [^>]+>\s*)?<img [^>]+>(?:\s*</a>)?)(.*)", re.DOTALL | re.IGNORECASE
+)
 CODE_NAMES = frozenset({"code", "sourcecode", "source"})
-BRUSHES = frozenset({"bash", "c", "cpp", "csharp", "css", "diff", "go", "html", "java",
-                     "javascript", "jscript", "js", "json", "perl", "php", "plain", "powershell",
-                     "py", "python", "ruby", "rust", "shell", "sql", "text", "xml", "yaml"})
-LINKED_SERVICES = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}",
-                   "soundcloud": "{}", "dailymotion": "https://www.dailymotion.com/video/{}",
-                   "ted": "{}", "tweet": "{}", "twitter": "{}", "instagram": "{}"}
+BRUSHES = frozenset(
+    {
+        "bash",
+        "c",
+        "cpp",
+        "csharp",
+        "css",
+        "diff",
+        "go",
+        "html",
+        "java",
+        "javascript",
+        "jscript",
+        "js",
+        "json",
+        "perl",
+        "php",
+        "plain",
+        "powershell",
+        "py",
+        "python",
+        "ruby",
+        "rust",
+        "shell",
+        "sql",
+        "text",
+        "xml",
+        "yaml",
+    }
+)
+LINKED_SERVICES = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+    "soundcloud": "{}",
+    "dailymotion": "https://www.dailymotion.com/video/{}",
+    "ted": "{}",
+    "tweet": "{}",
+    "twitter": "{}",
+    "instagram": "{}",
+}
 # Shortcodes of common plugins and WordPress.com that take no attributes, so they are still
 # recognised (and reported) when they stand alone.
-OTHER_KNOWN = frozenset({"archives", "contact-form", "googlemaps", "polldaddy", "sitemap", "toc",
-                         "wpvideo", "recipe", "portfolio", "testimonials",
-                         "blog-subscription-form"})
+OTHER_KNOWN = frozenset(
+    {
+        "archives",
+        "contact-form",
+        "googlemaps",
+        "polldaddy",
+        "sitemap",
+        "toc",
+        "wpvideo",
+        "recipe",
+        "portfolio",
+        "testimonials",
+        "blog-subscription-form",
+    }
+)
 # A reusable block ("pattern") used in a post: <!-- wp:block {"ref":123} /-->.
 _REUSABLE_BLOCK = re.compile(r"<!--\s*wp:block\s+(\{[^>]*?\})\s*/-->")
 # WordPress.com's [youtube=URL&w=640&h=385] sizes the player in the address.
@@ -77,7 +128,7 @@ def expand_shortcodes(text: str, context: ShortcodeContext) -> str:
     parts: list[str] = []
     position = 0
     while (match := _OPENING.search(text, position)) is not None:
-        parts.append(text[position:match.start()])
+        parts.append(text[position : match.start()])
         name = match[2].lower()
         closing = re.compile(rf"\[/{re.escape(match[2])}\]", re.IGNORECASE)
         end = closing.search(text, match.end()) if not match[4] else None
@@ -86,7 +137,7 @@ def expand_shortcodes(text: str, context: ShortcodeContext) -> str:
             parts.append(match[0][1:-1])
             position = match.end()
         elif handler is not None:
-            content = text[match.end():end.start()] if end else ""
+            content = text[match.end() : end.start()] if end else ""
             expanded = handler(parse_attributes(match[3]), content, context)
             parts.append(match[1] + expanded + match[5])
             position = end.end() if end else match.end()
@@ -102,6 +153,7 @@ def expand_shortcodes(text: str, context: ShortcodeContext) -> str:
 
 def expand_reusable_blocks(text: str, context: ShortcodeContext, depth: int = 0) -> str:
     """``text`` with the reusable blocks it uses written out, as WordPress shows them."""
+
     def written_out(match: re.Match[str]) -> str:
         try:
             reference = json.loads(match[1]).get("ref")
@@ -109,11 +161,14 @@ def expand_reusable_blocks(text: str, context: ShortcodeContext, depth: int = 0)
             return match[0]
         block = context.reusable_blocks.get(str(reference))
         if block is None or depth >= 5:
-            context.warnings.append(f"reusable block {reference} "
-                                    f"{'is not in the export' if block is None else 'uses itself'}"
-                                    ": left out")
+            context.warnings.append(
+                f"reusable block {reference} "
+                f"{'is not in the export' if block is None else 'uses itself'}"
+                ": left out"
+            )
             return ""
         return expand_reusable_blocks(block, context, depth + 1)
+
     return _REUSABLE_BLOCK.sub(written_out, text)
 
 
@@ -153,11 +208,17 @@ def _caption(attributes: dict[str, str], content: str, context: ShortcodeContext
 
 
 def _gallery(attributes: dict[str, str], content: str, context: ShortcodeContext) -> str:
-    ids = [i.strip() for i in (attributes.get("ids") or attributes.get("include") or "").split(",")
-           if i.strip()]
+    ids = [
+        i.strip()
+        for i in (attributes.get("ids") or attributes.get("include") or "").split(",")
+        if i.strip()
+    ]
     excluded = {i.strip() for i in attributes.get("exclude", "").split(",")}
-    chosen = ([(i, context.attachments.get(i)) for i in ids] if ids
-              else [(a.id, a) for a in context.children()])
+    chosen = (
+        [(i, context.attachments.get(i)) for i in ids]
+        if ids
+        else [(a.id, a) for a in context.children()]
+    )
     figures = []
     for number, attachment in chosen:
         if attachment is None:
@@ -199,8 +260,9 @@ def _media_element(kind: str, url: str, poster: str = "") -> str:
 
 
 def _embed(attributes: dict[str, str], content: str, context: ShortcodeContext) -> str:
-    url = (content.strip() or attributes.get("url") or attributes.get("src")
-           or attributes.get("0", ""))
+    url = (
+        content.strip() or attributes.get("url") or attributes.get("src") or attributes.get("0", "")
+    )
     return _link(url)
 
 
@@ -221,8 +283,9 @@ def _link(url: str) -> str:
 
 
 def _code(name: str, attributes: dict[str, str], content: str) -> str:
-    language = attributes.get("language") or attributes.get("lang") or (
-        name if name in BRUSHES else "")
+    language = (
+        attributes.get("language") or attributes.get("lang") or (name if name in BRUSHES else "")
+    )
     if "<" not in content:  # the visual editor stores code with its < & > as entities
         content = html.unescape(content)
     code = content.strip("\n").replace("\r\n", "\n")
@@ -232,10 +295,24 @@ def _code(name: str, attributes: dict[str, str], content: str) -> str:
 
 def _is_image(url: str) -> bool:
     return posixpath.splitext(urlsplit(url).path)[1].lower() in (
-        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif", ".bmp")
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".gif",
+        ".webp",
+        ".svg",
+        ".avif",
+        ".bmp",
+    )
 
 
 _HANDLERS: dict[str, Handler] = {
-    "caption": _caption, "wp_caption": _caption, "gallery": _gallery, "slideshow": _gallery,
-    "audio": _audio, "video": _video, "playlist": _playlist, "embed": _embed,
+    "caption": _caption,
+    "wp_caption": _caption,
+    "gallery": _gallery,
+    "slideshow": _gallery,
+    "audio": _audio,
+    "video": _video,
+    "playlist": _playlist,
+    "embed": _embed,
 }

@@ -32,8 +32,9 @@ class TagKeys:
         # casefolded key -> casefolded name of the term that took it
         self.names: dict[str, str] = {}
         for linked in export.term_translations:
-            self._add_linked({lang: export.terms[i] for lang, i in linked.items()
-                              if i in export.terms})
+            self._add_linked(
+                {lang: export.terms[i] for lang, i in linked.items() if i in export.terms}
+            )
         for term in export.terms.values():
             if (term.taxonomy, term.slug) not in self.keys:
                 self._add(term, language_of_text(term.name, config))
@@ -45,15 +46,19 @@ class TagKeys:
         return self.keys.get((term.taxonomy, term.slug))
 
     def _add_linked(self, terms: dict[str, Term]) -> None:
-        by_lang = {code: term for slug, term in terms.items()
-                   if (code := site_language(slug, self.config)) and term.slug}
+        by_lang = {
+            code: term
+            for slug, term in terms.items()
+            if (code := site_language(slug, self.config)) and term.slug
+        }
         if not by_lang:
             return
         order = [self.config.site.default_language.code, *self.config.site.codes]
         ranked = [by_lang[code] for code in dict.fromkeys(order) if code in by_lang]
         keys = [term_key(term) for term in ranked]
-        key = (next((k for k in keys if k and k.isascii()), None)
-               or next((k for k in keys if k), None))
+        key = next((k for k in keys if k and k.isascii()), None) or next(
+            (k for k in keys if k), None
+        )
         if key is None:
             return
         key = self._unique(key, ranked[0].name)
@@ -94,18 +99,24 @@ def read_site_tags(path: Path) -> dict[str, Any]:
     return {str(key): labels for key, labels in existing.items()}
 
 
-def tags_file_text(path: Path, existing: dict[str, Any], tags: dict[str, dict[str, str]],
-                   notes: list[str]) -> tuple[str | None, list[str]]:
+def tags_file_text(
+    path: Path, existing: dict[str, Any], tags: dict[str, dict[str, str]], notes: list[str]
+) -> tuple[str | None, list[str]]:
     """tags.yaml with the new tags appended (existing entries and comments as they were), and
     the new keys; None when nothing is new."""
     new = {key: labels for key, labels in tags.items() if key not in existing and labels}
     for key, labels in tags.items():
         known = existing.get(key)
-        missing = {lang: label for lang, label in labels.items()
-                   if isinstance(known, dict) and lang not in known}
+        missing = {
+            lang: label
+            for lang, label in labels.items()
+            if isinstance(known, dict) and lang not in known
+        }
         if missing:
-            notes.append(f"tag {key!r} in tags.yaml has no {', '.join(missing)} label; "
-                         f"the export calls it {', '.join(map(repr, missing.values()))}")
+            notes.append(
+                f"tag {key!r} in tags.yaml has no {', '.join(missing)} label; "
+                f"the export calls it {', '.join(map(repr, missing.values()))}"
+            )
     if not new:
         return None, []
     text = path.read_text(encoding="utf-8") if path.exists() else ""

@@ -24,8 +24,13 @@ from bilingual.importers.wxr import Export, Item, read_export, zoned
 from bilingual.site.config import Config, load_config
 
 
-def import_wordpress(export: Path | str, site_root: Path | str, force: bool = False,
-                     media: Path | str | None = None, dry_run: bool = False) -> ImportReport:
+def import_wordpress(
+    export: Path | str,
+    site_root: Path | str,
+    force: bool = False,
+    media: Path | str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
     """Import ``export`` into the site at ``site_root``: everything, or (on any error) nothing.
 
     Existing files stay unless ``force``; ``media`` is a copy of wp-content/uploads whose files
@@ -59,17 +64,22 @@ class Planner:
         self.site_tags = read_site_tags(self.tags_path)
         self.tags = TagKeys(export, config, self.site_tags)
         self.offset = usual_offset(export.items)
-        self.attachments = {item.id: _attachment(item) for item in export.items
-                            if item.type == "attachment" and item.attachment_url}
-        self.reusable_blocks = {item.id: item.html for item in export.items
-                                if item.type == "wp_block"}
+        self.attachments = {
+            item.id: _attachment(item)
+            for item in export.items
+            if item.type == "attachment" and item.attachment_url
+        }
+        self.reusable_blocks = {
+            item.id: item.html for item in export.items if item.type == "wp_block"
+        }
         self.comment_tally = CommentTally()
         self.used_html = 0
 
     def plan(self) -> list[PlannedFile]:
         planned = Selection(self.config, self.report, self.offset).entries(self.export.items)
-        self.errors += name_entries(planned, self.offset, self.config.layout.content,
-                                    self.export.path)
+        self.errors += name_entries(
+            planned, self.offset, self.config.layout.content, self.export.path
+        )
         used_tags: set[str] = set()
         for entry in planned:
             used_tags.update(self._plan_entry(entry))
@@ -87,19 +97,30 @@ class Planner:
         primary = planned.primary
         item = primary.item
         moment = zoned(item.local_date, item.utc_date, self.offset)
-        entry = ImportedEntry(planned.kind, planned.slug, draft=primary.draft,
-                              date=moment if moment and moment.tzinfo else None,
-                              author=self.export.authors.get(item.author) or item.author or None)
-        record = EntryReport(item.origin, planned.kind, planned.slug, list(planned.members),
-                             primary.draft, warnings=planned.warnings)
+        entry = ImportedEntry(
+            planned.kind,
+            planned.slug,
+            draft=primary.draft,
+            date=moment if moment and moment.tzinfo else None,
+            author=self.export.authors.get(item.author) or item.author or None,
+        )
+        record = EntryReport(
+            item.origin,
+            planned.kind,
+            planned.slug,
+            list(planned.members),
+            primary.draft,
+            warnings=planned.warnings,
+        )
         media = EntryMedia(self.uploads)
         comments = {}
         for lang, member in planned.members.items():
             context = ShortcodeContext(self.attachments, member.item.id, self.reusable_blocks)
             body, used_html = to_markdown(expand_shortcodes(member.item.html, context), media)
             self.used_html += used_html
-            entry.translations[lang] = Translation(member.item.title, member.item.excerpt, body,
-                                                   member.item.origin)
+            entry.translations[lang] = Translation(
+                member.item.title, member.item.excerpt, body, member.item.origin
+            )
             keys = (self.tags.key(term, lang) for term in member.item.terms)
             entry.tags.extend(key for key in keys if key and key not in entry.tags)
             record.shortcodes_left += [s for s in context.left if s not in record.shortcodes_left]
@@ -111,12 +132,20 @@ class Planner:
         folder = self.config.layout.section(planned.kind) / planned.slug
         primary_lang = next(iter(planned.members))
         for lang in planned.members:
-            self._add(record, folder / f"{lang}.md",
-                      text=document_text(entry, lang, with_shared=lang == primary_lang))
+            self._add(
+                record,
+                folder / f"{lang}.md",
+                text=document_text(entry, lang, with_shared=lang == primary_lang),
+            )
         record.comments = sum(len(found) for found in comments.values())
         if record.comments:
-            self._add(record, folder / "comments.yaml", text=comments_yaml(
-                {lang: found for lang, found in comments.items() if found}, self.offset))
+            self._add(
+                record,
+                folder / "comments.yaml",
+                text=comments_yaml(
+                    {lang: found for lang, found in comments.items() if found}, self.offset
+                ),
+            )
         for name, source in media.copies.items():
             if self._add(record, folder / name, source=source):
                 record.media_copied.append(name)
@@ -125,12 +154,14 @@ class Planner:
         self.report.entries.append(record)
         return entry.tags
 
-    def _add(self, record: EntryReport, path: Path, text: str | None = None,
-             source: Path | None = None) -> bool:
+    def _add(
+        self, record: EntryReport, path: Path, text: str | None = None, source: Path | None = None
+    ) -> bool:
         if path.is_file() and not self.force:
             record.kept.append(path)
-            self.report.skip(f"{record.origin} ({path.name})",
-                             f"{path} already exists; --force overwrites it")
+            self.report.skip(
+                f"{record.origin} ({path.name})", f"{path} already exists; --force overwrites it"
+            )
             return False
         record.files.append(path)
         self.files.append(PlannedFile(path, text, source))
@@ -152,23 +183,36 @@ class Planner:
         if text is None:
             self.report.notes.append(
                 f"{count} keep HTML that Markdown has no syntax for (figures, <sup>, definition "
-                "lists...); it shows as text until bilingual.toml says [content] allow_html = true")
+                "lists...); it shows as text until bilingual.toml says [content] allow_html = true"
+            )
             return
         self.files.append(PlannedFile(path, text))
-        self.report.notes.append(f"bilingual.toml: [content] allow_html = true, for the HTML kept "
-                                 f"in {count} (figures, <sup>, definition lists...); the build "
-                                 "sanitises it")
+        self.report.notes.append(
+            f"bilingual.toml: [content] allow_html = true, for the HTML kept "
+            f"in {count} (figures, <sup>, definition lists...); the build "
+            "sanitises it"
+        )
 
     def _note_remote_media(self) -> None:
-        remote = sum(1 for entry in self.report.entries
-                     if entry.files and (entry.media_missing or entry.media_external))
+        remote = sum(
+            1
+            for entry in self.report.entries
+            if entry.files and (entry.media_missing or entry.media_external)
+        )
         if remote and self.config.pdf.enabled and not self.config.pdf.allow_remote:
             self.report.notes.append(
                 f"the PDF editions of {remote} post{'s' * (remote != 1)} with media from the web "
-                "need [pdf] allow_remote = true in bilingual.toml (or import again with --media)")
+                "need [pdf] allow_remote = true in bilingual.toml (or import again with --media)"
+            )
 
 
 def _attachment(item: Item) -> Attachment:
-    return Attachment(id=item.id, url=item.attachment_url, title=item.title,
-                      caption=item.excerpt, alt=item.meta.get("_wp_attachment_image_alt", ""),
-                      parent=item.parent, order=item.menu_order)
+    return Attachment(
+        id=item.id,
+        url=item.attachment_url,
+        title=item.title,
+        caption=item.excerpt,
+        alt=item.meta.get("_wp_attachment_image_alt", ""),
+        parent=item.parent,
+        order=item.menu_order,
+    )

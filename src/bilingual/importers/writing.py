@@ -100,8 +100,10 @@ def _problem(path: Path) -> str | None:
     name_max = _limit(existing, "PC_NAME_MAX", 255)
     for part in path.relative_to(existing).parts:
         if len(os.fsencode(part)) > name_max:
-            return (f"the name {part[:40]!r}… is {len(os.fsencode(part))} bytes long; this file "
-                    f"system allows {name_max}")
+            return (
+                f"the name {part[:40]!r}… is {len(os.fsencode(part))} bytes long; this file "
+                f"system allows {name_max}"
+            )
     if len(os.fsencode(path.absolute())) >= _limit(existing, "PC_PATH_MAX", 4096):
         return "the path is too long for this file system"
     return _unwritable(existing)

@@ -33,11 +33,14 @@ KNOWN_PREFIXES = {
     "media": "http://search.yahoo.com/mrss/",
 }
 _CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_PREFIX_USE = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_]"
-                         rb"|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*=")
+_PREFIX_USE = re.compile(
+    rb"<([A-Za-z_][\w.-]*):[A-Za-z_]"
+    rb"|\s([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*\s*="
+)
 _PREFIX_DECLARATION = re.compile(rb"xmlns:([A-Za-z_][\w.-]*)\s*=")
 _LATE_DECLARATION = re.compile(
-    rb"(\xef\xbb\xbf)?((?:(?!<\?xml\b|<rss\b).){1,65536}?)(<\?xml\b[^>]*\?>)", re.DOTALL)
+    rb"(\xef\xbb\xbf)?((?:(?!<\?xml\b|<rss\b).){1,65536}?)(<\?xml\b[^>]*\?>)", re.DOTALL
+)
 _PHP_PAIRS = re.compile(r's:\d+:"([^"]*)";i:(\d+);')
 _UNDEFINED_PREFIX = 201  # libxml2's NS_ERR_UNDEFINED_NAMESPACE
 
@@ -119,15 +122,24 @@ def read_export(path: Path) -> Export:
     channel = root.find("channel") if root.tag == "rss" else None
     found = _wxr_namespace(channel)
     if channel is None or found is None:
-        raise ExportError("not a WordPress export (WXR): expected <rss><channel> with wp: elements",
-                          path, 1, hint="export from WordPress: Tools > Export > All content")
+        raise ExportError(
+            "not a WordPress export (WXR): expected <rss><channel> with wp: elements",
+            path,
+            1,
+            hint="export from WordPress: Tools > Export > All content",
+        )
     wp, version = found
     reader = _ChannelReader(wp)
     return Export(
-        path=path, version=version, base_urls=reader.base_urls(channel),
-        authors=reader.authors(channel), terms=dict(reader.terms(channel)),
+        path=path,
+        version=version,
+        base_urls=reader.base_urls(channel),
+        authors=reader.authors(channel),
+        terms=dict(reader.terms(channel)),
         term_translations=list(reader.term_translations(channel)),
-        items=[reader.item(element) for element in channel.iter("item")], repairs=repairs)
+        items=[reader.item(element) for element in channel.iter("item")],
+        repairs=repairs,
+    )
 
 
 def _drop_control_characters(data: bytes, repairs: list[str]) -> bytes:
@@ -136,8 +148,9 @@ def _drop_control_characters(data: bytes, repairs: list[str]) -> bytes:
     if not lines:
         return data
     shown = ", ".join(map(str, lines[:5])) + (", …" if len(lines) > 5 else "")
-    repairs.append(f"dropped control characters the XML cannot hold (line{'s' * (len(lines) > 1)} "
-                   f"{shown})")
+    repairs.append(
+        f"dropped control characters the XML cannot hold (line{'s' * (len(lines) > 1)} {shown})"
+    )
     return _CONTROLS.sub(b"", data)
 
 
@@ -150,14 +163,21 @@ def _declaration_first(data: bytes, repairs: list[str]) -> bytes:
     bom, before, declaration = found.groups()
     line = before.count(b"\n") + 1
     shown = " ".join(before.decode("utf-8", "replace").split())
-    repairs.append(f"ignored what came before the XML declaration on line {line}"
-                   + (f": {shown[:60]!r}" if shown else ": blank lines"))
-    return (bom or b"") + declaration + b"\n" * before.count(b"\n") + data[found.end():]
+    repairs.append(
+        f"ignored what came before the XML declaration on line {line}"
+        + (f": {shown[:60]!r}" if shown else ": blank lines")
+    )
+    return (bom or b"") + declaration + b"\n" * before.count(b"\n") + data[found.end() :]
 
 
 def _parse(data: bytes, path: Path, repairs: list[str]) -> Any:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=True, remove_comments=True)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_comments=True,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
@@ -171,15 +191,23 @@ def _parse(data: bytes, path: Path, repairs: list[str]) -> Any:
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
         line = data.count(b"\n", 0, max(data.find(b"<!ENTITY"), 0)) + 1
-        raise ExportError("the export declares XML entities, which are refused for safety",
-                          path, line, hint="a WordPress export never needs them")
+        raise ExportError(
+            "the export declares XML entities, which are refused for safety",
+            path,
+            line,
+            hint="a WordPress export never needs them",
+        )
     return root
 
 
 def _syntax_error(error: etree.XMLSyntaxError, path: Path) -> ExportError:
     message = re.sub(r",? line \d+, column \d+.*$", "", str(error.msg or error))
-    return ExportError(f"not well-formed XML: {message}", path, error.lineno or 1,
-                       hint="export again from WordPress: Tools > Export > All content")
+    return ExportError(
+        f"not well-formed XML: {message}",
+        path,
+        error.lineno or 1,
+        hint="export again from WordPress: Tools > Export > All content",
+    )
 
 
 def _declare_prefixes(data: bytes, repairs: list[str]) -> bytes:
@@ -192,11 +220,14 @@ def _declare_prefixes(data: bytes, repairs: list[str]) -> bytes:
         return data
     declarations = "".join(
         f' xmlns:{prefix}="{KNOWN_PREFIXES.get(prefix, "urn:x-undeclared:" + prefix)}"'
-        for prefix in missing)
-    repairs.append("declared the namespace prefix"
-                   f"{'es' * (len(missing) > 1)} {', '.join(p + ':' for p in missing)} "
-                   "the export uses without declaring")
-    return data[:start.end()] + declarations.encode("ascii") + data[start.end():]
+        for prefix in missing
+    )
+    repairs.append(
+        "declared the namespace prefix"
+        f"{'es' * (len(missing) > 1)} {', '.join(p + ':' for p in missing)} "
+        "the export uses without declaring"
+    )
+    return data[: start.end()] + declarations.encode("ascii") + data[start.end() :]
 
 
 def _wxr_namespace(channel: Any) -> tuple[str, str] | None:
@@ -216,25 +247,39 @@ class _ChannelReader:
         self.wp = wp
 
     def base_urls(self, channel: Any) -> tuple[str, ...]:
-        urls = (_text(channel, self.wp + "base_site_url"),
-                _text(channel, self.wp + "base_blog_url"), _text(channel, "link"))
+        urls = (
+            _text(channel, self.wp + "base_site_url"),
+            _text(channel, self.wp + "base_blog_url"),
+            _text(channel, "link"),
+        )
         return tuple(dict.fromkeys(url.rstrip("/") for url in urls if url))
 
     def authors(self, channel: Any) -> dict[str, str]:
-        return {_text(a, self.wp + "author_login"):
-                _plain(_text(a, self.wp + "author_display_name"))
-                for a in channel.iter(self.wp + "author")}
+        return {
+            _text(a, self.wp + "author_login"): _plain(_text(a, self.wp + "author_display_name"))
+            for a in channel.iter(self.wp + "author")
+        }
 
     def terms(self, channel: Any) -> Any:
         wp = self.wp
         for element in channel.iter(wp + "category"):
-            yield _text(element, wp + "term_id"), Term(
-                "category", _text(element, wp + "category_nicename"),
-                _plain(_text(element, wp + "cat_name")))
+            yield (
+                _text(element, wp + "term_id"),
+                Term(
+                    "category",
+                    _text(element, wp + "category_nicename"),
+                    _plain(_text(element, wp + "cat_name")),
+                ),
+            )
         for element in channel.iter(wp + "tag"):
-            yield _text(element, wp + "term_id"), Term(
-                "post_tag", _text(element, wp + "tag_slug"),
-                _plain(_text(element, wp + "tag_name")))
+            yield (
+                _text(element, wp + "term_id"),
+                Term(
+                    "post_tag",
+                    _text(element, wp + "tag_slug"),
+                    _plain(_text(element, wp + "tag_name")),
+                ),
+            )
 
     def term_translations(self, channel: Any) -> Any:
         """Polylang's links between a term and its translations: {language slug: term id}."""
@@ -244,10 +289,14 @@ class _ChannelReader:
 
     def item(self, element: Any) -> Item:
         wp = self.wp
-        meta = {_text(m, wp + "meta_key"): _text(m, wp + "meta_value")
-                for m in element.findall(wp + "postmeta")}
-        categories = [(c.get("domain", ""), c.get("nicename", ""), _plain(c.text or ""))
-                      for c in element.findall("category")]
+        meta = {
+            _text(m, wp + "meta_key"): _text(m, wp + "meta_value")
+            for m in element.findall(wp + "postmeta")
+        }
+        categories = [
+            (c.get("domain", ""), c.get("nicename", ""), _plain(c.text or ""))
+            for c in element.findall("category")
+        ]
         by_domain = {domain: slug for domain, slug, _ in categories}
         name = element.find(wp + "post_name")
         return Item(
@@ -261,8 +310,11 @@ class _ChannelReader:
             author=_text(element, CREATOR),
             html=clean_text(_text(element, CONTENT)),
             excerpt=_plain(_excerpt(element)),
-            terms=[Term(TAXONOMIES[domain], slug, name) for domain, slug, name in categories
-                   if domain in TAXONOMIES],
+            terms=[
+                Term(TAXONOMIES[domain], slug, name)
+                for domain, slug, name in categories
+                if domain in TAXONOMIES
+            ],
             language=by_domain.get("language") or meta.get(WPML_LANGUAGE) or None,
             group=by_domain.get("post_translations") or meta.get(WPML_GROUP) or None,
             parent=_text(element, wp + "post_parent"),
@@ -278,17 +330,22 @@ class _ChannelReader:
     def comment(self, element: Any) -> Comment:
         wp = self.wp
         return Comment(
-            id=_text(element, wp + "comment_id"), parent=_text(element, wp + "comment_parent"),
+            id=_text(element, wp + "comment_id"),
+            parent=_text(element, wp + "comment_parent"),
             author=_plain(_text(element, wp + "comment_author")),
-            date=zoned(_timestamp(_text(element, wp + "comment_date")),
-                       _timestamp(_text(element, wp + "comment_date_gmt"))),
+            date=zoned(
+                _timestamp(_text(element, wp + "comment_date")),
+                _timestamp(_text(element, wp + "comment_date_gmt")),
+            ),
             html=clean_text(_text(element, wp + "comment_content")),
             approved=_text(element, wp + "comment_approved"),
-            type=_text(element, wp + "comment_type") or "comment")
+            type=_text(element, wp + "comment_type") or "comment",
+        )
 
 
-def zoned(local: dt.datetime | None, utc: dt.datetime | None,
-          fallback: dt.timezone | None = None) -> dt.datetime | None:
+def zoned(
+    local: dt.datetime | None, utc: dt.datetime | None, fallback: dt.timezone | None = None
+) -> dt.datetime | None:
     """A local time with its zone, told from the gap to its UTC twin (else ``fallback``)."""
     if local is not None and utc is not None:
         offset = round((local - utc).total_seconds() / 900) * 900
@@ -308,8 +365,14 @@ def _text(element: Any, path: str) -> str:
 
 def _excerpt(element: Any) -> str:
     """excerpt:encoded in whichever WXR version's namespace."""
-    return next((child.text or "" for child in element
-                 if isinstance(child.tag, str) and child.tag.endswith("/excerpt/}encoded")), "")
+    return next(
+        (
+            child.text or ""
+            for child in element
+            if isinstance(child.tag, str) and child.tag.endswith("/excerpt/}encoded")
+        ),
+        "",
+    )
 
 
 def _plain(text: str) -> str:

@@ -26,8 +26,11 @@ class TranslationRefused(CatalogError):
     def __init__(self, problems: dict[int, list[str]], path: Path) -> None:
         found = [text for texts in problems.values() for text in texts]
         summary = found[0] if len(found) == 1 else f"{len(found)} problems, shown by the fields"
-        super().__init__(f"not saved: {summary}", path,
-                         hint="keep every placeholder, HTML tag and plural form of the source")
+        super().__init__(
+            f"not saved: {summary}",
+            path,
+            hint="keep every placeholder, HTML tag and plural form of the source",
+        )
         self.problems = problems
 
 
@@ -48,12 +51,14 @@ def parse(text: str, path: Path, lang: str | None = None) -> Catalog:
 
 
 def find(catalog: Catalog, identifier: str) -> Message | None:
-    return next((message for message in catalog if message.id and entry_id(message) == identifier),
-                None)
+    return next(
+        (message for message in catalog if message.id and entry_id(message) == identifier), None
+    )
 
 
-def save_translation(path: Path, version: str, identifier: str, strings: list[str],
-                     lang: str | None = None) -> str:
+def save_translation(
+    path: Path, version: str, identifier: str, strings: list[str], lang: str | None = None
+) -> str:
     """Write the translation of one entry unless the file changed since ``version``."""
     with _SAVING:
         try:
@@ -63,15 +68,18 @@ def save_translation(path: Path, version: str, identifier: str, strings: list[st
         if file_version(path, data) != version:
             raise ConflictError(
                 "the catalog changed on disk since this page was loaded; nothing was saved",
-                path, hint="reload the page to see the current file, then enter the translation "
-                           "again (copy it first)")
+                path,
+                hint="reload the page to see the current file, then enter the translation "
+                "again (copy it first)",
+            )
         text = patch_translation(data.decode("utf-8"), path, identifier, strings, lang)
         write_file(path, text.encode("utf-8"))
         return file_version(path)
 
 
-def patch_translation(text: str, path: Path, identifier: str, strings: list[str],
-                      lang: str | None = None) -> str:
+def patch_translation(
+    text: str, path: Path, identifier: str, strings: list[str], lang: str | None = None
+) -> str:
     """Replace one entry's msgstr lines and drop its fuzzy flag; check the rest is unchanged."""
     before = parse(text, path, lang)
     message = find(before, identifier)
@@ -83,8 +91,9 @@ def patch_translation(text: str, path: Path, identifier: str, strings: list[str]
     msgid_index = message.lineno - 1
     start, stop = _msgstr_span(lines, msgid_index, path)
     newline = "\r\n" if lines[start].endswith("\r\n") else "\n"
-    lines[start:stop] = _msgstr_lines(message, strings, before.num_plurals, newline,
-                                      lines[start:stop])
+    lines[start:stop] = _msgstr_lines(
+        message, strings, before.num_plurals, newline, lines[start:stop]
+    )
     context = _context_start(lines, msgid_index)
     comments = _comment_start(lines, context)
     lines[comments:context] = _unfuzzy(lines[comments:context])
@@ -98,8 +107,9 @@ def refusals(message: Message, strings: list[str], forms: int) -> dict[int, list
     """Why ``strings`` cannot be saved as the translation of ``message``, by form number."""
     expected = forms if message.pluralizable else 1
     if len(strings) != expected:
-        return {0: [f"expected {expected} translation field(s), got {len(strings)}: "
-                    "reload the page"]}
+        return {
+            0: [f"expected {expected} translation field(s), got {len(strings)}: reload the page"]
+        }
     problems: dict[int, list[str]] = {}
     for number, text in enumerate(strings):
         found = translation_problems(message, text)
@@ -130,9 +140,11 @@ def _msgstr_value(message: Message, strings: list[str], forms: int) -> str | tup
     return tuple([*strings, *[""] * forms][:forms])
 
 
-def _msgstr_lines(message: Message, strings: list[str], forms: int, newline: str,
-                  written: list[str]) -> list[str]:
+def _msgstr_lines(
+    message: Message, strings: list[str], forms: int, newline: str, written: list[str]
+) -> list[str]:
     """The new msgstr lines; a form whose text is unchanged keeps its lines (and wrapping)."""
+
     def line(keyword: str, value: str) -> str:
         return f"{keyword} {normalize(value, width=WIDTH)}".replace("\n", newline) + newline
 
@@ -187,7 +199,7 @@ def _unfuzzy(comments: list[str]) -> list[str]:
         flags = _flags(line)
         if flags and "fuzzy" in flags:
             rest = [flag for flag in flags if flag != "fuzzy"]
-            newline = line[len(line.rstrip("\r\n")):]
+            newline = line[len(line.rstrip("\r\n")) :]
             if rest:
                 kept.append("#, " + ", ".join(rest) + newline)
         elif not (was_fuzzy and line.startswith("#|")):
@@ -201,25 +213,36 @@ def _flags(line: str) -> list[str]:
     return [flag.strip() for flag in line[2:].split(",") if flag.strip()]
 
 
-def _verify(before: Catalog, after: Catalog, edited: Message,
-            expected: str | tuple[str, ...], path: Path) -> None:
+def _verify(
+    before: Catalog, after: Catalog, edited: Message, expected: str | tuple[str, ...], path: Path
+) -> None:
     """Every other entry must read back exactly as before; the edited one as intended."""
     old = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m for m in before}
     new = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m for m in after}
     same_obsolete = [_fields(m) for m in before.obsolete.values()] == [
-        _fields(m) for m in after.obsolete.values()]
+        _fields(m) for m in after.obsolete.values()
+    ]
     if old.keys() != new.keys() or not same_obsolete:
         raise CatalogError("saving would change other entries; nothing was saved", path)
     for key, message in old.items():
         if message.id == edited.id and message.context == edited.context:
             if new[key].fuzzy or new[key].string != expected:
-                raise CatalogError("the entry did not read back as entered; nothing was saved",
-                                   path)
+                raise CatalogError(
+                    "the entry did not read back as entered; nothing was saved", path
+                )
             continue
         if _fields(message) != _fields(new[key]):
             raise CatalogError(f"saving would change the entry {key[0]!r}; nothing was saved", path)
 
 
 def _fields(message: Message) -> tuple[object, ...]:
-    return (message.id, message.string, message.context, sorted(message.flags),
-            message.user_comments, message.auto_comments, message.locations, message.previous_id)
+    return (
+        message.id,
+        message.string,
+        message.context,
+        sorted(message.flags),
+        message.user_comments,
+        message.auto_comments,
+        message.locations,
+        message.previous_id,
+    )

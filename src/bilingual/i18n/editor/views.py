@@ -16,8 +16,11 @@ from bilingual.text.languages import Language, language
 
 Filter = Literal["untranslated", "fuzzy", "all"]
 FILTERS: tuple[Filter, ...] = ("untranslated", "fuzzy", "all")
-_SHOWN: dict[Filter, set[State]] = {"untranslated": {"missing"}, "fuzzy": {"fuzzy"},
-                                    "all": {"translated", "fuzzy", "missing"}}
+_SHOWN: dict[Filter, set[State]] = {
+    "untranslated": {"missing"},
+    "fuzzy": {"fuzzy"},
+    "all": {"translated", "fuzzy", "missing"},
+}
 
 
 @dataclass(frozen=True)
@@ -87,20 +90,27 @@ def _entry_view(message: Message, plural_labels: list[str]) -> EntryView:
     ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
     strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
     if message.pluralizable:
-        forms = tuple(Form(number, label, (strings[number] if number < len(strings) else "") or "")
-                      for number, label in enumerate(plural_labels))
+        forms = tuple(
+            Form(number, label, (strings[number] if number < len(strings) else "") or "")
+            for number, label in enumerate(plural_labels)
+        )
     else:
         forms = (Form(0, "Translation", strings[0] or ""),)
     previous = " / ".join(message.previous_id) if message.previous_id else None
     return EntryView(
-        id=entry_id(message), state=state(message), source=ids[0],
-        source_plural=ids[1] if len(ids) > 1 else None, context=message.context,
-        previous=previous, forms=forms,
+        id=entry_id(message),
+        state=state(message),
+        source=ids[0],
+        source_plural=ids[1] if len(ids) > 1 else None,
+        context=message.context,
+        previous=previous,
+        forms=forms,
         flags=tuple(sorted(flag for flag in message.flags if flag != "fuzzy")),
         translator_comments=tuple(message.user_comments),
         extracted_comments=tuple(message.auto_comments),
         references=tuple(f"{file}:{line}" if line else file for file, line in message.locations),
-        tokens=tuple(protected_tokens(message)))
+        tokens=tuple(protected_tokens(message)),
+    )
 
 
 def _plural_labels(catalog: Catalog) -> list[str]:
@@ -111,8 +121,7 @@ def _plural_labels(catalog: Catalog) -> list[str]:
         form = choose(n)
         if form in examples and len(examples[form]) < 4:
             examples[form].append(n)
-    return [f"Plural form {form + 1} (n = {_numbers(found)})"
-            for form, found in examples.items()]
+    return [f"Plural form {form + 1} (n = {_numbers(found)})" for form, found in examples.items()]
 
 
 def _numbers(found: list[int]) -> str:
