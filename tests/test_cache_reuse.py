@@ -1,0 +1,156 @@
+"""The build cache reads again only what changed: front matter by file, entries by folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bilingual import build, load_site
+from bilingual.publish.cache import CACHE_DIR
+from bilingual.publish.cache.entries import entry_from_row, entry_row
+from bilingual.site import frontmatter, reader
+from conftest import EXAMPLE, copy_site
+
+ZONED_POST = """---
+title: Heidari on why diplomats oppose the state
+summary: The former consul in Oslo, a year on.
+date: 2011-01-20T14:30:00+03:30
+updated: 2011-01-21T09:00:00Z
+author: Green Embassy desk
+tags: [iran-news]
+---
+
+Mohammad Reza Heidari left the embassy in Oslo a year ago. He still lives there.
+"""
+PERSIAN_POST = """---
+title: "حیدری: چرا دیپلمات‌ها با حکومت مخالف‌اند"
+summary: کنسول پیشین در اسلو، یک سال بعد.
+---
+
+محمدرضا حیدری یک سال پیش از سفارت در اسلو کناره گرفت. او هنوز در آنجا زندگی می‌کند.
+"""
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """The example blog with a post dated to the minute in a zone, built once (HTML only).
+
+    Its files are dated a minute back, so that the build that records them does not take
+    them for files still being written (a racy stat), and the next build may trust them.
+    """
+    root = copy_site(EXAMPLE, tmp_path / "site")
+    post = root / "content/posts/2011-01-20-heidari-a-year-on"
+    post.mkdir()
+    (post / "en.md").write_text(ZONED_POST, "utf-8")
+    (post / "fa.md").write_text(PERSIAN_POST, "utf-8")
+    with (root / "bilingual.toml").open("a", encoding="utf-8") as config:
+        config.write("\n[search]\nenabled = false\n")
+    backdate(root)
+    build(root, pdf=False, jobs=1)
+    return root
+
+
+def backdate(root: Path, seconds: int = 60) -> None:
+    moment = time.time() - seconds
+    for path in root.rglob("*"):
+        if path.is_file() and CACHE_DIR not in path.parts:
+            os.utime(path, (moment, moment))
+
+
+class Reads:
+    """How often the site's reader parsed each file and read each entry's folder."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files: Counter[str] = Counter()
+        self.folders: Counter[str] = Counter()
+        parse, read_entry = frontmatter.parse_document, reader.SiteReader._read_entry
+
+        def counted_parse(path: Path) -> frontmatter.Document:
+            self.files[f"{path.parent.name}/{path.name}"] += 1
+            return parse(path)
+
+        def counted_read(
+            this: reader.SiteReader, kind: str, slug: str, directory: Path, tags: object
+        ) -> object:
+            self.folders[slug] += 1
+            return read_entry(this, kind, slug, directory, tags)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(frontmatter, "parse_document", counted_parse)
+        monkeypatch.setattr(reader.SiteReader, "_read_entry", counted_read)
+
+
+def test_nothing_changed_reads_no_folder_and_parses_no_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads = Reads(monkeypatch)
+    for _ in range(2):  # and what a build reused, it keeps for the next
+        result = build(site, pdf=False, jobs=1)
+        assert (reads.folders, reads.files) == (Counter(), Counter())
+        assert not result.rendered
+
+
+def test_an_edited_post_is_the_only_folder_read_and_file_parsed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = site / "content/posts/2011-01-20-heidari-a-year-on"
+    (post / "fa.md").write_text(PERSIAN_POST.replace("یک سال پیش", "دو سال پیش"), "utf-8")
+    backdate(post)
+    reads = Reads(monkeypatch)
+    build(site, pdf=False, jobs=1)
+    assert reads.folders == Counter({"2011-01-20-heidari-a-year-on": 1})
+    assert reads.files == Counter({"2011-01-20-heidari-a-year-on/fa.md": 1})
+    page = site / "content/pages/brave-women-of-iran/en.md"
+    page.write_text(page.read_text("utf-8") + "\nThey are still in prison.\n", "utf-8")
+    backdate(page.parent)
+    build(site, pdf=False, jobs=1)  # the folders reused last time were kept for this one
+    assert reads.folders == Counter({"2011-01-20-heidari-a-year-on": 1, "brave-women-of-iran": 1})
+
+
+def test_a_file_touched_but_not_changed_is_not_parsed_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = site / "content/pages/brave-women-of-iran"
+    backdate(post, seconds=30)  # a new time stamp, the same bytes
+    reads = Reads(monkeypatch)
+    result = build(site, pdf=False, jobs=1)
+    assert reads.folders == Counter({"brave-women-of-iran": 1})
+    assert reads.files == Counter()
+    assert not result.rendered
+
+
+def test_a_new_config_reads_every_folder_but_parses_only_edited_files(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = load_site(site)
+    reads = Reads(monkeypatch)
+    edited = "2011-01-20-heidari-a-year-on/fa.md"
+    for links, post in (
+        ('"telegram", "email"', PERSIAN_POST.replace("اسلو", "اسلوی سرد")),
+        ('"email"', None),
+    ):
+        (site / "bilingual.toml").write_text(
+            (EXAMPLE / "bilingual.toml").read_text("utf-8") + f"\n[share]\nlinks = [{links}]\n",
+            "utf-8",
+        )
+        if post is not None:
+            (site / "content/posts" / edited).write_text(post, "utf-8")
+        backdate(site)
+        build(site, pdf=False, jobs=1)
+    assert set(reads.folders) == {entry.slug for entry in (*loaded.posts, *loaded.pages)}
+    assert set(reads.folders.values()) == {2}  # once per build
+    assert reads.files == Counter({edited: 1})  # parsed once, then kept
+
+
+def test_every_entry_comes_back_from_its_json_row_as_it_was(site: Path) -> None:
+    loaded = load_site(site)
+    entries = (*loaded.posts, *loaded.pages)
+    assert any(entry.published_at and entry.updated and entry.tags for entry in entries)
+    for entry in entries:
+        folder = next(iter(entry.sources.values.values())).parent
+        row = json.loads(json.dumps(entry_row(entry, folder), ensure_ascii=False))
+        assert entry_from_row(row, folder, loaded.tags) == entry
