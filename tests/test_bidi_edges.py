@@ -50,6 +50,15 @@ def test_a_mark_left_at_the_end_of_a_line_is_no_run() -> None:
     assert runs("سلام IRGC است \u200e", "rtl") == [("IRGC", "ltr")]
 
 
+@pytest.mark.parametrize("letters", ["A", "\U00010000"])  # Latin, and Linear B past the BMP
+def test_an_embedding_of_the_paragraphs_own_letters_is_left_to_the_author(letters: str) -> None:
+    """A right-to-left embedding holding only English letters reads the same with or without
+    an isolate around it; a Hebrew word after it is still a run."""
+    assert runs(f"\u202b{letters}", "ltr") == []
+    assert runs(f"x \u202b{letters}\u202c \u05d0", "ltr") == [
+        (f"\u202b{letters}\u202c \u05d0", "rtl")]
+
+
 @pytest.mark.parametrize(("run", "short"), [
     ("Hello world", True),
     ("Security Council", True),

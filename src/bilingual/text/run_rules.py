@@ -110,6 +110,9 @@ def widened(text: str, start: int, end: int, direction: str) -> Span:
 def worth_isolating(text: str, start: int, end: int, direction: str) -> bool:
     """A run needs isolating if it holds words of the other direction or a compound number.
 
+    Letters of the paragraph's own direction inside an author's embedding (``RLE`` then
+    English in English text) read the same either way: the author's control stays.
+
     A plain number, Persian digits (``۷۵٪``, ``۱۲٫۵``) and punctuation alone read the same
     with or without isolation, so they are left as they are; unless the number reads left to
     right only because an English word comes before it (rule W7), which isolating that word
@@ -117,7 +120,7 @@ def worth_isolating(text: str, start: int, end: int, direction: str) -> bool:
     """
     run = text[start:end]
     if any(unicodedata.category(char)[0] in "LM" for char in run
-           if unicodedata.bidirectional(char) in STRONG):
+           if STRONG.get(unicodedata.bidirectional(char)) == OPPOSITE[direction]):
         return True
     if direction != "rtl" or not any(char.isdigit() for char in run):
         return False
