@@ -96,7 +96,7 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
         isolate_text=lambda text, direction=language.direction: _isolate_unicode(
             str(text), direction),
         bdi_isolates=bdi_isolates,
-        date=lambda value: format_date(value, language.code),
+        date=lambda value: _format_date(value, language.code),
         digits=lambda value: localize_digits(str(value), language.code),
         rfc3339=_rfc3339,
     )
@@ -115,6 +115,12 @@ def bdi_isolates(html: str) -> str:
         return found.group() + (ISOLATES[direction.group(1)] if direction else _FSI)
 
     return _BDI_START.sub(start, str(html)).replace("</bdi>", f"{PDI}</bdi>")
+
+
+# A list page shows the dates of its posts' pages again, and Babel takes its time.
+@functools.lru_cache(maxsize=1 << 14)
+def _format_date(value: dt.date, lang: str) -> str:
+    return format_date(value, lang)
 
 
 # The same titles, summaries and labels come back on many pages: isolate each once.

@@ -40,6 +40,9 @@ class HtmlRenderer(Renderer):
     def __init__(self, context: BuildContext) -> None:
         super().__init__(context)
         self._code_labels: dict[str, str] = {}
+        # What every page of a language shows alike, and each post as lists show it.
+        self._chrome: dict[str, dict[str, Any]] = {}
+        self._views: dict[tuple[int, str], tuple[Entry, EntryView]] = {}
 
     def render(self, output: Output) -> bytes:
         lang = self.context.site.config.site.language(self.context.lang_code(output))
@@ -55,29 +58,37 @@ class HtmlRenderer(Renderer):
                 parts.alternates(output.key), self._specific_inputs(output, lang, parts))
 
     def _common(self, output: Output, lang: Language) -> dict[str, Any]:
-        site = self.context.site
-        paths = self.context.paths
-        base = site.config.site.base_url
-        default = x_default(self.context.versions(output), site.config.site.default_language.code)
-        tags = urls.tags_index(lang.code)
+        base = self.context.site.config.site.base_url
+        default = x_default(self.context.versions(output),
+                            self.context.site.config.site.default_language.code)
         return {
+            **self._language_chrome(lang),
             "page_path": output.path,
             "output": output,
-            "site": site,
-            "site_title": site_text(site, "title", lang),
-            "site_tagline": site_text(site, "tagline", lang),
-            "site_motto": site_text(site, "motto", lang),
-            "base_url": site.config.site.base_url,
-            "canonical_url": urls.absolute(site.config.site.base_url, output.path),
+            "canonical_url": urls.absolute(base, output.path),
             "alternates": self._alternates(output),
             "x_default_url": urls.absolute(base, default) if default else None,
-            "search_path": urls.search(lang.code) if urls.search(lang.code) in paths else None,
-            "home_path": urls.home(lang.code),
-            "feed_path": urls.feed(lang.code),
-            "tags_path": tags if tags in paths else None,
-            "menu": [self._view(page, lang) for page in site.pages if page.has(lang.code)],
-            "stylesheet": urls.static("style.css"),
         }
+
+    def _language_chrome(self, lang: Language) -> dict[str, Any]:
+        if lang.code not in self._chrome:
+            site = self.context.site
+            paths = self.context.paths
+            tags = urls.tags_index(lang.code)
+            self._chrome[lang.code] = {
+                "site": site,
+                "site_title": site_text(site, "title", lang),
+                "site_tagline": site_text(site, "tagline", lang),
+                "site_motto": site_text(site, "motto", lang),
+                "base_url": site.config.site.base_url,
+                "search_path": urls.search(lang.code) if urls.search(lang.code) in paths else None,
+                "home_path": urls.home(lang.code),
+                "feed_path": urls.feed(lang.code),
+                "tags_path": tags if tags in paths else None,
+                "menu": [self._view(page, lang) for page in site.pages if page.has(lang.code)],
+                "stylesheet": urls.static("style.css"),
+            }
+        return self._chrome[lang.code]
 
     def _alternates(self, output: Output) -> list[Alternate]:
         found = []
@@ -168,7 +179,10 @@ class HtmlRenderer(Renderer):
         return inputs(self, output, lang, parts) if inputs is not None else parts.everything
 
     def _view(self, post: Entry, lang: Language) -> EntryView:
-        return entry_view(self.context.site, post, lang, self.context.paths)
+        key = (id(post), lang.code)  # the post is kept beside its view, so its id stays its own
+        if key not in self._views:
+            self._views[key] = post, entry_view(self.context.site, post, lang, self.context.paths)
+        return self._views[key][1]
 
     def _pagination(self, page: Page, lang: Language) -> dict[str, Any]:
         def path(number: int) -> str | None:
