@@ -14,6 +14,7 @@ from bilingual import build, load_site
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.cache.entries import entry_from_row, entry_row
 from bilingual.site import frontmatter, reader
+from bilingual.site.model import Site
 from conftest import EXAMPLE, copy_site
 
 ZONED_POST = """---
@@ -63,12 +64,18 @@ def backdate(root: Path, seconds: int = 60) -> None:
 
 
 class Reads:
-    """How often the site's reader parsed each file and read each entry's folder."""
+    """How often the site was read, each entry's folder read and each file parsed."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sites = 0
         self.files: Counter[str] = Counter()
         self.folders: Counter[str] = Counter()
         parse, read_entry = frontmatter.parse_document, reader.SiteReader._read_entry
+        read_site = reader.SiteReader.read
+
+        def counted_site(this: reader.SiteReader) -> Site:
+            self.sites += 1
+            return read_site(this)
 
         def counted_parse(path: Path) -> frontmatter.Document:
             self.files[f"{path.parent.name}/{path.name}"] += 1
@@ -82,6 +89,7 @@ class Reads:
 
         monkeypatch.setattr(frontmatter, "parse_document", counted_parse)
         monkeypatch.setattr(reader.SiteReader, "_read_entry", counted_read)
+        monkeypatch.setattr(reader.SiteReader, "read", counted_site)
 
 
 def test_nothing_changed_reads_no_folder_and_parses_no_file(
@@ -90,8 +98,28 @@ def test_nothing_changed_reads_no_folder_and_parses_no_file(
     reads = Reads(monkeypatch)
     for _ in range(2):  # and what a build reused, it keeps for the next
         result = build(site, pdf=False, jobs=1)
-        assert (reads.folders, reads.files) == (Counter(), Counter())
+        assert (reads.sites, reads.folders, reads.files) == (0, Counter(), Counter())
         assert not result.rendered
+
+
+def test_files_written_just_before_a_build_are_checked_by_content_the_next_time(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = site / "content/posts/2011-01-20-heidari-a-year-on/en.md"
+    post.write_text(ZONED_POST.replace("a year ago", "in December 2009"), "utf-8")
+    reads = Reads(monkeypatch)
+    build(site, pdf=False, jobs=1)  # its time stamp may yet change within the same tick
+    result = build(site, pdf=False, jobs=1)
+    assert reads.sites == 1  # the second build compared the file's bytes: nothing to do
+    assert not result.rendered
+
+
+def test_a_hand_edited_output_is_written_again_when_nothing_else_changed(site: Path) -> None:
+    page = site / "_site/fa/index.html"
+    made = page.read_bytes()
+    page.write_text("defaced", "utf-8")
+    assert build(site, pdf=False, jobs=1).rendered == {"fa/index.html"}
+    assert page.read_bytes() == made
 
 
 def test_an_edited_post_is_the_only_folder_read_and_file_parsed(
