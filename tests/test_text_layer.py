@@ -9,36 +9,41 @@ from pathlib import Path
 import pydyf
 import pytest
 
+from bidi_oracle import corpus
 from bilingual.publish.pdf.readers import pdfium_order
 from bilingual.publish.pdf.text_layer import Line, mark_words, span_operator, words
 from bilingual.publish.renderers.pdf import post_pdf
 from bilingual.publish.templating import template_set
 from bilingual.site.reader import load_site
 from bilingual.text.languages import language
-from pdf_text import EXTRACTORS, body, score
+from pdf_text import BIDI_CONTROLS, EXTRACTORS, body, score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RLM, LRM = "\u200f", "\u200e"
 PROSE = FIXTURES / "persian-prose.md"
 PROSE_SLUG = "2024-03-05-printing-in-tabriz"
 EXAMPLE_SLUG = "2010-01-20-the-only-way-forward"
+DIRECTIONS = {"fa": "rtl", "en": "ltr"}
 
 
 def drawn(source: str, *clusters: tuple[int, int] | tuple[int, int, bool], rtl: bool = True,
-          hidden: Sequence[int] = ()) -> Line:
+          hidden: Sequence[int] = (), base: int = 1) -> Line:
     """The line of ``source`` whose glyphs, in drawing order, show the given clusters.
 
     Each cluster is (first character, character count[, right to left]); a cluster
     given twice in a row is drawn with two glyphs. ``hidden``: the indexes of glyphs
-    Pango leaves empty (a ZWNJ, an isolate).
+    Pango leaves empty (a ZWNJ, an isolate). ``base``: the paragraph's bidi level, 1 for
+    a right-to-left one.
     """
     encoded = source.encode()
     byte = [len(source[:index].encode()) for index in range(len(source) + 1)]
-    line = Line(encoded)
+    line = Line(encoded, base)
     for index, (first, count, *direction) in enumerate(clusters):
         line.starts.append(byte[first])
         line.ends.append(byte[first + count])
         line.rtl.append(direction[0] if direction else rtl)
+        # A glyph in the paragraph's direction is at its level, another one level up.
+        line.levels.append(base + (line.rtl[-1] != (base == 1)))
         line.drawn.append(index not in hidden)
     line.code_lengths = [4] * sum(line.drawn)
     return line
@@ -85,6 +90,16 @@ def test_words_split_at_spaces_and_keep_the_zwnj_inside() -> None:
     assert found[0].visual == "دنهاوخ\u200cیم"
 
 
+def test_the_words_of_a_phrase_in_the_other_direction_share_one_span() -> None:
+    # «گفت Is it رفت» drawn left to right: رفت, a space, «Is it» left to right, a space, گفت
+    line = drawn("گفت Is it رفت", (12, 1), (11, 1), (10, 1), (9, 1),
+                 *[(index, 1, False) for index in range(4, 9)], (3, 1), (2, 1), (1, 1), (0, 1))
+    (word,) = words(line)
+    assert (word.first, word.last, word.logical) == (4, 8, "Is it")
+    # poppler reads the span's text as it is; PDFium reads its runs from the right end
+    assert (word.visual, word.pdfium) == (RLM + "Is it", "it Is")
+
+
 # --- the content stream -------------------------------------------------------------------
 
 
@@ -117,7 +132,7 @@ def test_a_word_inside_one_hex_string_is_cut_out_of_it() -> None:
     ("(۱۲", "1 2 0r", RLM + "۱۲(", RLM + ")۲۱"),
     # Latin words: PDFium reads their runs from the right
     ("@UN", "0 1 2", RLM + "@UN", "UN@" + LRM),
-    ("true?", "0 1 2 3 4", RLM + "true?", LRM + "?true"),
+    ("true?", "0 1 2 3 4", RLM + "true?" + LRM, LRM + "?true"),
 ])
 def test_words_in_a_right_to_left_document_get_the_text_each_reader_needs(
         logical: str, drawing: str, poppler: str, pdfium: str) -> None:
@@ -225,3 +240,50 @@ def test_letters_the_tounicode_map_cannot_place_get_a_span(line: Line,
     (word,) = words(line)
     assert (word.first, word.last) == spanned
     assert word.logical == "ب"
+
+
+# --- phrases in the other direction: the mixed-direction corpus ------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The PDF editions of a post of the corpus's Persian sentences and one of its English."""
+    root = tmp_path_factory.mktemp("phrases") / "site"
+    posts = root / "content" / "posts" / "corpus"
+    posts.mkdir(parents=True)
+    (root / "bilingual.toml").write_text(
+        '[site]\nbase_url = "https://corpus.example/"\nlanguages = ["en", "fa"]\n'
+        'default_language = "en"\n\n[site.title]\nen = "Corpus"\nfa = "پیکره"\n',
+        encoding="utf-8")
+    (root / "content" / "tags.yaml").write_text("{}\n", encoding="utf-8")
+    for lang, direction in DIRECTIONS.items():
+        text = "\n\n".join(sentence.text for sentence in corpus()
+                            if sentence.direction == direction)
+        (posts / f"{lang}.md").write_text(f"---\ntitle: Corpus\ndate: 2015-07-14\n---\n\n{text}\n",
+                                          encoding="utf-8")
+    site = load_site(root)
+    pdfs = {}
+    for lang in DIRECTIONS:
+        pdfs[lang] = root / f"{lang}.pdf"
+        pdfs[lang].write_bytes(post_pdf(site, template_set(root), site.entry("corpus"),
+                                        language(lang)))
+    return pdfs
+
+
+@pytest.mark.parametrize(("lang", "extractor", "unread"), [
+    ("fa", "pdfium", set()),
+    # a percent sign, and brackets beside a quotation mark, in a Persian line
+    ("fa", "poppler", {"۷۵٪", "» (2011)"}),
+    ("en", "pdfium", {"» (2001)"}),
+    # poppler reads the words of a Persian phrase in an English line from its left end
+    ("en", "poppler", {"زن، زندگی، آزادی", "زن، زندگی، آزادی!", "من اینجا هستم.",
+                       "۲۳ تیر ۱۳۹۴", "سال ۱۴۰۱ در ۱۰ تصویر", "» (2001)"}),
+])
+def test_phrases_in_the_other_direction_read_in_their_order(
+        corpus_pdfs: dict[str, Path], lang: str, extractor: str, unread: set[str]) -> None:
+    """«Is it true?» in a Persian line reads so, not «true? it Is»: one span per phrase."""
+    text = " ".join(BIDI_CONTROLS.sub("", EXTRACTORS[extractor](corpus_pdfs[lang])).split())
+    phrases = {phrase.text for sentence in corpus() if sentence.direction == DIRECTIONS[lang]
+               for phrase in sentence.phrases}
+    assert len(phrases) > (40 if lang == "fa" else 12)
+    assert {phrase for phrase in phrases if phrase not in text} == unread

@@ -91,21 +91,41 @@ def pdfium_class(char: str) -> str:
 
 
 def left_to_right_word(logical: str) -> str:
-    """The /ActualText of a word with Latin letters in a right-to-left document.
+    """The /ActualText of a word or phrase with Latin letters in a right-to-left document.
 
     There PDFium reads the line from its right end, one run of a class at a time, so a
     neutral at the start of the word («@UN», «(NYT») would be read after it and one at
     its end («true?») before it. The runs go in reverse order (right-to-left letters
     reversed), and a left-to-right mark keeps a neutral at either end from joining
-    the space beside it: PDFium then reads ``logical``, the marks aside.
+    the space beside it: PDFium then reads ``logical``, the marks aside. A digit read
+    first would leave PDFium reading right to left, mirroring a bracket after it
+    («3(a)»): the mark goes there too.
     """
     runs = ["".join(run) for _, run in itertools.groupby(logical, pdfium_class)]
     text = "".join(run[::-1] if pdfium_class(run[0]) == "R" else run for run in reversed(runs))
-    if pdfium_class(logical[0]) == "N":
+    classes = [pdfium_class(run[0]) for run in runs]
+    if classes[0] == "N" or (classes[0] == "W" and "N" in classes):
         text += LEFT_TO_RIGHT_MARK
     if pdfium_class(logical[-1]) == "N":
         text = LEFT_TO_RIGHT_MARK + text
     return text
+
+
+@lru_cache(maxsize=8192)
+def left_to_right_run(visual: str, logical: str) -> tuple[str, str]:
+    """What poppler and PDFium read a whole left-to-right run from (a Latin phrase, a number)
+    in a right-to-left document: one span over all its words.
+
+    poppler sets the run apart as a whole, but would move a sign or a combining accent
+    at its right end («true?», «Café») to the right-to-left text beyond it: a
+    right-to-left mark before the run and a left-to-right mark after such a character
+    hold the run together. PDFium reads the span as it reads a word
+    (``left_to_right_word``).
+    """
+    last = logical[-1]
+    closing = LEFT_TO_RIGHT_MARK if pdfium_class(last) == "N" or \
+        unicodedata.category(last)[0] == "M" else ""
+    return RIGHT_TO_LEFT_MARK + visual + closing, left_to_right_word(logical)
 
 
 @lru_cache(maxsize=8192)

@@ -31,8 +31,6 @@ span are looked at glyph by glyph.
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import itertools
 import operator
 import re
@@ -46,7 +44,16 @@ import pydyf
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.text.ffi import ffi, pango
 
-from bilingual.publish.pdf.readers import RIGHT_TO_LEFT_CHARACTERS, pdfium_text, poppler_text
+from bilingual.publish.pdf.marked_content import Marker, Word, span_operator
+from bilingual.publish.pdf.readers import (
+    RIGHT_TO_LEFT_CHARACTERS,
+    left_to_right_run,
+    pdfium_text,
+    poppler_text,
+)
+
+__all__ = ["Line", "Word", "language_span", "mark_words", "span_operator", "text_layer",
+           "words"]
 
 # Characters the templates add for layout (bidi isolates, embeddings, marks): a
 # reader never typed them, so they stay out of the text layer.
@@ -69,9 +76,11 @@ class Line:
     """
 
     source: bytes
+    base: int = 1  # the paragraph's bidi level: 1 right to left, 0 left to right
     starts: list[int] = field(default_factory=list)
     ends: list[int] = field(default_factory=list)
     rtl: list[bool] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)
     drawn: list[bool] = field(default_factory=list)
     code_lengths: list[int] = field(default_factory=list)
 
@@ -81,6 +90,7 @@ class Line:
         which are drawn."""
         self.starts += map(offset.__add__, clusters)
         self.rtl += [level % 2 == 1] * len(clusters)
+        self.levels += [level & 0xFF] * len(clusters)  # the rest: gravity, flags, script
         self.drawn += drawn
         self.code_lengths += [code_length] * sum(drawn)
 
@@ -91,42 +101,80 @@ class Line:
         self.ends = list(map(following.__getitem__, self.starts))
 
 
-@dataclass(frozen=True)
-class Word:
-    """Drawn glyphs ``first`` to ``last`` (counted among drawn glyphs) and their texts."""
-
-    first: int
-    last: int
-    visual: str
-    logical: str
-    pdfium: str
-
-
 def words(line: Line, right_to_left_document: bool = True) -> list[Word]:
     """The words of ``line`` (split at its spaces) that need a span; a ZWNJ stays inside.
 
     A word of right-to-left letters drawn one glyph per letter reads right from the
-    ToUnicode map in poppler and PDFium alike, so it is left as it is.
+    ToUnicode map in poppler and PDFium alike, so it is left as it is. The words of a
+    run in the other direction (an English phrase in a Persian line) share one span:
+    extractors order separate spans as they order the line, by their places, and so
+    read such a phrase's words from the wrong end.
     """
-    matches = list(_NEEDS_SPAN.finditer(_kinds(line)))
-    if not matches:
+    kinds = _kinds(line)
+    ranges = [(*match.span(), False) for match in _NEEDS_SPAN.finditer(kinds)]
+    phrases = _phrases(line, kinds)
+    if phrases:
+        ranges = _merged(sorted(ranges + phrases))
+    if not ranges:
         return []
     drawn_before = list(itertools.accumulate(line.drawn, initial=0))
     found: list[Word] = []
-    for match in matches:
-        first, last = match.span()
+    for first, last, phrase in ranges:
         if drawn_before[last] == drawn_before[first] \
                 or not (right_to_left_document or any(line.rtl[first:last])):
             continue  # nothing drawn, or left-to-right text in a left-to-right document
         visual, logical = _texts(line, first, last)
         if logical.strip():
-            pdfium = visual  # in a left-to-right document, PDFium reads what poppler reads
-            if right_to_left_document:
-                visual = poppler_text(visual, logical, _ends_run(line, last))
-                pdfium = pdfium_text(logical)
-            found.append(Word(drawn_before[first], drawn_before[last] - 1, visual, logical,
-                              pdfium))
+            found.append(Word(drawn_before[first], drawn_before[last] - 1, *_reader_texts(
+                line, first, last, (visual, logical), phrase, right_to_left_document)))
     return found
+
+
+def _reader_texts(line: Line, first: int, last: int, texts: tuple[str, str], phrase: bool,
+                  right_to_left_document: bool) -> tuple[str, str, str]:
+    """The /ActualText poppler reads, the source text, and the /ActualText PDFium reads."""
+    visual, logical = texts
+    if not right_to_left_document:
+        # PDFium reads a word as poppler does, a phrase of right-to-left words (digits
+        # included) reversed as a whole.
+        return visual, logical, logical[::-1] if phrase else visual
+    if any(map(operator.and_, line.rtl[first:last], line.drawn[first:last])):
+        return (poppler_text(visual, logical, _ends_run(line, last)), logical,
+                pdfium_text(logical))
+    poppler, pdfium = left_to_right_run(visual, logical)
+    return poppler, logical, pdfium
+
+
+_EMBEDDED = re.compile(b"\x01+")
+
+
+def _phrases(line: Line, kinds: bytes) -> list[tuple[int, int, bool]]:
+    """The glyph ranges of the line's runs in the other direction that hold several words
+    (spaces at their ends left out)."""
+    if max(line.levels, default=0) <= line.base:
+        return []
+    found = []
+    for run in _EMBEDDED.finditer(bytes(map(line.base.__lt__, line.levels))):
+        first, last = run.span()
+        while first < last and kinds[first] == _SPACE:
+            first += 1
+        while last > first and kinds[last - 1] == _SPACE:
+            last -= 1
+        if _SPACE in kinds[first:last]:
+            found.append((first, last, True))
+    return found
+
+
+def _merged(ranges: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Sorted ``ranges`` with those that overlap joined into one, a phrase if any was."""
+    joined: list[tuple[int, int, bool]] = []
+    for first, last, phrase in ranges:
+        if joined and first < joined[-1][1]:
+            start, end, was = joined[-1]
+            joined[-1] = (start, max(last, end), phrase or was)
+        else:
+            joined.append((first, last, phrase))
+    return joined
 
 
 def _ends_run(line: Line, last: int) -> bool:
@@ -218,7 +266,7 @@ def drawn_line(stream: Any, textbox: Any, fonts: dict[Any, int]) -> Line | None:
     analyses = [item.analysis for item, _ in runs]
     if not any(analysis.level % 2 for analysis in analyses):
         return None
-    line = Line(textbox.pango_layout.text.encode())
+    line = Line(textbox.pango_layout.text.encode(), first_line.resolved_dir % 2)
     for (item, glyphs), analysis in zip(runs, analyses, strict=True):
         count = glyphs.num_glyphs
         infos = memoryview(ffi.buffer(glyphs.glyphs, count * _GLYPH_INFO_SIZE)).cast("I")
@@ -231,95 +279,6 @@ def drawn_line(stream: Any, textbox: Any, fonts: dict[Any, int]) -> Line | None:
     return line
 
 
-class _Marker:
-    """Rewrite one line's operators, wrapping each word's glyphs in its spans.
-
-    WeasyPrint writes a TJ array as hex strings of glyph codes between positioning
-    numbers (often one glyph per string). The array is cut at byte positions only
-    where a word begins or ends, so the work grows with the words, not the glyphs.
-    """
-
-    def __init__(self, line_words: Sequence[Word], code_lengths: Sequence[int],
-                 properties: pydyf.Dictionary) -> None:
-        # A word begins before its first glyph and ends after its last one.
-        self.begins = {word.first: word for word in line_words}
-        self.ends = {word.last + 1: word for word in line_words}
-        self.cuts = sorted({*self.begins, *self.ends})
-        self.code_lengths = code_lengths
-        self.properties = properties
-        self.marked: list[Any] = []
-        self.glyph = 0
-        self.cut = (0, False)  # where the array was last cut, and whether inside a string
-
-    def rewrite(self, operators: Sequence[Any]) -> list[Any]:
-        for drawing in operators:
-            if isinstance(drawing, bytes) and drawing.endswith(b"] TJ"):
-                self._show(drawing[1:-4])
-            else:
-                self.marked.append(drawing)
-        return self.marked
-
-    def _show(self, body: bytes) -> None:
-        """Add one TJ array, cut where words begin and end."""
-        first = self.glyph
-        length = self.code_lengths[first] if first < len(self.code_lengths) else 4
-        pieces = body.split(b"<")  # numbers, then each hex string with the numbers after it
-        closes = list(map(bytes.find, pieces[1:], itertools.repeat(b">")))
-        # The k-th "<" comes after pieces 0 to k and the k "<" between them.
-        ends = list(itertools.accumulate(map(len, pieces)))
-        before = list(itertools.accumulate(map(length.__rfloordiv__, closes), initial=first))
-        last = before[-1]
-        self.glyph = last
-        low = bisect.bisect_left(self.cuts, first)
-        high = bisect.bisect_right(self.cuts, last)
-        self.cut = (0, False)
-        for place in self.cuts[low:high]:
-            ending = self.ends.get(place) if place > first else None
-            if ending is not None:
-                string = bisect.bisect_right(before, place - 1) - 1
-                offset = place - before[string]
-                if offset == closes[string] // length:  # after the string
-                    self._cut_at(body, ends[string] + string + closes[string] + 2, False)
-                else:
-                    self._cut_at(body, ends[string] + string + 1 + offset * length, True)
-                self.marked.extend([b"EMC"] * (1 + (ending.pdfium != ending.visual)))
-            beginning = self.begins.get(place) if place < last else None
-            if beginning is not None:
-                string = bisect.bisect_right(before, place) - 1
-                offset = place - before[string]
-                if offset:
-                    self._cut_at(body, ends[string] + string + 1 + offset * length, True)
-                else:  # the numbers before a word's first glyph position it: they go with it
-                    after = ends[string - 1] + string + 1 + closes[string - 1] if string else 0
-                    self._cut_at(body, after, False)
-                self.marked.extend(self._begin(beginning))
-        self._cut_at(body, len(body), False)
-
-    def _cut_at(self, body: bytes, position: int, inside: bool) -> None:
-        """Show the array from the last cut to ``position``, closing a hex string cut there."""
-        start, opened = self.cut
-        part = (b"<" if opened else b"") + body[start:position].strip() + (b">" if inside else b"")
-        if part.replace(b"<>", b"").strip():
-            self.marked.append(b"[" + part + b"] TJ")
-        self.cut = (position, inside)
-
-    def _begin(self, word: Word) -> list[bytes]:
-        operators = [span_operator(word.visual)]
-        if word.pdfium != word.visual:
-            operators.append(b"/Span /" + self._property(word.pdfium).encode() + b" BDC")
-        return operators
-
-    def _property(self, actual_text: str) -> str:
-        """The name of the property list holding ``actual_text``, added if new.
-
-        The name comes from the text, so the same text always gets the same name.
-        """
-        name = "T" + hashlib.blake2b(actual_text.encode(), digest_size=6).hexdigest()
-        if name not in self.properties:
-            self.properties[name] = pydyf.Dictionary({"ActualText": pydyf.String(actual_text)})
-        return name
-
-
 def mark_words(operators: Sequence[Any], line: Line, properties: pydyf.Dictionary,
                right_to_left_document: bool = True) -> list[Any]:
     """``operators`` (one line's) with the words of ``line`` that need it in spans.
@@ -330,18 +289,7 @@ def mark_words(operators: Sequence[Any], line: Line, properties: pydyf.Dictionar
     line_words = words(line, right_to_left_document)
     if not line_words:
         return list(operators)
-    return _Marker(line_words, line.code_lengths, properties).rewrite(operators)
-
-
-def span_operator(actual_text: str) -> bytes:
-    """``/Span <</ActualText (text)>> BDC``, the text in UTF-16BE as PDF text strings are.
-
-    A literal string holds the bytes as they are, half the size of a hex string: the
-    content stream, which is compressed, stays small.
-    """
-    encoded = actual_text.encode("utf-16-be").replace(b"\\", b"\\\\").replace(
-        b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r")
-    return b"/Span <</ActualText (\xfe\xff" + encoded + b")>> BDC"
+    return Marker(line_words, line.code_lengths, properties).rewrite(operators)
 
 
 @dataclass(frozen=True)
