@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from bilingual.text.bidi import balance_controls, isolate_unicode
+from bilingual.publish.templating import isolate_text
 from bilingual.text.languages import Language
 
 # Isolates keep a title in its own direction wherever the shared text lands (U+2066-2069).
@@ -21,7 +21,7 @@ class ShareLink:
 def shared_text(title: str, lang: Language) -> str:
     """The title, isolated in its language's direction, as are its runs in the other one."""
     start, end = ISOLATES.get(lang.direction, ("\u2068", "\u2069"))
-    return f"{start}{isolate_unicode(balance_controls(title), lang.direction)}{end}"
+    return f"{start}{isolate_text(title, lang.direction)}{end}"  # as the page's title
 
 
 def share_links(names: tuple[str, ...], url: str, title: str, lang: Language) -> list[ShareLink]:

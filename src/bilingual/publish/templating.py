@@ -93,7 +93,7 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
     isolate = _isolate_html if mode == "html" else _isolate_print
     env.filters.update(
         isolate=lambda text, direction=language.direction: isolate(str(text), direction),
-        isolate_text=lambda text, direction=language.direction: _isolate_unicode(
+        isolate_text=lambda text, direction=language.direction: isolate_text(
             str(text), direction),
         bdi_isolates=bdi_isolates,
         date=lambda value: _format_date(value, language.code),
@@ -135,7 +135,9 @@ def _isolate_print(text: str, direction: str) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _isolate_unicode(text: str, direction: str) -> str:
+def isolate_text(text: str, direction: str) -> str:
+    """The ``isolate_text`` filter: ``text`` with its runs in Unicode isolates, for places
+    that show no markup (titles, attributes, feeds, share links); each text isolated once."""
     return isolate_unicode(balance_controls(text), direction)
 
 

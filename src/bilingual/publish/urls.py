@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -68,6 +69,12 @@ def relative(from_path: str, to_path: str) -> str:
     if posixpath.basename(target) == "index.html":
         target = posixpath.dirname(target)
         target = "./" if target in ("", ".") else target + "/"
+    return _quoted(target)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _quoted(target: str) -> str:
+    # Pages link to the same few places ("../../", the stylesheet): encode each once.
     return quote(target, safe="/#.-_~")
 
 
