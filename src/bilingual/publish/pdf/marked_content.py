@@ -111,9 +111,8 @@ class Marker:
         self.marked.append(span_operator(word.visual))
         if word.pdfium != word.visual:
             name = property_name(word.pdfium)
-            if name not in self.properties:
-                self.properties[name] = pydyf.Dictionary(
-                    {"ActualText": pydyf.String(word.pdfium)})
+            if name not in self.properties:  # written as it stands: pydyf's objects cost more
+                self.properties[name] = property_list(word.pdfium)
             self.marked.append(b"/Span /" + name.encode() + b" BDC")
 
 
@@ -121,15 +120,25 @@ _CLOSE = {False: (b"EMC",), True: (b"EMC", b"EMC")}
 
 
 @lru_cache(maxsize=8192)  # words recur: a text's common ones are encoded once
-def span_operator(actual_text: str) -> bytes:
-    """``/Span <</ActualText (text)>> BDC``, the text in UTF-16BE as PDF text strings are.
+def text_string(text: str) -> bytes:
+    """``text`` as a PDF text string: UTF-16BE in a literal string.
 
     A literal string holds the bytes as they are, half the size of a hex string: the
     content stream, which is compressed, stays small.
     """
-    encoded = actual_text.encode("utf-16-be").replace(b"\\", b"\\\\").replace(
+    encoded = text.encode("utf-16-be").replace(b"\\", b"\\\\").replace(
         b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r")
-    return b"/Span <</ActualText (\xfe\xff" + encoded + b")>> BDC"
+    return b"(\xfe\xff" + encoded + b")"
+
+
+def span_operator(actual_text: str) -> bytes:
+    """``/Span <</ActualText (text)>> BDC``."""
+    return b"/Span <</ActualText " + text_string(actual_text) + b">> BDC"
+
+
+def property_list(actual_text: str) -> bytes:
+    """``<</ActualText (text)>>``, the property list a named span refers to."""
+    return b"<</ActualText " + text_string(actual_text) + b">>"
 
 
 @lru_cache(maxsize=8192)
