@@ -204,9 +204,9 @@ def _may_hold_runs(text: str, direction: str) -> bool:
     return direction == "rtl" and ASCII_DIGIT.search(text) is not None
 
 
-def _bdi(chunk: str, run_direction: str) -> Markup:
+def _bdi(chunk: str, run_direction: str) -> str:
     phrase = ' class="phrase"' if is_short_phrase(chunk) else ""
-    return Markup(f'<bdi dir="{run_direction}"{phrase}>') + escape(chunk) + Markup("</bdi>")
+    return f'<bdi dir="{run_direction}"{phrase}>{escape(chunk)}</bdi>'
 
 
 def _chunks(text: str, direction: str) -> Iterator[tuple[str, str | None]]:
