@@ -1,4 +1,5 @@
-"""Rare characters in PDF editions: a stray C1 control is named with its line; accents read back."""
+"""Rare characters in PDF editions: a stray C1 control or a script without a bundled font is named
+with its line; accents read back."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ def test_a_next_line_control_is_named_with_its_line(tmp_path: Path) -> None:
         build(site, pdf=True)
     assert str(raised.value).startswith(
         f"{site / 'content/posts/heidari/fa.md'}:9: no bundled font has '\\x85' (U+0085 ")
+
+
+def test_a_word_in_a_script_no_bundled_font_has_is_named_with_its_line(tmp_path: Path) -> None:
+    # Hebrew: none of the bundled fonts has it; a system font may (DejaVu Sans), or none.
+    site = persian_site(tmp_path / "site", "او گفت: «שלום» و رفت.")
+    with pytest.raises(RenderError) as raised:
+        build(site, pdf=True)
+    assert str(raised.value).startswith(
+        f"{site / 'content/posts/heidari/fa.md'}:9: no bundled font has 'ו' (U+05D5 ")
 
 
 @pytest.mark.parametrize("name", ["Cafe\u0301 Oslo", "Cafe\u0301"])

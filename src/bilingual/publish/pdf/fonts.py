@@ -9,13 +9,11 @@ files; text set in any other font is an error naming the file and line.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from weasyprint import Document
 from weasyprint.logger import LOGGER
@@ -51,9 +49,9 @@ def require_bundled_fonts(document: Document, font_config: FontConfiguration,
                           source: Path | str | None, missing: Iterable[str] = ()) -> None:
     """Raise RenderError if ``document`` drew text in a font no @font-face rule loaded,
     or drew ``missing`` characters that no font has."""
-    bundled = loaded_font_digests(font_config)
+    bundled = loaded_fonts(font_config)
     strays = [font for font in document.fonts.values()
-              if _digest(get_hb_object_data(font.hb_face)) not in bundled]
+              if not _is_bundled(bytes(get_hb_object_data(font.hb_face)), bundled)]
     characters = sorted({char for font in strays for text in font.to_unicode.values()
                          for char in text if not char.isspace()} | set(missing))
     if characters:
@@ -66,13 +64,35 @@ def require_bundled_fonts(document: Document, font_config: FontConfiguration,
                  "in the site's templates/print/print.css")
 
 
-def loaded_font_digests(font_config: FontConfiguration) -> frozenset[str]:
-    """The digests of the font files @font-face rules have loaded so far."""
+class _FontFiles(dict[Path, bytes]):
+    """Each font file @font-face rules wrote, read the first time it is met in the process
+    (WeasyPrint names a file after its rule and never rewrites it)."""
+
+    def __missing__(self, path: Path) -> bytes:
+        content = self[path] = path.read_bytes()
+        return content
+
+
+_FONT_FILES = _FontFiles()
+
+
+def loaded_fonts(font_config: FontConfiguration) -> dict[int, list[bytes]]:
+    """The font files @font-face rules have loaded so far, by size.
+
+    Whether an embedded font is one of them is then a comparison of bytes with the
+    files of its size, if any, instead of a digest of every font of every PDF.
+    """
     folder: Path | None = font_config._folder  # where WeasyPrint keeps @font-face files
-    if folder is None:
-        return frozenset()
-    return frozenset(_digest(path.read_bytes()) for path in folder.iterdir()
-                     if path.is_file() and not path.suffix)
+    by_size: dict[int, list[bytes]] = {}
+    for path in folder.iterdir() if folder is not None else ():
+        if path.is_file() and not path.suffix:
+            content = _FONT_FILES[path]
+            by_size.setdefault(len(content), []).append(content)
+    return by_size
+
+
+def _is_bundled(content: bytes, bundled: dict[int, list[bytes]]) -> bool:
+    return any(content == known for known in bundled.get(len(content), ()))
 
 
 def describe(characters: Iterable[str]) -> str:
@@ -94,6 +114,3 @@ def _first_line(source: Path | str | None, characters: Iterable[str]) -> int | N
         return None
     return next((number for number, line in enumerate(lines, 1) if wanted & set(line)), None)
 
-
-def _digest(content: Any) -> str:
-    return hashlib.sha256(bytes(content)).hexdigest()
