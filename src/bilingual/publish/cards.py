@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from bilingual.text.bidi import isolate_unicode, visual
 from bilingual.text.languages import Direction, Language
 
 Engine = Literal["raqm", "basic"]
+Coverage = tuple[Image.Image, tuple[int, int]]
+"""How much ink covers each pixel of a line (0-255), and its top left corner from the anchor."""
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 84
@@ -108,7 +109,7 @@ class Shaper(Protocol):
     def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str,
              fill: int | str) -> None: ...
 
-    def box(self, line: Line, anchor: str) -> tuple[int, int, int, int]: ...
+    def mask(self, line: Line, anchor: str) -> Coverage: ...
 
 
 def default_engine() -> Engine:
@@ -142,10 +143,11 @@ class RaqmShaper:
                     font=load_font(line.size, line.bold, "raqm"), fill=fill,
                     anchor=anchor, direction=line.lang.direction, language=line.lang.code)
 
-    def box(self, line: Line, anchor: str) -> tuple[int, int, int, int]:
-        return _pixels(load_font(line.size, line.bold, "raqm").getbbox(
-            isolate_unicode(line.text, line.lang.direction), anchor=anchor,
-            direction=line.lang.direction, language=line.lang.code))
+    def mask(self, line: Line, anchor: str) -> Coverage:
+        core, offset = load_font(line.size, line.bold, "raqm").getmask2(
+            isolate_unicode(line.text, line.lang.direction), "L", anchor=anchor,
+            direction=line.lang.direction, language=line.lang.code)
+        return Image.Image()._new(core), offset
 
 
 class BasicShaper:
@@ -161,15 +163,10 @@ class BasicShaper:
         canvas.text(xy, visual_order(line.text, line.lang.direction),
                     font=load_font(line.size, line.bold, "basic"), fill=fill, anchor=anchor)
 
-    def box(self, line: Line, anchor: str) -> tuple[int, int, int, int]:
-        return _pixels(load_font(line.size, line.bold, "basic").getbbox(
-            visual_order(line.text, line.lang.direction), anchor=anchor))
-
-
-def _pixels(box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
-    """The whole pixels that a box of ink touches."""
-    left, top, right, bottom = box
-    return math.floor(left), math.floor(top), math.ceil(right), math.ceil(bottom)
+    def mask(self, line: Line, anchor: str) -> Coverage:
+        core, offset = load_font(line.size, line.bold, "basic").getmask2(
+            visual_order(line.text, line.lang.direction), "L", anchor=anchor)
+        return Image.Image()._new(core), offset
 
 
 def visual_order(text: str, direction: Direction) -> str:
@@ -363,13 +360,14 @@ def _encoder(direction: Direction, site_line: Line, footer_line: Line, engine: E
 
 @lru_cache(maxsize=256)
 def _stamp(engine: Engine, line: Line, anchor: str) -> Stamp | None:
-    """``line`` shaped and rasterised once: the site title and the footer repeat on every card."""
-    shaper = shaper_for(engine)
-    left, top, right, bottom = shaper.box(line, anchor)
-    if right <= left or bottom <= top:
+    """``line`` shaped and rasterised once: the site title and the footer repeat on every card.
+
+    The glyphs are rendered straight into their mask (as ``ImageDraw.text`` would draw them on
+    black, pixel for pixel), not measured first and then drawn: that shaped every line twice.
+    """
+    coverage, (left, top) = shaper_for(engine).mask(line, anchor)
+    if coverage.width == 0 or coverage.height == 0:
         return None
-    coverage = Image.new("L", (right - left, bottom - top), 0)
-    shaper.draw(ImageDraw.Draw(coverage), (-left, -top), line, anchor, 255)
     pixels = coverage.tobytes()  # bytes.translate maps them faster than Image.point
     return Stamp(Image.frombytes("L", coverage.size, pixels.translate(_TINT_TABLES[line.color])),
                  Image.frombytes("L", coverage.size, pixels.translate(_INK_TABLES[line.color])),

@@ -35,8 +35,8 @@ from bilingual.site.model import Site
 ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(phase, done, total)``: phase is "pages", "cards", "PDFs" or "files"."""
 
-# Rough cost of one output, in HTML pages (~3 ms each): enough to balance chunks.
-COSTS = {"pdf": 150.0, "card": 12.0, "feed": 8.0, "asset": 0.05, "search": 0.05}
+# Rough cost of one output, in HTML pages (~2 ms each, written): enough to balance chunks.
+COSTS = {"pdf": 150.0, "card": 1.5, "feed": 8.0, "asset": 0.05, "search": 0.05}
 CHUNK_COST = 40.0
 SMALL_WORK = 30.0  # below this (about 0.1 s), a pool costs more than it saves
 PR_SET_PDEATHSIG = 1
@@ -62,14 +62,19 @@ def cost(output: Output, site: Site | None = None) -> float:
 
 def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int,
            site: Site | None = None) -> list[list[int]]:
-    """Group ``indices`` into tasks of similar cost, the costliest first."""
+    """Group ``indices`` into tasks of similar cost, the costliest first; a task holds
+    outputs of one phase (a plan alternates a post's page and card: kept in turn, every task
+    would hold one output, and sending tasks would cost more than rendering them)."""
     costs = {index: cost(outputs[index], site) for index in indices}
     total = sum(costs.values())
     target = min(CHUNK_COST, max(4.0, total / max(1, jobs * 8)))
+    by_phase: dict[str, list[int]] = {}
+    for index in indices:
+        by_phase.setdefault(phase(outputs[index]), []).append(index)
     groups: list[list[int]] = []
     current: list[int] = []
     weight = 0.0
-    for index in indices:
+    for index in (index for group in by_phase.values() for index in group):
         one = costs[index]
         new_phase = bool(current) and phase(outputs[current[0]]) != phase(outputs[index])
         if current and (weight + one > target or new_phase):

@@ -83,11 +83,7 @@ class StagedOutput:
 
 def write_file(target: Path, data: bytes) -> FileStat:
     """Write a new file: a path that is a hard link is unlinked first, never written through."""
-    try:
-        target.unlink()
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    descriptor = _create(target)
     try:
         view = memoryview(data)
         while view:
@@ -95,6 +91,19 @@ def write_file(target: Path, data: bytes) -> FileStat:
         return FileStat.of(os.fstat(descriptor))
     finally:
         os.close(descriptor)
+
+
+def _create(target: Path) -> int:
+    """A descriptor of a new file at ``target``; whatever was there is unlinked first. Tried
+    at once: most files of a build are new, in a folder that already exists."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+    try:
+        return os.open(target, flags, 0o666)
+    except FileExistsError:
+        target.unlink()
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    return os.open(target, flags, 0o666)
 
 
 def link_file(source: Path, target: Path) -> FileStat:
