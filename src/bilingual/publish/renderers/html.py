@@ -6,6 +6,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from markupsafe import Markup
+
 from bilingual.i18n.localization import load_translations
 from bilingual.publish import urls
 from bilingual.publish.fingerprints import Fingerprints
@@ -43,6 +45,7 @@ class HtmlRenderer(Renderer):
         # What every page of a language shows alike, and each post as lists show it.
         self._chrome: dict[str, dict[str, Any]] = {}
         self._views: dict[tuple[int, str], tuple[Entry, EntryView]] = {}
+        self._summaries: dict[tuple[str, str, str, str], Markup] = {}
 
     def render(self, output: Output) -> bytes:
         lang = self.context.site.config.site.language(self.context.lang_code(output))
@@ -126,7 +129,7 @@ class HtmlRenderer(Renderer):
 
     def _index(self, output: Output, lang: Language) -> dict[str, Any]:
         page: Page = output.subject
-        return {"pagination": self._pagination(page, lang),
+        return {"pagination": self._pagination(page, lang), "summary": self._summary(output, lang),
                 "posts": [self._view(post, lang) for post in page.posts]}
 
     def _index_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
@@ -138,6 +141,7 @@ class HtmlRenderer(Renderer):
         feed = urls.tag_feed(tag.key, lang.code)
         return {"tag": tag_view(site, tag, lang, self.context.paths),
                 "tag_feed_path": feed if feed in self.context.paths else None,
+                "summary": self._summary(output, lang),
                 "posts": [self._view(post, lang) for post in site.tagged(tag, lang.code)]}
 
     def _tag_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
@@ -183,6 +187,20 @@ class HtmlRenderer(Renderer):
         if key not in self._views:
             self._views[key] = post, entry_view(self.context.site, post, lang, self.context.paths)
         return self._views[key][1]
+
+    def _summary(self, output: Output, lang: Language) -> Callable[[Any, EntryView], Markup]:
+        """``summary(m.post_summary, post)``: what the macro writes for ``post`` on this page.
+
+        Index and tag pages list the same posts again and again, and the macro's text depends
+        only on the post, the language and the link from the page to the post: each is written
+        once per process.
+        """
+        def summary(macro: Any, post: EntryView) -> Markup:
+            key = (str(macro.name), lang.code, post.path, urls.relative(output.path, post.path))
+            if key not in self._summaries:
+                self._summaries[key] = Markup(macro(post))
+            return self._summaries[key]
+        return summary
 
     def _pagination(self, page: Page, lang: Language) -> dict[str, Any]:
         def path(number: int) -> str | None:
