@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bilingual import build, load_site
+from bilingual import BuildResult, build, load_site
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.cache.entries import entry_from_row, entry_row
 from bilingual.site import frontmatter, reader
@@ -95,11 +95,33 @@ class Reads:
 def test_nothing_changed_reads_no_folder_and_parses_no_file(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    made = outputs(build(site, pdf=False, jobs=1, clean=True))
+    backdate(site)
+    build(site, pdf=False, jobs=1)
     reads = Reads(monkeypatch)
     for _ in range(2):  # and what a build reused, it keeps for the next
         result = build(site, pdf=False, jobs=1)
         assert (reads.sites, reads.folders, reads.files) == (0, Counter(), Counter())
         assert not result.rendered
+        assert outputs(result) == made  # the result still tells what each file is
+
+
+def outputs(result: BuildResult) -> set[tuple[str, str, str, str | None, str | None]]:
+    return {(o.kind, o.path, o.renderer, o.lang, o.slug) for o in result.outputs}
+
+
+def test_a_file_rewritten_within_the_same_tick_is_parsed_again(site: Path) -> None:
+    """Same size, same time stamp, same inode: only the time the last build looked at the
+    file, too close to its time stamp, tells that its bytes must be compared."""
+    post = site / "content/posts/2011-01-20-heidari-a-year-on/en.md"
+    post.write_text(ZONED_POST, "utf-8")
+    stamp = post.stat().st_mtime_ns
+    build(site, pdf=False, jobs=1)
+    post.write_text(ZONED_POST.replace("a year on.", "a year on!"), "utf-8")
+    os.utime(post, ns=(stamp, stamp))
+    build(site, pdf=False, jobs=1)
+    page = (site / "_site/en/posts/2011-01-20-heidari-a-year-on/index.html").read_text("utf-8")
+    assert "a year on!" in page
 
 
 def test_files_written_just_before_a_build_are_checked_by_content_the_next_time(
