@@ -145,16 +145,16 @@ def _reader_texts(line: Line, first: int, last: int, texts: tuple[str, str], phr
     return poppler, logical, pdfium
 
 
-_EMBEDDED = re.compile(b"\x01+")
+# Glyphs above the paragraph's level, one byte per glyph: in a right-to-left paragraph
+# (level 1), left-to-right text (2) and anything it embeds; in a left-to-right one, any.
+_EMBEDDED = {1: re.compile(b"[\x02-\xff]+"), 0: re.compile(b"[\x01-\xff]+")}
 
 
 def _phrases(line: Line, kinds: bytes) -> list[tuple[int, int, bool]]:
     """The glyph ranges of the line's runs in the other direction that hold several words
     (spaces at their ends left out)."""
-    if max(line.levels, default=0) <= line.base:
-        return []
     found = []
-    for run in _EMBEDDED.finditer(bytes(map(line.base.__lt__, line.levels))):
+    for run in _EMBEDDED[line.base].finditer(bytes(line.levels)):
         first, last = run.span()
         while first < last and kinds[first] == _SPACE:
             first += 1
