@@ -6,7 +6,9 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,3 +206,24 @@ def test_every_entry_comes_back_from_its_json_row_as_it_was(site: Path) -> None:
         folder = next(iter(entry.sources.values.values())).parent
         row = json.loads(json.dumps(entry_row(entry, folder), ensure_ascii=False))
         assert entry_from_row(row, folder, loaded.tags) == entry
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda row: row[:5],  # a row of another version, one field short
+        lambda row: [*row[:4], "body", row[5]],  # where the body starts, not a number
+        lambda row: [*row[:5], ["not", "a", "mapping"]],  # front matter that is not a mapping
+    ],
+)
+def test_a_damaged_row_of_the_document_cache_is_read_again_from_the_file(
+    site: Path, damage: Callable[[list[Any]], list[Any]]
+) -> None:
+    cache = site / CACHE_DIR / "documents.json"
+    data = json.loads(cache.read_text("utf-8"))
+    data["documents"] = {path: damage(row) for path, row in data["documents"].items()}
+    cache.write_text(json.dumps(data), "utf-8")
+    backdate(site, seconds=30)  # every folder is read again, through the damaged rows
+    build(site, pdf=False, jobs=1)
+    page = site / "_site/fa/posts/2011-01-20-heidari-a-year-on/index.html"
+    assert "کنسول پیشین در اسلو" in page.read_text("utf-8")
