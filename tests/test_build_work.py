@@ -1,20 +1,26 @@
-"""How a build shares out and writes its work: tasks of one phase, new files, card lines drawn
-as Pillow draws text."""
+"""How a build shares out and writes its work (tasks of one phase, new files, card lines drawn
+as Pillow draws text) and how it tells that nothing changed."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, features
 
 from bidi_oracle import corpus
+from bilingual import OutputError, build
 from bilingual.publish import cards
+from bilingual.publish.cache import scan, state
 from bilingual.publish.cards import Engine, Line, shaper_for
 from bilingual.publish.executors import chunks
 from bilingual.publish.plan import Output, phase
 from bilingual.publish.writer import write_file
 from bilingual.text.languages import language
+from conftest import SITES, copy_site
 
 FA, EN = language("fa"), language("en")
 ENGINES: list[Engine] = ["raqm", "basic"] if features.check("raqm") else ["basic"]
@@ -92,3 +98,62 @@ def test_a_card_line_is_stamped_with_the_pixels_pillow_draws(engine: Engine) -> 
 
 def test_a_line_without_ink_has_no_stamp() -> None:
     assert cards._stamp(ENGINES[0], Line("   ", FA, 72, True, 0, cards.INK), "ra") is None
+
+
+@pytest.fixture
+def settled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The minimal site, built once, its files taken as older than a time stamp's tick."""
+    monkeypatch.setattr(scan, "RACY_NS", 0)
+    monkeypatch.setattr(state, "RACY_NS", 0)
+    site = copy_site(SITES / "minimal", tmp_path / "سایت")
+    build(site, pdf=False, jobs=1)
+    return site
+
+
+def listed_folders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every folder os.scandir lists from now on."""
+    listed: list[str] = []
+    real = os.scandir
+
+    def listing(path: Any = ".") -> Any:
+        listed.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    return listed
+
+
+def test_nothing_changed_is_told_by_stats_alone_without_listing_a_folder(
+        settled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    listed = listed_folders(monkeypatch)
+    result = build(settled, pdf=False, jobs=1)
+    assert not result.rendered and not result.written
+    # only its own cache folder, for what a killed build may have left there
+    assert [path for path in listed if Path(path).name != ".bilingual-cache"] == []
+    assert "fa/index.html" in {output.path for output in result.outputs}
+
+
+@pytest.mark.parametrize("where", ["fa/posts/hello", "fa", ""])
+def test_a_file_added_by_hand_deep_in_the_output_is_seen(settled: Path, where: str) -> None:
+    stray = settled / "_site" / where / "نوشته.html"
+    stray.write_text("<p>دستی</p>", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"نوشته\.html"):
+        build(settled, pdf=False, jobs=1)
+    assert stray.read_text(encoding="utf-8") == "<p>دستی</p>"
+
+
+def test_a_page_edited_by_hand_in_place_is_put_back(settled: Path) -> None:
+    page = settled / "_site/fa/index.html"
+    published = page.read_bytes()
+    with open(page, "r+b") as handle:  # same inode, same size: only the time stamp moves
+        handle.write(b"<!-- -->"[:len(published)])
+    build(settled, pdf=False, jobs=1)
+    assert page.read_bytes() == published
+
+
+def test_a_new_post_folder_and_a_new_language_file_are_built(settled: Path) -> None:
+    source = settled / "content/posts/hello"
+    copy = source.parent / "hello-again"
+    shutil.copytree(source, copy)
+    build(settled, pdf=False, jobs=1)
+    assert (settled / "_site/fa/posts/hello-again/index.html").is_file()

@@ -2,8 +2,10 @@
 
 Each command group lives in its own module (``build``, ``serve``, ``i18n``, ``importer``,
 ``mail``), imported only when one of its commands runs, so that ``bilingual build`` does not
-load the catalog editor, the live preview or the importers. The commands only parse options
-and call the library; the group reports every ``BilingualError`` the same way.
+load the catalog editor, the live preview or the importers (nor Rich, unless it reports an
+error or draws a progress bar: a build with nothing to do is mostly start-up). The commands
+only parse options and call the library; the group reports every ``BilingualError`` the same
+way.
 """
 
 from __future__ import annotations
@@ -14,10 +16,8 @@ import sys
 from typing import Any
 
 import click
-from rich.markup import escape
 
 from bilingual import __version__
-from bilingual.cli.output import stderr
 from bilingual.errors import BilingualError, ErrorList
 
 COMMANDS = {
@@ -53,12 +53,16 @@ class Commands(click.Group):
             report(error)
             sys.exit(1)
         except KeyboardInterrupt:
-            stderr.print("interrupted; nothing was written.")
+            click.echo("interrupted; nothing was written.", err=True)
             sys.exit(130)
 
 
 def report(error: BilingualError) -> None:
     """Print every error as ``error: file:line: message`` (with its hint), then a count."""
+    from rich.markup import escape
+
+    from bilingual.cli.output import stderr
+
     errors = error.errors if isinstance(error, ErrorList) else [error]
     for item in errors:
         stderr.print(f"[bold red]error:[/] {escape(str(item))}", markup=True, soft_wrap=True)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.markup import escape
 
-from bilingual.cli.output import ProgressBar, stderr, stdout, summary
+from bilingual.publish.build import BuildResult
 from bilingual.publish.build import build as build_site
 from bilingual.site.layout import OUTPUT_DIR
-from bilingual.site.scaffold import create_site
+
+PHASES = ("pages", "cards", "PDFs")  # summed up; "files" (feeds, static files) only has a bar
 
 SITE_ARGUMENT = click.argument("site", type=click.Path(path_type=Path), default=".")
 
@@ -31,25 +32,53 @@ def build(site: Path, out_dir: Path | None, pdf: bool, jobs: int | None, executo
     """Build SITE into a static bilingual website (only what changed since the last build)."""
     options: dict[str, Any] = {"pdf": pdf, "jobs": jobs, "executor": executor, "clean": clean,
                                "waiting": _report_waiting}
-    if stdout.is_terminal:
-        with ProgressBar(stdout) as bar:
-            result = build_site(site, out_dir, progress=bar, **options)
-    else:
+    if sys.stdout.isatty():
+        result = _build_with_progress(site, out_dir, options)
+    else:  # Rich is not even loaded: with nothing to do, start-up is most of a build
         result = build_site(site, out_dir, **options)
-    stdout.print(f"{summary(result)} -> {result.out_dir}", markup=False, soft_wrap=True)
+    click.echo(f"{summary(result)} -> {result.out_dir}")
+
+
+def _build_with_progress(site: Path, out_dir: Path | None, options: dict[str, Any]
+                         ) -> BuildResult:
+    from bilingual.cli.output import ProgressBar, stdout
+
+    if not stdout.is_terminal:
+        return build_site(site, out_dir, **options)
+    with ProgressBar(stdout) as bar:
+        return build_site(site, out_dir, progress=bar, **options)
+
+
+def summary(result: BuildResult) -> str:
+    """E.g. "Built 2,000 pages (1,996 cached), 2,000 PDFs (1,998 cached) in 3.2 s"."""
+    counts = result.counts()
+    parts = []
+    for name in PHASES:
+        if name in counts:
+            total, cached = counts[name]
+            parts.append(f"{total:,} {name}{_cached(cached, total)}")
+    return f"Built {', '.join(parts) or 'nothing'} in {result.seconds:.1f} s"
+
+
+def _cached(cached: int, total: int) -> str:
+    if not cached:
+        return ""
+    return " (all cached)" if cached == total else f" ({cached:,} cached)"
 
 
 def _report_waiting(holder: int | None) -> None:
     process = f" (process {holder})" if holder else ""
-    stderr.print(f"Waiting for another build of this site{process} to finish...", markup=False)
+    click.echo(f"Waiting for another build of this site{process} to finish...", err=True)
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 def new(path: Path) -> None:
     """Create a working bilingual site at PATH."""
+    from bilingual.site.scaffold import create_site
+
     create_site(path)
-    stdout.print(f"Created {path}. Build it with: bilingual build {path}")
+    click.echo(f"Created {path}. Build it with: bilingual build {path}")
 
 
 @click.command()
@@ -65,6 +94,9 @@ def new(path: Path) -> None:
 def pamphlet(site: Path, out: Path, lang: str | None, tag: str | None, slugs: str | None,
              title: str | None, booklet: bool, parallel: bool) -> None:
     """Gather posts of SITE into one PDF pamphlet (all posts unless --tag or --posts)."""
+    from rich.markup import escape
+
+    from bilingual.cli.output import stderr, stdout
     from bilingual.publish.pdf.pamphlet import make_pamphlet  # loads WeasyPrint: only here
 
     names = [slug.strip() for slug in (slugs or "").split(",") if slug.strip()]

@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from bilingual.publish.build import BuildResult
-
-PHASES = ("pages", "cards", "PDFs")  # summed up; "files" (feeds, static files) only has a bar
+    from rich.progress import Progress
 
 stdout = Console(highlight=False)
 stderr = Console(stderr=True, highlight=False)
@@ -24,11 +22,31 @@ def say(text: str) -> None:
 class ProgressBar:
     """A bar per phase ("pages", "cards", "PDFs", "files"), shown while there is work in it.
 
-    Use as a context manager; the instance is the ``progress`` callback of ``build()``.
+    Use as a context manager; the instance is the ``progress`` callback of ``build()``. The
+    bars appear with the first report: a build with nothing to do shows (and loads) none.
     """
 
     def __init__(self, console: Console) -> None:
-        from rich.progress import (  # only for a terminal
+        self.console = console
+        self.progress: Progress | None = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        progress = self.progress or self._start()
+        if phase not in self.tasks:
+            self.tasks[phase] = progress.add_task(phase, total=total)
+        progress.update(self.tasks[phase], completed=done, total=total)
+
+    def _start(self) -> Progress:
+        from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
             Progress,
@@ -37,36 +55,7 @@ class ProgressBar:
         )
 
         self.progress = Progress(TextColumn("{task.description:>7}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                                 transient=True)
-        self.tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> ProgressBar:
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=self.console, transient=True)
         self.progress.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.progress.stop()
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(phase, total=total)
-        self.progress.update(self.tasks[phase], completed=done, total=total)
-
-
-def summary(result: BuildResult) -> str:
-    """E.g. "Built 2,000 pages (1,996 cached), 2,000 PDFs (1,998 cached) in 3.2 s"."""
-    counts = result.counts()
-    parts = []
-    for name in PHASES:
-        if name in counts:
-            total, cached = counts[name]
-            parts.append(f"{total:,} {name}{_cached(cached, total)}")
-    return f"Built {', '.join(parts) or 'nothing'} in {result.seconds:.1f} s"
-
-
-def _cached(cached: int, total: int) -> str:
-    if not cached:
-        return ""
-    return " (all cached)" if cached == total else f" ({cached:,} cached)"
+        return self.progress

@@ -30,8 +30,7 @@ from typing import TYPE_CHECKING
 from bilingual.publish.cache import (
     BuildCache,
     BuildState,
-    DocumentCache,
-    EntryCache,
+    FolderStat,
     OutputRecord,
     digest,
     digest_bytes,
@@ -50,6 +49,7 @@ from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import PACKAGE_DIR, locales_dir, theme_dir
 
 if TYPE_CHECKING:
+    from bilingual.publish.cache import DocumentCache, EntryCache
     from bilingual.publish.executors import Rendered, Runner, Work
     from bilingual.publish.fingerprints import Fingerprints
     from bilingual.publish.renderers import BuildContext, Renderers
@@ -122,7 +122,11 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
 
 
 def _build(options: _Options, cache: BuildCache) -> BuildResult:
-    survey = _survey(options, cache)
+    recorded = cache.load_state()
+    if not options.clean and recorded.key == _key(options) and recorded.unchanged(
+            cache.destination):  # by a stat of each file and folder it recorded: no listing
+        return _last_result(options, recorded)
+    survey = _survey(options, cache, recorded)
     if survey.nothing_changed():
         return _nothing_to_do(options, cache, survey)
     plan = _plan(options, cache, survey)
@@ -145,6 +149,7 @@ class _Survey:
 
     looked_at: int
     inputs: dict[str, FileStat]
+    folders: dict[str, FolderStat | None]  # of the inputs
     key: str  # what every output depends on besides its inputs: the environment, the options
     state: BuildState  # the last build's, or an empty one for a clean build
     found: dict[str, FileStat]  # the files of the output folder
@@ -158,22 +163,30 @@ class _Survey:
         return self.state.output_intact(MANIFEST, self.found)
 
 
-def _survey(options: _Options, cache: BuildCache) -> _Survey:
+def _key(options: _Options) -> str:
+    return digest(environment_key(), options.pdf, os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+def _survey(options: _Options, cache: BuildCache, recorded: BuildState) -> _Survey:
     looked_at = now_ns()
-    inputs = scan_inputs(input_roots(options.root), skip=[options.destination, cache.folder])
-    key = digest(environment_key(), options.pdf, os.environ.get("SOURCE_DATE_EPOCH"))
-    recorded = cache.load_state()
+    folders: dict[str, FolderStat | None] = {}
+    inputs = scan_inputs(input_roots(options.root), skip=[options.destination, cache.folder],
+                         folders=folders)
     found = scan_output(options.destination)
     check_ownership(options.destination, found, recorded.intact_outputs(found))
     state = BuildState() if options.clean else recorded
-    return _Survey(looked_at, inputs, key, state, found)
+    return _Survey(looked_at, inputs, folders, _key(options), state, found)
 
 
 def _nothing_to_do(options: _Options, cache: BuildCache, survey: _Survey) -> BuildResult:
     state = survey.state
-    if state.racy:  # checked by content this time: remember the new time it was looked at
-        state.record_inputs(survey.inputs, survey.looked_at)
+    if state.racy or not state.folders:  # remember the new look, for a quicker one next time
+        state.record_inputs(survey.inputs, survey.looked_at, survey.folders)
         cache.save_state(state)
+    return _last_result(options, state)
+
+
+def _last_result(options: _Options, state: BuildState) -> BuildResult:
     outputs = tuple(Output(r.kind, r.path, r.renderer, r.lang, r.slug)
                     for r in state.outputs.values() if r.path != MANIFEST)
     return BuildResult(options.destination, outputs, time.perf_counter() - options.started,
@@ -365,7 +378,7 @@ def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
               ) -> None:
     """Save the caches and the record of this build's outputs, reused or ``rendered``."""
     state = BuildState(key=survey.key)
-    state.record_inputs(survey.inputs, survey.looked_at)
+    state.record_inputs(survey.inputs, survey.looked_at, survey.folders)
     rendered = rendered or {}
     for index, output in enumerate(plan.outputs):
         done = rendered.get(index)

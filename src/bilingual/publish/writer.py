@@ -1,21 +1,25 @@
-"""Turn rendered bytes into files in a staging folder that replaces the output folder at once."""
+"""Turn rendered bytes into files in a staging folder that replaces the output folder at once.
+
+A build with nothing to do needs only ``FileStat`` from here: what staging uses besides
+(shutil, tempfile, ctypes) is imported when a folder is staged.
+"""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import functools
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from bilingual.errors import OutputError
+
+if TYPE_CHECKING:
+    import ctypes
 
 WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
                           errno.EFBIG})
@@ -115,6 +119,8 @@ def link_file(source: Path, target: Path) -> FileStat:
         target.unlink()
         os.link(source, target)
     except OSError:
+        import shutil
+
         shutil.copy2(source, target)
     return FileStat.of(os.stat(target))
 
@@ -156,6 +162,9 @@ def staged(destination: Path, spare: Path | None = None,
 
 
 def _staging_folder(destination: Path, spare: Path | None) -> Path:
+    import shutil
+    import tempfile
+
     leftovers = _leftovers(destination)
     if spare is not None and not spare.is_dir() and leftovers:
         spare.parent.mkdir(parents=True, exist_ok=True)
@@ -175,6 +184,8 @@ def _staging_folder(destination: Path, spare: Path | None) -> Path:
 def _retire(folder: Path, spare: Path | None, create: bool = True) -> None:
     """Keep ``folder`` as the next build's staging folder, or remove it (a failed build creates
     no folder for it: it leaves nothing behind that was not there)."""
+    import shutil
+
     if spare is not None and (create or spare.parent.is_dir()):
         try:
             spare.parent.mkdir(parents=True, exist_ok=True)
@@ -212,6 +223,8 @@ def _exchange(first: Path, second: Path) -> bool:
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
+    import ctypes
+
     try:
         return ctypes.CDLL(None, use_errno=True)
     except OSError:

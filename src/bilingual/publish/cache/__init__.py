@@ -8,16 +8,32 @@ Everything lives in ``SITE/.bilingual-cache/`` as JSON, one module per job:
 - ``state``: per output folder, what the last build read and wrote (``build-*.json``);
 - ``documents``: the parsed front matter of unchanged content files (``documents.json``);
 - ``entries``: the posts and pages of unchanged folders (``entries-NN.json``).
+
+The last two are imported when first asked for: a build with nothing to do reads neither.
 """
 
 from __future__ import annotations
 
-from bilingual.publish.cache.documents import DocumentCache
-from bilingual.publish.cache.entries import EntryCache, load_site_cached
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from bilingual.publish.cache.hashing import digest, digest_bytes, environment_key, file_digest
-from bilingual.publish.cache.scan import now_ns, racy, scan_inputs, scan_output
+from bilingual.publish.cache.scan import FolderStat, now_ns, racy, scan_inputs, scan_output
 from bilingual.publish.cache.state import BuildCache, BuildState, OutputRecord
 from bilingual.publish.cache.store import CACHE_DIR
+
+if TYPE_CHECKING:
+    from bilingual.publish.cache.documents import DocumentCache
+    from bilingual.publish.cache.entries import EntryCache, load_site_cached
+
+_LAZY = {"DocumentCache": "documents", "EntryCache": "entries", "load_site_cached": "entries"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+
 
 __all__ = [
     "CACHE_DIR",
@@ -25,6 +41,7 @@ __all__ = [
     "BuildState",
     "DocumentCache",
     "EntryCache",
+    "FolderStat",
     "OutputRecord",
     "digest",
     "digest_bytes",

@@ -2,12 +2,16 @@
 
 A file modified within RACY_NS of the moment it was looked at may change again without its
 stat changing (time stamps are coarse): such files are compared by content next time.
+
+A folder's status change time (ctime) moves whenever an entry is added, removed or renamed in
+it: with the ctime of every folder walked, the next build can tell that no file appeared or
+went away by a stat of each folder, without listing any.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,20 +33,31 @@ def racy(stat: FileStat, looked_at_ns: int) -> bool:
     return stat.mtime_ns > looked_at_ns - RACY_NS
 
 
-def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = ()) -> dict[str, FileStat]:
-    """Every file under ``roots`` (files or folders, following links), by absolute path."""
+FolderStat = tuple[int, int]
+"""A folder's status change time (ns) and inode."""
+
+
+def folder_stat(status: os.stat_result) -> FolderStat:
+    return status.st_ctime_ns, status.st_ino
+
+
+def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = (),
+                folders: dict[str, FolderStat | None] | None = None) -> dict[str, FileStat]:
+    """Every file under ``roots`` (files or folders, following links), by absolute path.
+
+    ``folders``, if given, gets the stat of every folder walked, and None for a missing root.
+    """
     skipped = {os.path.abspath(path) for path in skip}
     found: dict[str, FileStat] = {}
+    walked = folders if folders is not None else {}
     seen: set[tuple[int, int]] = set()
-    waiting = [os.path.abspath(root) for root in roots]
+    waiting = [root for root in map(os.path.abspath, roots) if _root(root, found, walked)]
     while waiting:
         folder = waiting.pop()
         try:
             entries = os.scandir(folder)
-        except NotADirectoryError:
-            _add_file(found, folder)
-            continue
         except OSError:
+            walked.pop(folder, None)  # unreadable: only a new scan may tell what it holds
             continue
         with entries:
             for entry in entries:
@@ -53,15 +68,71 @@ def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = ()) -> dict[str, F
                         status = entry.stat()
                         if (status.st_dev, status.st_ino) not in seen:
                             seen.add((status.st_dev, status.st_ino))
+                            walked[entry.path] = folder_stat(status)
                             waiting.append(entry.path)
                 except OSError:
                     continue
     return found
 
 
-def _add_file(found: dict[str, FileStat], path: str) -> None:
-    with contextlib.suppress(OSError):
-        found[path] = FileStat.of(os.stat(path))
+def _root(path: str, found: dict[str, FileStat], folders: dict[str, FolderStat | None]) -> bool:
+    """Note a root: a file, a folder (True: to walk) or nothing at all."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        folders[path] = None
+        return False
+    except OSError:
+        return False
+    if stat.S_ISDIR(status.st_mode):
+        folders[path] = folder_stat(status)
+        return True
+    found[path] = FileStat.of(status)
+    return False
+
+
+def unchanged_folders(folders: dict[str, FolderStat | None], root: str = "",
+                      follow: bool = True) -> bool:
+    """Whether every folder (its path joined to ``root``) has the stat recorded, and every
+    missing one is still missing; ``follow``: through symbolic links."""
+    try:
+        for path, recorded in folders.items():
+            try:
+                status = os.stat(os.path.join(root, path), follow_symlinks=follow)
+            except FileNotFoundError:
+                if recorded is None:
+                    continue
+                return False
+            if recorded is None or folder_stat(status) != tuple(recorded):
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def unchanged_files(files: dict[str, FileStat], root: str = "", follow: bool = True) -> bool:
+    """Whether every file (its path joined to ``root``) has the stat recorded."""
+    try:
+        return all(FileStat.of(os.stat(os.path.join(root, path), follow_symlinks=follow))
+                   == recorded for path, recorded in files.items())
+    except OSError:
+        return False
+
+
+def output_folders(folder: Path) -> dict[str, FolderStat | None]:
+    """The stat of every folder in the output folder ("" for itself), by relative path."""
+    folders: dict[str, FolderStat | None] = {}
+    waiting = [(os.path.abspath(folder), "")]
+    while waiting:
+        current, relative = waiting.pop()
+        try:
+            folders[relative] = folder_stat(os.stat(current, follow_symlinks=False))
+            with os.scandir(current) as entries:
+                waiting += [(entry.path, f"{relative}/{entry.name}" if relative else entry.name)
+                            for entry in entries if entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            folders[relative] = (-1, -1)  # never matches: the next build lists the folder
+    return folders
 
 
 def scan_output(folder: Path) -> dict[str, FileStat]:

@@ -4,6 +4,13 @@
 config, templates, catalogs, the toolkit's sources) and, per output, its fingerprint, the hash
 of its bytes and the stat of the file written. When every input has the same stat and the
 output folder holds exactly those files with those stats, the build has nothing to do.
+
+It also holds the stat of every folder of the inputs and of the output: when none changed, no
+file was added or removed, and a stat of each recorded file and folder tells that nothing
+changed, without listing a folder (``BuildState.unchanged``). Like Make and Hugo, this trusts
+time stamps: a file rewritten with the same size, time stamp and inode is taken as unchanged,
+except an input written within RACY_NS of the build's look at it, which is compared by
+content (and its folder listed again).
 """
 
 from __future__ import annotations
@@ -11,12 +18,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bilingual.publish.cache.documents import DocumentCache
-from bilingual.publish.cache.entries import EntryCache
 from bilingual.publish.cache.hashing import digest, file_digest
-from bilingual.publish.cache.scan import racy
+from bilingual.publish.cache.scan import (
+    RACY_NS,
+    FolderStat,
+    output_folders,
+    racy,
+    unchanged_files,
+    unchanged_folders,
+)
 from bilingual.publish.cache.store import (
     CACHE_DIR,
     FORMAT,
@@ -25,6 +37,10 @@ from bilingual.publish.cache.store import (
     write_json,
 )
 from bilingual.publish.writer import FileStat
+
+if TYPE_CHECKING:
+    from bilingual.publish.cache.documents import DocumentCache
+    from bilingual.publish.cache.entries import EntryCache
 
 
 @dataclass(frozen=True)
@@ -60,12 +76,15 @@ class BuildState:
     inputs: dict[str, FileStat] = field(default_factory=dict)
     racy: dict[str, str | None] = field(default_factory=dict)
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
+    folders: dict[str, FolderStat | None] = field(default_factory=dict)  # of the inputs
+    output_folders: dict[str, FolderStat | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
                 "inputs": {path: list(stat) for path, stat in self.inputs.items()},
                 "racy": self.racy,
-                "outputs": [record.row() for record in self.outputs.values()]}
+                "outputs": [record.row() for record in self.outputs.values()],
+                "folders": self.folders, "output_folders": self.output_folders}
 
     @classmethod
     def from_json(cls, data: Any) -> BuildState:
@@ -76,16 +95,32 @@ class BuildState:
             return cls(key=str(data["key"]), looked_at_ns=int(data["looked_at_ns"]),
                        inputs={str(path): FileStat(*stat) for path, stat in data["inputs"].items()},
                        racy={str(path): value for path, value in data["racy"].items()},
-                       outputs={record.path: record for record in outputs})
+                       outputs={record.path: record for record in outputs},
+                       folders=_folders(data.get("folders", {})),
+                       output_folders=_folders(data.get("output_folders", {})))
         except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
 
-    def record_inputs(self, inputs: dict[str, FileStat], looked_at_ns: int) -> None:
-        """Remember ``inputs``, and the content of those that may change within a tick."""
+    def record_inputs(self, inputs: dict[str, FileStat], looked_at_ns: int,
+                      folders: dict[str, FolderStat | None] | None = None) -> None:
+        """Remember ``inputs``, and the content of those that may change within a tick; and
+        ``folders``, unless one changed within a tick (the next build lists them again)."""
         self.inputs = inputs
         self.looked_at_ns = looked_at_ns
         self.racy = {path: file_digest(path) for path, stat in inputs.items()
                      if racy(stat, looked_at_ns)}
+        settled = folders is not None and all(
+            found is None or found[0] <= looked_at_ns - RACY_NS for found in folders.values())
+        self.folders = folders if settled and folders is not None else {}
+
+    def unchanged(self, destination: Path) -> bool:
+        """Whether every input and output file and folder has the stat recorded, and no input
+        needs comparing by content: the build has nothing to do, as far as stats can tell."""
+        return (not self.racy and bool(self.folders) and bool(self.output_folders)
+                and unchanged_folders(self.folders) and unchanged_files(self.inputs)
+                and unchanged_folders(self.output_folders, str(destination), follow=False)
+                and unchanged_files({path: record.stat for path, record in self.outputs.items()},
+                                    str(destination), follow=False))
 
     def inputs_unchanged(self, inputs: dict[str, FileStat]) -> bool:
         if inputs != self.inputs:
@@ -136,12 +171,23 @@ class BuildCache:
         return BuildState.from_json(read_json(self.state_file))
 
     def save_state(self, state: BuildState) -> None:
+        """Save ``state`` with the stat of the output's folders as they are now."""
+        state.output_folders = output_folders(self.destination)
         write_json(self.state_file, state.to_json())
 
     def documents(self, inputs: dict[str, FileStat], looked_at_ns: int, use: bool = True
                   ) -> DocumentCache:
+        from bilingual.publish.cache.documents import DocumentCache
+
         return DocumentCache(self.folder, inputs, looked_at_ns, use)
 
     def entries(self, inputs: dict[str, FileStat], looked_at_ns: int, key: str,
                 use: bool = True) -> EntryCache:
+        from bilingual.publish.cache.entries import EntryCache
+
         return EntryCache(self.folder, inputs, looked_at_ns, key, use)
+
+
+def _folders(data: Any) -> dict[str, FolderStat | None]:
+    return {str(path): None if found is None else (int(found[0]), int(found[1]))
+            for path, found in data.items()}
