@@ -48,14 +48,29 @@ def test_without_search_no_page_offers_it(tmp_path: Path) -> None:
     assert not any(doc.cssselect("form.site-search") for doc in pages(out, "fa").values())
 
 
-def test_the_menu_leads_to_home_tags_and_feed_in_the_pages_language(
+def test_the_menu_leads_to_home_pages_tags_and_feed_in_the_pages_language(
     built_example: BuildResult,
 ) -> None:
     for lang in ("en", "fa"):
+        menu = [
+            f"{lang}/index.html",
+            f"{lang}/brave-women-of-iran/index.html",
+            f"{lang}/tags/index.html",
+            f"{lang}/feed.xml",
+        ]
         for path, doc in pages(built_example.out_dir, lang).items():
             links = [target(path, a.get("href")) for a in doc.cssselect("nav.site-nav a")]
-            assert links[0] == f"{lang}/index.html", path
-            assert links[-2:] == [f"{lang}/tags/index.html", f"{lang}/feed.xml"], path
+            assert links == menu, path
+
+
+def test_the_menu_lists_only_the_pages_written_in_its_language(tmp_path: Path) -> None:
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    (site / "content/pages/brave-women-of-iran/fa.md").unlink()
+    out = build(site, pdf=False, jobs=1).out_dir
+    for lang, shown in (("en", True), ("fa", False)):
+        doc = html.fromstring((out / lang / "index.html").read_bytes())
+        links = [a.get("href") for a in doc.cssselect("nav.site-nav a")]
+        assert any("brave-women-of-iran" in href for href in links) is shown, lang
 
 
 def test_a_site_without_tags_has_no_tags_link(tmp_path: Path) -> None:
