@@ -62,7 +62,7 @@ def embedding_levels(text: str, direction: str) -> bytes:
     bidi = icu.Bidi()
     units = icu.UnicodeString(text)
     bidi.setPara(units, _BASE_LEVEL[direction])
-    levels = bytes(bidi.getLevels())
+    levels = _levels_by_run(bidi)
     if not ASTRAL.search(text):
         return levels
     # ICU counts UTF-16 code units: keep the level of each character's first unit.
@@ -71,6 +71,19 @@ def embedding_levels(text: str, direction: str) -> bytes:
         starts.append(unit)
         unit += 2 if ord(char) > 0xFFFF else 1
     return bytes(levels[start] for start in starts)
+
+
+def _levels_by_run(bidi: icu.Bidi) -> bytes:
+    """The levels of a paragraph, asked run by run: a paragraph has a few runs and hundreds
+    of characters, and ``getLevels`` makes a Python integer of each character's."""
+    length = bidi.getLength()
+    levels = bytearray(length)
+    position = 0
+    while position < length:
+        limit, level = bidi.getLogicalRun(position)
+        levels[position:limit] = bytes((level,)) * (limit - position)
+        position = limit
+    return bytes(levels)
 
 
 def opposite_runs(text: str, direction: str) -> list[Run]:
