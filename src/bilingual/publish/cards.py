@@ -10,10 +10,9 @@ from typing import Literal, Protocol
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont, features
 
+from bilingual.publish.card_fonts import font_path
 from bilingual.publish.card_png import BandedPNG
 from bilingual.publish.views import Text
-from bilingual.site.layout import PRINT_DIR
-from bilingual.site.resources import theme_dir
 from bilingual.text.bidi import isolate_unicode, visual
 from bilingual.text.languages import Direction, Language
 
@@ -115,10 +114,6 @@ class Shaper(Protocol):
 def default_engine() -> Engine:
     """Pillow's raqm layout (HarfBuzz and FriBiDi) when present, else reshaping and ICU's order."""
     return "raqm" if features.check("raqm") else "basic"
-
-
-def font_path(bold: bool) -> str:
-    return str(theme_dir() / PRINT_DIR / "fonts" / f"Vazirmatn-{'Bold' if bold else 'Regular'}.ttf")
 
 
 @cache

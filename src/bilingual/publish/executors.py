@@ -38,7 +38,8 @@ ProgressCallback = Callable[[str, int, int], None]
 # Rough cost of one output, in HTML pages (~2 ms each, written): enough to balance chunks.
 COSTS = {"pdf": 150.0, "card": 1.5, "feed": 8.0, "asset": 0.05, "search": 0.05}
 CHUNK_COST = 40.0
-SMALL_WORK = 30.0  # below this (about 0.1 s), a pool costs more than it saves
+SMALL_WORK = 60.0  # below this (about 0.1 s), a pool costs more than it saves: every worker
+# compiles the templates again (a Persian edit renders about 4 pages, two of them tag pages)
 PR_SET_PDEATHSIG = 1
 
 
@@ -157,6 +158,8 @@ def warm(work: Work, indices: Sequence[int]) -> None:
     for index in indices:
         needed.setdefault(outputs[index].renderer, outputs[index])
     work.renderers.prepare(needed)
+    if "card" in needed:
+        import bilingual.publish.cards  # noqa: F401  (Pillow: imported once, before forking)
     templates = work.context.templates
     site = work.context.site
     languages = site.config.site.languages

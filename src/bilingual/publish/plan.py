@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -59,8 +60,9 @@ def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
     """Every output of a build, in a stable order; ``search``: the bundles made for it."""
     outputs = [Output("redirect", "index.html", "html", template="redirect.html",
                       key=("home", 1))]
+    media = _Media(real_roots([site.config.root]))
     for lang in site.config.site.codes:
-        outputs += _language_outputs(site, lang, pdf)
+        outputs += _language_outputs(site, lang, pdf, media)
         outputs += _search_outputs(lang, [bundle for bundle in search if bundle.lang == lang])
     outputs += _assets(asset_dirs, real_roots([site.config.root, *asset_dirs]))
     outputs.append(Output("sitemap", urls.SITEMAP, "sitemap"))
@@ -68,9 +70,8 @@ def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
     return outputs
 
 
-def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
+def _language_outputs(site: Site, lang: str, pdf: bool, media: _Media) -> list[Output]:
     outputs = _home_pages(site, lang)
-    roots = real_roots([site.config.root])
     for post in site.posts_in(lang):
         outputs.append(Output("post", urls.entry(post, lang), "html", lang, post.slug,
                               ("post", post.slug), "post.html", post))
@@ -79,12 +80,12 @@ def _language_outputs(site: Site, lang: str, pdf: bool) -> list[Output]:
         if pdf:
             outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
                                   ("pdf", post.slug), "print/post.html", post))
-        outputs += _media(post, lang, roots)
+        outputs += media.outputs(post, lang)
     for page in site.pages:
         if page.has(lang):
             outputs.append(Output("page", urls.entry(page, lang), "html", lang, page.slug,
                                   ("page", page.slug), "page.html", page))
-            outputs += _media(page, lang, roots)
+            outputs += media.outputs(page, lang)
     tags = [tag for tag in site.used_tags() if site.tagged(tag, lang)]
     for tag in tags:
         outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
@@ -110,18 +111,33 @@ def _search_outputs(lang: str, bundles: Sequence[Bundle]) -> list[Output]:
     return outputs
 
 
-def _media(entry: Entry, lang: str, roots: Sequence[str]) -> list[Output]:
-    """Files kept beside a post's text (its images, audio...), published beside its page.
-    A link leading out of ``roots`` (the site) is an error: it would publish that file."""
-    source = entry.sources.get(lang)
-    if source is None:
-        return []
-    files = [path for path in sorted(source.parent.iterdir())
-             if path.suffix != ".md" and path.name != "comments.yaml"
-             and not path.name.startswith(".") and path.is_file()]
-    refuse_links_out(files, roots)
-    return [Output("media", _beside(urls.entry(entry, lang), path.name), "asset", lang, entry.slug,
-                   subject=path) for path in files]
+class _Media:
+    """Files kept beside a post's text (its images, audio...), published beside its page in
+    each language. A link leading out of ``roots`` (the site) is an error: it would publish
+    that file. Each folder is listed once, for all its languages."""
+
+    def __init__(self, roots: Sequence[str]) -> None:
+        self.roots = roots
+        self.found: dict[Path, list[Path]] = {}
+
+    def outputs(self, entry: Entry, lang: str) -> list[Output]:
+        source = entry.sources.get(lang)
+        if source is None:
+            return []
+        files = self.found.get(source.parent)
+        if files is None:
+            files = self.found[source.parent] = self._files(source.parent)
+        return [Output("media", _beside(urls.entry(entry, lang), path.name), "asset", lang,
+                       entry.slug, subject=path) for path in files]
+
+    def _files(self, folder: Path) -> list[Path]:
+        with os.scandir(folder) as entries:
+            names = sorted(item.name for item in entries
+                           if not item.name.endswith(".md") and item.name != "comments.yaml"
+                           and not item.name.startswith(".") and item.is_file())
+        files = [folder / name for name in names]
+        refuse_links_out(files, self.roots)
+        return files
 
 
 def _beside(page: str, name: str) -> str:

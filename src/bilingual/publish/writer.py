@@ -112,17 +112,26 @@ def _create(target: Path) -> int:
 
 def link_file(source: Path, target: Path) -> FileStat:
     """Hard-link ``source`` at ``target`` (a copy where the file system has no hard links)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _link(source, target)
+    except FileNotFoundError:  # tried at once: most folders exist already
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _link(source, target)
+    return FileStat.of(os.stat(target))
+
+
+def _link(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except FileExistsError:
         target.unlink()
         os.link(source, target)
+    except FileNotFoundError:
+        raise
     except OSError:
         import shutil
 
         shutil.copy2(source, target)
-    return FileStat.of(os.stat(target))
 
 
 @contextmanager

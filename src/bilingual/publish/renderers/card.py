@@ -6,7 +6,7 @@ from collections.abc import Hashable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bilingual.publish.cards import font_path, render_card
+from bilingual.publish.card_fonts import font_path
 from bilingual.publish.fingerprints import Fingerprints
 from bilingual.publish.plan import Output
 from bilingual.publish.renderers import Renderer
@@ -19,6 +19,8 @@ class CardRenderer(Renderer):
     name = "card"
 
     def render(self, output: Output) -> bytes:
+        from bilingual.publish.cards import render_card  # Pillow: only to draw, not to compare
+
         site = self.context.site
         lang = site.config.site.language(self.context.lang_code(output))
         post: Entry = output.subject
