@@ -68,6 +68,8 @@ class SiteReader:
         self.roots = real_roots([config.root])
         self.tags_read = True
         self.unreadable: set[Path] = set()
+        # Folders whose real path is inside the site: a file in one that is not a link is too.
+        self.inside: set[Path] = set()
 
     def read(self) -> Site:
         self.seen_slugs: dict[str, Path] = {}
@@ -145,7 +147,8 @@ class SiteReader:
 
     def _check_input(self, path: Path) -> None:
         """Refuse a file that links out of the site, is not a regular file or is too large."""
-        problem = input_problem(path, self.roots)
+        inside = path.parent in self.inside and not path.is_symlink()
+        problem = input_problem(path, None if inside else self.roots)
         if problem is not None:
             raise ContentError(problem, path, hint=input_hint(problem, path))
 
@@ -163,14 +166,19 @@ class SiteReader:
     def _folders(self, section: Path) -> list[Path]:
         """The entry folders of a section; a link to a folder outside the site is an error."""
         folders = []
+        section_inside = section in self.inside or outside_problem(section, self.roots) is None
         for path in self._listing(section):
             if path.name.startswith(".") or not path.is_dir():
                 continue
-            problem = outside_problem(path, self.roots)
+            # Resolving every link of a path is slow: a plain folder inside one that is in
+            # the site is in it too.
+            plain = section_inside and not path.is_symlink()
+            problem = None if plain else outside_problem(path, self.roots)
             if problem is not None:
                 self.errors.add(ContentError(problem, path, hint=input_hint(problem, path)))
             else:
                 folders.append(path)
+                self.inside.add(path)
         return folders
 
     def _claim_slug(self, slug: str, directory: Path, kind: EntryKind) -> bool:
