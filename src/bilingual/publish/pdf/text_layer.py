@@ -6,6 +6,9 @@ glyph and vanishes, a lam-alef ligature comes out as alef-lam, a mark (hamza,
 tanwin) lands before its letter. So every word of a line that holds right-to-left
 text, unless its glyphs stand one for one for its letters, is wrapped in a
 marked-content span (PDF 32000-1, 14.9.4) whose /ActualText is its source text.
+The words of a run in the other direction (an English phrase in a Persian line)
+share one span: extractors order spans by their places, as they order the line,
+and would read the phrase's words from its far end (PDFium: «true? it Is»).
 
 Extractors run their own bidi reordering over /ActualText, each its own way:
 
@@ -23,10 +26,9 @@ Extractors run their own bidi reordering over /ActualText, each its own way:
 The marks (U+200E, U+200F) are invisible; extractors give them back as the bidi
 controls they are, as poppler gives its own embeddings.
 
-The glyphs and their positions stay as WeasyPrint drew them: a TJ array split in
-two moves the text position exactly as the single array did. A line is read
-from Pango in bulk (a few list operations per run); only the words that need a
-span are looked at glyph by glyph.
+The glyphs and their positions stay as WeasyPrint drew them (marked_content.py
+cuts the TJ arrays). A line is read from Pango in bulk (a few list operations per
+run); only the words that need a span are looked at glyph by glyph.
 """
 
 from __future__ import annotations
