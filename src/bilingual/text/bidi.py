@@ -45,6 +45,8 @@ __all__ = [
 Run = tuple[int, int, str]
 
 _BASE_LEVEL = {"ltr": 0, "rtl": 1}
+# The characters of a paragraph resolved above its level: those written against it.
+_ABOVE = {base: re.compile(b"[%c-\xff]+" % (base + 1)) for base in _BASE_LEVEL.values()}
 
 SHORT_PHRASE_WORDS = 3
 SHORT_PHRASE_LENGTH = 32
@@ -241,9 +243,8 @@ def _resolved_spans(text: str, direction: str) -> list[tuple[int, int]]:
     for start, end in author_controlled(text):
         # The whole span takes the level its opening control has in the text around it.
         levels[start:end] = bytes([max(base, levels[start])]) * (end - start)
-    above = re.compile(b"[%c-\xff]+" % (base + 1))
     spans = []
-    for found in above.finditer(levels):
+    for found in _ABOVE[base].finditer(levels):
         start, end = trimmed(text, found.start(), found.end())
         if start < end:
             spans.append((start, end))
