@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from bilingual import BuildResult, build, load_site
+from bilingual.errors import ContentError
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.cache.entries import entry_from_row, entry_row
 from bilingual.site import frontmatter, reader
@@ -227,3 +229,16 @@ def test_a_damaged_row_of_the_document_cache_is_read_again_from_the_file(
     build(site, pdf=False, jobs=1)
     page = site / "_site/fa/posts/2011-01-20-heidari-a-year-on/index.html"
     assert "کنسول پیشین در اسلو" in page.read_text("utf-8")
+
+
+def test_a_tag_removed_from_tags_yaml_is_an_error_at_its_line_in_a_reused_file(
+    site: Path,
+) -> None:
+    tags = site / "content/tags.yaml"
+    text = tags.read_text("utf-8")
+    tags.write_text(re.sub(r"(?ms)^iranian-university-protests:.*?(?=^\S)", "", text), "utf-8")
+    with pytest.raises(ContentError) as raised:  # the post's files did not change
+        build(site, pdf=False, jobs=1)
+    post = site / "content/posts/2010-02-03-heidari-on-why-diplomats-oppose-the-state/en.md"
+    assert (raised.value.path, raised.value.line) == (post, 5)
+    assert "unknown tag 'iranian-university-protests'" in str(raised.value)
