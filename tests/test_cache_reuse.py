@@ -242,3 +242,20 @@ def test_a_tag_removed_from_tags_yaml_is_an_error_at_its_line_in_a_reused_file(
     post = site / "content/posts/2010-02-03-heidari-on-why-diplomats-oppose-the-state/en.md"
     assert (raised.value.path, raised.value.line) == (post, 5)
     assert "unknown tag 'iranian-university-protests'" in str(raised.value)
+
+
+def test_a_body_kept_by_the_cache_keeps_its_leading_indentation(site: Path) -> None:
+    """A body that opens with an indented code block, read back from the cache after a new
+    config, is the same Markdown as when it was parsed."""
+    post = site / "content/posts/2011-01-20-heidari-a-year-on/en.md"
+    post.write_text(
+        ZONED_POST.replace("Mohammad Reza", "    $ whois embassy.example\n\nMohammad Reza"), "utf-8"
+    )
+    backdate(site)
+    build(site, pdf=False, jobs=1)
+    with (site / "bilingual.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[share]\nlinks = ["email"]\n')
+    backdate(site, seconds=30)
+    build(site, pdf=False, jobs=1)
+    page = (site / "_site/en/posts/2011-01-20-heidari-a-year-on/index.html").read_text("utf-8")
+    assert "$ whois embassy.example\n</code></pre>" in page
