@@ -11,6 +11,7 @@ import pydyf
 import pytest
 
 from bidi_oracle import corpus
+from bilingual.publish.pdf.pamphlet import make_pamphlet
 from bilingual.publish.pdf.readers import pdfium_order
 from bilingual.publish.pdf.text_layer import Line, mark_words, span_operator, words
 from bilingual.publish.renderers.pdf import post_pdf
@@ -206,6 +207,22 @@ def test_extractors_read_back_the_words_as_written(
     result = score(source, EXTRACTORS[extractor](pdf))
     assert result.words >= 0.99, sorted(result.missing)
     assert result.numbers == 1.0
+
+
+@pytest.mark.parametrize("extractor", ["poppler", "pdfium"])
+def test_the_persian_column_of_an_english_parallel_edition_reads_as_written(
+        tmp_path: Path, extractor: str) -> None:
+    """An English document whose Persian lines are read as in a Persian one."""
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent.parent / "examples" / "seed-blog", root,
+                    ignore=shutil.ignore_patterns("_site", ".bilingual-cache"))
+    out = tmp_path / "parallel.pdf"
+    make_pamphlet(root, out=out, lang="en", slugs=[EXAMPLE_SLUG], parallel=True)
+    source = body((root / "content" / "posts" / EXAMPLE_SLUG / "fa.md").read_text(
+        encoding="utf-8"))
+    result = score(source, EXTRACTORS[extractor](out))
+    assert result.words >= 0.99, sorted(result.missing)
+    assert result.signed >= 0.97, sorted(result.signed_missing)
 
 
 @pytest.mark.parametrize("text", ["prose", "example"])

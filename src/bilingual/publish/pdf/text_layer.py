@@ -136,9 +136,11 @@ def _reader_texts(line: Line, first: int, last: int, texts: tuple[str, str], phr
                   right_to_left_document: bool) -> tuple[str, str, str]:
     """The /ActualText poppler reads, the source text, and the /ActualText PDFium reads."""
     visual, logical = texts
-    if not right_to_left_document:
-        # PDFium reads a word as poppler does, a phrase of right-to-left words (digits
-        # included) reversed as a whole.
+    if not (right_to_left_document or line.base == 1):
+        # A left-to-right line of a left-to-right document: PDFium reads a word as
+        # poppler does, a phrase of right-to-left words (digits included) reversed as a
+        # whole. A right-to-left line (the Persian column of a parallel edition) is
+        # read as in a right-to-left document.
         return visual, logical, logical[::-1] if phrase else visual
     if any(map(operator.and_, line.rtl[first:last], line.drawn[first:last])):
         return (poppler_text(visual, logical, _ends_run(line, last)), logical,
