@@ -41,6 +41,9 @@ CHUNK_COST = 40.0
 SMALL_WORK = 60.0  # below this (about 0.1 s), a pool costs more than it saves: every worker
 # compiles the templates again (a Persian edit renders about 4 pages, two of them tag pages)
 PR_SET_PDEATHSIG = 1
+WORKER_GC_THRESHOLDS = (700, 10, 10)
+"""Python's own: the build raises them for the site it keeps to the end, a worker's garbage
+is short-lived (with the build's, 5,000 posts peaked about 27 MB higher)."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,7 @@ def _start_worker(work: Work | None) -> None:
     global _WORK
     if work is not None:
         _WORK = work
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform == "linux":
