@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from pathlib import Path
 
 from lxml import html
 
 from bilingual import BuildResult, build
-from conftest import EXAMPLE, copy_site
+from conftest import EXAMPLE, ROOT, copy_site
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import write_site
 
 BILINGUAL_POST = "2010-01-20-the-only-way-forward"
 ENGLISH_ONLY_POST = "2010-02-03-heidari-on-why-diplomats-oppose-the-state"
@@ -140,3 +144,19 @@ def test_a_tags_first_post_in_a_language_rewrites_the_tag_page_that_will_link_to
     [persian] = doc.cssselect('nav.language-switcher a[hreflang="fa"]')
     assert persian.get("data-translation") == "available"
     assert target(english, persian.get("href")) == "fa/tags/iranian-university-protests/index.html"
+
+
+def test_home_pages_link_to_the_newer_and_older_ones_in_their_language(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", posts=25, words=40, search=False)  # ten to a page
+    out = build(site, pdf=False, jobs=1).out_dir
+    for lang in ("en", "fa"):
+        homes = [f"{lang}/index.html", f"{lang}/page/2/index.html", f"{lang}/page/3/index.html"]
+        assert not (out / lang / "page/4").exists()
+        for number, path in enumerate(homes, start=1):
+            doc = html.fromstring((out / path).read_bytes())
+            [nav] = doc.cssselect("nav.pagination")
+            newer = [target(path, a.get("href")) for a in nav.cssselect('a[rel="prev"]')]
+            older = [target(path, a.get("href")) for a in nav.cssselect('a[rel="next"]')]
+            assert newer == homes[number - 2 : number - 1], path
+            assert older == homes[number : number + 1], path
+            assert len(doc.cssselect(".post-list > *")) == (10 if number < 3 else 5), path
