@@ -48,9 +48,10 @@ def test_a_constant_message_reads_as_the_same_message_translated_when_called(
     env = templates.environment(language("fa"))
     escaped = "ادامهٔ مطلب &lt;b&gt;&amp;&lt;/b&gt; «بیشتر»"
     plain = "ادامهٔ مطلب <b>&</b> «بیشتر»"
+    # A filter applied to a message sees what the call gives: escaped markup in a page.
     assert render_template(env, "page.html", {}).split("|") == [
         escaped, escaped, escaped, "۱۰۰% بررسی‌شده", "۱۰۰% بررسی‌شده", escaped + "!",
-        str(len(plain)), "Not in the catalog"]
+        str(len(escaped)), "Not in the catalog"]
     assert render_template(env, "page.txt", {}).split("|") == [
         plain, plain, plain, "۱۰۰% بررسی‌شده", "۱۰۰% بررسی‌شده", plain + "!",
         str(len(plain)), "Not in the catalog"]

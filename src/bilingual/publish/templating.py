@@ -142,16 +142,18 @@ def isolate_text(text: str, direction: str) -> str:
 
 
 class ConstantMessages(jinja2.ext.Extension):
-    """Translate ``_("message")`` and ``gettext("message")`` when the template is compiled.
+    """Translate ``{{ _("message") }}`` and ``{{ gettext("message") }}`` when the template is
+    compiled.
 
     An environment serves one language, and most messages have no variables: their text is
     known before any page is rendered, and Jinja then writes it, escaped, as the template's
-    own text instead of calling gettext on every page. A message whose format needs variables
-    is left to the call, which reports the error in context.
+    own text instead of calling gettext on every page. Only a message written out as it is
+    (nothing applied to it: a filter would see text where the call gives escaped markup), and
+    whose format needs no variables (the call reports that error in context), is translated.
     """
 
     FUNCTIONS = frozenset({"_", "gettext"})
-    SHAPE = ("name", "lparen", "string", "rparen")
+    SHAPE = ("variable_begin", "name", "lparen", "string", "rparen", "variable_end")
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         translate: Callable[[str], str | None] | None = getattr(
@@ -160,27 +162,24 @@ class ConstantMessages(jinja2.ext.Extension):
             yield from stream
             return
         window: list[Token] = []
-        previous: Token | None = None
         for token in stream:
             window.append(token)
             if len(window) < len(self.SHAPE):
                 continue
-            text = self._constant(window, previous, translate)
-            if text is not None:
-                previous = Token(window[0].lineno, "string", text)
-                window.clear()
-            else:
-                previous = window.pop(0)
-            yield previous
+            text = self._constant(window, translate)
+            if text is None:
+                yield window.pop(0)
+                continue
+            begin, name, _, _, _, end = window
+            yield from (begin, Token(name.lineno, "string", text), end)
+            window.clear()
         yield from window
 
-    def _constant(self, window: list[Token], previous: Token | None,
-                  translate: Callable[[str], str | None]) -> str | None:
+    def _constant(self, window: list[Token], translate: Callable[[str], str | None]
+                  ) -> str | None:
         if tuple(token.type for token in window) != self.SHAPE:
             return None
-        if window[0].value not in self.FUNCTIONS or (previous and previous.type == "dot"):
-            return None
-        return translate(window[2].value)
+        return translate(window[3].value) if window[1].value in self.FUNCTIONS else None
 
 
 def _install_gettext(env: jinja2.Environment, translations: NullTranslations, lang: str) -> None:
