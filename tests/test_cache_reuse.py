@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from bilingual import BuildResult, build, load_site
 from bilingual.errors import ContentError
@@ -259,3 +260,16 @@ def test_a_body_kept_by_the_cache_keeps_its_leading_indentation(site: Path) -> N
     build(site, pdf=False, jobs=1)
     page = (site / "_site/en/posts/2011-01-20-heidari-a-year-on/index.html").read_text("utf-8")
     assert "$ whois embassy.example\n</code></pre>" in page
+
+
+def test_a_new_pdf_page_size_makes_every_pdf_again_at_that_size(tmp_path: Path) -> None:
+    site = copy_site(EXAMPLE, tmp_path / "site")
+    build(site, jobs=1)
+    with (site / "bilingual.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[pdf]\npage_size = "A4"\n')
+    result = build(site, jobs=1)
+    pdfs = {output.path for output in result.outputs if output.kind == "pdf"}
+    assert pdfs and pdfs <= result.rendered
+    for path in pdfs:
+        width, height = PdfReader(site / "_site" / path).pages[0].mediabox.upper_right
+        assert (round(float(width)), round(float(height))) == (595, 842)  # A4, in points
