@@ -12,7 +12,7 @@ import yaml
 
 from bilingual.errors import BilingualError
 from bilingual.site.model import EntryKind
-from bilingual.site.reader import RESERVED_PAGE_SLUGS, _is_safe_name
+from bilingual.site.reader import RESERVED_PAGE_SLUGS, is_safe_name
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 _LATIN_SCRIPT = re.compile("[A-Za-z\u00c0-\u024f]")
@@ -57,11 +57,11 @@ def safe_key(text: str) -> str | None:
     """``text`` as a slug or tag key usable in URLs and file names, or None if nothing is left."""
     key = _UNSAFE.sub("-", unicodedata.normalize("NFC", text).strip()).strip("-.")
     key = re.sub(r"\.{2,}", ".", key)
-    return key if key and _is_safe_name(key) else None
+    return key if key and is_safe_name(key) else None
 
 
 def usable_slug(slug: str, kind: EntryKind) -> bool:
-    return _is_safe_name(slug) and not (kind == "page" and slug.casefold() in RESERVED_PAGE_SLUGS)
+    return is_safe_name(slug) and not (kind == "page" and slug.casefold() in RESERVED_PAGE_SLUGS)
 
 
 class _FrontMatterDumper(yaml.SafeDumper):

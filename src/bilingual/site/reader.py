@@ -6,17 +6,16 @@ import datetime as dt
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError, ContentError, ErrorCollector
 from bilingual.site.comments import COMMENTS_FILE, read_comments
 from bilingual.site.config import Config, load_config
-from bilingual.site.dates import DateError, parse_date
+from bilingual.site.entries import EntryBuilder
 from bilingual.site.frontmatter import (
     Document,
-    clean_text,
     load_yaml_file,
     one_line,
     parse_document,
@@ -28,24 +27,13 @@ from bilingual.site.inputs import (
     outside_problem,
     real_roots,
 )
-from bilingual.site.layout import CONTENT_DIR, TAGS_FILE
 from bilingual.site.localized import Localized
 from bilingual.site.model import Entry, EntryKind, Site, Tag
-from bilingual.site.timestamps import (
-    TimestampError,
-    calendar_date,
-    has_time,
-    moment,
-    parse_timestamp,
-)
 from bilingual.text.bidi import balance_controls
-from bilingual.text.persian import uses_jalali
 
-LOCAL_FIELDS = ("title", "summary", "translation_of")
-SHARED_FIELDS = ("date", "updated", "tags", "author", "draft")
-KNOWN_FIELDS = frozenset(LOCAL_FIELDS + SHARED_FIELDS)
-RESERVED_PAGE_SLUGS = frozenset({"posts", "tags", "page", "static", "feed.xml", "index.html",
-                                 "search", "pagefind"})
+RESERVED_PAGE_SLUGS = frozenset(
+    {"posts", "tags", "page", "static", "feed.xml", "index.html", "search", "pagefind"}
+)
 EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 NAME_MAX = 255
 """Bytes in a file name on the usual file systems (ext4, APFS, NTFS: 255)."""
@@ -97,28 +85,45 @@ class SiteReader:
         if not isinstance(data, dict):
             self.errors.add(ContentError("tags.yaml must map tag keys to labels", path, 1))
             return {}
-        return {str(key): tag for key, tag in
-                ((key, self._tag(path, str(key), labels)) for key, labels in data.items()) if tag}
+        return {
+            str(key): tag
+            for key, tag in (
+                (key, self._tag(path, str(key), labels)) for key, labels in data.items()
+            )
+            if tag
+        }
 
     def _tag(self, path: Path, key: str, labels: Any) -> Tag | None:
         codes = self.config.site.codes
-        if not _is_safe_name(key) or _name_bytes(key) > NAME_MAX:
-            self.errors.add(ContentError(f"tag key {key!r} cannot be used in a URL", path,
-                                         _line_of_key(path, key),
-                                         hint=f"at most {NAME_MAX} bytes, no '/', '..' or '%'"))
+        if not is_safe_name(key) or _name_bytes(key) > NAME_MAX:
+            self.errors.add(
+                ContentError(
+                    f"tag key {key!r} cannot be used in a URL",
+                    path,
+                    _line_of_key(path, key),
+                    hint=f"at most {NAME_MAX} bytes, no '/', '..' or '%'",
+                )
+            )
             return None
         if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-            self.errors.add(ContentError(f"tag {key!r} needs a label per language, e.g. en: ...",
-                                         path))
+            self.errors.add(
+                ContentError(f"tag {key!r} needs a label per language, e.g. en: ...", path)
+            )
             return None
         cleaned = {code: balance_controls(one_line(label)) for code, label in labels.items()}
         for code, label in cleaned.items():
             if code not in codes:
-                self.errors.add(ContentError(
-                    f"tag {key!r} has a label for {code!r}, which is not in languages", path))
+                self.errors.add(
+                    ContentError(
+                        f"tag {key!r} has a label for {code!r}, which is not in languages", path
+                    )
+                )
             elif not label:
-                self.errors.add(ContentError(f"tag {key!r} has an empty {code!r} label", path,
-                                             _line_of_key(path, key)))
+                self.errors.add(
+                    ContentError(
+                        f"tag {key!r} has an empty {code!r} label", path, _line_of_key(path, key)
+                    )
+                )
         return Tag(key=key, label=Localized({c: v for c, v in cleaned.items() if c in codes and v}))
 
     def _read_section(self, kind: EntryKind, tags: dict[str, Tag]) -> list[Entry]:
@@ -134,8 +139,9 @@ class SiteReader:
                 entries.append(entry)
         return entries
 
-    def _entry_folders(self, section: Path, nested: bool,
-                       prefix: str = "") -> list[tuple[Path, str]]:
+    def _entry_folders(
+        self, section: Path, nested: bool, prefix: str = ""
+    ) -> list[tuple[Path, str]]:
         """Entry folders and their slugs; a page's folder may hold its child pages (about/team)."""
         found = []
         for directory in self._folders(section):
@@ -158,9 +164,13 @@ class SiteReader:
         except OSError as error:
             if folder not in self.unreadable:  # a page's folder is listed twice
                 self.unreadable.add(folder)
-                self.errors.add(ContentError(
-                    f"cannot read this folder: {error.strerror}", folder,
-                    hint=f"let the build read it, e.g. chmod a+rx '{folder}'"))
+                self.errors.add(
+                    ContentError(
+                        f"cannot read this folder: {error.strerror}",
+                        folder,
+                        hint=f"let the build read it, e.g. chmod a+rx '{folder}'",
+                    )
+                )
             return []
 
     def _folders(self, section: Path) -> list[Path]:
@@ -185,34 +195,47 @@ class SiteReader:
         """Slugs must be usable in URLs and unique, even on case-insensitive file systems."""
         top = slug.split("/", maxsplit=1)[0]
         reserved = kind == "page" and top.casefold() in RESERVED_PAGE_SLUGS
-        if not all(_is_safe_name(part) for part in slug.split("/")) or reserved:
-            self.errors.add(ContentError(
-                f"{slug!r} cannot be used as a slug", directory,
-                hint="use letters, digits and dashes (Persian letters are fine), no '..' or '/'; "
-                     f"pages cannot be named {', '.join(sorted(RESERVED_PAGE_SLUGS))}"))
+        if not all(is_safe_name(part) for part in slug.split("/")) or reserved:
+            self.errors.add(
+                ContentError(
+                    f"{slug!r} cannot be used as a slug",
+                    directory,
+                    hint="use letters, digits and dashes (Persian letters are fine), "
+                    "no '..' or '/'; "
+                    f"pages cannot be named {', '.join(sorted(RESERVED_PAGE_SLUGS))}",
+                )
+            )
             return False
         suffix = max((f".{code}.pdf" for code in self.config.site.codes), key=_name_bytes)
         if _name_bytes(slug.rsplit("/", 1)[-1] + suffix) > NAME_MAX:
-            self.errors.add(ContentError(
-                f"slug is too long for a file name: its PDF, {slug[:20]}…{suffix}, would take "
-                f"{_name_bytes(slug + suffix)} bytes, and file systems allow {NAME_MAX}",
-                directory, hint="shorten the folder's name (Persian letters take 2 bytes each)"))
+            self.errors.add(
+                ContentError(
+                    f"slug is too long for a file name: its PDF, {slug[:20]}…{suffix}, would take "
+                    f"{_name_bytes(slug + suffix)} bytes, and file systems allow {NAME_MAX}",
+                    directory,
+                    hint="shorten the folder's name (Persian letters take 2 bytes each)",
+                )
+            )
             return False
         key = slug.casefold()
         if key in self.seen_slugs:
-            self.errors.add(ContentError(
-                f"duplicate slug {slug!r}: {self.seen_slugs[key]} has the same name", directory))
+            self.errors.add(
+                ContentError(
+                    f"duplicate slug {slug!r}: {self.seen_slugs[key]} has the same name", directory
+                )
+            )
             return False
         self.seen_slugs[key] = directory
         return True
 
-    def _read_entry(self, kind: EntryKind, slug: str, directory: Path,
-                    tags: dict[str, Tag]) -> Entry | None:
+    def _read_entry(
+        self, kind: EntryKind, slug: str, directory: Path, tags: dict[str, Tag]
+    ) -> Entry | None:
         before = len(self.errors.errors)
         documents = self._read_documents(directory)
         if not documents or len(self.errors.errors) > before:
             return None  # what the readable files lack may be in the broken one
-        builder = _EntryBuilder(kind, slug, tags, self.config.site.codes, self.errors)
+        builder = EntryBuilder(kind, slug, tags, self.config.site.codes, self.errors)
         builder.tags_read = self.tags_read
         for lang, document in documents.items():
             builder.add(lang, document)
@@ -239,9 +262,13 @@ class SiteReader:
                 continue
             lang = path.stem
             if lang not in codes:
-                self.errors.add(ContentError(
-                    f"language {lang!r} is not in the site's languages {list(codes)}", path,
-                    hint="name language files after the codes in bilingual.toml, e.g. fa.md"))
+                self.errors.add(
+                    ContentError(
+                        f"language {lang!r} is not in the site's languages {list(codes)}",
+                        path,
+                        hint="name language files after the codes in bilingual.toml, e.g. fa.md",
+                    )
+                )
                 continue
             try:
                 self._check_input(path)
@@ -254,168 +281,26 @@ class SiteReader:
         return {code: documents[code] for code in codes if code in documents}
 
 
-@dataclass
-class _SharedValue:
-    value: Any
-    document: Document
-
-
-class _EntryBuilder:
-    """Merge one slug's language files into an Entry, checking fields as they come."""
-
-    def __init__(self, kind: EntryKind, slug: str, tags: dict[str, Tag],
-                 codes: tuple[str, ...], errors: ErrorCollector) -> None:
-        self.kind, self.slug, self.tags, self.codes, self.errors = kind, slug, tags, codes, errors
-        self.local: dict[str, dict[str, Any]] = {name: {} for name in (*LOCAL_FIELDS, "body")}
-        self.sources: dict[str, Path] = {}
-        self.shared: dict[str, _SharedValue] = {}
-        self.failed = False
-        self.tags_read = True  # False: tags.yaml is broken, so no tag is known
-
-    def error(self, message: str, document: Document, key: str | None = None) -> None:
-        """Report a problem at ``key``'s line, or at the front matter's first line."""
-        self.failed = True
-        line = document.line_of(key) if key else None
-        self.errors.add(ContentError(message, document.path, line or 1))
-
-    def add(self, lang: str, document: Document) -> None:
-        self.sources[lang] = document.path
-        self.local["body"][lang] = balance_controls(clean_text(document.body))
-        for key, value in document.meta.items():
-            if key not in KNOWN_FIELDS:
-                self.error(f"unknown front matter key {key!r}; known keys: "
-                           f"{', '.join(sorted(KNOWN_FIELDS))}", document, str(key))
-            elif key in LOCAL_FIELDS:
-                self._add_local(lang, key, value, document)
-            else:
-                self._add_shared(key, value, document)
-        if "title" not in document.meta:
-            self.error("missing required field 'title'", document)
-        elif document.meta["title"] is None:
-            self.error("'title' is empty", document, "title")
-
-    def _add_local(self, lang: str, key: str, value: Any, document: Document) -> None:
-        if value is None:
-            return
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.error(f"{key!r} must be text", document, key)
-            return
-        text = balance_controls(one_line(str(value)))
-        if key == "title" and not text:
-            self.error("'title' is empty", document, key)
-        self.local[key][lang] = text
-
-    def _add_shared(self, key: str, value: Any, document: Document) -> None:
-        checked = self._check_shared(key, value, document)
-        if checked is None and value is not None:
-            return
-        earlier = self.shared.get(key)
-        if earlier is not None and earlier.value != checked:
-            self.error(f"{key!r} is {_show(checked)} here but {_show(earlier.value)} in "
-                       f"{earlier.document.path}; shared fields must agree", document, key)
-            return
-        self.shared.setdefault(key, _SharedValue(checked, document))
-
-    def _check_shared(self, key: str, value: Any, document: Document) -> Any:
-        if key in ("date", "updated"):
-            return self._date(value, document, key)
-        if key == "tags":
-            return self._tags(value, document)
-        if key == "draft":
-            if not isinstance(value, bool):
-                self.error("'draft' must be true or false", document, key)
-                return None
-            return value
-        text = balance_controls(one_line(value)) if isinstance(value, str) else ""
-        if not text:
-            self.error(f"{key!r} must be text", document, key)
-            return None
-        return text
-
-    def _date(self, value: Any, document: Document, key: str = "date") -> dt.date | None:
-        """A date, or an aware datetime when the value has a time of day."""
-        jalali = any(uses_jalali(code) for code in self.codes)
-        try:
-            if has_time(value):
-                return parse_timestamp(value, jalali=jalali)
-            return parse_date(value, jalali=jalali)
-        except (DateError, TimestampError) as error:
-            self.error(str(error) if key == "date" else f"'{key}': {error}", document, key)
-            return None
-
-    def _check_updated(self, shared: dict[str, Any]) -> None:
-        if "updated" in shared and "date" in shared \
-                and moment(shared["updated"]) < moment(shared["date"]):
-            self.error(f"'updated' ({_show(shared['updated'])}) is before 'date' "
-                       f"({_show(shared['date'])})", self.shared["updated"].document, "updated")
-
-    def _tags(self, value: Any, document: Document) -> tuple[Tag, ...] | None:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.error("'tags' must be a list of tag keys", document, "tags")
-            return None
-        unknown = [key for key in value if key not in self.tags]
-        if unknown and not self.tags_read:
-            self.failed = True
-            return None
-        if unknown:
-            self.error(f"unknown tag {', '.join(map(repr, unknown))}; add it to "
-                       f"{CONTENT_DIR}/{TAGS_FILE}", document, "tags")
-            return None
-        return tuple(self.tags[key] for key in dict.fromkeys(value))
-
-    def build(self) -> Entry | None:
-        shared = {key: item.value for key, item in self.shared.items()}
-        if self.kind == "post" and "date" not in shared and not self.failed:
-            first = next(iter(self.sources.values()))
-            self.failed = True
-            self.errors.add(ContentError(
-                "missing required field 'date' (in any of the post's language files)", first, 1))
-        if not self.failed:
-            self._check_updated(shared)
-        if self.failed:
-            return None
-        when = shared.get("date")
-        return Entry(
-            kind=self.kind,
-            slug=self.slug,
-            sources=Localized(self.sources),
-            date=calendar_date(when) if when is not None else None,
-            published_at=when if isinstance(when, dt.datetime) else None,
-            updated=moment(shared["updated"]) if "updated" in shared else None,
-            tags=shared.get("tags") or (),
-            author=shared.get("author"),
-            draft=bool(shared.get("draft", False)),
-            title=Localized(self.local["title"]),
-            summary=Localized(self.local["summary"]),
-            body=Localized(self.local["body"]),
-            translation_of=Localized(self.local["translation_of"]),
-        )
-
-
-def _is_safe_name(name: str) -> bool:
+def is_safe_name(name: str) -> bool:
     """Usable as one URL path segment and one file name on every common file system."""
-    return (bool(name) and name == name.strip() and not name.startswith(".")
-            and ".." not in name and not any(ch in name for ch in '/\\<>:"|?*#%')
-            and not any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200c"
-                        for ch in name))
+    return (
+        bool(name)
+        and name == name.strip()
+        and not name.startswith(".")
+        and ".." not in name
+        and not any(ch in name for ch in '/\\<>:"|?*#%')
+        and not any(
+            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200c" for ch in name
+        )
+    )
 
 
 def _name_bytes(name: str) -> int:
     return len(name.encode("utf-8", "surrogatepass"))
 
 
-def _show(value: Any) -> str:
-    """A shared field's value as the user wrote it."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "[" + ", ".join(tag.key if isinstance(tag, Tag) else str(tag) for tag in value) + "]"
-    return repr(value)
-
-
 def _line_of_key(path: Path, key: str) -> int | None:
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    return next((number for number, line in enumerate(lines, 1)
-                 if line.lstrip("'\"").startswith(key)), None)
+    return next(
+        (number for number, line in enumerate(lines, 1) if line.lstrip("'\"").startswith(key)), None
+    )
