@@ -115,8 +115,10 @@ class BuildState:
 
     def unchanged(self, destination: Path) -> bool:
         """Whether every input and output file and folder has the stat recorded, and no input
-        needs comparing by content: the build has nothing to do, as far as stats can tell."""
-        return (not self.racy and bool(self.folders) and bool(self.output_folders)
+        needs comparing by content: the build has nothing to do, as far as stats can tell.
+        (On Windows a ctime is when a file was made, not changed: there folders are listed.)"""
+        return (os.name == "posix" and not self.racy and bool(self.folders)
+                and bool(self.output_folders)
                 and unchanged_folders(self.folders) and unchanged_files(self.inputs)
                 and unchanged_folders(self.output_folders, str(destination), follow=False)
                 and unchanged_files({path: record.stat for path, record in self.outputs.items()},
