@@ -16,6 +16,7 @@ from weasyprint.urls import URLFetcher
 from bilingual.errors import RenderError
 from bilingual.publish.pdf.fetcher import ResourceRefused, stylesheet_fetcher
 from bilingual.publish.pdf.fonts import missing_glyphs, require_bundled_fonts
+from bilingual.publish.pdf.streams import compress_streams
 from bilingual.publish.pdf.text_layer import text_layer
 from bilingual.publish.templating import TemplateSet, render_template
 from bilingual.publish.views import Text, site_text
@@ -97,7 +98,7 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
             presentational_hints=True)
         with text_layer(lang.code, lang.is_rtl), missing_glyphs() as missing:
             pdf = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
-                                     finisher=partial(_viewer_preferences, lang))
+                                     finisher=partial(_finish, lang))
     except ResourceRefused as refused:
         raise refused.error from None
     except (OSError, ValueError) as error:
@@ -107,7 +108,13 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
     return cast(bytes, pdf)
 
 
-def _viewer_preferences(lang: Language, document: Document, pdf: pydyf.PDF) -> None:
+def _finish(lang: Language, document: Document, pdf: pydyf.PDF) -> None:
+    """Set how viewers open the file, then deflate its streams once (streams.py)."""
+    _viewer_preferences(lang, pdf)
+    compress_streams(pdf)
+
+
+def _viewer_preferences(lang: Language, pdf: pydyf.PDF) -> None:
     """Open as facing pages, the first on its own, in the document's reading direction."""
     preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
     preferences["DisplayDocTitle"] = "true"
