@@ -36,6 +36,10 @@ def racy(stat: FileStat, looked_at_ns: int) -> bool:
 FolderStat = tuple[int, int]
 """A folder's status change time (ns) and inode."""
 
+UNSURE: FolderStat = (-1, -1)
+"""Recorded for a folder that could not be read whole: it never matches, so the next build
+lists it again."""
+
 
 def folder_stat(status: os.stat_result) -> FolderStat:
     return status.st_ctime_ns, status.st_ino
@@ -57,7 +61,7 @@ def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = (),
         try:
             entries = os.scandir(folder)
         except OSError:
-            walked.pop(folder, None)  # unreadable: only a new scan may tell what it holds
+            walked[folder] = UNSURE
             continue
         with entries:
             for entry in entries:
@@ -71,6 +75,7 @@ def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = (),
                             walked[entry.path] = folder_stat(status)
                             waiting.append(entry.path)
                 except OSError:
+                    walked[folder] = UNSURE
                     continue
     return found
 
@@ -83,6 +88,7 @@ def _root(path: str, found: dict[str, FileStat], folders: dict[str, FolderStat |
         folders[path] = None
         return False
     except OSError:
+        folders[path] = UNSURE
         return False
     if stat.S_ISDIR(status.st_mode):
         folders[path] = folder_stat(status)
@@ -131,7 +137,7 @@ def output_folders(folder: Path) -> dict[str, FolderStat | None]:
                 waiting += [(entry.path, f"{relative}/{entry.name}" if relative else entry.name)
                             for entry in entries if entry.is_dir(follow_symlinks=False)]
         except OSError:
-            folders[relative] = (-1, -1)  # never matches: the next build lists the folder
+            folders[relative] = UNSURE
     return folders
 
 
