@@ -17,7 +17,8 @@ from collections.abc import Callable
 
 from PIL import Image
 
-from bilingual.publish.cards import draw_card, layout_card, render_card, shaper_for
+from bilingual.publish.card_shapers import shaper_for
+from bilingual.publish.cards import draw_card, layout_card, render_card
 from bilingual.publish.views import Text
 from bilingual.text.languages import Language, language
 

@@ -32,7 +32,7 @@ from bidi_oracle import (
 )
 from bilingual import BuildResult, build
 from bilingual.publish import templating
-from bilingual.publish.cards import visual_order as card_order
+from bilingual.publish.card_shapers import visual_order as card_order
 from bilingual.text import markdown
 from bilingual.text.bidi import SHORT_PHRASE_LENGTH, SHORT_PHRASE_WORDS
 from conftest import serve

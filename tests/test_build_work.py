@@ -15,7 +15,7 @@ from bidi_oracle import corpus
 from bilingual import OutputError, build
 from bilingual.publish import cards
 from bilingual.publish.cache import scan, state
-from bilingual.publish.cards import Engine, Line, shaper_for
+from bilingual.publish.card_shapers import Engine, Line, shaper_for
 from bilingual.publish.executors import chunks
 from bilingual.publish.plan import Output, phase
 from bilingual.publish.writer import write_file

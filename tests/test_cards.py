@@ -17,20 +17,18 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, features
 
 from bidi_oracle import Phrase, Sentence, corpus, own_order
 from bilingual import BuildResult
-from bilingual.publish import cards
+from bilingual.publish import card_shapers
 from bilingual.publish.card_png import BandedPNG
+from bilingual.publish.card_shapers import Line, load_font, shaper_for
 from bilingual.publish.cards import (
     HEIGHT,
     INK,
     PAPER,
     WIDTH,
-    Line,
     draw_card,
     layout_card,
     line_height,
-    load_font,
     render_card,
-    shaper_for,
 )
 from bilingual.publish.views import Text
 from bilingual.text.languages import language
@@ -357,5 +355,5 @@ def test_every_phrase_of_the_corpus_reads_intact_on_cards_drawn_by_raqm() -> Non
 
 def test_the_card_check_sees_a_phrase_out_of_order(monkeypatch: pytest.MonkeyPatch) -> None:
     sentence = next(s for s in corpus() if "+1 212 555 0100" in s.text)
-    monkeypatch.setattr(cards, "isolate_unicode", lambda text, direction: text)
+    monkeypatch.setattr(card_shapers, "isolate_unicode", lambda text, direction: text)
     assert misread_phrases(sentence) == ["+1 212 555 0100"]

@@ -21,7 +21,8 @@ from lxml import html
 from bilingual import BilingualError, build
 from bilingual.cli import cli
 from bilingual.errors import ContentError, ErrorList
-from bilingual.publish.cards import layout_card, shaper_for
+from bilingual.publish.card_shapers import shaper_for
+from bilingual.publish.cards import layout_card
 from bilingual.publish.views import Text
 from bilingual.site.frontmatter import MAX_YAML_VALUES, load_yaml, parse_document
 from bilingual.text.languages import language
@@ -148,6 +149,8 @@ def as_unprivileged(function: Callable[[], Any]) -> Any:
     imported: nobody may not read root's Python)."""
     if os.geteuid() != 0:
         return function()
+    import bilingual.cli.output  # noqa: F401  (the command loads it to report errors)
+
     read_end, write_end = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child process

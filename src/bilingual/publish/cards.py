@@ -6,19 +6,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Literal, Protocol
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont, features
+from PIL import Image, ImageColor, ImageDraw
 
-from bilingual.publish.card_fonts import font_path
 from bilingual.publish.card_png import BandedPNG
+from bilingual.publish.card_shapers import Engine, Line, Shaper, measure, shaper_for
 from bilingual.publish.views import Text
-from bilingual.text.bidi import isolate_unicode, visual
 from bilingual.text.languages import Direction, Language
-
-Engine = Literal["raqm", "basic"]
-Coverage = tuple[Image.Image, tuple[int, int]]
-"""How much ink covers each pixel of a line (0-255), and its top left corner from the anchor."""
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 84
@@ -52,33 +46,34 @@ def _blend(color: str, share: float) -> tuple[int, ...]:
     return tuple(round(p + (i - p) * share) for p, i in zip(paper, ink, strict=True))
 
 
-_PALETTE = [value for rgb in (
-    ImageColor.getrgb(PAPER), ImageColor.getrgb(RULE),
-    *(_blend(color, step / (SHADES - 1)) for color in TEXT_COLORS for step in range(SHADES)))
-    for value in rgb]
-_TINTS = {color: [PAPER_INDEX if round(v * (SHADES - 1) / 255) == 0 else
-                  2 + index * SHADES + round(v * (SHADES - 1) / 255) for v in range(256)]
-          for index, color in enumerate(TEXT_COLORS)}
+_PALETTE = [
+    value
+    for rgb in (
+        ImageColor.getrgb(PAPER),
+        ImageColor.getrgb(RULE),
+        *(_blend(color, step / (SHADES - 1)) for color in TEXT_COLORS for step in range(SHADES)),
+    )
+    for value in rgb
+]
+_TINTS = {
+    color: [
+        PAPER_INDEX
+        if round(v * (SHADES - 1) / 255) == 0
+        else 2 + index * SHADES + round(v * (SHADES - 1) / 255)
+        for v in range(256)
+    ]
+    for index, color in enumerate(TEXT_COLORS)
+}
 _TINT_TABLES = {color: bytes(tints) for color, tints in _TINTS.items()}
-_INK_TABLES = {color: bytes(0 if tint == PAPER_INDEX else 255 for tint in tints)
-               for color, tints in _TINTS.items()}
+_INK_TABLES = {
+    color: bytes(0 if tint == PAPER_INDEX else 255 for tint in tints)
+    for color, tints in _TINTS.items()
+}
 _PALETTE_BYTES = bytes(_PALETTE)
 
 BAND_TOP, BAND_BOTTOM = 156, 540
 """The rows a title may take, between the rule and the host name (more if its ink needs them):
 every other row is the same on every card of a site in one language."""
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of the card: logical-order text, drawn from the card's start edge."""
-
-    text: str
-    lang: Language
-    size: int
-    bold: bool
-    top: int
-    color: str
 
 
 @dataclass(frozen=True)
@@ -98,89 +93,6 @@ class CardLayout:
     @property
     def anchor(self) -> str:
         return "ra" if self.direction == "rtl" else "la"
-
-
-class Shaper(Protocol):
-    engine: Engine
-
-    def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float: ...
-
-    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str,
-             fill: int | str) -> None: ...
-
-    def mask(self, line: Line, anchor: str) -> Coverage: ...
-
-
-def default_engine() -> Engine:
-    """Pillow's raqm layout (HarfBuzz and FriBiDi) when present, else reshaping and ICU's order."""
-    return "raqm" if features.check("raqm") else "basic"
-
-
-@cache
-def load_font(size: int, bold: bool, engine: Engine) -> ImageFont.FreeTypeFont:
-    layout = ImageFont.Layout.RAQM if engine == "raqm" else ImageFont.Layout.BASIC
-    return ImageFont.truetype(font_path(bold), size, layout_engine=layout)
-
-
-class RaqmShaper:
-    """HarfBuzz shapes and FriBiDi orders the text inside Pillow, runs isolated as everywhere."""
-
-    engine: Engine = "raqm"
-
-    def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float:
-        return load_font(size, bold, "raqm").getlength(
-            isolate_unicode(text, line_lang.direction), direction=line_lang.direction,
-            language=line_lang.code)
-
-    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str,
-             fill: int | str) -> None:
-        canvas.text(xy, isolate_unicode(line.text, line.lang.direction),
-                    font=load_font(line.size, line.bold, "raqm"), fill=fill,
-                    anchor=anchor, direction=line.lang.direction, language=line.lang.code)
-
-    def mask(self, line: Line, anchor: str) -> Coverage:
-        core, offset = load_font(line.size, line.bold, "raqm").getmask2(
-            isolate_unicode(line.text, line.lang.direction), "L", anchor=anchor,
-            direction=line.lang.direction, language=line.lang.code)
-        return Image.Image()._new(core), offset
-
-
-class BasicShaper:
-    """Without raqm: arabic-reshaper joins the letters, ICU puts them in visual order."""
-
-    engine: Engine = "basic"
-
-    def length(self, text: str, line_lang: Language, size: int, bold: bool) -> float:
-        return load_font(size, bold, "basic").getlength(visual_order(text, line_lang.direction))
-
-    def draw(self, canvas: ImageDraw.ImageDraw, xy: tuple[int, int], line: Line, anchor: str,
-             fill: int | str) -> None:
-        canvas.text(xy, visual_order(line.text, line.lang.direction),
-                    font=load_font(line.size, line.bold, "basic"), fill=fill, anchor=anchor)
-
-    def mask(self, line: Line, anchor: str) -> Coverage:
-        core, offset = load_font(line.size, line.bold, "basic").getmask2(
-            visual_order(line.text, line.lang.direction), "L", anchor=anchor)
-        return Image.Image()._new(core), offset
-
-
-def visual_order(text: str, direction: Direction) -> str:
-    """One line's glyphs left to right, Arabic-script letters in their joined forms."""
-    return visual(text, direction)
-
-
-def shaper_for(engine: Engine | None = None) -> Shaper:
-    return _SHAPERS[engine or default_engine()]
-
-
-_SHAPERS: dict[Engine, Shaper] = {"raqm": RaqmShaper(), "basic": BasicShaper()}
-
-
-@lru_cache(maxsize=4096)
-def measure(engine: Engine, text: str, lang: Language, size: int, bold: bool) -> float:
-    """The width of ``text`` in pixels, remembered: the site title and the host name are
-    measured for every card, and wrapping a title measures its lines more than once."""
-    return _SHAPERS[engine].length(text, lang, size, bold)
 
 
 def wrap(text: str, fits: Callable[[str], bool]) -> list[str]:
@@ -211,7 +123,7 @@ def shorten(text: str, fits: Callable[[str], bool]) -> str:
     if count:
         return " ".join(words[:count]).rstrip() + ELLIPSIS
     first = words[0]
-    return first[:_most(len(first), lambda n: fits(first[:n] + ELLIPSIS))].rstrip() + ELLIPSIS
+    return first[: _most(len(first), lambda n: fits(first[:n] + ELLIPSIS))].rstrip() + ELLIPSIS
 
 
 def capped(text: str) -> str:
@@ -241,8 +153,9 @@ def line_height(size: int, lang: Language) -> int:
     return round(size * (1.5 if lang.is_rtl else 1.25))
 
 
-def layout_card(site_title: Text, title: Text, footer: str, card_lang: Language,
-                shaper: Shaper) -> CardLayout:
+def layout_card(
+    site_title: Text, title: Text, footer: str, card_lang: Language, shaper: Shaper
+) -> CardLayout:
     """Place the site title at the top, the post title (wrapped, fitted) below, the footer last."""
     width = WIDTH - 2 * MARGIN - BAR
     latin = Language("en", "English", "ltr")
@@ -250,21 +163,37 @@ def layout_card(site_title: Text, title: Text, footer: str, card_lang: Language,
     def fits(lang: Language, size: int, bold: bool) -> Callable[[str], bool]:
         return lambda text: measure(shaper.engine, text, lang, size, bold) <= width
 
-    site_line = Line(shorten(site_title.value, fits(site_title.lang, SITE_TITLE_SIZE, True)),
-                     site_title.lang, SITE_TITLE_SIZE, True, 70, ACCENT)
-    size, texts = _fit_title(Text(capped(title.value), title.lang),
-                             lambda size: fits(title.lang, size, True))
+    site_line = Line(
+        shorten(site_title.value, fits(site_title.lang, SITE_TITLE_SIZE, True)),
+        site_title.lang,
+        SITE_TITLE_SIZE,
+        True,
+        70,
+        ACCENT,
+    )
+    size, texts = _fit_title(
+        Text(capped(title.value), title.lang), lambda size: fits(title.lang, size, True)
+    )
     height = line_height(size, title.lang)
     top = TITLE_TOP + (TITLE_BOTTOM - TITLE_TOP - height * len(texts)) // 2
-    title_lines = [Line(text, title.lang, size, True, top + index * height, INK)
-                   for index, text in enumerate(texts)]
-    footer_line = Line(shorten(footer, fits(latin, FOOTER_SIZE, False)), latin, FOOTER_SIZE,
-                       False, HEIGHT - 86, MUTED)
+    title_lines = [
+        Line(text, title.lang, size, True, top + index * height, INK)
+        for index, text in enumerate(texts)
+    ]
+    footer_line = Line(
+        shorten(footer, fits(latin, FOOTER_SIZE, False)),
+        latin,
+        FOOTER_SIZE,
+        False,
+        HEIGHT - 86,
+        MUTED,
+    )
     return CardLayout(card_lang.direction, (site_line, *title_lines, footer_line))
 
 
-def _fit_title(title: Text,
-               fits_at: Callable[[int], Callable[[str], bool]]) -> tuple[int, list[str]]:
+def _fit_title(
+    title: Text, fits_at: Callable[[int], Callable[[str], bool]]
+) -> tuple[int, list[str]]:
     """The largest size at which the title fits its lines; at the smallest, cut it short."""
     for size in TITLE_SIZES:
         fits = fits_at(size)
@@ -277,7 +206,7 @@ def _fit_title(title: Text,
     room = min(MAX_TITLE_LINES, (TITLE_BOTTOM - TITLE_TOP) // line_height(size, title.lang))
     lines = [shorten(line, fits) for line in wrap(title.value, fits)]
     if len(lines) > room:
-        lines = [*lines[:room - 1], shorten(" ".join(lines[room - 1:]), fits)]
+        lines = [*lines[: room - 1], shorten(" ".join(lines[room - 1 :]), fits)]
     return size, lines
 
 
@@ -290,16 +219,18 @@ def draw_card(layout: CardLayout, shaper: Shaper) -> Image.Image:
     return card
 
 
-def render_card(site_title: Text, title: Text, footer: str, card_lang: Language,
-                engine: Engine | None = None) -> bytes:
+def render_card(
+    site_title: Text, title: Text, footer: str, card_lang: Language, engine: Engine | None = None
+) -> bytes:
     """The card as PNG bytes, without time or software chunks: the same card, the same bytes."""
     shaper = shaper_for(engine)
     layout = layout_card(site_title, title, footer, card_lang, shaper)
     stamps = _title_stamps(layout, shaper.engine)
     top = max(0, min([BAND_TOP, *(y for _, (_, y) in stamps)]))
     bottom = min(HEIGHT, max([BAND_BOTTOM, *(y + stamp.tinted.height for stamp, (_, y) in stamps)]))
-    encoder = _encoder(layout.direction, layout.lines[0], layout.lines[-1], shaper.engine,
-                       top, bottom)
+    encoder = _encoder(
+        layout.direction, layout.lines[0], layout.lines[-1], shaper.engine, top, bottom
+    )
     return encoder.encode((stamp.tinted, xy, stamp.mask) for stamp, xy in stamps)
 
 
@@ -316,8 +247,11 @@ class Stamp:
 def _title_stamps(layout: CardLayout, engine: Engine) -> list[tuple[Stamp, tuple[int, int]]]:
     """The title's lines and where they go (every line but the site title and the footer)."""
     placed = ((_stamp(engine, line, layout.anchor), line) for line in layout.lines[1:-1])
-    return [(stamp, (layout.start_x + stamp.left, line.top + stamp.top))
-            for stamp, line in placed if stamp is not None]
+    return [
+        (stamp, (layout.start_x + stamp.left, line.top + stamp.top))
+        for stamp, line in placed
+        if stamp is not None
+    ]
 
 
 @cache
@@ -347,10 +281,12 @@ def _frame(direction: Direction, site_line: Line, footer_line: Line, engine: Eng
 
 
 @lru_cache(maxsize=8)
-def _encoder(direction: Direction, site_line: Line, footer_line: Line, engine: Engine,
-             top: int, bottom: int) -> BandedPNG:
-    return BandedPNG.of(_frame(direction, site_line, footer_line, engine), _PALETTE_BYTES,
-                        top, bottom)
+def _encoder(
+    direction: Direction, site_line: Line, footer_line: Line, engine: Engine, top: int, bottom: int
+) -> BandedPNG:
+    return BandedPNG.of(
+        _frame(direction, site_line, footer_line, engine), _PALETTE_BYTES, top, bottom
+    )
 
 
 @lru_cache(maxsize=256)
@@ -364,6 +300,9 @@ def _stamp(engine: Engine, line: Line, anchor: str) -> Stamp | None:
     if coverage.width == 0 or coverage.height == 0:
         return None
     pixels = coverage.tobytes()  # bytes.translate maps them faster than Image.point
-    return Stamp(Image.frombytes("L", coverage.size, pixels.translate(_TINT_TABLES[line.color])),
-                 Image.frombytes("L", coverage.size, pixels.translate(_INK_TABLES[line.color])),
-                 left, top)
+    return Stamp(
+        Image.frombytes("L", coverage.size, pixels.translate(_TINT_TABLES[line.color])),
+        Image.frombytes("L", coverage.size, pixels.translate(_INK_TABLES[line.color])),
+        left,
+        top,
+    )
