@@ -237,7 +237,7 @@ def _plan(options: _Options, cache: BuildCache, survey: _Survey) -> _Plan:
     search = search_bundles(site, cache.folder, toolkit, fresh=options.clean)
     outputs = tuple(plan_site(site, asset_dirs(options.root),
                               pdf=options.pdf and site.config.pdf.enabled, search=search))
-    templates = template_set(options.root)
+    templates = template_set(options.root, toolkit)
     parts = Fingerprints(site, templates, outputs, toolkit)
     _forget_stale_environments(templates, parts)
     context = BuildContext(site, templates, outputs)

@@ -20,6 +20,7 @@ from markupsafe import escape
 from bilingual.errors import BilingualError, TemplateError
 from bilingual.i18n.localization import load_translations
 from bilingual.publish import urls
+from bilingual.publish.compiled_templates import bytecode_cache, user_folder
 from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import locales_dir, theme_dir
 from bilingual.site.timestamps import rfc3339
@@ -47,17 +48,23 @@ class TemplateSet:
 
     template_dirs: tuple[Path, ...]
     locale_dirs: tuple[Path, ...]
+    compiled: Path | None = None
+    """Where compiled templates are kept between processes; None: compile in each process."""
 
     def environment(self, language: Language, mode: Mode = "html") -> jinja2.Environment:
         return _environment(self, language, mode)
 
 
-def template_set(site_root: Path) -> TemplateSet:
-    """The templates and catalogs of the site at ``site_root``, over the default theme's."""
+def template_set(site_root: Path, toolkit: str | None = None) -> TemplateSet:
+    """The templates and catalogs of the site at ``site_root``, over the default theme's.
+
+    Given the ``toolkit``'s digest, templates compiled once are kept for later processes.
+    """
     layout = SiteLayout(site_root)
     return TemplateSet(
         template_dirs=tuple(d for d in (layout.templates, theme_dir()) if d.is_dir()),
         locale_dirs=tuple(d for d in (locales_dir(), layout.locales) if d.is_dir()),
+        compiled=user_folder(toolkit) if toolkit is not None else None,
     )
 
 
@@ -88,6 +95,9 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    if templates.compiled is not None:
+        env.bytecode_cache = bytecode_cache(templates.compiled, language.code,
+                                            templates.locale_dirs)
     translations = load_translations(language.code, templates.locale_dirs)
     _install_gettext(env, translations, language.code)
     isolate = _isolate_html if mode == "html" else _isolate_print
