@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,7 +51,7 @@ from bilingual.site.resources import PACKAGE_DIR, locales_dir, theme_dir
 if TYPE_CHECKING:
     from bilingual.publish.cache import DocumentCache, EntryCache
     from bilingual.publish.executors import Rendered, Runner, Work
-    from bilingual.publish.fingerprints import Fingerprints
+    from bilingual.publish.fingerprints import Earlier, Fingerprints
     from bilingual.publish.renderers import BuildContext, Renderers
     from bilingual.publish.templating import TemplateSet
     from bilingual.site.model import Site
@@ -207,8 +207,10 @@ class _Plan:
     parts: Fingerprints
     documents: DocumentCache
     entries: EntryCache
+    earlier: Earlier | None = None  # the last build's fingerprints, where an edit left them
     manifest: bytes = field(init=False)
     _fingerprints: list[str] = field(init=False, default_factory=list)
+    reads: list[frozenset[str]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.manifest = manifest(self.outputs)
@@ -216,8 +218,11 @@ class _Plan:
     def fingerprints(self) -> list[str]:
         """The fingerprint of each output, in the plan's order (computed once)."""
         if not self._fingerprints and self.outputs:
-            self._fingerprints = [self.renderers.fingerprint(output, self.parts)
-                                  for output in self.outputs]
+            from bilingual.publish.fingerprints import fingerprint_outputs
+
+            self._fingerprints, self.reads = fingerprint_outputs(
+                self.outputs, partial(self.renderers.fingerprint, parts=self.parts), self.parts,
+                self.earlier)
         return self._fingerprints
 
     @cached_property
@@ -227,7 +232,7 @@ class _Plan:
 
 
 def _plan(options: _Options, cache: BuildCache, survey: _Survey) -> _Plan:
-    from bilingual.publish.fingerprints import Fingerprints, toolkit_digest
+    from bilingual.publish.fingerprints import Fingerprints, earlier_fingerprints, toolkit_digest
     from bilingual.publish.renderers import BuildContext, Renderers
     from bilingual.publish.search import search_bundles
     from bilingual.publish.templating import template_set
@@ -238,10 +243,12 @@ def _plan(options: _Options, cache: BuildCache, survey: _Survey) -> _Plan:
     outputs = tuple(plan_site(site, asset_dirs(options.root),
                               pdf=options.pdf and site.config.pdf.enabled, search=search))
     templates = template_set(options.root, toolkit)
-    parts = Fingerprints(site, templates, outputs, toolkit)
+    parts = Fingerprints(site, templates, outputs, toolkit, survey.inputs)
     _forget_stale_environments(templates, parts)
     context = BuildContext(site, templates, outputs)
-    return _Plan(site, outputs, context, Renderers(context), parts, documents, entries)
+    earlier = None if options.clean else earlier_fingerprints(
+        survey.state, survey.key, survey.inputs, entries, parts.plan)
+    return _Plan(site, outputs, context, Renderers(context), parts, documents, entries, earlier)
 
 
 def _load_site(options: _Options, cache: BuildCache, survey: _Survey
@@ -377,14 +384,16 @@ def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
               records: dict[str, OutputRecord], rendered: dict[int, Rendered] | None = None
               ) -> None:
     """Save the caches and the record of this build's outputs, reused or ``rendered``."""
-    state = BuildState(key=survey.key)
+    state = BuildState(key=survey.key, plan=plan.parts.plan)
     state.record_inputs(survey.inputs, survey.looked_at, survey.folders)
     rendered = rendered or {}
+    fingerprints = plan.fingerprints()
     for index, output in enumerate(plan.outputs):
         done = rendered.get(index)
-        state.outputs[output.path] = records[output.path] if done is None else OutputRecord(
+        state.outputs[output.path] = dataclasses.replace(
+            records[output.path], reads=plan.reads[index]) if done is None else OutputRecord(
             output.path, output.kind, output.renderer, output.lang, output.slug,
-            plan.fingerprints()[index], done.digest, done.stat)
+            fingerprints[index], done.digest, done.stat, plan.reads[index])
     state.outputs[MANIFEST] = records[MANIFEST]
     plan.documents.save()
     plan.entries.save()

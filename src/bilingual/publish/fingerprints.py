@@ -6,26 +6,47 @@ parts this module hashes once per build: the toolkit (its version, its sources, 
 installed beside it), the config, a language's catalogs and "chrome" (what every page shows
 around its content), a post or page as its views show it, a tag, a template with everything it
 extends, imports or includes, and files by content. ``everything`` is all of it together.
+
+While it fingerprints an output, ``Fingerprints`` notes which posts and pages it read (its
+"reads"). After an edit that changed only the bodies of some posts, an output that read none
+of them keeps the fingerprint the last build recorded (``Earlier``): a build after one edit
+hashes the few outputs the edit can reach, not all of them.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable, Hashable, Iterable
-from functools import cache, cached_property
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from bilingual.i18n.localization import catalog_path
 from bilingual.publish import urls
-from bilingual.publish.cache import digest, digest_bytes, environment_key
+from bilingual.publish.cache import (
+    BuildState,
+    EntryCache,
+    OutputRecord,
+    digest,
+    digest_bytes,
+    environment_key,
+)
+from bilingual.publish.cache.entries import entry_id
 from bilingual.publish.plan import Output
 from bilingual.publish.templating import TemplateSet
+from bilingual.publish.writer import FileStat
 from bilingual.site.layout import STATIC_DIR
 from bilingual.site.model import Entry, Site, Tag
 from bilingual.site.resources import PACKAGE_DIR
 
 T = TypeVar("T")
+
+ALL_ENTRIES = "*"
+"""A read of every post and page (``Fingerprints.everything``)."""
+UNTRACKED = "!"
+"""A read of something that may change with no input changing (a file the build made)."""
 
 
 @cache
@@ -46,7 +67,7 @@ class Fingerprints:
     """The hashed parts of one build's inputs, each computed once."""
 
     def __init__(self, site: Site, templates: TemplateSet, outputs: Iterable[Output],
-                 toolkit: str | None = None) -> None:
+                 toolkit: str | None = None, inputs: Collection[str] | None = None) -> None:
         self.site = site
         self.templates = templates
         self.outputs = tuple(outputs)
@@ -59,14 +80,37 @@ class Fingerprints:
         self._templates: dict[str, str] = {}
         self._chrome: dict[str, str] = {}
         self._catalogs: dict[str, str] = {}
-        self._once: dict[Hashable, Any] = {}
+        self._once: dict[Hashable, tuple[Any, set[str]]] = {}
+        self.inputs = inputs  # the build's input files, by absolute path (None: unknown)
+        self._reads: set[str] = set()
+
+    def traced(self, compute: Callable[[], str]) -> tuple[str, frozenset[str]]:
+        """``compute()``, and the reads it made (see the module's docstring)."""
+        outer, self._reads = self._reads, set()
+        try:
+            return compute(), frozenset(self._reads)
+        finally:
+            self._reads = outer | self._reads
 
     def once(self, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``, computed the first time ``key`` is asked for in this build only."""
         if key not in self._once:
-            self._once[key] = make()
-        found: T = self._once[key]
-        return found
+            outer, self._reads = self._reads, set()
+            try:
+                self._once[key] = (make(), self._reads)
+            finally:
+                self._reads = outer
+        found, reads = self._once[key]
+        self._reads |= reads  # each output that asks read it too
+        made: T = found
+        return made
+
+    @cached_property
+    def plan(self) -> str:
+        """The outputs planned, Pagefind's files aside (their names follow the index)."""
+        return digest(tuple((output.kind, output.path, output.renderer, output.lang,
+                             output.slug, output.template)
+                            for output in self.outputs if output.renderer != "search"))
 
     @cached_property
     def config(self) -> str:
@@ -99,6 +143,7 @@ class Fingerprints:
     def entry(self, entry: Entry, lang: str, mode: str = "html") -> str:
         """A post or page in ``lang`` as its views show it."""
         key = (entry.slug, lang, mode)
+        self._reads.add(entry_id(entry))
         if key not in self._entries:
             tags = tuple(self.tag(tag, lang) for tag in entry.tags)
             body = entry.body.get(lang)
@@ -180,15 +225,26 @@ class Fingerprints:
                     parts.append((str(path.relative_to(root)), digest_bytes(path.read_bytes())))
         return digest(tuple(parts))
 
-    @staticmethod
-    def files(paths: Iterable[Path]) -> tuple[tuple[str, str], ...]:
+    def files(self, paths: Iterable[Path]) -> tuple[tuple[str, str], ...]:
         """Regular files by name and content."""
-        return tuple((path.name, digest_bytes(path.read_bytes())) for path in paths
-                     if path.is_file())
+        found = tuple((path, digest_bytes(path.read_bytes())) for path in paths
+                      if path.is_file())
+        if self.inputs is None or any(str(path) not in self.inputs for path, _ in found):
+            self._reads.add(UNTRACKED)
+        return tuple((path.name, hashed) for path, hashed in found)
 
-    @cached_property
+    @property
     def everything(self) -> str:
         """All the inputs of the build: what an output that says nothing more is made from."""
+        outer, self._reads = self._reads, set()
+        try:
+            return self._everything
+        finally:
+            self._reads = outer
+            self._reads.add(ALL_ENTRIES)
+
+    @cached_property
+    def _everything(self) -> str:
         site = self.site
         entries = tuple(self.entry(entry, lang) for entry in (*site.posts, *site.pages)
                         for lang in entry.languages)
@@ -211,3 +267,50 @@ def _references(source: str) -> list[str] | None:
             return None
         names.append(literal[1] if literal[1] is not None else literal[2])
     return names
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The fingerprints the last build recorded, and the posts and pages whose body changed
+    since then, when nothing else did."""
+
+    records: Mapping[str, OutputRecord]
+    changed: frozenset[str]
+
+    def fingerprint(self, path: str) -> tuple[str, frozenset[str]] | None:
+        """The fingerprint of ``path`` and its reads, if no change since can reach it."""
+        record = self.records.get(path)
+        if record is None or record.reads is None or UNTRACKED in record.reads:
+            return None
+        if self.changed and (ALL_ENTRIES in record.reads
+                             or not self.changed.isdisjoint(record.reads)):
+            return None
+        return record.fingerprint, record.reads
+
+
+def fingerprint_outputs(outputs: Sequence[Output], fingerprint: Callable[[Output], str],
+                        parts: Fingerprints, earlier: Earlier | None = None
+                        ) -> tuple[list[str], list[frozenset[str]]]:
+    """The fingerprint of each output and what it read, kept from ``earlier`` where it can."""
+    fingerprints, reads = [], []
+    for output in outputs:
+        kept = earlier.fingerprint(output.path) if earlier is not None else None
+        found = kept if kept is not None else parts.traced(partial(fingerprint, output))
+        fingerprints.append(found[0])
+        reads.append(found[1])
+    return fingerprints, reads
+
+
+def earlier_fingerprints(state: BuildState, key: str, inputs: dict[str, FileStat],
+                         entries: EntryCache, plan: str) -> Earlier | None:
+    """What of the last build's fingerprints ``state`` lets this one keep: None unless the
+    environment and the plan are the same and the only files changed are the Markdown of
+    posts and pages whose body alone changed."""
+    if not state.outputs or state.key != key or state.plan != plan:
+        return None
+    read_again = entries.read_again()
+    if any(not path.endswith(".md") or os.path.dirname(path) not in read_again
+           for path in state.changed_inputs(inputs)):
+        return None
+    changed = entries.changed_bodies()
+    return Earlier(state.outputs, changed) if changed is not None else None

@@ -78,6 +78,31 @@ class EntryCache:
         self.seen[name] = (directory, entry)  # made into JSON when saved, after the rendering
         self.dirty.add(self.shard(name))
 
+    def read_again(self) -> set[str]:
+        """The folders whose files were read again by this build."""
+        return {name for name, kept in self.seen.items() if isinstance(kept, tuple)}
+
+    def changed_bodies(self) -> frozenset[str] | None:
+        """The posts and pages (by ``entry_id``) of the folders read again whose body changed,
+        if nothing else of any entry did: none is new, gone, or changed in another field."""
+        if set(self.known) - set(self.seen):
+            return None
+        changed = set()
+        for name, kept in self.seen.items():
+            if not isinstance(kept, tuple):
+                continue
+            directory, entry = kept
+            old = self.known.get(name)
+            new = entry_row(entry, directory)
+            if not isinstance(old, dict) or not isinstance(old.get("entry"), dict) or new is None:
+                return None
+            old_fields = dict(old["entry"])
+            if old_fields.pop("body", None) != new.pop("body", None):
+                changed.add(entry_id(entry))
+            if old_fields != new:
+                return None
+        return frozenset(changed)
+
     def save(self) -> None:
         for name in set(self.known) - set(self.seen):
             self.dirty.add(self.shard(name))
@@ -111,6 +136,11 @@ def _content_files(inputs: dict[str, FileStat]) -> dict[str, list[list[Any]]]:
     for listing in files.values():
         listing.sort()
     return files
+
+
+def entry_id(entry: Entry) -> str:
+    """How a post or page is named in what an output's fingerprint read."""
+    return f"{entry.kind}:{entry.slug}"
 
 
 # ----- one entry as JSON: each field a plain value, or {"<kind>": value}

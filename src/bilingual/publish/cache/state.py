@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class OutputRecord:
-    """One file of the last build: how it was made and what was written."""
+    """One file of the last build: how it was made and what was written; ``reads``, the posts
+    and pages its fingerprint read (None: not known, so never kept without hashing again)."""
 
     path: str
     kind: str
@@ -55,16 +56,19 @@ class OutputRecord:
     fingerprint: str
     digest: str
     stat: FileStat
+    reads: frozenset[str] | None = None
 
     def row(self) -> list[Any]:
+        reads = sorted(self.reads) if self.reads is not None else None
         return [self.path, self.kind, self.renderer, self.lang, self.slug, self.fingerprint,
-                self.digest, *self.stat]
+                self.digest, *self.stat, reads]
 
     @classmethod
     def from_row(cls, row: list[Any]) -> OutputRecord:
-        path, kind, renderer, lang, slug, fingerprint, data_digest, size, mtime, inode = row
+        path, kind, renderer, lang, slug, fingerprint, data_digest, size, mtime, inode, reads = row
         return cls(path, kind, renderer, lang, slug, fingerprint, data_digest,
-                   FileStat(size, mtime, inode))
+                   FileStat(size, mtime, inode),
+                   frozenset(map(str, reads)) if reads is not None else None)
 
 
 @dataclass
@@ -72,6 +76,7 @@ class BuildState:
     """The last build into one output folder."""
 
     key: str = ""
+    plan: str = ""  # Fingerprints.plan of the outputs
     looked_at_ns: int = 0
     inputs: dict[str, FileStat] = field(default_factory=dict)
     racy: dict[str, str | None] = field(default_factory=dict)
@@ -80,7 +85,8 @@ class BuildState:
     output_folders: dict[str, FolderStat | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
+        return {"format": FORMAT, "key": self.key, "plan": self.plan,
+                "looked_at_ns": self.looked_at_ns,
                 "inputs": {path: list(stat) for path, stat in self.inputs.items()},
                 "racy": self.racy,
                 "outputs": [record.row() for record in self.outputs.values()],
@@ -92,7 +98,8 @@ class BuildState:
             return cls()
         try:
             outputs = (OutputRecord.from_row(row) for row in data["outputs"])
-            return cls(key=str(data["key"]), looked_at_ns=int(data["looked_at_ns"]),
+            return cls(key=str(data["key"]), plan=str(data["plan"]),
+                       looked_at_ns=int(data["looked_at_ns"]),
                        inputs={str(path): FileStat(*stat) for path, stat in data["inputs"].items()},
                        racy={str(path): value for path, value in data["racy"].items()},
                        outputs={record.path: record for record in outputs},
@@ -123,6 +130,14 @@ class BuildState:
                 and unchanged_folders(self.output_folders, str(destination), follow=False)
                 and unchanged_files({path: record.stat for path, record in self.outputs.items()},
                                     str(destination), follow=False))
+
+    def changed_inputs(self, inputs: dict[str, FileStat]) -> set[str]:
+        """The input files added, removed or changed since: by stat, or by content for those
+        that may have changed within a tick."""
+        changed = {path for path in self.inputs.keys() | inputs.keys()
+                   if self.inputs.get(path) != inputs.get(path)}
+        return changed | {path for path, known in self.racy.items()
+                          if path not in changed and file_digest(path) != known}
 
     def inputs_unchanged(self, inputs: dict[str, FileStat]) -> bool:
         if inputs != self.inputs:
