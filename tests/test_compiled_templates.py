@@ -9,7 +9,12 @@ import pytest
 
 from bilingual.i18n.localization import catalog_path
 from bilingual.publish.compiled_templates import user_folder
-from bilingual.publish.templating import TemplateSet, forget_environments, render_template
+from bilingual.publish.templating import (
+    TemplateSet,
+    compile_pages,
+    forget_environments,
+    render_template,
+)
 from bilingual.text.languages import language
 
 TOOLKIT = "0f3c9a1e5b7d2468ace13579bdf02468"
@@ -92,3 +97,21 @@ def test_a_folder_others_may_write_to_is_not_used(tmp_path: Path, user_cache: Pa
         user_folder(f"{index}" * 32)
     assert not folder.exists()  # the folders of older toolkits go
     assert len(list(folder.parent.iterdir())) == 4
+
+
+def test_pages_compiled_before_forking_render_without_compiling(
+        tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    templates = write_site(tmp_path, PAGE)
+    (tmp_path / "templates" / "feed.xml").write_text("<feed>{{ _('Read more') }}</feed>")
+    (tmp_path / "templates" / "print").mkdir()
+    (tmp_path / "templates" / "print" / "post.html").write_text("{% broken %}")
+    forget_environments(templates)
+    compile_pages(templates, language("fa"))  # the print template is not for pages
+    env = templates.environment(language("fa"))
+    env.bytecode_cache = None
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled in the worker")
+    monkeypatch.setattr(env, "compile", compile_again)
+    assert render_template(env, "feed.xml", {}) == "<feed>ادامهٔ مطلب</feed>"
+    assert "ادامهٔ مطلب" in render_template(env, "page.html", {"title": "", "edition": ""})

@@ -154,8 +154,10 @@ def place(staging: Path, destination: Path, path: str, data_digest: str, data: b
 
 def warm(work: Work, indices: Sequence[int]) -> None:
     """Load what rendering needs before forking, so that every worker starts warm: the
-    renderers' modules and, for PDFs, WeasyPrint's fonts and stylesheets. (Templates compile
-    in each worker, at the same time.)"""
+    renderers' modules, the templates of pages and, for PDFs, WeasyPrint's fonts and
+    stylesheets."""
+    from bilingual.publish.templating import compile_pages
+
     outputs = work.context.outputs
     needed: dict[str, Output] = {}
     for index in indices:
@@ -166,6 +168,12 @@ def warm(work: Work, indices: Sequence[int]) -> None:
     templates = work.context.templates
     site = work.context.site
     languages = site.config.site.languages
+    pages = {outputs[index].lang for index in indices
+             if outputs[index].renderer in ("html", "feed")}
+    for lang in languages:
+        if lang.code in pages:
+            with suppress(Exception):  # the render reports these errors in context
+                compile_pages(templates, lang)
     if "pdf" in needed:
         from bilingual.publish.pdf.document import print_stylesheets
 

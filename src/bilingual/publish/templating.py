@@ -78,6 +78,15 @@ def _environment(templates: TemplateSet, language: Language, mode: Mode) -> jinj
     return _ENVIRONMENTS[key]
 
 
+def compile_pages(templates: TemplateSet, language: Language) -> None:
+    """Compile the templates of web pages and feeds now: in a build, before forking workers
+    that would each compile them."""
+    env = _environment(templates, language, "html")
+    for name in env.list_templates(extensions=("html", "xml")):
+        if not name.startswith(("print/", "email/", "static/")):
+            env.get_template(name)
+
+
 def forget_environments(templates: TemplateSet) -> None:
     """Drop the environments of ``templates``, e.g. after its catalogs changed on disk."""
     for key in [key for key in _ENVIRONMENTS if key[0] == templates]:
