@@ -84,9 +84,12 @@ READING_WITH_BLANKS_AT_THE_END = {
 }
 READING_CASES = [
     (count, binding, keep_last, reading)
-    for keep_last, table in ((True, READING_KEEPING_THE_LAST_PAGE_LAST),
-                             (False, READING_WITH_BLANKS_AT_THE_END))
-    for count, reading in table.items() for binding in BINDINGS
+    for keep_last, table in (
+        (True, READING_KEEPING_THE_LAST_PAGE_LAST),
+        (False, READING_WITH_BLANKS_AT_THE_END),
+    )
+    for count, reading in table.items()
+    for binding in BINDINGS
 ]
 
 
@@ -103,8 +106,9 @@ ORDER_CASES = [(*case, keep_last) for case in EVERY_COUNT for keep_last in (True
 
 
 @pytest.mark.parametrize(("page_count", "binding", "keep_last"), ORDER_CASES)
-def test_folded_sheets_read_every_page_once_in_order(page_count: int, binding: str,
-                                                      keep_last: bool) -> None:
+def test_folded_sheets_read_every_page_once_in_order(
+    page_count: int, binding: str, keep_last: bool
+) -> None:
     sheets = saddle_stitch_order(page_count, binding, keep_last_page_last=keep_last)
     reading = fold_and_read(sheets, binding)
     assert len(sheets) == -(-page_count // 4), "as few sheets as will hold the pages"
@@ -245,8 +249,9 @@ def test_sides_are_a4_landscape(page_count: int, binding: str) -> None:
 def test_numbers_land_on_their_halves(page_count: int, binding: str) -> None:
     sides = imposed(page_count, binding).pages
     for number, sheet in enumerate(saddle_stitch_order(page_count, binding)):
-        for side, (left, right) in zip(sides[2 * number : 2 * number + 2], (sheet[:2], sheet[2:]),
-                                       strict=True):
+        for side, (left, right) in zip(
+            sides[2 * number : 2 * number + 2], (sheet[:2], sheet[2:]), strict=True
+        ):
             assert numbers_by_half(side) == (label(left), label(right))
 
 
@@ -290,6 +295,7 @@ def test_metadata_and_language_are_copied() -> None:
 
 def test_weasyprint_booklet_keeps_its_language() -> None:
     import weasyprint
+
     html = (
         '<html lang="fa" dir="rtl"><head><title>دفترچه</title>'
         "<style>@page { size: A5 } p { font-size: 100pt; break-after: page }</style></head>"

@@ -107,22 +107,30 @@ def page_text(path: Path, page: int) -> str:
 
 def words(path: Path, page: int) -> list[Word]:
     """Every word of a 1-based page with its top-left corner, in points."""
-    layout = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path),
-                             "-"], check=True, capture_output=True, text=True).stdout
+    layout = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>'
     return [Word(text, float(x), float(y)) for x, y, text in re.findall(pattern, layout)]
 
 
 def half_text(path: Path, page: int, half: str, width: float = A4_LANDSCAPE[0]) -> str:
-    return " ".join(word.text for word in words(path, page)
-                    if (word.x < width / 2) == (half == "left"))
+    return " ".join(
+        word.text for word in words(path, page) if (word.x < width / 2) == (half == "left")
+    )
 
 
 def bookmarks(path: Path) -> list[tuple[str, int]]:
     """The top-level bookmarks (one per post) and their 0-based pages."""
     reader = PdfReader(path)
-    return [(item.title, reader.get_destination_page_number(item)) for item in reader.outline
-            if not isinstance(item, list)]
+    return [
+        (item.title, reader.get_destination_page_number(item))
+        for item in reader.outline
+        if not isinstance(item, list)
+    ]
 
 
 # --- the pamphlet ------------------------------------------------------------------------------
@@ -130,11 +138,18 @@ def bookmarks(path: Path) -> list[tuple[str, int]]:
 
 def test_cover_contents_posts_and_back_cover(english: PamphletResult) -> None:
     reader = PdfReader(english.path)
-    assert {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
-            for p in reader.pages} == {A5}
+    assert {
+        (round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
+        for p in reader.pages
+    } == {A5}
     cover = page_text(english.path, 0)
-    for expected in ("Democratic Republic of Iran", "Our perseverance is our sword",
-                     "reza heidari", "3 posts", "March 1, 2010"):
+    for expected in (
+        "Democratic Republic of Iran",
+        "Our perseverance is our sword",
+        "reza heidari",
+        "3 posts",
+        "March 1, 2010",
+    ):
         assert expected in cover
     contents = page_text(english.path, 1)
     assert contents.startswith("Contents")
@@ -144,12 +159,18 @@ def test_cover_contents_posts_and_back_cover(english: PamphletResult) -> None:
 
 
 def test_posts_come_oldest_first_the_first_on_a_right_hand_page(
-        english: PamphletResult, persian: PamphletResult) -> None:
+    english: PamphletResult, persian: PamphletResult
+) -> None:
     assert [title for title, _ in bookmarks(english.path)] == [
-        "The Only Way Forward", "Q&A: Mohammad Reza Heidari on why diplomats like himself and "
-        "other Iranian government officials are now opposed to the state", "Letters From Tehran"]
-    assert [title for title, _ in bookmarks(persian.path)] == ["تنها راه پیش رو",
-                                                              "نامه‌هایی از تهران"]
+        "The Only Way Forward",
+        "Q&A: Mohammad Reza Heidari on why diplomats like himself and "
+        "other Iranian government officials are now opposed to the state",
+        "Letters From Tehran",
+    ]
+    assert [title for title, _ in bookmarks(persian.path)] == [
+        "تنها راه پیش رو",
+        "نامه‌هایی از تهران",
+    ]
     for result in (english, persian):
         pages = [page for _, page in bookmarks(result.path)]
         assert pages[0] == 2  # page 3, a recto in either direction, after the contents
@@ -161,8 +182,9 @@ def blank_pages(path: Path) -> list[int]:
     return [index for index, page in enumerate(reader.pages) if not page.extract_text().strip()]
 
 
-def test_blank_pages_only_where_the_binding_needs_them(english: PamphletResult,
-                                                        persian: PamphletResult) -> None:
+def test_blank_pages_only_where_the_binding_needs_them(
+    english: PamphletResult, persian: PamphletResult
+) -> None:
     """Each post after the first starts on the next page; a blank page may only come
     before the back cover, which is a verso."""
     for result in (english, persian):
@@ -177,21 +199,24 @@ def test_blank_pages_only_where_the_binding_needs_them(english: PamphletResult,
 
 
 def test_back_cover_holds_motto_title_and_address_in_its_middle(
-        english: PamphletResult, tmp_path: Path) -> None:
+    english: PamphletResult, tmp_path: Path
+) -> None:
     reader = PdfReader(english.path)
     back = page_text(english.path, len(reader.pages) - 1)
     assert MOTTO_EN in back and "Democratic Republic of Iran" in back
     assert "https://example.org/" in back
     image = render(english.path, len(reader.pages), tmp_path)
-    rows = [y for y in range(image.height)
-            if any(image.getpixel((x, y)) < 160 for x in range(0, image.width, 2))]
+    rows = [
+        y
+        for y in range(image.height)
+        if any(image.getpixel((x, y)) < 160 for x in range(0, image.width, 2))
+    ]
     top, bottom = min(rows), max(rows)
     assert top > image.height * 0.25 and bottom < image.height * 0.75
     assert abs((top + bottom) / 2 - image.height / 2) < image.height * 0.12
 
 
-def test_parallel_columns_have_the_same_gutter(site: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_columns_have_the_same_gutter(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each side of the column rule gets the same padding, whatever the cell's direction."""
     printed: list[tuple[str, list[object]]] = []
     original = pamphlet_module.write_pdf
@@ -204,10 +229,15 @@ def test_parallel_columns_have_the_same_gutter(site: Path,
     for lang in ("en", "fa"):
         make_pamphlet(site, lang=lang, slugs=[ALIGNED], parallel=True, out=site / "gutter.pdf")
     for html, stylesheets in printed:
-        document = HTML(string=html).render(stylesheets=stylesheets,
-                                            font_config=printing.font_configuration())
-        rows = [box for page in document.pages for box in page._page_box.descendants()
-                if box.element_tag == "tr"]
+        document = HTML(string=html).render(
+            stylesheets=stylesheets, font_config=printing.font_configuration()
+        )
+        rows = [
+            box
+            for page in document.pages
+            for box in page._page_box.descendants()
+            if box.element_tag == "tr"
+        ]
         assert rows
         for row in rows:
             left, right = (cell for cell in row.children if cell.element_tag == "td")
@@ -215,12 +245,16 @@ def test_parallel_columns_have_the_same_gutter(site: Path,
             assert left.padding_right == right.padding_left > 5
 
 
-def test_contents_give_each_post_its_page_number(english: PamphletResult,
-                                                 persian: PamphletResult) -> None:
+def test_contents_give_each_post_its_page_number(
+    english: PamphletResult, persian: PamphletResult
+) -> None:
     for result in (english, persian):
         contents = PdfReader(result.path).pages[1].extract_text()
-        numbers = [int(ascii_digits(found)) for found in re.findall(r"[0-9۰-۹]+", contents)
-                   if not re.fullmatch(r"[0-9۰-۹]{4}", found)]  # not years
+        numbers = [
+            int(ascii_digits(found))
+            for found in re.findall(r"[0-9۰-۹]+", contents)
+            if not re.fullmatch(r"[0-9۰-۹]{4}", found)
+        ]  # not years
         listed = [number for number in numbers if number > 2 and number != 20]
         assert sorted(set(listed)) == [page + 1 for _, page in bookmarks(result.path)]
     assert re.search(r"[۰-۹]", PdfReader(persian.path).pages[1].extract_text())
@@ -236,31 +270,53 @@ def test_persian_pamphlet_reads_right_to_left(persian: PamphletResult) -> None:
     assert "آن که میخواهد کوهی را جابهجا کند" in page_text(persian.path, len(reader.pages) - 1)
 
 
-def test_page_numbers_sit_in_the_outer_corner(english: PamphletResult, persian: PamphletResult,
-                                              tmp_path: Path) -> None:
+def test_page_numbers_sit_in_the_outer_corner(
+    english: PamphletResult, persian: PamphletResult, tmp_path: Path
+) -> None:
     """Page 3 is a right-hand page in English but a left-hand one in Persian."""
     for result, outer in ((english, "right"), (persian, "left")):
         image = render(result.path, 3, tmp_path)
         footer = image.crop((0, int(image.height * 0.91), image.width, image.height))
-        ink = [x for x in range(footer.width) for y in range(footer.height)
-               if footer.getpixel((x, y)) < 128]
+        ink = [
+            x
+            for x in range(footer.width)
+            for y in range(footer.height)
+            if footer.getpixel((x, y)) < 128
+        ]
         assert ink, "no page number"
         assert (sum(ink) / len(ink) > image.width / 2) == (outer == "right")
 
 
 def render(path: Path, page: int, tmp_path: Path) -> Image.Image:
     prefix = tmp_path / f"{path.stem}-{page}"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page),
-                    "-singlefile", str(path), str(prefix)], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(path),
+            str(prefix),
+        ],
+        check=True,
+    )
     return Image.open(f"{prefix}.png").convert("L")
 
 
 def test_pamphlet_by_list_keeps_the_order_given(site: Path) -> None:
-    result = make_pamphlet(site, lang="en", slugs=[ALIGNED, FORWARD], out=site / "list.pdf",
-                           title="Two posts")
+    result = make_pamphlet(
+        site, lang="en", slugs=[ALIGNED, FORWARD], out=site / "list.pdf", title="Two posts"
+    )
     assert [post.slug for post in result.posts] == [ALIGNED, FORWARD]
-    assert [title for title, _ in bookmarks(result.path)] == ["Letters From Tehran",
-                                                              "The Only Way Forward"]
+    assert [title for title, _ in bookmarks(result.path)] == [
+        "Letters From Tehran",
+        "The Only Way Forward",
+    ]
     assert "Two posts" in page_text(result.path, 0)
     assert PdfReader(result.path).metadata.title == "Two posts"
 
@@ -271,13 +327,16 @@ def test_pamphlet_by_list_keeps_the_order_given(site: Path) -> None:
 @pytest.mark.parametrize("lang, cover_half", [("en", "right"), ("fa", "left")])
 def test_booklet_imposes_a5_pages_on_a4_sheets(site: Path, lang: str, cover_half: str) -> None:
     flat = make_pamphlet(site, lang=lang, tag="reza-heidari", out=site / f"flat-{lang}.pdf")
-    booklet = make_pamphlet(site, lang=lang, tag="reza-heidari", booklet=True,
-                            out=site / f"booklet-{lang}.pdf")
+    booklet = make_pamphlet(
+        site, lang=lang, tag="reza-heidari", booklet=True, out=site / f"booklet-{lang}.pdf"
+    )
     reader = PdfReader(booklet.path)
     assert booklet.pages == flat.pages
     assert len(reader.pages) == 2 * math.ceil(flat.pages / 4)
-    assert {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
-            for p in reader.pages} == {A4_LANDSCAPE}
+    assert {
+        (round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
+        for p in reader.pages
+    } == {A4_LANDSCAPE}
     assert all(page.rotation == 0 for page in reader.pages)
     back_half = "left" if cover_half == "right" else "right"
     year = {"en": "2010", "fa": "۱۳۸۸"}[lang]  # the date is on the front cover only
@@ -302,7 +361,8 @@ def test_parallel_edition_pairs_blocks_side_by_side(parallel: PamphletResult) ->
 
 
 def test_parallel_edition_sets_unmatched_texts_one_after_the_other(
-        parallel: PamphletResult) -> None:
+    parallel: PamphletResult,
+) -> None:
     start = dict(bookmarks(parallel.path))["The Only Way Forward"]
     reader = PdfReader(parallel.path)
     texts = [page_text(parallel.path, index) for index in range(start, len(reader.pages))]
@@ -320,8 +380,20 @@ def test_parallel_edition_skips_untranslated_posts(parallel: PamphletResult) -> 
 
 def test_cli_warns_about_skipped_posts_and_reports_what_it_wrote(site: Path) -> None:
     out = site / "cli" / "parallel.pdf"
-    result = CliRunner().invoke(cli, ["pamphlet", str(site), "--parallel", "--lang", "fa",
-                                      "--tag", "reza-heidari", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "pamphlet",
+            str(site),
+            "--parallel",
+            "--lang",
+            "fa",
+            "--tag",
+            "reza-heidari",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert f"warning: skipped {ENGLISH_ONLY}: not translated into fa" in result.stderr
     assert "of 2 posts" in result.stdout and out.is_file()
@@ -332,16 +404,20 @@ def test_cli_warns_about_skipped_posts_and_reports_what_it_wrote(site: Path) -> 
 # --- errors, atomic writes and reproducible bytes ---------------------------------------------------
 
 
-@pytest.mark.parametrize("options, message", [
-    ({"tag": "no-such-tag"}, "unknown tag 'no-such-tag'"),
-    ({"slugs": ["no-such-post"]}, "unknown post 'no-such-post'"),
-    ({"tag": "iran", "slugs": [FORWARD]}, "not both"),
-    ({"lang": "de"}, "unknown language 'de'"),
-    ({"lang": "fa", "tag": "iranian-university-protests"}, "no post matches"),
-    ({"lang": "fa", "slugs": [ENGLISH_ONLY]}, f"post '{ENGLISH_ONLY}' has no"),
-])
-def test_bad_options_are_clear_errors_and_write_nothing(site: Path, options: dict[str, object],
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"tag": "no-such-tag"}, "unknown tag 'no-such-tag'"),
+        ({"slugs": ["no-such-post"]}, "unknown post 'no-such-post'"),
+        ({"tag": "iran", "slugs": [FORWARD]}, "not both"),
+        ({"lang": "de"}, "unknown language 'de'"),
+        ({"lang": "fa", "tag": "iranian-university-protests"}, "no post matches"),
+        ({"lang": "fa", "slugs": [ENGLISH_ONLY]}, f"post '{ENGLISH_ONLY}' has no"),
+    ],
+)
+def test_bad_options_are_clear_errors_and_write_nothing(
+    site: Path, options: dict[str, object], message: str
+) -> None:
     out = site / "errors" / "never.pdf"
     with pytest.raises(BilingualError, match=re.escape(message)):
         make_pamphlet(site, out=out, **options)  # type: ignore[arg-type]
@@ -353,17 +429,21 @@ def test_parallel_needs_a_second_language(tmp_path: Path) -> None:
     (root / "content" / "posts" / "hello").mkdir(parents=True)
     (root / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://example.org/"\nlanguages = ["en"]\n'
-        '[site.title]\nen = "English only"\n', encoding="utf-8")
+        '[site.title]\nen = "English only"\n',
+        encoding="utf-8",
+    )
     (root / "content" / "posts" / "hello" / "en.md").write_text(
-        "---\ntitle: Hello\ndate: 2010-01-01\n---\n\nHello.\n", encoding="utf-8")
+        "---\ntitle: Hello\ndate: 2010-01-01\n---\n\nHello.\n", encoding="utf-8"
+    )
     assert make_pamphlet(root, out=tmp_path / "one.pdf").pages >= 3
     with pytest.raises(BilingualError, match="at least two languages"):
         make_pamphlet(root, parallel=True, out=tmp_path / "two.pdf")
 
 
 def test_cli_reports_errors_without_a_traceback(site: Path) -> None:
-    result = CliRunner().invoke(cli, ["pamphlet", str(site), "--tag", "nope",
-                                      "--out", str(site / "nope.pdf")])
+    result = CliRunner().invoke(
+        cli, ["pamphlet", str(site), "--tag", "nope", "--out", str(site / "nope.pdf")]
+    )
     assert result.exit_code == 1
     assert "error: unknown tag 'nope'" in result.stderr
     assert "Traceback" not in result.output
@@ -382,7 +462,8 @@ def test_a_failed_pamphlet_leaves_the_previous_file_alone(site: Path) -> None:
 
 
 def test_same_posts_give_the_same_bytes_dated_by_source_date_epoch(
-        site: Path, english: PamphletResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: Path, english: PamphletResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
     again = make_pamphlet(site, lang="en", tag="reza-heidari", out=site / "again.pdf")
     assert again.path.read_bytes() == english.path.read_bytes()
     assert PdfReader(english.path).metadata["/CreationDate"] == "D:20100301000000Z"
@@ -404,12 +485,15 @@ def pictured_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     post = root / "content" / "posts" / PICTURED
     post.mkdir()
     Image.new("RGB", (240, 120), (31, 122, 77)).save(post / "square.png")
-    (post / "en.md").write_text("---\ntitle: Azadi Square\ndate: 2010-05-01\n---\n\n"
-                                "The square at dawn:\n\n![Azadi Square](square.png)\n",
-                                encoding="utf-8")
-    (post / "fa.md").write_text("---\ntitle: میدان آزادی\n---\n\n"
-                                "میدان در سپیده‌دم:\n\n![میدان آزادی](square.png)\n",
-                                encoding="utf-8")
+    (post / "en.md").write_text(
+        "---\ntitle: Azadi Square\ndate: 2010-05-01\n---\n\n"
+        "The square at dawn:\n\n![Azadi Square](square.png)\n",
+        encoding="utf-8",
+    )
+    (post / "fa.md").write_text(
+        "---\ntitle: میدان آزادی\n---\n\nمیدان در سپیده‌دم:\n\n![میدان آزادی](square.png)\n",
+        encoding="utf-8",
+    )
     return root
 
 
@@ -426,10 +510,12 @@ def pictures(path: Path) -> int:
 
 
 @pytest.mark.parametrize("options", [{"lang": "fa"}, {"lang": "en", "parallel": True}])
-def test_pamphlets_show_pictures_from_the_post_folder(pictured_site: Path,
-                                                      options: dict[str, object]) -> None:
-    result = make_pamphlet(pictured_site, slugs=[PICTURED], out=pictured_site / "out.pdf",
-                           **options)  # type: ignore[arg-type]
+def test_pamphlets_show_pictures_from_the_post_folder(
+    pictured_site: Path, options: dict[str, object]
+) -> None:
+    result = make_pamphlet(
+        pictured_site, slugs=[PICTURED], out=pictured_site / "out.pdf", **options
+    )  # type: ignore[arg-type]
     assert pictures(result.path) == (2 if options.get("parallel") else 1)
 
 

@@ -48,8 +48,22 @@ def page_size(reader: PdfReader, index: int = 0) -> tuple[float, float]:
 
 def render_page(pdf: Path, page: int, tmp_path: Path) -> Image.Image:
     prefix = tmp_path / f"page-{page}"
-    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
-                    "-singlefile", str(pdf), str(prefix)], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(DPI),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(prefix),
+        ],
+        check=True,
+    )
     return Image.open(tmp_path / f"page-{page}.png").convert("L")
 
 
@@ -78,10 +92,16 @@ def text_lines(image: Image.Image, top: float, bottom: float) -> list[tuple[int,
 
 def test_build_writes_one_pdf_per_post_and_language(built_example_with_pdf: BuildResult) -> None:
     manifest = json.loads((built_example_with_pdf.out_dir / "manifest.json").read_text())
-    pdfs = {(entry["slug"], entry["lang"]): entry["path"]
-            for entry in manifest["outputs"] if entry["kind"] == "pdf"}
-    assert pdfs == {(SLUG, "en"): ENGLISH_PDF, (SLUG, "fa"): PERSIAN_PDF,
-                    (ENGLISH_ONLY, "en"): f"en/posts/{ENGLISH_ONLY}/{ENGLISH_ONLY}.en.pdf"}
+    pdfs = {
+        (entry["slug"], entry["lang"]): entry["path"]
+        for entry in manifest["outputs"]
+        if entry["kind"] == "pdf"
+    }
+    assert pdfs == {
+        (SLUG, "en"): ENGLISH_PDF,
+        (SLUG, "fa"): PERSIAN_PDF,
+        (ENGLISH_ONLY, "en"): f"en/posts/{ENGLISH_ONLY}/{ENGLISH_ONLY}.en.pdf",
+    }
     for path in pdfs.values():
         assert (built_example_with_pdf.out_dir / path).read_bytes().startswith(b"%PDF-")
 
@@ -111,8 +131,12 @@ def test_pages_are_a5_by_default(built_example_with_pdf: BuildResult) -> None:
 
 def test_vazirmatn_regular_and_bold_are_embedded(built_example_with_pdf: BuildResult) -> None:
     for path in (ENGLISH_PDF, PERSIAN_PDF):
-        report = subprocess.run(["pdffonts", str(built_example_with_pdf.out_dir / path)],
-                                check=True, capture_output=True, text=True).stdout
+        report = subprocess.run(
+            ["pdffonts", str(built_example_with_pdf.out_dir / path)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         fonts = {line.split()[0].split("+")[-1]: line.split() for line in report.splitlines()[2:]}
         assert set(fonts) == {"Vazirmatn", "Vazirmatn-Bold"}, report
         assert all(row[-5] == "yes" for row in fonts.values()), report  # the "emb" column
@@ -153,7 +177,8 @@ def test_title_header_and_body_text_are_present(built_example_with_pdf: BuildRes
 
 
 def test_running_header_and_page_numbers_use_the_edition_digits(
-        built_example_with_pdf: BuildResult) -> None:
+    built_example_with_pdf: BuildResult,
+) -> None:
     persian = read(built_example_with_pdf, PERSIAN_PDF)
     english = read(built_example_with_pdf, ENGLISH_PDF)
     second_fa = persian.pages[1].extract_text().split()
@@ -183,19 +208,22 @@ def test_print_html_isolates_with_unicode_controls_not_bdi(example_site: Path) -
     assert "\u2066Green Embassy desk\u2069" in html
 
 
-def test_same_input_gives_the_same_bytes(built_example_with_pdf: BuildResult,
-                                         tmp_path: Path) -> None:
+def test_same_input_gives_the_same_bytes(
+    built_example_with_pdf: BuildResult, tmp_path: Path
+) -> None:
     again = build(built_example_with_pdf.site.config.root, tmp_path / "again", pdf=True)
     for path in (ENGLISH_PDF, PERSIAN_PDF):
-        assert (again.out_dir / path).read_bytes() == \
-            (built_example_with_pdf.out_dir / path).read_bytes()
+        assert (again.out_dir / path).read_bytes() == (
+            built_example_with_pdf.out_dir / path
+        ).read_bytes()
 
 
 # --- layout on the page ----------------------------------------------------------------------
 
 
-def test_persian_text_starts_at_the_right_margin(built_example_with_pdf: BuildResult,
-                                                 tmp_path: Path) -> None:
+def test_persian_text_starts_at_the_right_margin(
+    built_example_with_pdf: BuildResult, tmp_path: Path
+) -> None:
     image = render_page(built_example_with_pdf.out_dir / PERSIAN_PDF, 1, tmp_path)
     right_margin = image.width - 16 * MM
     left_margin = 16 * MM
@@ -206,8 +234,9 @@ def test_persian_text_starts_at_the_right_margin(built_example_with_pdf: BuildRe
     assert len(ragged) >= 4  # short lines (titles, paragraph ends) hang from the right
 
 
-def test_english_text_starts_at_the_left_margin(built_example_with_pdf: BuildResult,
-                                                tmp_path: Path) -> None:
+def test_english_text_starts_at_the_left_margin(
+    built_example_with_pdf: BuildResult, tmp_path: Path
+) -> None:
     image = render_page(built_example_with_pdf.out_dir / ENGLISH_PDF, 1, tmp_path)
     lines = text_lines(image, 18 * MM, image.height - 20 * MM)
     assert len(lines) > 15
@@ -227,10 +256,12 @@ def body_font_size(reader: PdfReader, index: int) -> float:
 
 
 def test_page_size_margins_and_font_size_come_from_the_config(
-        built_example_with_pdf: BuildResult, example_site: Path, tmp_path: Path) -> None:
+    built_example_with_pdf: BuildResult, example_site: Path, tmp_path: Path
+) -> None:
     config = example_site / "bilingual.toml"
-    config.write_text(config.read_text() + '\n[pdf]\npage_size = "A4"\nmargin = "30mm"\n'
-                      'font_size = "14pt"\n')
+    config.write_text(
+        config.read_text() + '\n[pdf]\npage_size = "A4"\nmargin = "30mm"\nfont_size = "14pt"\n'
+    )
     result = build(example_site, pdf=True)
     reader = read(result, PERSIAN_PDF)
     assert page_size(reader) == A4
@@ -239,14 +270,17 @@ def test_page_size_margins_and_font_size_come_from_the_config(
     assert len(lines) > 15
     assert all(abs(right - (image.width - 30 * MM)) <= 4 for _left, right in lines)
     default = read(built_example_with_pdf, PERSIAN_PDF)
-    assert body_font_size(reader, 1) / body_font_size(default, 1) == pytest.approx(14 / 10.5, rel=1e-3)
+    assert body_font_size(reader, 1) / body_font_size(default, 1) == pytest.approx(
+        14 / 10.5, rel=1e-3
+    )
 
 
 # --- one font configuration and stylesheet per process ----------------------------------------
 
 
 def test_fonts_and_stylesheets_are_loaded_once_per_process(
-        example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     parsed: list[str] = []
     original_css = printing.CSS
 
@@ -269,11 +303,15 @@ def test_fonts_and_stylesheets_are_loaded_once_per_process(
 
 def running_heads(html: str, stylesheets: list[object]) -> list[str]:
     """The text each page's running heads hold once laid out (before any ellipsis is drawn)."""
-    document = HTML(string=html).render(stylesheets=stylesheets,
-                                        font_config=printing.font_configuration())
-    return ["".join(box.text for box in margin.descendants() if isinstance(box, boxes.TextBox))
-            for page in document.pages for margin in page._page_box.children
-            if isinstance(margin, boxes.MarginBox) and margin.at_keyword.startswith("@top")]
+    document = HTML(string=html).render(
+        stylesheets=stylesheets, font_config=printing.font_configuration()
+    )
+    return [
+        "".join(box.text for box in margin.descendants() if isinstance(box, boxes.TextBox))
+        for page in document.pages
+        for margin in page._page_box.children
+        if isinstance(margin, boxes.MarginBox) and margin.at_keyword.startswith("@top")
+    ]
 
 
 def test_a_long_title_is_cut_in_the_running_head(example_site: Path) -> None:
@@ -283,13 +321,16 @@ def test_a_long_title_is_cut_in_the_running_head(example_site: Path) -> None:
     folder = example_site / "content" / "posts" / "2024-01-01-long-title"
     folder.mkdir()
     paragraph = "Women, life, freedom: the words were written on every wall of the city. " * 12
-    (folder / "en.md").write_text(f"---\ntitle: {title}\ndate: 2024-01-01\n---\n\n"
-                                  + f"{paragraph}\n\n" * 12, encoding="utf-8")
+    (folder / "en.md").write_text(
+        f"---\ntitle: {title}\ndate: 2024-01-01\n---\n\n" + f"{paragraph}\n\n" * 12,
+        encoding="utf-8",
+    )
     site = load_site(example_site)
     templates = template_set(example_site)
     html = post_html(site, templates, site.entry("2024-01-01-long-title"), language("en"))
-    heads = running_heads(html, printing.print_stylesheets(templates, language("en"),
-                                                           site.config.pdf))
+    heads = running_heads(
+        html, printing.print_stylesheets(templates, language("en"), site.config.pdf)
+    )
     assert any(head.startswith("Azadi Azadi") for head in heads), heads
     assert max(map(len, heads)) <= 160
     assert f'data-bookmark="{title[:159]}…"' in html
@@ -297,38 +338,57 @@ def test_a_long_title_is_cut_in_the_running_head(example_site: Path) -> None:
 
 def body_lines(html: str, stylesheets: list[object]) -> list[tuple[str, float]]:
     """Each line of the body's paragraphs: its text and the space justification added."""
-    document = HTML(string=html).render(stylesheets=stylesheets,
-                                        font_config=printing.font_configuration())
+    document = HTML(string=html).render(
+        stylesheets=stylesheets, font_config=printing.font_configuration()
+    )
     lines = []
     for page in document.pages:
         for paragraph in page._page_box.descendants():
-            if isinstance(paragraph, boxes.BlockBox) and paragraph.element_tag == "p" \
-                    and paragraph.element.get("class") is None:
+            if (
+                isinstance(paragraph, boxes.BlockBox)
+                and paragraph.element_tag == "p"
+                and paragraph.element.get("class") is None
+            ):
                 for line in paragraph.children:
                     texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
-                    lines.append(("".join(box.text for box in texts),
-                                  max((box.justification_spacing for box in texts), default=0)))
+                    lines.append(
+                        (
+                            "".join(box.text for box in texts),
+                            max((box.justification_spacing for box in texts), default=0),
+                        )
+                    )
     return lines
 
 
 def test_persian_is_set_from_the_start_and_english_justified(example_site: Path) -> None:
     """Justified Persian stretched one space in ten by 90 % or more: rivers (see print.css)."""
-    corpus = [entry["text"] for entry in yaml.safe_load(
-        (Path(__file__).parent / "fixtures" / "bidi-corpus.yaml").read_text(encoding="utf-8"))
-        if entry["dir"] == "rtl"]
+    corpus = [
+        entry["text"]
+        for entry in yaml.safe_load(
+            (Path(__file__).parent / "fixtures" / "bidi-corpus.yaml").read_text(encoding="utf-8")
+        )
+        if entry["dir"] == "rtl"
+    ]
     folder = example_site / "content" / "posts" / "2015-07-14-mixed"
     folder.mkdir()
-    paragraphs = [" ".join(corpus[start:start + 6]) for start in range(0, len(corpus), 6)]
-    (folder / "fa.md").write_text("---\ntitle: پیکره\ndate: 2015-07-14\n---\n\n"
-                                  + "\n\n".join(paragraphs), encoding="utf-8")
+    paragraphs = [" ".join(corpus[start : start + 6]) for start in range(0, len(corpus), 6)]
+    (folder / "fa.md").write_text(
+        "---\ntitle: پیکره\ndate: 2015-07-14\n---\n\n" + "\n\n".join(paragraphs), encoding="utf-8"
+    )
     site = load_site(example_site)
     templates = template_set(example_site)
     persian, english = (
-        body_lines(post_html(site, templates, site.entry(slug), language(code)),
-                   printing.print_stylesheets(templates, language(code), site.config.pdf))
-        for slug, code in (("2015-07-14-mixed", "fa"), (SLUG, "en")))
+        body_lines(
+            post_html(site, templates, site.entry(slug), language(code)),
+            printing.print_stylesheets(templates, language(code), site.config.pdf),
+        )
+        for slug, code in (("2015-07-14-mixed", "fa"), (SLUG, "en"))
+    )
     assert len(persian) > 20 and all(stretch == 0 for _, stretch in persian)
     assert sum(stretch > 0 for _, stretch in english) > 10
     # No Persian line holds only an English phrase.
-    assert not [text for text, _ in persian
-                if {unicodedata.bidirectional(char) for char in text if char.isalpha()} == {"L"}]
+    assert not [
+        text
+        for text, _ in persian
+        if {unicodedata.bidirectional(char) for char in text if char.isalpha()} == {"L"}
+    ]

@@ -75,8 +75,9 @@ def content(reader: PdfReader) -> bytes:
 
 
 def test_pdf_is_tagged_pdf_ua_and_passes_qpdf(symbols_pdf: Path) -> None:
-    info = subprocess.run(["pdfinfo", str(symbols_pdf)], check=True, capture_output=True,
-                          text=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(symbols_pdf)], check=True, capture_output=True, text=True
+    ).stdout
     assert "Tagged:          yes" in info
     subprocess.run(["qpdf", "--check", str(symbols_pdf)], check=True, capture_output=True)
     reader = PdfReader(symbols_pdf)
@@ -97,23 +98,25 @@ def test_structure_tree_has_headings_in_order_and_lists(symbols_pdf: Path) -> No
 
 
 def test_greek_letters_middle_dot_and_code_use_bundled_fonts(symbols_pdf: Path) -> None:
-    report = subprocess.run(["pdffonts", str(symbols_pdf)], check=True, capture_output=True,
-                            text=True).stdout
+    report = subprocess.run(
+        ["pdffonts", str(symbols_pdf)], check=True, capture_output=True, text=True
+    ).stdout
     names = {line.split()[0].split("+")[-1] for line in report.splitlines()[2:]}
     assert names <= BUNDLED, report
     assert "Noto-Sans" in names and "Noto-Sans-Mono" in names
-    text = subprocess.run(["pdftotext", str(symbols_pdf), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(symbols_pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     assert "α" in text and "bilingual build examples/seed-blog" in text
 
 
-@pytest.mark.parametrize("character", ["漢", "\U0001F600"])
-def test_a_character_no_bundled_font_has_stops_the_build(site: Path, tmp_path: Path,
-                                                        character: str) -> None:
+@pytest.mark.parametrize("character", ["漢", "\U0001f600"])
+def test_a_character_no_bundled_font_has_stops_the_build(
+    site: Path, tmp_path: Path, character: str
+) -> None:
     broken = copy_site(site, tmp_path / "broken")
     post = broken / "content" / "posts" / SYMBOLS / "fa.md"
-    post.write_text(SYMBOLS_FA.replace("تغییری نکرد", f"تغییری {character} نکرد"),
-                    encoding="utf-8")
+    post.write_text(SYMBOLS_FA.replace("تغییری نکرد", f"تغییری {character} نکرد"), encoding="utf-8")
     with pytest.raises(BilingualError) as caught:
         build(broken, broken / "_site", pdf=True)
     message = str(caught.value)
@@ -122,16 +125,16 @@ def test_a_character_no_bundled_font_has_stops_the_build(site: Path, tmp_path: P
 
 
 def test_lines_in_the_other_language_carry_their_lang(site: Path) -> None:
-    result = make_pamphlet(site, lang="fa", slugs=[FORWARD], parallel=True,
-                           out=site / "parallel.pdf")
+    result = make_pamphlet(
+        site, lang="fa", slugs=[FORWARD], parallel=True, out=site / "parallel.pdf"
+    )
     streams = content(PdfReader(result.path))
     assert streams.count(b"/Span <</Lang (en)>> BDC") > 20
     assert b"/Span <</Lang (fa)>> BDC" not in streams
 
 
 def test_imposed_persian_booklet_reads_right_to_left(site: Path) -> None:
-    result = make_pamphlet(site, lang="fa", slugs=[FORWARD], booklet=True,
-                           out=site / "booklet.pdf")
+    result = make_pamphlet(site, lang="fa", slugs=[FORWARD], booklet=True, out=site / "booklet.pdf")
     root = PdfReader(result.path).trailer["/Root"]
     assert root["/ViewerPreferences"]["/Direction"] == "/R2L"
     assert root["/Lang"] == "fa"
@@ -141,8 +144,9 @@ def test_an_imposed_booklet_keeps_its_text_layer_and_claims_no_tags(site: Path) 
     """A sheet holds pages in folding order: the booklet is the printer's file, untagged,
     but its words still read right (the flat pamphlet is the tagged edition)."""
     flat = make_pamphlet(site, lang="fa", slugs=[FORWARD], out=site / "flat.pdf")
-    booklet = make_pamphlet(site, lang="fa", slugs=[FORWARD], booklet=True,
-                            out=site / "imposed.pdf")
+    booklet = make_pamphlet(
+        site, lang="fa", slugs=[FORWARD], booklet=True, out=site / "imposed.pdf"
+    )
     root = PdfReader(booklet.path).trailer["/Root"]
     assert "/StructTreeRoot" not in root and "/MarkInfo" not in root and "/Metadata" not in root
     assert "Tagged:          yes" in pdfinfo(flat.path)
@@ -155,8 +159,7 @@ def test_an_imposed_booklet_keeps_its_text_layer_and_claims_no_tags(site: Path) 
 
 
 def pdfinfo(path: Path) -> str:
-    return subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
 
 
 def test_text_layer_spans_are_balanced(symbols_pdf: Path) -> None:

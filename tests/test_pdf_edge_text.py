@@ -27,10 +27,13 @@ def persian_site(root: Path, paragraph: str) -> Path:
     (root / "content/posts/heidari").mkdir(parents=True)
     (root / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://edge.example/"\nlanguages = ["fa"]\n'
-        '[site.title]\nfa = "جمهوری دموکراتیک ایران"\n', encoding="utf-8")
+        '[site.title]\nfa = "جمهوری دموکراتیک ایران"\n',
+        encoding="utf-8",
+    )
     (root / "content/tags.yaml").write_text("{}\n", encoding="utf-8")
-    (root / "content/posts/heidari/fa.md").write_text(PERSIAN_POST.format(paragraph=paragraph),
-                                                     encoding="utf-8")
+    (root / "content/posts/heidari/fa.md").write_text(
+        PERSIAN_POST.format(paragraph=paragraph), encoding="utf-8"
+    )
     return root
 
 
@@ -40,7 +43,8 @@ def test_a_next_line_control_is_named_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as raised:
         build(site, pdf=True)
     assert str(raised.value).startswith(
-        f"{site / 'content/posts/heidari/fa.md'}:9: no bundled font has '\\x85' (U+0085 ")
+        f"{site / 'content/posts/heidari/fa.md'}:9: no bundled font has '\\x85' (U+0085 "
+    )
 
 
 def test_a_word_in_a_script_no_bundled_font_has_is_named_with_its_line(tmp_path: Path) -> None:
@@ -49,12 +53,14 @@ def test_a_word_in_a_script_no_bundled_font_has_is_named_with_its_line(tmp_path:
     with pytest.raises(RenderError) as raised:
         build(site, pdf=True)
     assert str(raised.value).startswith(
-        f"{site / 'content/posts/heidari/fa.md'}:9: no bundled font has 'ו' (U+05D5 ")
+        f"{site / 'content/posts/heidari/fa.md'}:9: no bundled font has 'ו' (U+05D5 "
+    )
 
 
 @pytest.mark.parametrize("name", ["Cafe\u0301 Oslo", "Cafe\u0301"])
-def test_a_decomposed_accent_in_a_persian_line_reads_after_its_letter(tmp_path: Path,
-                                                                       name: str) -> None:
+def test_a_decomposed_accent_in_a_persian_line_reads_after_its_letter(
+    tmp_path: Path, name: str
+) -> None:
     site = persian_site(tmp_path / "site", f"او در کافه\u200cای به نام {name} بود.")
     result = build(site, pdf=True)
     pdf = result.out_dir / "fa/posts/heidari/heidari.fa.pdf"

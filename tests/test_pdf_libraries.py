@@ -34,14 +34,15 @@ if found is None:
 
 
 def test_weasyprint_loads_its_libraries_without_starting_a_process() -> None:
-    counted = subprocess.run([sys.executable, "-c", COUNT_PROCESSES], check=True,
-                             capture_output=True, text=True).stdout.split()
+    counted = subprocess.run(
+        [sys.executable, "-c", COUNT_PROCESSES], check=True, capture_output=True, text=True
+    ).stdout.split()
     assert counted == ["0", "True"]
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the usual search is kept elsewhere")
 def test_a_library_only_the_search_finds_is_found_the_usual_way(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "needs_search.py").write_text(NEEDS_SEARCH, encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))

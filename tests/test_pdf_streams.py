@@ -61,9 +61,16 @@ def small_pdf() -> pydyf.PDF:
     content.stream.append(b"EMC EMC")
     content.end_text()
     pdf.add_object(content)
-    pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference,
-                                   "MediaBox": pydyf.Array([0, 0, 200, 200]),
-                                   "Contents": content.reference}))
+    pdf.add_page(
+        pydyf.Dictionary(
+            {
+                "Type": "/Page",
+                "Parent": pdf.pages.reference,
+                "MediaBox": pydyf.Array([0, 0, 200, 200]),
+                "Contents": content.reference,
+            }
+        )
+    )
     return pdf
 
 
@@ -108,14 +115,18 @@ def test_a_stream_with_a_filter_or_numbers_is_left_to_pydyf() -> None:
 def persian_pdf(site_root: Path) -> bytes:
     site, templates, fa = load_site(site_root), template_set(site_root), language("fa")
     post = site.entry(PERSIAN_POST)
-    pdf: bytes = write_pdf(post_html(site, templates, post, fa),
-                           print_stylesheets(templates, fa, site.config.pdf), fa,
-                           post.sources["fa"].parent.as_uri() + "/")
+    pdf: bytes = write_pdf(
+        post_html(site, templates, post, fa),
+        print_stylesheets(templates, fa, site.config.pdf),
+        fa,
+        post.sources["fa"].parent.as_uri() + "/",
+    )
     return pdf
 
 
 def test_a_persian_edition_has_the_bytes_weasyprint_writes(
-        example_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with counted_deflates() as once:
         deflated_once = persian_pdf(example_site)
     monkeypatch.setattr(document, "compress_streams", lambda pdf: None)

@@ -30,6 +30,7 @@ PAGE_STYLESHEET = "print/page.css"
 LOCAL_SCHEMES = frozenset({"file", "data"})
 PDF_VARIANT = "pdf/ua-1"
 
+
 @cache
 def font_configuration() -> FontConfiguration:
     """The process's one font configuration: every @font-face is loaded into it once."""
@@ -45,8 +46,12 @@ def url_fetcher() -> URLFetcher:
 @cache
 def parsed_stylesheet(text: str, base_url: str) -> CSS:
     """Parse a stylesheet once per process, its fonts registered in the shared configuration."""
-    return CSS(string=text, base_url=base_url, font_config=font_configuration(),
-               url_fetcher=stylesheet_fetcher(base_url))
+    return CSS(
+        string=text,
+        base_url=base_url,
+        font_config=font_configuration(),
+        url_fetcher=stylesheet_fetcher(base_url),
+    )
 
 
 def template_file(templates: TemplateSet, name: str) -> Path:
@@ -54,8 +59,9 @@ def template_file(templates: TemplateSet, name: str) -> Path:
     for folder in templates.template_dirs:
         if (folder / name).is_file():
             return folder / name
-    raise RenderError(f"print template not found: {name}",
-                      hint="the theme's templates/print folder is incomplete")
+    raise RenderError(
+        f"print template not found: {name}", hint="the theme's templates/print folder is incomplete"
+    )
 
 
 def print_stylesheets(templates: TemplateSet, lang: Language, pdf: PdfConfig) -> list[CSS]:
@@ -63,12 +69,18 @@ def print_stylesheets(templates: TemplateSet, lang: Language, pdf: PdfConfig) ->
     base = template_file(templates, BASE_STYLESHEET)
     page = template_file(templates, PAGE_STYLESHEET)
     env = templates.environment(lang, mode="print")
-    page_text = render_template(env, PAGE_STYLESHEET, {
-        "pdf": pdf,
-        "digits": page_digits(lang),
-    })
-    return [parsed_stylesheet(_read_css(base), base.parent.as_uri() + "/"),
-            parsed_stylesheet(page_text, page.parent.as_uri() + "/")]
+    page_text = render_template(
+        env,
+        PAGE_STYLESHEET,
+        {
+            "pdf": pdf,
+            "digits": page_digits(lang),
+        },
+    )
+    return [
+        parsed_stylesheet(_read_css(base), base.parent.as_uri() + "/"),
+        parsed_stylesheet(page_text, page.parent.as_uri() + "/"),
+    ]
 
 
 def page_digits(lang: Language) -> str:
@@ -80,8 +92,14 @@ def _read_css(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str | None,
-              source: Path | str | None = None, fetcher: URLFetcher | None = None) -> bytes:
+def write_pdf(
+    html: str,
+    stylesheets: list[CSS],
+    lang: Language,
+    base_url: str | None,
+    source: Path | str | None = None,
+    fetcher: URLFetcher | None = None,
+) -> bytes:
     """Render ``html`` to a tagged PDF/UA-1 file; the same input always gives the same bytes.
 
     Dates come from the document's ``dcterms.created``/``modified`` meta tags,
@@ -92,13 +110,18 @@ def write_pdf(html: str, stylesheets: list[CSS], lang: Language, base_url: str |
     """
     try:
         # Presentational hints: an image's width attribute sizes it in print as on the web.
-        document = HTML(string=html, base_url=base_url,
-                        url_fetcher=fetcher or url_fetcher()).render(
-            stylesheets=stylesheets, font_config=font_configuration(), pdf_variant=PDF_VARIANT,
-            presentational_hints=True)
+        document = HTML(
+            string=html, base_url=base_url, url_fetcher=fetcher or url_fetcher()
+        ).render(
+            stylesheets=stylesheets,
+            font_config=font_configuration(),
+            pdf_variant=PDF_VARIANT,
+            presentational_hints=True,
+        )
         with text_layer(lang.code, lang.is_rtl), missing_glyphs() as missing:
-            pdf = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT,
-                                     finisher=partial(_finish, lang))
+            pdf = document.write_pdf(
+                pdf_identifier=True, pdf_variant=PDF_VARIANT, finisher=partial(_finish, lang)
+            )
     except ResourceRefused as refused:
         raise refused.error from None
     except (OSError, ValueError) as error:
@@ -140,9 +163,10 @@ def source_date(fallback: dt.date) -> dt.date:
     try:
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise RenderError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
-                          hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") from None
-
+        raise RenderError(
+            f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}",
+            hint="e.g. SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)",
+        ) from None
 
 
 def site_strings(site: Site, lang: Language) -> dict[str, Text | None]:

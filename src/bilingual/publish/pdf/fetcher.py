@@ -25,7 +25,8 @@ REMOTE_HINT = "allow it with allow_remote = true under [pdf] in bilingual.toml"
 REFERENCE = re.compile(
     r"\]\(\s*<([^>]*)>|\]\(\s*([^\s)]+)|^\s{0,3}\[[^\]]+\]:\s*<?([^\s>]+)"
     r"|\b(?:src|href|srcset|data|poster)\s*=\s*[\"']?([^\"'\s>]+)|url\(\s*[\"']?([^\"')\s]+)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 class ResourceRefused(FatalURLFetchingError):  # type: ignore[misc]
@@ -44,9 +45,16 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
     WeasyPrint logs the refusal and goes on without the file (for the theme's stylesheets).
     """
 
-    def __init__(self, roots: Sequence[Path], *, sources: Sequence[Path] = (),
-                 base_url: str | None = None, allow_remote: bool = False,
-                 limit: int = MAX_INPUT_BYTES, fatal: bool = True) -> None:
+    def __init__(
+        self,
+        roots: Sequence[Path],
+        *,
+        sources: Sequence[Path] = (),
+        base_url: str | None = None,
+        allow_remote: bool = False,
+        limit: int = MAX_INPUT_BYTES,
+        fatal: bool = True,
+    ) -> None:
         super().__init__()
         self.roots = real_roots(roots)
         self.sources = tuple(sources)
@@ -125,16 +133,23 @@ def _lines(source: Path) -> list[str]:
 
 def static_roots(site_root: Path) -> list[Path]:
     """The folders every PDF may use: the static and print files of the theme and the site."""
-    return [folder / name for folder in (theme_dir(), SiteLayout(site_root).templates)
-            for name in (STATIC_DIR, PRINT_DIR)]
+    return [
+        folder / name
+        for folder in (theme_dir(), SiteLayout(site_root).templates)
+        for name in (STATIC_DIR, PRINT_DIR)
+    ]
 
 
 def pdf_fetcher(site: Site, base_url: str, sources: Sequence[Path]) -> SiteFetcher:
     """The fetcher of one PDF made of ``sources``, whose relative addresses start at
     ``base_url`` (the post's folder; the content folder for a pamphlet)."""
     base = Path(url2pathname(urlsplit(base_url).path))
-    return SiteFetcher([base, *static_roots(site.config.root)], sources=sources,
-                       base_url=base_url, allow_remote=site.config.pdf.allow_remote)
+    return SiteFetcher(
+        [base, *static_roots(site.config.root)],
+        sources=sources,
+        base_url=base_url,
+        allow_remote=site.config.pdf.allow_remote,
+    )
 
 
 @cache

@@ -45,23 +45,40 @@ def missing_glyphs() -> Iterator[MissingGlyphs]:
         LOGGER.removeHandler(handler)
 
 
-def require_bundled_fonts(document: Document, font_config: FontConfiguration,
-                          source: Path | str | None, missing: Iterable[str] = ()) -> None:
+def require_bundled_fonts(
+    document: Document,
+    font_config: FontConfiguration,
+    source: Path | str | None,
+    missing: Iterable[str] = (),
+) -> None:
     """Raise RenderError if ``document`` drew text in a font no @font-face rule loaded,
     or drew ``missing`` characters that no font has."""
     bundled = loaded_fonts(font_config)
-    strays = [font for font in document.fonts.values()
-              if not _is_bundled(bytes(get_hb_object_data(font.hb_face)), bundled)]
-    characters = sorted({char for font in strays for text in font.to_unicode.values()
-                         for char in text if not char.isspace()} | set(missing))
+    strays = [
+        font
+        for font in document.fonts.values()
+        if not _is_bundled(bytes(get_hb_object_data(font.hb_face)), bundled)
+    ]
+    characters = sorted(
+        {
+            char
+            for font in strays
+            for text in font.to_unicode.values()
+            for char in text
+            if not char.isspace()
+        }
+        | set(missing)
+    )
     if characters:
         borrowed = ", ".join(sorted({font.family for font in strays}))
         raise RenderError(
             f"no bundled font has {describe(characters)}"
             + (f" (the PDF would use {borrowed} from this machine)" if borrowed else ""),
-            source, _first_line(source, characters),
+            source,
+            _first_line(source, characters),
             hint="replace the characters, or add a font that has them with @font-face "
-                 "in the site's templates/print/print.css")
+            "in the site's templates/print/print.css",
+        )
 
 
 class _FontFiles(dict[Path, bytes]):
@@ -97,8 +114,9 @@ def _is_bundled(content: bytes, bundled: dict[int, list[bytes]]) -> bool:
 
 def describe(characters: Iterable[str]) -> str:
     """``'α' (U+03B1 GREEK SMALL LETTER ALPHA), ...`` for an error message."""
-    return ", ".join(f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')})"
-                     for char in characters)
+    return ", ".join(
+        f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')})" for char in characters
+    )
 
 
 def _first_line(source: Path | str | None, characters: Iterable[str]) -> int | None:
@@ -113,4 +131,3 @@ def _first_line(source: Path | str | None, characters: Iterable[str]) -> int | N
     except (OSError, UnicodeDecodeError):
         return None
     return next((number for number, line in enumerate(lines, 1) if wanted & set(line)), None)
-

@@ -196,5 +196,6 @@ def _copy_metadata(reader: PdfReader, writer: PdfWriter) -> None:
         writer.root_object[NameObject("/Lang")] = create_string_object(str(language.get_object()))
     preferences = reader.root_object.get("/ViewerPreferences")
     if preferences is not None:
-        writer.root_object[NameObject("/ViewerPreferences")] = \
-            DictionaryObject(preferences.get_object())
+        writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+            preferences.get_object()
+        )

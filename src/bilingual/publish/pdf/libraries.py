@@ -36,8 +36,11 @@ def import_module(name: str) -> None:
     if name in sys.modules or sys.platform != "linux":
         importlib.import_module(name)
         return
-    with contextlib.suppress(OSError), _loader_names_only(), \
-            contextlib.redirect_stdout(io.StringIO()):
+    with (
+        contextlib.suppress(OSError),
+        _loader_names_only(),
+        contextlib.redirect_stdout(io.StringIO()),
+    ):
         importlib.import_module(name)
         return
     importlib.import_module(name)

@@ -39,8 +39,9 @@ class Marker:
     the /Properties resource of the stream, where PDFium's texts go.
     """
 
-    def __init__(self, line_words: Sequence[Word], code_lengths: Sequence[int],
-                 properties: pydyf.Dictionary) -> None:
+    def __init__(
+        self, line_words: Sequence[Word], code_lengths: Sequence[int], properties: pydyf.Dictionary
+    ) -> None:
         # A word begins before its first glyph and ends after its last one.
         self.begins = {word.first: word for word in line_words}
         self.ends = {word.last + 1: word for word in line_words}
@@ -126,8 +127,13 @@ def text_string(text: str) -> bytes:
     A literal string holds the bytes as they are, half the size of a hex string: the
     content stream, which is compressed, stays small.
     """
-    encoded = text.encode("utf-16-be").replace(b"\\", b"\\\\").replace(
-        b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"\\r")
+    encoded = (
+        text.encode("utf-16-be")
+        .replace(b"\\", b"\\\\")
+        .replace(b"(", b"\\(")
+        .replace(b")", b"\\)")
+        .replace(b"\r", b"\\r")
+    )
     return b"(\xfe\xff" + encoded + b")"
 
 

@@ -67,9 +67,11 @@ class PamphletResult:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(f"skipped {post.slug}: not translated into "
-                     f"{', '.join(lang.code for lang in self.languages if not post.has(lang.code))}"
-                     for post in self.skipped)
+        return tuple(
+            f"skipped {post.slug}: not translated into "
+            f"{', '.join(lang.code for lang in self.languages if not post.has(lang.code))}"
+            for post in self.skipped
+        )
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,17 @@ class ParallelPost:
         return self.primary, self.partner
 
 
-def make_pamphlet(site_root: Path | str, *, out: Path | str, lang: str | None = None,
-                  tag: str | None = None, slugs: Sequence[str] = (), title: str | None = None,
-                  booklet: bool = False, parallel: bool = False) -> PamphletResult:
+def make_pamphlet(
+    site_root: Path | str,
+    *,
+    out: Path | str,
+    lang: str | None = None,
+    tag: str | None = None,
+    slugs: Sequence[str] = (),
+    title: str | None = None,
+    booklet: bool = False,
+    parallel: bool = False,
+) -> PamphletResult:
     """Write the pamphlet of the chosen posts to ``out`` (atomically) and describe it.
 
     With ``parallel``, ``lang`` (default: the site's default language) sets the
@@ -125,21 +135,27 @@ def _language(site: Site, code: str | None) -> Language:
     if code is None:
         return config.default_language
     if code not in config.codes:
-        raise BilingualError(f"unknown language {code!r}",
-                             hint=f"the site's languages are {', '.join(config.codes)}")
+        raise BilingualError(
+            f"unknown language {code!r}", hint=f"the site's languages are {', '.join(config.codes)}"
+        )
     return config.language(code)
 
 
 def _partner(site: Site, primary: Language) -> Language:
     others = [lang for lang in site.config.site.languages if lang != primary]
     if not others:
-        raise BilingualError("a parallel edition needs a site with at least two languages",
-                             hint="add a second language to [site] languages in bilingual.toml")
+        raise BilingualError(
+            "a parallel edition needs a site with at least two languages",
+            hint="add a second language to [site] languages in bilingual.toml",
+        )
     return others[0]
 
 
-def select_posts(site: Site, selection: Selection, languages: Sequence[Language],
-                 ) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
+def select_posts(
+    site: Site,
+    selection: Selection,
+    languages: Sequence[Language],
+) -> tuple[tuple[Entry, ...], tuple[Entry, ...]]:
     """The chosen posts written in every one of ``languages``, and those skipped for lacking one.
 
     Named posts keep the order given; the others come oldest first, as they were written.
@@ -152,13 +168,16 @@ def select_posts(site: Site, selection: Selection, languages: Sequence[Language]
             for post in chosen:
                 _require_language(post, languages[0])
     else:
-        chosen = sorted(_candidates(site, selection.tag, languages),
-                        key=lambda post: (post.date or dt.date.min, post.slug))
+        chosen = sorted(
+            _candidates(site, selection.tag, languages),
+            key=lambda post: (post.date or dt.date.min, post.slug),
+        )
     complete = tuple(post for post in chosen if all(post.has(lang.code) for lang in languages))
     skipped = tuple(post for post in chosen if post not in complete)
     if not complete:
-        raise BilingualError("no post matches: the pamphlet would be empty",
-                             hint=_empty_hint(selection, languages))
+        raise BilingualError(
+            "no post matches: the pamphlet would be empty", hint=_empty_hint(selection, languages)
+        )
     return complete, skipped
 
 
@@ -166,8 +185,11 @@ def _candidates(site: Site, tag: str | None, languages: Sequence[Language]) -> l
     posts = list(site.posts)
     if tag is not None:
         if tag not in site.tags:
-            raise BilingualError(f"unknown tag {tag!r}", hint="tags are the keys of "
-                                 f"content/tags.yaml: {', '.join(site.tags) or 'none yet'}")
+            raise BilingualError(
+                f"unknown tag {tag!r}",
+                hint="tags are the keys of "
+                f"content/tags.yaml: {', '.join(site.tags) or 'none yet'}",
+            )
         posts = [post for post in posts if site.tags[tag] in post.tags]
     if len(languages) == 1:
         return [post for post in posts if post.has(languages[0].code)]
@@ -178,15 +200,19 @@ def _post(site: Site, slug: str) -> Entry:
     for post in site.posts:
         if post.slug == slug:
             return post
-    raise BilingualError(f"unknown post {slug!r}",
-                         hint="give the slugs of posts: the folder names under content/posts")
+    raise BilingualError(
+        f"unknown post {slug!r}",
+        hint="give the slugs of posts: the folder names under content/posts",
+    )
 
 
 def _require_language(post: Entry, lang: Language) -> None:
     if not post.has(lang.code):
-        raise BilingualError(f"post {post.slug!r} has no {lang.code} version",
-                             post.sources.get(post.languages[0]) if post.languages else None,
-                             hint=f"translate it or leave it out of a {lang.code} pamphlet")
+        raise BilingualError(
+            f"post {post.slug!r} has no {lang.code} version",
+            post.sources.get(post.languages[0]) if post.languages else None,
+            hint=f"translate it or leave it out of a {lang.code} pamphlet",
+        )
 
 
 def _empty_hint(selection: Selection, languages: Sequence[Language]) -> str:
@@ -196,9 +222,14 @@ def _empty_hint(selection: Selection, languages: Sequence[Language]) -> str:
     return f"no chosen post is written in {wanted}"
 
 
-def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
-                    languages: Sequence[Language], selection: Selection = Selection(),
-                    title: str | None = None) -> bytes:
+def render_pamphlet(
+    site: Site,
+    templates: TemplateSet,
+    posts: Sequence[Entry],
+    languages: Sequence[Language],
+    selection: Selection = Selection(),
+    title: str | None = None,
+) -> bytes:
     """The pamphlet's PDF: in ``languages[0]``, with ``languages[1]`` beside it if given."""
     lang = languages[0]
     env = templates.environment(lang, mode="print")
@@ -217,13 +248,23 @@ def render_pamphlet(site: Site, templates: TemplateSet, posts: Sequence[Entry],
     if len(languages) > 1:
         template = PARALLEL_TEMPLATE
         context["parallel"] = [_parallel_post(site, templates, post, languages) for post in posts]
-    html = rebase_images(render_template(env, template, context),
-                         {post.slug: post_folder(post) for post in posts})
+    html = rebase_images(
+        render_template(env, template, context), {post.slug: post_folder(post) for post in posts}
+    )
     base_url = site.config.layout.content.resolve().as_uri() + "/"
-    sources = [path for post in posts for language in languages
-               if (path := post.sources.get(language.code)) is not None]
-    return write_pdf(html, print_stylesheets(templates, lang, site.config.pdf), lang,
-                     base_url=base_url, fetcher=pdf_fetcher(site, base_url, sources))
+    sources = [
+        path
+        for post in posts
+        for language in languages
+        if (path := post.sources.get(language.code)) is not None
+    ]
+    return write_pdf(
+        html,
+        print_stylesheets(templates, lang, site.config.pdf),
+        lang,
+        base_url=base_url,
+        fetcher=pdf_fetcher(site, base_url, sources),
+    )
 
 
 def post_folder(post: Entry) -> Path:
@@ -241,15 +282,16 @@ def rebase_images(html: str, folders: Mapping[str, Path]) -> str:
     rebased = [head]
     for slug, article in zip(articles[::2], articles[1::2], strict=True):
         folder = folders.get(slug)
-        rebased += [f'<article class="post" id="post-{slug}"',
-                    _rebase_article(article, folder) if folder else article]
+        rebased += [
+            f'<article class="post" id="post-{slug}"',
+            _rebase_article(article, folder) if folder else article,
+        ]
     return "".join(rebased)
 
 
 def _rebase_article(article: str, folder: Path) -> str:
     base = folder.as_uri() + "/"
-    return IMAGE_SOURCE.sub(lambda found: found[1] + _resolved(base, found[2]) + found[3],
-                            article)
+    return IMAGE_SOURCE.sub(lambda found: found[1] + _resolved(base, found[2]) + found[3], article)
 
 
 def _resolved(base: str, address: str) -> str:
@@ -260,31 +302,38 @@ def _resolved(base: str, address: str) -> str:
     return urljoin(base, address)
 
 
-def _given_title(site: Site, selection: Selection, entries: list[EntryView],
-                 lang: Language) -> str | None:
+def _given_title(
+    site: Site, selection: Selection, entries: list[EntryView], lang: Language
+) -> str | None:
     """The tag's label or the only post's title; None lets the template say "Selected posts"."""
     if selection.tag:
         found = site.tags[selection.tag].label.resolve(
-            lang.code, site.config.site.fallbacks(lang.code))
+            lang.code, site.config.site.fallbacks(lang.code)
+        )
         return found[1] if found else selection.tag
     return entries[0].title if len(entries) == 1 else None
 
 
-def _parallel_post(site: Site, templates: TemplateSet, post: Entry,
-                   languages: Sequence[Language]) -> ParallelPost:
-    primary, partner = (_column(site, templates, post, lang, lang == languages[0])
-                        for lang in languages[:2])
+def _parallel_post(
+    site: Site, templates: TemplateSet, post: Entry, languages: Sequence[Language]
+) -> ParallelPost:
+    primary, partner = (
+        _column(site, templates, post, lang, lang == languages[0]) for lang in languages[:2]
+    )
     pair = ParallelPost(primary, partner, None)
     allow_html = site.config.content.allow_html
-    left, right = (body_blocks(post.body.get(column.view.lang.code) or "", column.view.lang,
-                               allow_html) for column in pair.columns)
+    left, right = (
+        body_blocks(post.body.get(column.view.lang.code) or "", column.view.lang, allow_html)
+        for column in pair.columns
+    )
     if len(left) != len(right):
         return pair
     return ParallelPost(primary, partner, tuple(zip(left, right, strict=True)))
 
 
-def _column(site: Site, templates: TemplateSet, post: Entry, lang: Language,
-            primary: bool) -> Column:
+def _column(
+    site: Site, templates: TemplateSet, post: Entry, lang: Language, primary: bool
+) -> Column:
     view = entry_view(site, post, lang, frozenset(), mode="print")
     env = templates.environment(lang, mode="print")
     masthead = render_template(env, MASTHEAD_TEMPLATE, {"entry": view, "primary": primary})
@@ -294,11 +343,16 @@ def _column(site: Site, templates: TemplateSet, post: Entry, lang: Language,
 def body_blocks(source: str, lang: Language, allow_html: bool = False) -> list[Markup]:
     """Render each top-level block of ``source`` on its own, for pairing with a translation."""
     lines = source.splitlines(keepends=True)
-    starts = [token.map[0] for token in _block_parser(allow_html).parse(source)
-              if token.level == 0 and token.nesting in (0, 1) and token.map]
+    starts = [
+        token.map[0]
+        for token in _block_parser(allow_html).parse(source)
+        if token.level == 0 and token.nesting in (0, 1) and token.map
+    ]
     ends = [*starts[1:], len(lines)]
-    return [Markup(render_markdown("".join(lines[start:end]), lang.direction, "print", allow_html))
-            for start, end in zip(starts, ends, strict=True)]
+    return [
+        Markup(render_markdown("".join(lines[start:end]), lang.direction, "print", allow_html))
+        for start, end in zip(starts, ends, strict=True)
+    ]
 
 
 @cache

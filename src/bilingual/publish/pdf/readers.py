@@ -11,18 +11,30 @@ RIGHT_TO_LEFT = frozenset({"R", "AL"})
 LEFT_TO_RIGHT = frozenset({"L", "EN", "AN"})
 # The blocks of right-to-left scripts: Hebrew to Arabic Extended, the presentation forms,
 # and the supplementary right-to-left blocks.
-_RIGHT_TO_LEFT_BLOCKS = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF),
-                         (0x10800, 0x10FFF), (0x1E800, 0x1EFFF))
+_RIGHT_TO_LEFT_BLOCKS = (
+    (0x0590, 0x08FF),
+    (0xFB1D, 0xFDFF),
+    (0xFE70, 0xFEFF),
+    (0x10800, 0x10FFF),
+    (0x1E800, 0x1EFFF),
+)
 RIGHT_TO_LEFT_CHARACTERS = frozenset(
-    char for first, last in _RIGHT_TO_LEFT_BLOCKS for char in map(chr, range(first, last + 1))
-    if unicodedata.bidirectional(char) in RIGHT_TO_LEFT)
+    char
+    for first, last in _RIGHT_TO_LEFT_BLOCKS
+    for char in map(chr, range(first, last + 1))
+    if unicodedata.bidirectional(char) in RIGHT_TO_LEFT
+)
 
 
 def _ranges(codes: list[int]) -> list[tuple[int, int]]:
     """Consecutive ``codes`` as (first, last) pairs."""
-    return [(group[0][1], group[-1][1]) for group in
-            (list(run) for _, run in itertools.groupby(enumerate(codes),
-                                                        lambda pair: pair[1] - pair[0]))]
+    return [
+        (group[0][1], group[-1][1])
+        for group in (
+            list(run)
+            for _, run in itertools.groupby(enumerate(codes), lambda pair: pair[1] - pair[0])
+        )
+    ]
 
 
 def strength(char: str) -> str:
@@ -31,9 +43,14 @@ def strength(char: str) -> str:
     return "R" if kind in RIGHT_TO_LEFT else "L" if kind in LEFT_TO_RIGHT else "N"
 
 
-_RIGHT_TO_LEFT_CLASS = "[" + "".join(
-    f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in
-    _ranges(sorted(map(ord, RIGHT_TO_LEFT_CHARACTERS)))) + "]"
+_RIGHT_TO_LEFT_CLASS = (
+    "["
+    + "".join(
+        f"{re.escape(chr(first))}-{re.escape(chr(last))}"
+        for first, last in _ranges(sorted(map(ord, RIGHT_TO_LEFT_CHARACTERS)))
+    )
+    + "]"
+)
 _RIGHT_TO_LEFT_RUN = re.compile(_RIGHT_TO_LEFT_CLASS + "+")
 
 
@@ -80,8 +97,18 @@ RIGHT_TO_LEFT_MARK = "\u200f"
 _MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
 # How PDFium sorts characters when it orders a line: letters of either direction, the
 # "weak" ones it keeps in place (digits, marks, joiners, commas), and the others.
-_PDFIUM_CLASSES = {"L": "L", "R": "R", "AL": "R", "EN": "W", "AN": "W", "NSM": "W", "CS": "W",
-                   "ES": "W", "ET": "W", "BN": "W"}
+_PDFIUM_CLASSES = {
+    "L": "L",
+    "R": "R",
+    "AL": "R",
+    "EN": "W",
+    "AN": "W",
+    "NSM": "W",
+    "CS": "W",
+    "ES": "W",
+    "ET": "W",
+    "BN": "W",
+}
 
 
 @cache
@@ -123,8 +150,11 @@ def left_to_right_run(visual: str, logical: str) -> tuple[str, str]:
     (``left_to_right_word``).
     """
     last = logical[-1]
-    closing = LEFT_TO_RIGHT_MARK if pdfium_class(last) == "N" or \
-        unicodedata.category(last)[0] == "M" else ""
+    closing = (
+        LEFT_TO_RIGHT_MARK
+        if pdfium_class(last) == "N" or unicodedata.category(last)[0] == "M"
+        else ""
+    )
     return RIGHT_TO_LEFT_MARK + visual + closing, left_to_right_word(logical)
 
 

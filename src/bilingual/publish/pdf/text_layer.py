@@ -54,13 +54,13 @@ from bilingual.publish.pdf.readers import (
     poppler_text,
 )
 
-__all__ = ["Line", "Word", "language_span", "mark_words", "span_operator", "text_layer",
-           "words"]
+__all__ = ["Line", "Word", "language_span", "mark_words", "span_operator", "text_layer", "words"]
 
 # Characters the templates add for layout (bidi isolates, embeddings, marks): a
 # reader never typed them, so they stay out of the text layer.
-LAYOUT_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-                            "\u2066\u2067\u2068\u2069")
+LAYOUT_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 SPACE_BYTES = frozenset(b" \t\n\r\f\v")
 _DROP_CONTROLS = dict.fromkeys(map(ord, LAYOUT_CONTROLS))
 RIGHT_TO_LEFT_BYTES = frozenset(char.encode() for char in RIGHT_TO_LEFT_CHARACTERS)
@@ -86,8 +86,14 @@ class Line:
     drawn: list[bool] = field(default_factory=list)
     code_lengths: list[int] = field(default_factory=list)
 
-    def add_run(self, offset: int, clusters: Sequence[int], level: int, drawn: Sequence[bool],
-                code_length: int) -> None:
+    def add_run(
+        self,
+        offset: int,
+        clusters: Sequence[int],
+        level: int,
+        drawn: Sequence[bool],
+        code_length: int,
+    ) -> None:
         """Append a run at bidi ``level``: its glyphs' cluster offsets (from ``offset``) and
         which are drawn."""
         self.starts += map(offset.__add__, clusters)
@@ -122,18 +128,32 @@ def words(line: Line, right_to_left_document: bool = True) -> list[Word]:
     drawn_before = list(itertools.accumulate(line.drawn, initial=0))
     found: list[Word] = []
     for first, last, phrase in ranges:
-        if drawn_before[last] == drawn_before[first] \
-                or not (right_to_left_document or any(line.rtl[first:last])):
+        if drawn_before[last] == drawn_before[first] or not (
+            right_to_left_document or any(line.rtl[first:last])
+        ):
             continue  # nothing drawn, or left-to-right text in a left-to-right document
         visual, logical = _texts(line, first, last)
         if logical.strip():
-            found.append(Word(drawn_before[first], drawn_before[last] - 1, *_reader_texts(
-                line, first, last, (visual, logical), phrase, right_to_left_document)))
+            found.append(
+                Word(
+                    drawn_before[first],
+                    drawn_before[last] - 1,
+                    *_reader_texts(
+                        line, first, last, (visual, logical), phrase, right_to_left_document
+                    ),
+                )
+            )
     return found
 
 
-def _reader_texts(line: Line, first: int, last: int, texts: tuple[str, str], phrase: bool,
-                  right_to_left_document: bool) -> tuple[str, str, str]:
+def _reader_texts(
+    line: Line,
+    first: int,
+    last: int,
+    texts: tuple[str, str],
+    phrase: bool,
+    right_to_left_document: bool,
+) -> tuple[str, str, str]:
     """The /ActualText poppler reads, the source text, and the /ActualText PDFium reads."""
     visual, logical = texts
     if not (right_to_left_document or line.base == 1):
@@ -143,8 +163,7 @@ def _reader_texts(line: Line, first: int, last: int, texts: tuple[str, str], phr
         # read as in a right-to-left document.
         return visual, logical, logical[::-1] if phrase else visual
     if any(map(operator.and_, line.rtl[first:last], line.drawn[first:last])):
-        return (poppler_text(visual, logical, _ends_run(line, last)), logical,
-                pdfium_text(logical))
+        return (poppler_text(visual, logical, _ends_run(line, last)), logical, pdfium_text(logical))
     poppler, pdfium = left_to_right_run(visual, logical)
     return poppler, logical, pdfium
 
@@ -199,8 +218,13 @@ class _ClusterKinds(dict[bytes, int]):
     """The kind of a cluster's text (UTF-8), worked out the first time it is met in the process."""
 
     def __missing__(self, cluster: bytes) -> int:
-        kind = _SPACE if cluster[0] in SPACE_BYTES else \
-            _PLAIN if cluster in RIGHT_TO_LEFT_BYTES else _OTHER
+        kind = (
+            _SPACE
+            if cluster[0] in SPACE_BYTES
+            else _PLAIN
+            if cluster in RIGHT_TO_LEFT_BYTES
+            else _OTHER
+        )
         self[cluster] = kind
         return kind
 
@@ -217,8 +241,9 @@ def _kinds(line: Line) -> bytes:
     by one.
     """
     starts = line.starts
-    kinds = bytearray(map(_CLUSTER_KINDS.__getitem__,
-                          map(line.source.__getitem__, map(slice, starts, line.ends))))
+    kinds = bytearray(
+        map(_CLUSTER_KINDS.__getitem__, map(line.source.__getitem__, map(slice, starts, line.ends)))
+    )
     if False in line.rtl or False in line.drawn:
         for index, plain in enumerate(map(operator.and_, line.rtl, line.drawn)):
             if not plain and kinds[index] == _PLAIN:
@@ -237,7 +262,7 @@ def _texts(line: Line, first: int, last: int) -> tuple[str, str]:
     rtl = line.rtl[first:last]
     if all(rtl) or not any(rtl):  # one direction: the word's bytes, reversed if right to left
         starts = line.starts[first:last]
-        logical = line.source[min(starts):max(line.ends[first:last])].decode()
+        logical = line.source[min(starts) : max(line.ends[first:last])].decode()
         logical = logical.translate(_DROP_CONTROLS)
         return (logical[::-1] if rtl[0] else logical), logical
     seen: set[int] = set()
@@ -248,7 +273,7 @@ def _texts(line: Line, first: int, last: int) -> tuple[str, str]:
         if start in seen:
             continue
         seen.add(start)
-        text = line.source[start:line.ends[index]].decode()
+        text = line.source[start : line.ends[index]].decode()
         visual.append(text[::-1] if line.rtl[index] else text)
         clusters.append((start, text))
     logical = "".join(text for _, text in sorted(clusters))
@@ -277,14 +302,23 @@ def drawn_line(stream: Any, textbox: Any, fonts: dict[Any, int]) -> Line | None:
         font = analysis.font
         if font not in fonts:  # WeasyPrint's own look-up is costly: once per document
             fonts[font] = 2 if stream.add_font(font)[0].bitmap else 4
-        line.add_run(item.offset, ffi.unpack(glyphs.log_clusters, count), analysis.level,
-                     list(map(_EMPTY.__ne__, infos[::_GLYPH_INFO_SIZE // 4])), fonts[font])
+        line.add_run(
+            item.offset,
+            ffi.unpack(glyphs.log_clusters, count),
+            analysis.level,
+            list(map(_EMPTY.__ne__, infos[:: _GLYPH_INFO_SIZE // 4])),
+            fonts[font],
+        )
     line.close(first_line.start_index + first_line.length)
     return line
 
 
-def mark_words(operators: Sequence[Any], line: Line, properties: pydyf.Dictionary,
-               right_to_left_document: bool = True) -> list[Any]:
+def mark_words(
+    operators: Sequence[Any],
+    line: Line,
+    properties: pydyf.Dictionary,
+    right_to_left_document: bool = True,
+) -> list[Any]:
     """``operators`` (one line's) with the words of ``line`` that need it in spans.
 
     PDFium's forms of the words go into ``properties``, the /Properties resource
@@ -353,4 +387,3 @@ def install() -> None:
 
     draw_first_line.text_layer = True  # type: ignore[attr-defined]
     weasyprint_text.draw_first_line = draw_first_line
-
