@@ -25,8 +25,9 @@ Content = bytes | Callable[[BinaryIO], object]
 """The bytes to write, or a function writing them into the open file."""
 
 
-def write_atomically(path: Path, content: Content, *, new_mode: int = 0o666,
-                     sync: bool = True) -> None:
+def write_atomically(
+    path: Path, content: Content, *, new_mode: int = 0o666, sync: bool = True
+) -> None:
     """Replace ``path`` with ``content`` in one step, making its folder if needed.
 
     ``new_mode`` is the mode of a file that does not exist yet, before the umask: 0o600 keeps

@@ -76,18 +76,26 @@ class LoopbackHandler(BaseHTTPRequestHandler):
 
     def _check_request(self) -> None:
         if len(self.path) > MAX_TARGET:
-            raise RequestError(HTTPStatus.REQUEST_URI_TOO_LONG,
-                               f"the address is longer than {MAX_TARGET} characters")
+            raise RequestError(
+                HTTPStatus.REQUEST_URI_TOO_LONG,
+                f"the address is longer than {MAX_TARGET} characters",
+            )
         if self.command not in self.allowed_methods:
-            raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED,
-                               f"{self.command} is not supported here")
+            raise RequestError(
+                HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not supported here"
+            )
         hosts = self.headers.get_all("Host") or []
         target = urlsplit(self.path).netloc  # an absolute address names the host again
-        if (len(hosts) != 1 or hosts[0].strip().lower() not in self.server.allowed_hosts()
-                or (target and target.lower() not in self.server.allowed_hosts())):
-            raise RequestError(HTTPStatus.MISDIRECTED_REQUEST,
-                               "this server answers only to 127.0.0.1, localhost or [::1] "
-                               f"on port {self.server.port}")
+        if (
+            len(hosts) != 1
+            or hosts[0].strip().lower() not in self.server.allowed_hosts()
+            or (target and target.lower() not in self.server.allowed_hosts())
+        ):
+            raise RequestError(
+                HTTPStatus.MISDIRECTED_REQUEST,
+                "this server answers only to 127.0.0.1, localhost or [::1] "
+                f"on port {self.server.port}",
+            )
         if self.command not in SAFE_METHODS:
             self._check_origin()
         try:
@@ -103,8 +111,9 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             parts = urlsplit(referer)
             origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
         if origin is None or origin.lower() not in self.server.allowed_origins():
-            raise RequestError(HTTPStatus.FORBIDDEN,
-                               "a change must come from a page of this server")
+            raise RequestError(
+                HTTPStatus.FORBIDDEN, "a change must come from a page of this server"
+            )
 
     def read_body(self, limit: int = MAX_BODY) -> bytes:
         """The request body, refusing a missing, malformed or oversized Content-Length."""
@@ -112,27 +121,36 @@ class LoopbackHandler(BaseHTTPRequestHandler):
             raise RequestError(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length")
         declared = (self.headers.get("Content-Length") or "").strip()
         if not declared.isascii() or not declared.isdigit():
-            raise RequestError(HTTPStatus.BAD_REQUEST if declared else HTTPStatus.LENGTH_REQUIRED,
-                               f"Content-Length {declared!r} is not a number of bytes")
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST if declared else HTTPStatus.LENGTH_REQUIRED,
+                f"Content-Length {declared!r} is not a number of bytes",
+            )
         length = int(declared)
         if length > limit:
-            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                               f"the request is larger than {limit} bytes")
+            raise RequestError(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request is larger than {limit} bytes"
+            )
         try:
             body = self.rfile.read(length)
         except TimeoutError:
             raise RequestError(HTTPStatus.REQUEST_TIMEOUT, "the body did not arrive") from None
         if len(body) != length:
-            raise RequestError(HTTPStatus.BAD_REQUEST,
-                               "the body is shorter than its Content-Length")
+            raise RequestError(
+                HTTPStatus.BAD_REQUEST, "the body is shorter than its Content-Length"
+            )
         return body
 
     def read_form(self, limit: int = MAX_BODY) -> dict[str, list[str]]:
         """An urlencoded form whose every byte and escape is valid UTF-8."""
         try:
             text = self.read_body(limit).decode("utf-8")
-            return parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict",
-                            max_num_fields=10_000)
+            return parse_qs(
+                text,
+                keep_blank_values=True,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=10_000,
+            )
         except (UnicodeDecodeError, ValueError):
             raise RequestError(HTTPStatus.BAD_REQUEST, "the form is not valid UTF-8") from None
 

@@ -69,11 +69,15 @@ class EditionMaker:
         languages = []
         for code in codes:
             if code not in self.site.config.site.codes:
-                raise ContentError(f"unknown language {code!r}: the site's languages are "
-                                   f"{', '.join(self.site.config.site.codes)}")
+                raise ContentError(
+                    f"unknown language {code!r}: the site's languages are "
+                    f"{', '.join(self.site.config.site.codes)}"
+                )
             if not post.has(code):
-                raise ContentError(f"post {slug!r} has no version in {code!r}",
-                                   post.sources[post.languages[0]].parent)
+                raise ContentError(
+                    f"post {slug!r} has no version in {code!r}",
+                    post.sources[post.languages[0]].parent,
+                )
             languages.append(self.site.config.site.language(code))
         return Edition(post, tuple(languages))
 
@@ -83,8 +87,11 @@ class EditionMaker:
                 return post
         known = [post.slug for post in self.site.posts]
         close = difflib.get_close_matches(slug, known, n=1)
-        raise ContentError(f"no published post {slug!r}", self.site.config.layout.posts,
-                           hint=f"did you mean {close[0]!r}?" if close else None)
+        raise ContentError(
+            f"no published post {slug!r}",
+            self.site.config.layout.posts,
+            hint=f"did you mean {close[0]!r}?" if close else None,
+        )
 
     # ----- the parts
 
@@ -102,19 +109,41 @@ class EditionMaker:
 
     def html(self, edition: Edition, address: str = "") -> str:
         first = edition.languages[0]
-        sections = Markup("".join(self._render(lang, "email/section.html", self._section(
-            edition.post, lang)) for lang in edition.languages))
-        footers = Markup("".join(self._render(lang, "email/footer.html", self._footer(
-            lang, address)) for lang in edition.languages))
-        mastheads = [{"title": site_text(self.site, "title", lang), "lang": lang,
-                      "url": urls.absolute(self.site.config.site.base_url, urls.home(lang.code))}
-                     for lang in edition.languages]
-        page = self._render(first, "email/post.html", {
-            "subject": self.subject(edition), "preheader": edition.post.summary.get(first.code),
-            "mastheads": mastheads, "sections": sections, "footers": footers,
-            "page_path": urls.entry(edition.post, first.code)})
+        sections = Markup(
+            "".join(
+                self._render(lang, "email/section.html", self._section(edition.post, lang))
+                for lang in edition.languages
+            )
+        )
+        footers = Markup(
+            "".join(
+                self._render(lang, "email/footer.html", self._footer(lang, address))
+                for lang in edition.languages
+            )
+        )
+        mastheads = [
+            {
+                "title": site_text(self.site, "title", lang),
+                "lang": lang,
+                "url": urls.absolute(self.site.config.site.base_url, urls.home(lang.code)),
+            }
+            for lang in edition.languages
+        ]
+        page = self._render(
+            first,
+            "email/post.html",
+            {
+                "subject": self.subject(edition),
+                "preheader": edition.post.summary.get(first.code),
+                "mastheads": mastheads,
+                "sections": sections,
+                "footers": footers,
+                "page_path": urls.entry(edition.post, first.code),
+            },
+        )
         languages: dict[str, str] = {
-            lang.direction: lang.code for lang in reversed(self.site.config.site.languages)}
+            lang.direction: lang.code for lang in reversed(self.site.config.site.languages)
+        }
         return mail_html(page, self.web_url(edition.post, first), languages)
 
     def text(self, edition: Edition, address: str = "") -> str:
@@ -122,22 +151,43 @@ class EditionMaker:
         for lang in edition.languages:
             view = self._view(edition.post, lang)
             web_url = self.web_url(edition.post, lang)
-            section = self._render(lang, "email/section.txt", {
-                "title": wrap(view.title), "date": view.date, "author": view.author,
-                "summary": wrap(view.summary or ""), "body": BODY, "web_url": web_url})
-            footer = self._render(lang, "email/footer.txt", {
-                "site_title": str(site_text(self.site, "title", lang)),
-                "unsubscribe": self.settings.unsubscribe_link(address, lang.code)})
+            section = self._render(
+                lang,
+                "email/section.txt",
+                {
+                    "title": wrap(view.title),
+                    "date": view.date,
+                    "author": view.author,
+                    "summary": wrap(view.summary or ""),
+                    "body": BODY,
+                    "web_url": web_url,
+                },
+            )
+            footer = self._render(
+                lang,
+                "email/footer.txt",
+                {
+                    "site_title": str(site_text(self.site, "title", lang)),
+                    "unsubscribe": self.settings.unsubscribe_link(address, lang.code),
+                },
+            )
             # The body comes marked (its code stays left to right); the rest is marked here.
             before, has_body, after = f"{section.strip()}\n\n{footer.strip()}".partition(BODY)
-            body = markdown_text(edition.post.body.get(lang.code) or "", lang.code, web_url,
-                                 lang.direction) if has_body else ""
-            sections.append(mark_lines(before, lang.direction) + body +
-                            mark_lines(after, lang.direction))
+            body = (
+                markdown_text(
+                    edition.post.body.get(lang.code) or "", lang.code, web_url, lang.direction
+                )
+                if has_body
+                else ""
+            )
+            sections.append(
+                mark_lines(before, lang.direction) + body + mark_lines(after, lang.direction)
+            )
         return SEPARATOR.join(sections) + "\n"
 
-    def message(self, edition: Edition, address: str = "",
-                date: dt.datetime | None = None) -> EmailMessage:
+    def message(
+        self, edition: Edition, address: str = "", date: dt.datetime | None = None
+    ) -> EmailMessage:
         """The whole e-mail to ``address`` (no To: header without one)."""
         codes = [lang.code for lang in edition.languages]
         message = EmailMessage(policy=policy.SMTP)
@@ -175,13 +225,18 @@ class EditionMaker:
         return self._views[key]
 
     def _section(self, post: Entry, lang: Language) -> dict[str, Any]:
-        return {"entry": self._view(post, lang), "web_url": self.web_url(post, lang),
-                "page_path": urls.entry(post, lang.code)}
+        return {
+            "entry": self._view(post, lang),
+            "web_url": self.web_url(post, lang),
+            "page_path": urls.entry(post, lang.code),
+        }
 
     def _footer(self, lang: Language, address: str) -> dict[str, Any]:
-        return {"site_title": site_text(self.site, "title", lang),
-                "unsubscribe": self.settings.unsubscribe_link(address, lang.code),
-                "page_path": urls.home(lang.code)}
+        return {
+            "site_title": site_text(self.site, "title", lang),
+            "unsubscribe": self.settings.unsubscribe_link(address, lang.code),
+            "page_path": urls.home(lang.code),
+        }
 
     def _render(self, lang: Language, name: str, context: dict[str, Any]) -> str:
         return render_template(self.templates.environment(lang), name, context)

@@ -13,9 +13,39 @@ from urllib.parse import urljoin
 import css_inline
 from bs4 import BeautifulSoup, Tag
 
-BLOCKS = frozenset({"html", "body", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol",
-                    "li", "blockquote", "pre", "table", "thead", "tbody", "tfoot", "tr", "td",
-                    "th", "caption", "figure", "figcaption", "dl", "dt", "dd", "hr"})
+BLOCKS = frozenset(
+    {
+        "html",
+        "body",
+        "div",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figure",
+        "figcaption",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+    }
+)
 LINKS = {"a": "href", "img": "src"}
 UNSAFE = ("script", "link", "iframe", "object", "embed", "form", "base")
 

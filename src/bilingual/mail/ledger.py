@@ -59,14 +59,15 @@ class Ledger:
     def state(self, key: Key) -> str | None:
         row = self.connection.execute(
             "SELECT state FROM messages WHERE post = ? AND edition = ? AND address = ?",
-            _normal(key)).fetchone()
+            _normal(key),
+        ).fetchone()
         return str(row[0]) if row else None
 
     def editions(self, post: str, address: str) -> set[str]:
         """The editions of ``post`` sent, refused or perhaps sent to ``address``."""
         rows = self.connection.execute(
-            "SELECT edition FROM messages WHERE post = ? AND address = ?",
-            (post, address.lower())).fetchall()
+            "SELECT edition FROM messages WHERE post = ? AND address = ?", (post, address.lower())
+        ).fetchall()
         return {str(row[0]) for row in rows}
 
     def begin(self, key: Key, message_id: str) -> None:
@@ -82,26 +83,31 @@ class Ledger:
         """Drop a message the server turned down for now: the next run tries it again."""
         with self.connection:
             self.connection.execute(
-                "DELETE FROM messages WHERE post = ? AND edition = ? AND address = ?", _normal(key))
+                "DELETE FROM messages WHERE post = ? AND edition = ? AND address = ?", _normal(key)
+            )
 
     def records(self, state: str | None = None) -> list[Record]:
         query = "SELECT post, edition, address, state, message_id, reply, updated FROM messages"
-        rows = self.connection.execute(query + (" WHERE state = ?" if state else "") +
-                                       " ORDER BY updated", (state,) if state else ()).fetchall()
+        rows = self.connection.execute(
+            query + (" WHERE state = ?" if state else "") + " ORDER BY updated",
+            (state,) if state else (),
+        ).fetchall()
         return [Record(Key(*row[:3]), *row[3:]) for row in rows]
 
     def release_unconfirmed(self) -> int:
         """Forget the messages a stopped run left ``sending``, so they are sent again."""
         with self.connection:
-            return self.connection.execute("DELETE FROM messages WHERE state = ?",
-                                           (SENDING,)).rowcount
+            return self.connection.execute(
+                "DELETE FROM messages WHERE state = ?", (SENDING,)
+            ).rowcount
 
     def _set(self, key: Key, state: str, message_id: str, reply: str) -> None:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
         with self.connection:  # committed (and synced) before this returns
             self.connection.execute(
                 "INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (*_normal(key), state, message_id, reply, now))
+                (*_normal(key), state, message_id, reply, now),
+            )
 
 
 def _normal(key: Key) -> tuple[str, str, str]:
@@ -150,9 +156,11 @@ def _exclusive(lock: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise MailError("another `bilingual newsletter send` is using this ledger",
-                            lock.with_suffix(""),
-                            hint="wait for it to finish; two senders could send twice") from None
+            raise MailError(
+                "another `bilingual newsletter send` is using this ledger",
+                lock.with_suffix(""),
+                hint="wait for it to finish; two senders could send twice",
+            ) from None
         yield
     finally:
         os.close(handle)

@@ -65,10 +65,17 @@ class Pace:
         self.next = max(now, self.next) + self.interval
 
 
-def send_newsletter(site_root: Path, list_path: Path, ledger_path: Path,
-                    server: SmtpSettings | None, rate: float, since: dt.date | None = None,
-                    dry_run: bool = False, resend_unconfirmed: bool = False,
-                    listener: Listener | None = None) -> SendReport:
+def send_newsletter(
+    site_root: Path,
+    list_path: Path,
+    ledger_path: Path,
+    server: SmtpSettings | None,
+    rate: float,
+    since: dt.date | None = None,
+    dry_run: bool = False,
+    resend_unconfirmed: bool = False,
+    listener: Listener | None = None,
+) -> SendReport:
     """Send what is due (or, with ``dry_run``, only say what it would be)."""
     maker = EditionMaker.for_site(site_root)
     subscribers = open_list(list_path, maker.site.config.site.codes).read()
@@ -86,8 +93,9 @@ def send_newsletter(site_root: Path, list_path: Path, ledger_path: Path,
     return report
 
 
-def plan(maker: EditionMaker, subscribers: list[Subscriber], ledger: Ledger,
-         since: dt.date | None) -> list[Delivery]:
+def plan(
+    maker: EditionMaker, subscribers: list[Subscriber], ledger: Ledger, since: dt.date | None
+) -> list[Delivery]:
     """The messages due: post by post, oldest first, reader by reader.
 
     A reader who changed what they receive gets no language of a post twice: nothing for a
@@ -111,8 +119,15 @@ def plan(maker: EditionMaker, subscribers: list[Subscriber], ledger: Ledger,
 
 
 class _Run:
-    def __init__(self, maker: EditionMaker, ledger: Ledger, server: MailServer, pace: Pace,
-                 report: SendReport, listener: Listener | None) -> None:
+    def __init__(
+        self,
+        maker: EditionMaker,
+        ledger: Ledger,
+        server: MailServer,
+        pace: Pace,
+        report: SendReport,
+        listener: Listener | None,
+    ) -> None:
         self.maker, self.ledger, self.server, self.pace = maker, ledger, server, pace
         self.report, self.listener = report, listener
         self.sender = maker.settings.sender.addr_spec
@@ -133,8 +148,9 @@ class _Run:
         data = message.as_bytes(policy=policy.SMTP if address.isascii() else policy.SMTPUTF8)
         for attempt in range(RECONNECTS + 1):
             try:
-                reply = self.server.deliver(self.sender, address, data,
-                                            lambda: self.ledger.begin(delivery.key, message_id))
+                reply = self.server.deliver(
+                    self.sender, address, data, lambda: self.ledger.begin(delivery.key, message_id)
+                )
                 break
             except ConnectionLost as lost:
                 self.server.close()
@@ -143,9 +159,10 @@ class _Run:
                     self._tell(delivery, "lost", None)
                     return
                 if attempt == RECONNECTS:
-                    raise MailError(f"lost the connection to {self.server.settings.address}: "
-                                    f"{lost}", hint="run the command again to send the rest"
-                                    ) from None
+                    raise MailError(
+                        f"lost the connection to {self.server.settings.address}: {lost}",
+                        hint="run the command again to send the rest",
+                    ) from None
         self._record(delivery, message_id, reply)
 
     def _record(self, delivery: Delivery, message_id: str, reply: Reply) -> None:

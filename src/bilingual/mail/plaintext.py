@@ -69,17 +69,20 @@ def _mark_runs(line: str, direction: str) -> str:
     return "".join(pieces) + line[position:]
 
 
-def markdown_text(source: str, lang: str, page_url: str, direction: str,
-                  width: int = WIDTH) -> str:
+def markdown_text(source: str, lang: str, page_url: str, direction: str, width: int = WIDTH) -> str:
     """The body as wrapped, marked plain text; links become [1] references listed at the end."""
     writer = _TextWriter(lang, page_url)
     tree = SyntaxTreeNode(_parser().parse(balance_controls(source)))
     lines = writer.blocks(tree.children, width)
     if writer.links:
-        lines += ["", *(f"[{writer.number(index)}] {url}"
-                        for index, url in enumerate(writer.links, start=1))]
-    return "\n".join(mark_code(line.replace(CODE, "")) if CODE in line
-                     else mark_line(line, direction) for line in lines)
+        lines += [
+            "",
+            *(f"[{writer.number(index)}] {url}" for index, url in enumerate(writer.links, start=1)),
+        ]
+    return "\n".join(
+        mark_code(line.replace(CODE, "")) if CODE in line else mark_line(line, direction)
+        for line in lines
+    )
 
 
 @cache
@@ -122,8 +125,10 @@ class _TextWriter:
         if kind == "hr":
             return ["* * *"]
         if kind == "table":
-            return [" | ".join(self.inline(cell.children) for cell in row.children)
-                    for row in _rows(node)]
+            return [
+                " | ".join(self.inline(cell.children) for cell in row.children)
+                for row in _rows(node)
+            ]
         if kind == "html_block":
             return _wrap(BeautifulSoup(node.content, "html.parser").get_text(" ").strip(), width)
         return self.blocks(node.children, width)
@@ -178,6 +183,7 @@ def wrap(text: str, width: int = WIDTH) -> str:
 def _wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     for part in text.split("\n"):
-        lines += textwrap.wrap(part, max(width, 20), break_long_words=False,
-                               break_on_hyphens=False) or [""]
+        lines += textwrap.wrap(
+            part, max(width, 20), break_long_words=False, break_on_hyphens=False
+        ) or [""]
     return lines

@@ -31,7 +31,7 @@ li{margin:4px 0}.error{white-space:pre-wrap;color:#a4161a}"""
 
 def preview(site_root: Path, path: str) -> tuple[HTTPStatus, bytes]:
     """The preview page for the URL ``path`` (which starts with PREFIX)."""
-    parts = [unquote(part) for part in path[len(PREFIX):].split("/") if part]
+    parts = [unquote(part) for part in path[len(PREFIX) :].split("/") if part]
     try:
         maker = EditionMaker.for_site(site_root)
         if not parts:
@@ -41,11 +41,15 @@ def preview(site_root: Path, path: str) -> tuple[HTTPStatus, bytes]:
         if len(parts) == 3 and parts[2] == MESSAGE:
             return HTTPStatus.OK, maker.html(maker.edition(parts[1], [parts[0]])).encode()
     except BilingualError as error:
-        return HTTPStatus.NOT_FOUND, _page("No e-mail edition", Markup(
-            '<p class="error">{}</p><p><a href="{}">All e-mail editions</a></p>').format(
-                str(error), PREFIX))
-    return HTTPStatus.NOT_FOUND, _page("Not found", Markup('<p><a href="{}">All e-mail editions'
-                                                           '</a></p>').format(PREFIX))
+        return HTTPStatus.NOT_FOUND, _page(
+            "No e-mail edition",
+            Markup('<p class="error">{}</p><p><a href="{}">All e-mail editions</a></p>').format(
+                str(error), PREFIX
+            ),
+        )
+    return HTTPStatus.NOT_FOUND, _page(
+        "Not found", Markup('<p><a href="{}">All e-mail editions</a></p>').format(PREFIX)
+    )
 
 
 def _index(maker: EditionMaker) -> Markup:
@@ -53,8 +57,11 @@ def _index(maker: EditionMaker) -> Markup:
     for post in maker.site.posts:
         links = Markup(" · ").join(
             Markup('<a href="{}" lang="{}">{}</a>').format(
-                f"{PREFIX}{code}/{quote(post.slug)}/", code, post.title[code])
-            for code in maker.site.config.site.codes if post.has(code))
+                f"{PREFIX}{code}/{quote(post.slug)}/", code, post.title[code]
+            )
+            for code in maker.site.config.site.codes
+            if post.has(code)
+        )
         items.append(Markup("<li>{}: {}</li>").format(post.slug, links))
     return Markup("<ul>{}</ul>").format(Markup("").join(items))
 
@@ -66,18 +73,21 @@ def _side_by_side(maker: EditionMaker, code: str, slug: str) -> bytes:
         '<main><figure><figcaption>Web page: <a href="{web}">{web}</a></figcaption>'
         '<iframe src="{web}" title="Web page"></iframe></figure>'
         '<figure class="mail"><figcaption>E-mail ({subject}) · <a href="{mail}">open alone</a>'
-        '</figcaption><iframe src="{mail}" title="E-mail"></iframe></figure></main>').format(
-            web=web, mail=f"{PREFIX}{code}/{quote(slug)}/{MESSAGE}", subject=maker.subject(edition))
+        '</figcaption><iframe src="{mail}" title="E-mail"></iframe></figure></main>'
+    ).format(
+        web=web, mail=f"{PREFIX}{code}/{quote(slug)}/{MESSAGE}", subject=maker.subject(edition)
+    )
     return _page(f"E-mail edition of {slug} ({code})", body, wide=True)
 
 
 def _page(title: str, body: Markup, wide: bool = False) -> bytes:
     header = Markup('<header>{} · <a href="{}">all e-mail editions</a></header>').format(
-        title, PREFIX)
+        title, PREFIX
+    )
     content = body if wide else Markup('<div style="padding:16px">{}</div>').format(body)
-    return (Markup('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{}</title>'
-                   '<style>{}</style></head><body>{}{}</body></html>')
-            .format(title, Markup(STYLE), header, content)).encode()
-
-
-
+    return (
+        Markup(
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{}</title>'
+            "<style>{}</style></head><body>{}{}</body></html>"
+        ).format(title, Markup(STYLE), header, content)
+    ).encode()

@@ -40,8 +40,9 @@ class ListSettings:
     def unsubscribe_link(self, address: str, lang: str) -> str:
         """The reader's unsubscribe URL, or a mailto: link to the sender when none is set."""
         if self.unsubscribe_url:
-            return (self.unsubscribe_url.replace("{address}", quote(address, safe="@"))
-                    .replace("{lang}", lang))
+            return self.unsubscribe_url.replace("{address}", quote(address, safe="@")).replace(
+                "{lang}", lang
+            )
         return self._mailto(address)
 
     def unsubscribe_header(self, address: str, lang: str) -> str:
@@ -89,48 +90,71 @@ def list_settings(config: Config) -> ListSettings:
     for key in ("subscribe_endpoint", "unsubscribe_url"):
         value = getattr(section, key)
         if value and not re.match(r"^https?://[^/\s]+", value):
-            raise ConfigError(f"newsletter.{key} must be an absolute http(s) URL", path,
-                              _line_of(path, key))
+            raise ConfigError(
+                f"newsletter.{key} must be an absolute http(s) URL", path, _line_of(path, key)
+            )
     if section.unsubscribe_url:
         _check_placeholders(section.unsubscribe_url, path)
     return ListSettings(sender, section.subscribe_endpoint, section.unsubscribe_url)
 
 
-def smtp_settings(config: Config, host: str | None = None, port: int | None = None,
-                  security: str | None = None) -> SmtpSettings:
+def smtp_settings(
+    config: Config, host: str | None = None, port: int | None = None, security: str | None = None
+) -> SmtpSettings:
     """The server from the options, else from [newsletter]; credentials from the environment."""
     section = config.newsletter
     path = config.layout.config
     chosen_security = security or section.smtp_security
     if chosen_security not in SECURITIES:
-        raise ConfigError(f"newsletter.smtp_security must be one of {', '.join(SECURITIES)}, "
-                          f"not {chosen_security!r}", path, _line_of(path, "smtp_security"))
+        raise ConfigError(
+            f"newsletter.smtp_security must be one of {', '.join(SECURITIES)}, "
+            f"not {chosen_security!r}",
+            path,
+            _line_of(path, "smtp_security"),
+        )
     chosen_host = host or section.smtp_host
     if not chosen_host:
-        raise ConfigError("no SMTP server: set newsletter.smtp_host or give --smtp-host", path,
-                          hint="e.g. smtp_host = \"smtp.example.org\" in the newsletter section")
+        raise ConfigError(
+            "no SMTP server: set newsletter.smtp_host or give --smtp-host",
+            path,
+            hint='e.g. smtp_host = "smtp.example.org" in the newsletter section',
+        )
     if chosen_security == "none" and chosen_host not in LOCAL_HOSTS:
-        raise ConfigError(f"refusing to send without TLS to {chosen_host}: smtp_security "
-                          "\"none\" is for a server on this machine only", path,
-                          _line_of(path, "smtp_security"),
-                          hint="use \"starttls\" (port 587) or \"ssl\" (port 465)")
+        raise ConfigError(
+            f"refusing to send without TLS to {chosen_host}: smtp_security "
+            '"none" is for a server on this machine only',
+            path,
+            _line_of(path, "smtp_security"),
+            hint='use "starttls" (port 587) or "ssl" (port 465)',
+        )
     typed: Security = chosen_security
-    return SmtpSettings(chosen_host, port or section.smtp_port or DEFAULT_PORTS[typed], typed,
-                        os.environ.get(USER_VARIABLE) or None,
-                        os.environ.get(PASSWORD_VARIABLE) or None)
+    return SmtpSettings(
+        chosen_host,
+        port or section.smtp_port or DEFAULT_PORTS[typed],
+        typed,
+        os.environ.get(USER_VARIABLE) or None,
+        os.environ.get(PASSWORD_VARIABLE) or None,
+    )
 
 
 def _check_placeholders(url: str, path: Path) -> None:
     """The unsubscribe URL holds {address}, and no placeholder but it and {lang}."""
     unknown = sorted(set(PLACEHOLDER.findall(url)) - {"address", "lang"})
     if unknown:
-        raise ConfigError(f"newsletter.unsubscribe_url holds {{{unknown[0]}}}: only {{address}} "
-                          "and {lang} are filled in", path, _line_of(path, "unsubscribe_url"),
-                          hint="write what the list service needs there as it is")
+        raise ConfigError(
+            f"newsletter.unsubscribe_url holds {{{unknown[0]}}}: only {{address}} "
+            "and {lang} are filled in",
+            path,
+            _line_of(path, "unsubscribe_url"),
+            hint="write what the list service needs there as it is",
+        )
     if "{address}" not in url:
-        raise ConfigError("newsletter.unsubscribe_url must hold {address}, where the reader's "
-                          "address goes", path, _line_of(path, "unsubscribe_url"),
-                          hint='e.g. "https://lists.example.org/unsubscribe?address={address}"')
+        raise ConfigError(
+            "newsletter.unsubscribe_url must hold {address}, where the reader's address goes",
+            path,
+            _line_of(path, "unsubscribe_url"),
+            hint='e.g. "https://lists.example.org/unsubscribe?address={address}"',
+        )
 
 
 def parse_sender(value: str, path: Path) -> Address:
@@ -138,9 +162,12 @@ def parse_sender(value: str, path: Path) -> Address:
     try:
         checked = validate_email(addr, check_deliverability=False)
     except EmailNotValidError as error:
-        raise ConfigError(f"newsletter.sender {value!r} is not an e-mail address: {error}", path,
-                          _line_of(path, "sender"),
-                          hint='e.g. sender = "Site title <newsletter@example.org>"') from None
+        raise ConfigError(
+            f"newsletter.sender {value!r} is not an e-mail address: {error}",
+            path,
+            _line_of(path, "sender"),
+            hint='e.g. sender = "Site title <newsletter@example.org>"',
+        ) from None
     local, _, domain = checked.normalized.rpartition("@")
     return Address(name, local, domain)
 

@@ -45,32 +45,40 @@ class MailServer:
         context = ssl.create_default_context()
         try:
             if settings.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port,
-                                                      timeout=self.timeout, context=context)
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    settings.host, settings.port, timeout=self.timeout, context=context
+                )
             else:
                 smtp = smtplib.SMTP(settings.host, settings.port, timeout=self.timeout)
             smtp.ehlo()
             if settings.security == "starttls":
                 if not smtp.has_extn("starttls"):
                     smtp.close()
-                    raise MailError(f"{settings.address} does not offer STARTTLS",
-                                    hint="use smtp_security = \"ssl\" with port 465, if it has it")
+                    raise MailError(
+                        f"{settings.address} does not offer STARTTLS",
+                        hint='use smtp_security = "ssl" with port 465, if it has it',
+                    )
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if settings.user:
                 smtp.login(settings.user, settings.password or "")
         except smtplib.SMTPAuthenticationError as error:
-            raise MailError(f"{settings.address} refused the login: {_text(error.smtp_error)}",
-                            hint=f"check {USER_VARIABLE} and {PASSWORD_VARIABLE}") from None
+            raise MailError(
+                f"{settings.address} refused the login: {_text(error.smtp_error)}",
+                hint=f"check {USER_VARIABLE} and {PASSWORD_VARIABLE}",
+            ) from None
         except ssl.SSLError as error:
             raise MailError(f"no TLS with {settings.address}: {error.reason or error}") from None
         except (OSError, smtplib.SMTPException) as error:
-            raise MailError(f"cannot talk to the SMTP server {settings.address}: "
-                            f"{getattr(error, 'strerror', None) or error}") from None
+            raise MailError(
+                f"cannot talk to the SMTP server {settings.address}: "
+                f"{getattr(error, 'strerror', None) or error}"
+            ) from None
         self.smtp = smtp
 
-    def deliver(self, sender: str, recipient: str, message: bytes,
-                before_data: Callable[[], None]) -> Reply:
+    def deliver(
+        self, sender: str, recipient: str, message: bytes, before_data: Callable[[], None]
+    ) -> Reply:
         """Hand over ``message``; ``before_data`` runs once the recipient is accepted."""
         smtp = self._connected()
         options = ["SMTPUTF8"] if not (sender + recipient).isascii() else []

@@ -29,8 +29,15 @@ SQLITE_SUFFIXES = frozenset({".sqlite", ".sqlite3", ".db"})
 COLUMNS = {
     "address": ("address", "email", "e-mail", "email address", "email_address", "mail"),
     "language": ("language", "lang", "locale"),
-    "subscribed": ("subscribed", "date", "subscribed_at", "date subscribed", "created",
-                   "optin_time", "confirm_time"),
+    "subscribed": (
+        "subscribed",
+        "date",
+        "subscribed_at",
+        "date subscribed",
+        "created",
+        "optin_time",
+        "confirm_time",
+    ),
     "confirmed": ("confirmed", "status"),
 }
 YES = frozenset({"yes", "true", "1", "confirmed", "subscribed", "active"})
@@ -106,8 +113,10 @@ class CsvList:
 
 
 class SqliteList:
-    SCHEMA = ("CREATE TABLE IF NOT EXISTS subscribers (address TEXT PRIMARY KEY COLLATE NOCASE, "
-              "language TEXT NOT NULL, subscribed TEXT NOT NULL, confirmed INTEGER NOT NULL)")
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS subscribers (address TEXT PRIMARY KEY COLLATE NOCASE, "
+        "language TEXT NOT NULL, subscribed TEXT NOT NULL, confirmed INTEGER NOT NULL)"
+    )
 
     def __init__(self, path: Path, codes: tuple[str, ...]) -> None:
         self.path, self.codes = path, codes
@@ -116,15 +125,21 @@ class SqliteList:
         if not self.path.exists():
             return []
         with self._connect() as connection:
-            rows = connection.execute(f"SELECT {', '.join(FIELDS)}, rowid FROM subscribers "
-                                      "ORDER BY rowid").fetchall()
+            rows = connection.execute(
+                f"SELECT {', '.join(FIELDS)}, rowid FROM subscribers ORDER BY rowid"
+            ).fetchall()
         errors = ErrorCollector()
         found = []
         for address, language, subscribed, confirmed, rowid in rows:
             try:
-                found.append(Subscriber(check_address(address),
-                                        check_language(language, self.codes),
-                                        dt.date.fromisoformat(subscribed), bool(confirmed)))
+                found.append(
+                    Subscriber(
+                        check_address(address),
+                        check_language(language, self.codes),
+                        dt.date.fromisoformat(subscribed),
+                        bool(confirmed),
+                    )
+                )
             except ValueError as error:
                 errors.add(MailError(f"row {rowid}: {error}", self.path))
         errors.raise_if_any()
@@ -133,10 +148,13 @@ class SqliteList:
     def write(self, subscribers: Sequence[Subscriber]) -> None:
         with self._connect() as connection:  # one transaction: all of it or nothing
             connection.execute("DELETE FROM subscribers")
-            connection.executemany(f"INSERT INTO subscribers ({', '.join(FIELDS)}) "
-                                   "VALUES (?, ?, ?, ?)",
-                                   [(s.address, s.language, s.subscribed.isoformat(),
-                                     int(s.confirmed)) for s in subscribers])
+            connection.executemany(
+                f"INSERT INTO subscribers ({', '.join(FIELDS)}) VALUES (?, ?, ?, ?)",
+                [
+                    (s.address, s.language, s.subscribed.isoformat(), int(s.confirmed))
+                    for s in subscribers
+                ],
+            )
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path.exists():
@@ -150,8 +168,9 @@ class SqliteList:
         return connection
 
 
-def read_rows(path: Path, codes: Sequence[str], language: str | None = None,
-              confirmed: bool | None = None) -> tuple[list[Subscriber], list[str]]:
+def read_rows(
+    path: Path, codes: Sequence[str], language: str | None = None, confirmed: bool | None = None
+) -> tuple[list[Subscriber], list[str]]:
     """Read a CSV list (ours, or another service's export); every bad row is reported at once.
 
     ``language`` and ``confirmed`` fill in columns the file does not have. Returns the
@@ -171,8 +190,9 @@ def read_rows(path: Path, codes: Sequence[str], language: str | None = None,
             errors.add(MailError(str(error), path, line))
             continue
         if subscriber.key in seen:
-            notes.append(f"{path}:{line}: {subscriber.address} is also on line "
-                         f"{seen[subscriber.key]}")
+            notes.append(
+                f"{path}:{line}: {subscriber.address} is also on line {seen[subscriber.key]}"
+            )
             continue
         seen[subscriber.key] = line
         found.append(subscriber)
@@ -187,32 +207,50 @@ def _table(path: Path) -> tuple[list[list[str]], dict[str, int], int]:
     except OSError as error:
         raise MailError(f"cannot read the list: {error.strerror}", path) from None
     except UnicodeDecodeError:
-        raise MailError("the list is not UTF-8 text", path,
-                        hint="export it as CSV in UTF-8") from None
+        raise MailError(
+            "the list is not UTF-8 text", path, hint="export it as CSV in UTF-8"
+        ) from None
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         return [], {"address": 0}, 1
     header = [cell.strip().lower() for cell in rows[0]]
-    columns = {field: header.index(name) for field, names in COLUMNS.items()
-               for name in names if name in header}
+    columns = {
+        field: header.index(name)
+        for field, names in COLUMNS.items()
+        for name in names
+        if name in header
+    }
     if "address" in columns:
         return rows[1:], columns, 2
     if "@" in (rows[0][0] if rows[0] else ""):
         return rows, {"address": 0}, 1  # one address a line, no header
-    raise MailError("no address column in the first line", path, 1,
-                    hint=f"name it one of: {', '.join(COLUMNS['address'])}")
+    raise MailError(
+        "no address column in the first line",
+        path,
+        1,
+        hint=f"name it one of: {', '.join(COLUMNS['address'])}",
+    )
 
 
-def _subscriber(row: list[str], columns: dict[str, int], codes: Sequence[str],
-                language: str | None, confirmed: bool | None) -> Subscriber:
+def _subscriber(
+    row: list[str],
+    columns: dict[str, int],
+    codes: Sequence[str],
+    language: str | None,
+    confirmed: bool | None,
+) -> Subscriber:
     def cell(field: str) -> str | None:
         index = columns.get(field)
         return row[index].strip() if index is not None and index < len(row) else None
 
     address = check_address(cell("address") or "")
     chosen = check_language(cell("language") or language or BOTH, codes)
-    return Subscriber(address, chosen, _date(cell("subscribed")),
-                      _yes(cell("confirmed")) if cell("confirmed") is not None else bool(confirmed))
+    return Subscriber(
+        address,
+        chosen,
+        _date(cell("subscribed")),
+        _yes(cell("confirmed")) if cell("confirmed") is not None else bool(confirmed),
+    )
 
 
 def _date(value: str | None) -> dt.date:
@@ -234,8 +272,12 @@ def _yes(value: str | None) -> bool:
 
 
 def _row(subscriber: Subscriber) -> tuple[str, str, str, str]:
-    return (subscriber.address, subscriber.language, subscriber.subscribed.isoformat(),
-            "yes" if subscriber.confirmed else "no")
+    return (
+        subscriber.address,
+        subscriber.language,
+        subscriber.subscribed.isoformat(),
+        "yes" if subscriber.confirmed else "no",
+    )
 
 
 # ----- changes
@@ -244,8 +286,11 @@ def _row(subscriber: Subscriber) -> tuple[str, str, str, str]:
 def add(store: SubscriberList, subscriber: Subscriber) -> None:
     current = store.read()
     if any(existing.key == subscriber.key for existing in current):
-        raise MailError(f"{subscriber.address} is already on the list", store.path,
-                        hint="remove it first to change what it receives")
+        raise MailError(
+            f"{subscriber.address} is already on the list",
+            store.path,
+            hint="remove it first to change what it receives",
+        )
     store.write([*current, subscriber])
 
 
@@ -266,8 +311,9 @@ class ImportReport:
     notes: tuple[str, ...]
 
 
-def import_list(store: SubscriberList, source: Path, codes: Sequence[str], language: str | None,
-                confirmed: bool) -> ImportReport:
+def import_list(
+    store: SubscriberList, source: Path, codes: Sequence[str], language: str | None, confirmed: bool
+) -> ImportReport:
     """Add the readers of ``source`` who are not on the list yet; a bad row stops it all."""
     incoming, notes = read_rows(source, codes, language, confirmed)
     current = store.read()
@@ -277,4 +323,3 @@ def import_list(store: SubscriberList, source: Path, codes: Sequence[str], langu
     if added:
         store.write([*current, *added])
     return ImportReport(tuple(added), tuple(already), tuple(notes))
-

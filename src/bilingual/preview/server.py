@@ -28,8 +28,14 @@ EMAIL_PREVIEW = PREFIX + "email/"
 CLIENT_SCRIPT = Path(__file__).resolve().parent / "static" / "reload.js"
 KEEPALIVE_SECONDS = 15.0
 BUSY_WAIT_SECONDS = 300.0
-TEXT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript",
-              ".xml": "application/xml", ".json": "application/json", ".txt": "text/plain"}
+TEXT_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".txt": "text/plain",
+}
 OTHER_TYPES = {".woff2": "font/woff2", ".pdf": "application/pdf", ".png": "image/png"}
 
 BuildListener = Callable[[str | None, float], None]
@@ -105,9 +111,15 @@ class SourceFilter(watchfiles.DefaultFilter):
 class PreviewServer(LoopbackServer):
     """Serve one site's output on 127.0.0.1, rebuilding it whenever its sources change."""
 
-    def __init__(self, site_root: Path | str, out_dir: Path | str | None = None, port: int = 8000,
-                 pdf: bool = False, on_build: BuildListener | None = None,
-                 on_wait: WaitListener | None = None) -> None:
+    def __init__(
+        self,
+        site_root: Path | str,
+        out_dir: Path | str | None = None,
+        port: int = 8000,
+        pdf: bool = False,
+        on_build: BuildListener | None = None,
+        on_wait: WaitListener | None = None,
+    ) -> None:
         self.root = Path(site_root).resolve()
         layout = SiteLayout(self.root)
         if not layout.config.is_file():
@@ -131,8 +143,7 @@ class PreviewServer(LoopbackServer):
         """Build once; a failure is shown in the pages instead of stopping the server."""
         started = time.perf_counter()
         try:
-            build(self.root, self.out_dir, pdf=self.pdf, wait=self.busy_wait,
-                  waiting=self.on_wait)
+            build(self.root, self.out_dir, pdf=self.pdf, wait=self.busy_wait, waiting=self.on_wait)
             error = None
         except Exception as failure:  # any failure goes to the overlay
             error = describe(failure, self.root)
@@ -143,9 +154,14 @@ class PreviewServer(LoopbackServer):
     def watch(self) -> None:
         """Rebuild after each batch of source changes until ``close``."""
         sources = SourceFilter(self.root, self.out_dir)
-        for _changes in watchfiles.watch(self.root, watch_filter=sources,
-                                         debounce=150, step=50, stop_event=self.stopping,
-                                         raise_interrupt=False):
+        for _changes in watchfiles.watch(
+            self.root,
+            watch_filter=sources,
+            debounce=150,
+            step=50,
+            stop_event=self.stopping,
+            raise_interrupt=False,
+        ):
             self.rebuild()
 
     def start(self) -> None:
@@ -225,15 +241,22 @@ class PreviewHandler(LoopbackHandler):
         from bilingual.mail.preview import preview  # the e-mail renderer, on demand
 
         status, page = preview(self.server.root, path)
-        self._send(status, ".html", inject_client(page, self.server.state.snapshot()["version"]),
-                   send_body)
+        self._send(
+            status, ".html", inject_client(page, self.server.state.snapshot()["version"]), send_body
+        )
 
     def _not_found(self, path: str, send_body: bool) -> None:
         """An HTML 404 that reloads itself, so a page missing after a failed build comes back."""
-        page = (f"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title>"
-                f"<body><p>Not found: {escape(path)}</p></body></html>").encode()
-        self._send(HTTPStatus.NOT_FOUND, ".html",
-                   inject_client(page, self.server.state.snapshot()["version"]), send_body)
+        page = (
+            f"<!doctype html><html lang=en><meta charset=utf-8><title>Not found</title>"
+            f"<body><p>Not found: {escape(path)}</p></body></html>"
+        ).encode()
+        self._send(
+            HTTPStatus.NOT_FOUND,
+            ".html",
+            inject_client(page, self.server.state.snapshot()["version"]),
+            send_body,
+        )
 
     def _events(self) -> None:
         """Server-Sent Events: the build state now, then after every build."""

@@ -31,7 +31,8 @@ def deflate(rows: bytes, last: bool) -> bytes:
     """
     compressor = zlib_ng.compressobj(1, zlib_ng.DEFLATED, -zlib_ng.MAX_WBITS, 9, zlib_ng.Z_RLE)
     return compressor.compress(rows) + compressor.flush(
-        zlib_ng.Z_FINISH if last else zlib_ng.Z_SYNC_FLUSH)
+        zlib_ng.Z_FINISH if last else zlib_ng.Z_SYNC_FLUSH
+    )
 
 
 def with_filter_column(image: Image.Image) -> Image.Image:
@@ -65,11 +66,17 @@ class BandedPNG:
         width, height = background.size
         ihdr = struct.pack(">IIBBBBB", width, height, 8, PALETTE_COLOR, 0, 0, 0)
         rows = with_filter_column(background).tobytes()
-        above_rows, below_rows = rows[:top * (width + 1)], rows[bottom * (width + 1):]
+        above_rows, below_rows = rows[: top * (width + 1)], rows[bottom * (width + 1) :]
         band = with_filter_column(background.crop((0, top, width, bottom)))
-        return cls(SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"PLTE", palette),
-                   deflate(above_rows, last=False), zlib_ng.adler32(above_rows), band,
-                   deflate(below_rows, last=True), below_rows, top)
+        return cls(
+            SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"PLTE", palette),
+            deflate(above_rows, last=False),
+            zlib_ng.adler32(above_rows),
+            band,
+            deflate(below_rows, last=True),
+            below_rows,
+            top,
+        )
 
     def encode(self, pastes: Iterable[Paste]) -> bytes:
         """The PNG of the background with ``pastes`` (in the image's coordinates) in the band;
@@ -80,6 +87,11 @@ class BandedPNG:
         band.paste(0, (0, 0, 1, band.height))  # the filter column, should a paste reach it
         rows = band.tobytes()
         adler = zlib_ng.adler32(self.below_rows, zlib_ng.adler32(rows, self.above_adler))
-        stream = (ZLIB_HEADER + self.above + deflate(rows, last=False) + self.below
-                  + struct.pack(">I", adler))
+        stream = (
+            ZLIB_HEADER
+            + self.above
+            + deflate(rows, last=False)
+            + self.below
+            + struct.pack(">I", adler)
+        )
         return self.head + chunk(b"IDAT", stream) + chunk(b"IEND", b"")

@@ -30,8 +30,9 @@ class BuildLock:
     killed build is simply free, and the next build takes it without any guessing.
     """
 
-    def __init__(self, cache_folder: Path, *, timeout: float | None = None,
-                 waiting: Waiting | None = None) -> None:
+    def __init__(
+        self, cache_folder: Path, *, timeout: float | None = None, waiting: Waiting | None = None
+    ) -> None:
         self.path = cache_folder / LOCK_FILE
         self.timeout = timeout
         self.waiting = waiting
@@ -41,8 +42,12 @@ class BuildLock:
         self.acquire()
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.release()
 
     def acquire(self) -> None:
@@ -69,9 +74,11 @@ class BuildLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             return os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as error:
-            raise OutputError(f"cannot write the build cache: {error.strerror}",
-                              self.path.parent,
-                              hint="the site folder must be writable to build it") from error
+            raise OutputError(
+                f"cannot write the build cache: {error.strerror}",
+                self.path.parent,
+                hint="the site folder must be writable to build it",
+            ) from error
 
     def _wait(self, descriptor: int) -> None:
         holder = _holder(descriptor)

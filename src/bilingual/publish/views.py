@@ -88,8 +88,11 @@ class EntryView:
     @cached_property
     def body(self) -> Markup:
         source = self.entry.body.get(self.lang.code) or ""
-        return Markup(render_markdown(source, self.lang.direction, self.mode, self.allow_html,
-                                      self.code_label))
+        return Markup(
+            render_markdown(
+                source, self.lang.direction, self.mode, self.allow_html, self.code_label
+            )
+        )
 
     @cached_property
     def comments(self) -> tuple[CommentView, ...]:
@@ -112,15 +115,26 @@ def site_text(site: Site, name: str, lang: Language) -> Text | None:
 
 def tag_view(site: Site, tag: Tag, lang: Language, existing: AbstractSet[str]) -> TagView:
     code, label = tag.label.resolve(lang.code, site.config.site.fallbacks(lang.code)) or (
-        lang.code, tag.key)
+        lang.code,
+        tag.key,
+    )
     path = urls.tag(tag.key, lang.code)
-    return TagView(key=tag.key, label=Text(label, language(code)),
-                   path=path if path in existing else None,
-                   count=len(site.tagged(tag, lang.code)))
+    return TagView(
+        key=tag.key,
+        label=Text(label, language(code)),
+        path=path if path in existing else None,
+        count=len(site.tagged(tag, lang.code)),
+    )
 
 
-def entry_view(site: Site, entry: Entry, lang: Language, existing: AbstractSet[str],
-               mode: Mode = "html", code_label: str = "Code") -> EntryView:
+def entry_view(
+    site: Site,
+    entry: Entry,
+    lang: Language,
+    existing: AbstractSet[str],
+    mode: Mode = "html",
+    code_label: str = "Code",
+) -> EntryView:
     pdf_path = urls.pdf(entry, lang.code)
     return EntryView(
         entry=entry,
@@ -134,8 +148,9 @@ def entry_view(site: Site, entry: Entry, lang: Language, existing: AbstractSet[s
     )
 
 
-def comment_thread(comments: tuple[Comment, ...], lang: Language,
-                   mode: Mode = "html") -> tuple[CommentView, ...]:
+def comment_thread(
+    comments: tuple[Comment, ...], lang: Language, mode: Mode = "html"
+) -> tuple[CommentView, ...]:
     """The comments in ``lang`` as threads: each with the replies to it, oldest first."""
     shown = [c for c in comments if c.lang in (None, lang.code)]
     ids = {comment.id for comment in shown}
@@ -145,9 +160,15 @@ def comment_thread(comments: tuple[Comment, ...], lang: Language,
 
     def thread(parent: str | None, seen: frozenset[str]) -> tuple[CommentView, ...]:
         return tuple(
-            CommentView(comment.id, comment.author, comment.date,
-                        Markup(render_markdown(comment.text, lang.direction, mode)),
-                        thread(comment.id, seen | {comment.id}))
-            for comment in replies.get(parent, []) if comment.id not in seen)
+            CommentView(
+                comment.id,
+                comment.author,
+                comment.date,
+                Markup(render_markdown(comment.text, lang.direction, mode)),
+                thread(comment.id, seen | {comment.id}),
+            )
+            for comment in replies.get(parent, [])
+            if comment.id not in seen
+        )
 
     return thread(None, frozenset())

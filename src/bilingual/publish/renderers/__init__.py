@@ -114,5 +114,11 @@ class Renderers:
 
     def fingerprint(self, output: Output, parts: Fingerprints) -> str:
         """One hash of everything ``output``'s bytes depend on, as its renderer declares it."""
-        return digest(output.kind, output.path, output.renderer, output.lang, output.template,
-                      self[output.renderer].inputs(output, parts))
+        return digest(
+            output.kind,
+            output.path,
+            output.renderer,
+            output.lang,
+            output.template,
+            self[output.renderer].inputs(output, parts),
+        )

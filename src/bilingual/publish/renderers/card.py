@@ -32,7 +32,7 @@ class CardRenderer(Renderer):
 
     def inputs(self, output: Output, parts: Fingerprints) -> Hashable:
         post: Entry = output.subject
-        fonts = parts.once("card fonts", lambda: parts.files(Path(font_path(bold))
-                                                             for bold in (False, True)))
-        return (parts.toolkit, parts.config, post.title.get(self.context.lang_code(output)),
-                fonts)
+        fonts = parts.once(
+            "card fonts", lambda: parts.files(Path(font_path(bold)) for bold in (False, True))
+        )
+        return (parts.toolkit, parts.config, post.title.get(self.context.lang_code(output)), fonts)

@@ -29,28 +29,40 @@ class FeedRenderer(Renderer):
         env = self.context.templates.environment(lang)
         base = site.config.site.base_url
         page = urls.tag(tag.key, lang.code) if tag else urls.home(lang.code)
-        text = render_template(env, output.template or "feed.xml", {
-            "page_path": output.path,
-            "feed_url": urls.absolute(base, output.path),
-            "home_url": urls.absolute(base, page),
-            "site_title": site_text(site, "title", lang),
-            "site_tagline": site_text(site, "tagline", lang),
-            "tag": tag_view(site, tag, lang, self.context.paths) if tag else None,
-            "author": self._author(lang),
-            "translations": [(code, urls.absolute(base, path))
-                             for code, path in self.context.versions(output) if code != lang.code],
-            "updated": max((post.last_modified for post in posts if post.last_modified),
-                           default=None),
-            "posts": [self._entry(post, lang) for post in posts],
-        })
+        text = render_template(
+            env,
+            output.template or "feed.xml",
+            {
+                "page_path": output.path,
+                "feed_url": urls.absolute(base, output.path),
+                "home_url": urls.absolute(base, page),
+                "site_title": site_text(site, "title", lang),
+                "site_tagline": site_text(site, "tagline", lang),
+                "tag": tag_view(site, tag, lang, self.context.paths) if tag else None,
+                "author": self._author(lang),
+                "translations": [
+                    (code, urls.absolute(base, path))
+                    for code, path in self.context.versions(output)
+                    if code != lang.code
+                ],
+                "updated": max(
+                    (post.last_modified for post in posts if post.last_modified), default=None
+                ),
+                "posts": [self._entry(post, lang) for post in posts],
+            },
+        )
         return text.encode("utf-8")
 
     def inputs(self, output: Output, parts: Fingerprints) -> Hashable:
         lang = output.lang or ""
         tag = _tag(output)
-        return (parts.chrome(lang), parts.template(output.template or "feed.xml"),
-                parts.alternates(output.key), parts.tag(tag, lang) if tag else None,
-                parts.entries(self.listed(output), lang))
+        return (
+            parts.chrome(lang),
+            parts.template(output.template or "feed.xml"),
+            parts.alternates(output.key),
+            parts.tag(tag, lang) if tag else None,
+            parts.entries(self.listed(output), lang),
+        )
 
     def listed(self, output: Output) -> list[Entry]:
         """The posts ``output`` lists: the newest of its language, or of its tag."""
@@ -70,8 +82,11 @@ class FeedRenderer(Renderer):
         return {
             "view": entry_view(self.context.site, post, lang, self.context.paths),
             "url": urls.absolute(base, urls.entry(post, lang.code)),
-            "translations": [(code, urls.absolute(base, urls.entry(post, code)))
-                             for code in post.languages if code != lang.code],
+            "translations": [
+                (code, urls.absolute(base, urls.entry(post, code)))
+                for code in post.languages
+                if code != lang.code
+            ],
         }
 
 

@@ -15,9 +15,11 @@ from bilingual.site.timestamps import rfc3339
 
 # The pages search engines should list; the redirect and the search pages are left out.
 LISTED_KINDS = frozenset({"index", "post", "page", "tag", "tags"})
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
-        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
 
 
 class SitemapRenderer(Renderer):
@@ -34,8 +36,14 @@ class SitemapRenderer(Renderer):
         for page in self.listed():
             entry = _entry(page)
             modified = entry.last_modified if entry is not None else None
-            listed.append((page.kind, page.path, parts.alternates(page.key),
-                           modified.isoformat() if modified else None))
+            listed.append(
+                (
+                    page.kind,
+                    page.path,
+                    parts.alternates(page.key),
+                    modified.isoformat() if modified else None,
+                )
+            )
         return (parts.config, tuple(listed))
 
     def listed(self) -> Iterator[Output]:
@@ -64,8 +72,10 @@ class SitemapRenderer(Renderer):
         versions = self.context.versions(output)
         default = x_default(versions, site.default_language.code)
         for code, path in [*versions, *([("x-default", default)] if default else [])]:
-            lines.append(f'    <xhtml:link rel="alternate" hreflang="{code}" '
-                         f"href={quoteattr(urls.absolute(base, path))}/>\n")
+            lines.append(
+                f'    <xhtml:link rel="alternate" hreflang="{code}" '
+                f"href={quoteattr(urls.absolute(base, path))}/>\n"
+            )
         lines.append("  </url>\n")
         return "".join(lines)
 
