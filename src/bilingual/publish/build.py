@@ -390,14 +390,18 @@ def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
     fingerprints = plan.fingerprints()
     for index, output in enumerate(plan.outputs):
         done = rendered.get(index)
-        state.outputs[output.path] = dataclasses.replace(
-            records[output.path], reads=plan.reads[index]) if done is None else OutputRecord(
+        state.outputs[output.path] = _with_reads(
+            records[output.path], plan.reads[index]) if done is None else OutputRecord(
             output.path, output.kind, output.renderer, output.lang, output.slug,
             fingerprints[index], done.digest, done.stat, plan.reads[index])
     state.outputs[MANIFEST] = records[MANIFEST]
     plan.documents.save()
     plan.entries.save()
     cache.save_state(state)
+
+
+def _with_reads(record: OutputRecord, reads: frozenset[str]) -> OutputRecord:
+    return record if record.reads == reads else dataclasses.replace(record, reads=reads)
 
 
 def _result(options: _Options, plan: _Plan, rendered: dict[int, Rendered] | None = None

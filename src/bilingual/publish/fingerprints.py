@@ -143,7 +143,7 @@ class Fingerprints:
     def entry(self, entry: Entry, lang: str, mode: str = "html") -> str:
         """A post or page in ``lang`` as its views show it."""
         key = (entry.slug, lang, mode)
-        self._reads.add(entry_id(entry))
+        self._reads.add(entry_id(entry, lang))
         if key not in self._entries:
             tags = tuple(self.tag(tag, lang) for tag in entry.tags)
             body = entry.body.get(lang)

@@ -83,11 +83,12 @@ class EntryCache:
         return {name for name, kept in self.seen.items() if isinstance(kept, tuple)}
 
     def changed_bodies(self) -> frozenset[str] | None:
-        """The posts and pages (by ``entry_id``) of the folders read again whose body changed,
-        if nothing else of any entry did: none is new, gone, or changed in another field."""
+        """The posts and pages of the folders read again whose body changed, by ``entry_id``
+        in each language changed, if nothing else of any entry did: none is new, gone, or
+        changed in another field."""
         if set(self.known) - set(self.seen):
             return None
-        changed = set()
+        changed: set[str] = set()
         for name, kept in self.seen.items():
             if not isinstance(kept, tuple):
                 continue
@@ -97,10 +98,10 @@ class EntryCache:
             if not isinstance(old, dict) or not isinstance(old.get("entry"), dict) or new is None:
                 return None
             old_fields = dict(old["entry"])
-            if old_fields.pop("body", None) != new.pop("body", None):
-                changed.add(entry_id(entry))
-            if old_fields != new:
+            languages = _changed_languages(old_fields.pop("body", None), new.pop("body", None))
+            if languages is None or old_fields != new:
                 return None
+            changed.update(entry_id(entry, lang) for lang in languages)
         return frozenset(changed)
 
     def save(self) -> None:
@@ -138,9 +139,18 @@ def _content_files(inputs: dict[str, FileStat]) -> dict[str, list[list[Any]]]:
     return files
 
 
-def entry_id(entry: Entry) -> str:
-    """How a post or page is named in what an output's fingerprint read."""
-    return f"{entry.kind}:{entry.slug}"
+def entry_id(entry: Entry, lang: str) -> str:
+    """How a post or page in one language is named in what an output's fingerprint read."""
+    return f"{entry.kind}:{entry.slug}:{lang}"
+
+
+def _changed_languages(old: Any, new: Any) -> set[str] | None:
+    """The languages in which two rows of a body differ (None if either is not of text)."""
+    if not (isinstance(old, dict) and isinstance(new, dict)
+            and isinstance(old.get("L"), dict) and isinstance(new.get("L"), dict)):
+        return None
+    before, after = old["L"], new["L"]
+    return {lang for lang in before.keys() | after.keys() if before.get(lang) != after.get(lang)}
 
 
 # ----- one entry as JSON: each field a plain value, or {"<kind>": value}

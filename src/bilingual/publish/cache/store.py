@@ -14,7 +14,7 @@ from typing import Any
 from bilingual.atomic import TEMPORARY_SUFFIX, write_atomically
 from bilingual.site.layout import CACHE_DIR
 
-FORMAT = 2
+FORMAT = 3
 """The version of every cache file's layout: a file of another format is ignored."""
 
 __all__ = ["CACHE_DIR", "FORMAT", "TEMPORARY_SUFFIX", "read_json", "write_json"]
