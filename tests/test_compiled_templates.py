@@ -115,3 +115,13 @@ def test_pages_compiled_before_forking_render_without_compiling(
     monkeypatch.setattr(env, "compile", compile_again)
     assert render_template(env, "feed.xml", {}) == "<feed>ادامهٔ مطلب</feed>"
     assert "ادامهٔ مطلب" in render_template(env, "page.html", {"title": "", "edition": ""})
+
+
+def test_without_a_writable_cache_templates_compile_in_each_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    templates = write_site(tmp_path, PAGE)
+    assert templates.compiled is None
+    assert render(templates, "fa").startswith("<p>ادامهٔ مطلب</p>")

@@ -28,11 +28,11 @@ _TOOLKITS_KEPT = 4
 def user_folder(toolkit: str) -> Path | None:
     """The folder for ``toolkit``'s compiled templates, made if needed; None if unsafe or
     unwritable (the build then compiles templates in every process, as without it)."""
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bilingual"
-    folder = root / "templates" / toolkit[:24]
     try:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bilingual"
+        folder = root / "templates" / toolkit[:24]
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError):  # no home folder, or a read-only one
         return None
     if not all(_private(path) for path in (root, folder.parent, folder)):
         return None
