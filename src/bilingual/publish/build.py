@@ -210,7 +210,7 @@ class _Plan:
     earlier: Earlier | None = None  # the last build's fingerprints, where an edit left them
     manifest: bytes = field(init=False)
     _fingerprints: list[str] = field(init=False, default_factory=list)
-    reads: list[frozenset[str]] = field(init=False, default_factory=list)
+    reads: list[tuple[str, ...]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.manifest = manifest(self.outputs)
@@ -400,7 +400,7 @@ def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
     cache.save_state(state)
 
 
-def _with_reads(record: OutputRecord, reads: frozenset[str]) -> OutputRecord:
+def _with_reads(record: OutputRecord, reads: tuple[str, ...]) -> OutputRecord:
     return record if record.reads == reads else dataclasses.replace(record, reads=reads)
 
 

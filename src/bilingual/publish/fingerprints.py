@@ -84,11 +84,11 @@ class Fingerprints:
         self.inputs = inputs  # the build's input files, by absolute path (None: unknown)
         self._reads: set[str] = set()
 
-    def traced(self, compute: Callable[[], str]) -> tuple[str, frozenset[str]]:
+    def traced(self, compute: Callable[[], str]) -> tuple[str, tuple[str, ...]]:
         """``compute()``, and the reads it made (see the module's docstring)."""
         outer, self._reads = self._reads, set()
         try:
-            return compute(), frozenset(self._reads)
+            return compute(), tuple(sorted(self._reads))
         finally:
             self._reads = outer | self._reads
 
@@ -277,7 +277,7 @@ class Earlier:
     records: Mapping[str, OutputRecord]
     changed: frozenset[str]
 
-    def fingerprint(self, path: str) -> tuple[str, frozenset[str]] | None:
+    def fingerprint(self, path: str) -> tuple[str, tuple[str, ...]] | None:
         """The fingerprint of ``path`` and its reads, if no change since can reach it."""
         record = self.records.get(path)
         if record is None or record.reads is None or UNTRACKED in record.reads:
@@ -290,7 +290,7 @@ class Earlier:
 
 def fingerprint_outputs(outputs: Sequence[Output], fingerprint: Callable[[Output], str],
                         parts: Fingerprints, earlier: Earlier | None = None
-                        ) -> tuple[list[str], list[frozenset[str]]]:
+                        ) -> tuple[list[str], list[tuple[str, ...]]]:
     """The fingerprint of each output and what it read, kept from ``earlier`` where it can."""
     fingerprints, reads = [], []
     for output in outputs:

@@ -56,10 +56,10 @@ class OutputRecord:
     fingerprint: str
     digest: str
     stat: FileStat
-    reads: frozenset[str] | None = None
+    reads: tuple[str, ...] | None = None  # sorted
 
     def row(self) -> list[Any]:
-        reads = sorted(self.reads) if self.reads is not None else None
+        reads = list(self.reads) if self.reads is not None else None
         return [self.path, self.kind, self.renderer, self.lang, self.slug, self.fingerprint,
                 self.digest, *self.stat, reads]
 
@@ -68,7 +68,7 @@ class OutputRecord:
         path, kind, renderer, lang, slug, fingerprint, data_digest, size, mtime, inode, reads = row
         return cls(path, kind, renderer, lang, slug, fingerprint, data_digest,
                    FileStat(size, mtime, inode),
-                   frozenset(map(str, reads)) if reads is not None else None)
+                   tuple(map(str, reads)) if reads is not None else None)
 
 
 @dataclass
