@@ -18,17 +18,16 @@ import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bilingual.errors import BilingualError
-from bilingual.publish.cache import digest, digest_bytes
-from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
+from bilingual.publish.cache import digest_bytes
+from bilingual.publish.plan import Output, phase
 from bilingual.publish.renderers import BuildContext, Renderers
-from bilingual.publish.search import Bundle, bundles_in
 from bilingual.publish.writer import FileStat, link_file, write_file
 from bilingual.site.model import Site
 
@@ -64,8 +63,9 @@ def cost(output: Output, site: Site | None = None) -> float:
     return 1.0
 
 
-def chunks(outputs: Sequence[Output], indices: Sequence[int], jobs: int,
-           site: Site | None = None) -> list[list[int]]:
+def chunks(
+    outputs: Sequence[Output], indices: Sequence[int], jobs: int, site: Site | None = None
+) -> list[list[int]]:
     """Group ``indices`` into tasks of similar cost, the costliest first; a task holds
     outputs of one phase (a plan alternates a post's page and card: kept in turn, every task
     would hold one output, and sending tasks would cost more than rendering them)."""
@@ -135,12 +135,24 @@ class Work:
         assert self.staging is not None
         output = self.context.outputs[index]
         data_digest, data = self.render(index)
-        return place(self.staging, self.destination, output.path, data_digest, data,
-                     self.previous.get(output.path))
+        return place(
+            self.staging,
+            self.destination,
+            output.path,
+            data_digest,
+            data,
+            self.previous.get(output.path),
+        )
 
 
-def place(staging: Path, destination: Path, path: str, data_digest: str, data: bytes | None,
-          previous: str | None) -> Rendered:
+def place(
+    staging: Path,
+    destination: Path,
+    path: str,
+    data_digest: str,
+    data: bytes | None,
+    previous: str | None,
+) -> Rendered:
     """Link the published file if it has the same bytes, else write the new ones."""
     if previous == data_digest:
         try:
@@ -168,8 +180,9 @@ def warm(work: Work, indices: Sequence[int]) -> None:
     templates = work.context.templates
     site = work.context.site
     languages = site.config.site.languages
-    pages = {outputs[index].lang for index in indices
-             if outputs[index].renderer in ("html", "feed")}
+    pages = {
+        outputs[index].lang for index in indices if outputs[index].renderer in ("html", "feed")
+    }
     for lang in languages:
         if lang.code in pages:
             with suppress(Exception):  # the render reports these errors in context
@@ -232,8 +245,9 @@ def _render_chunk(indices: list[int]) -> list[tuple[int, Rendered]]:
     return [(index, _WORK.render_into_staging(index)) for index in indices]
 
 
-def _drain(futures: list[Future[Any]], handle: Callable[[Any], list[tuple[int, Rendered]]]
-           ) -> Iterator[list[tuple[int, Rendered]]]:
+def drain_futures(
+    futures: list[Future[Any]], handle: Callable[[Any], list[tuple[int, Rendered]]]
+) -> Iterator[list[tuple[int, Rendered]]]:
     # as_completed waits on every future once; wait(FIRST_COMPLETED) in a loop would install
     # a waiter on every pending future for each one done: quadratic, seconds for 1,000 tasks.
     for future in as_completed(futures):
@@ -258,13 +272,16 @@ class ProcessRunner(Runner):
             gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
         try:
             self.executor = ProcessPoolExecutor(
-                max_workers=min(self.jobs, len(groups)), mp_context=context,
-                initializer=_start_worker, initargs=(None if fork else work,))
+                max_workers=min(self.jobs, len(groups)),
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(None if fork else work,),
+            )
             futures = [self.executor.submit(_render_chunk, group) for group in groups]
         finally:
             if fork:
                 gc.unfreeze()
-        return _drain(futures, lambda result: result)
+        return drain_futures(futures, lambda result: result)
 
     def close(self, cancel: bool = False) -> None:
         global _WORK
@@ -281,100 +298,6 @@ class ProcessRunner(Runner):
             executor.shutdown(wait=True)
 
 
-# ----- Dask
-
-
-@dataclass(frozen=True)
-class RemoteSpec:
-    """How a Dask worker rebuilds the plan: the same site folder, options and plan hash."""
-
-    root: str
-    pdf: bool
-    plan: str
-    search: tuple[Bundle, ...] = ()  # made by the build, in the cache folder the worker sees
-
-
-_REMOTE: dict[str, Work] = {}
-
-
-def plan_digest(outputs: Sequence[Output]) -> str:
-    return digest(tuple((output.kind, output.path, output.renderer) for output in outputs))
-
-
-def _remote_work(site: Site, spec: RemoteSpec) -> Work:
-    key = digest(spec, id(site))
-    if key not in _REMOTE:
-        from bilingual.publish.templating import template_set
-
-        root = Path(spec.root)
-        outputs = tuple(plan_site(site, asset_dirs(root), pdf=spec.pdf, search=spec.search))
-        if plan_digest(outputs) != spec.plan:
-            raise BilingualError(f"the worker sees another site at {root}",
-                                 hint="Dask workers must see the site folder at the same path")
-        _REMOTE.clear()
-        _REMOTE[key] = Work(BuildContext(site, template_set(root), outputs), None, root, {})
-    return _REMOTE[key]
-
-
-def render_remote(site: Site, spec: RemoteSpec, indices: list[int], previous: dict[int, str]
-                  ) -> list[tuple[int, str, bytes | None]]:
-    """Render on a worker; the bytes of an output the parent already has are not sent."""
-    work = _remote_work(site, spec)
-    results = []
-    for index in indices:
-        data_digest, data = work.render(index)
-        results.append((index, data_digest, None if previous.get(index) == data_digest else data))
-    return results
-
-
-class DaskRunner(Runner):
-    def __init__(self, address: str) -> None:
-        try:
-            from distributed import Client  # an optional extra
-        except ImportError:
-            raise BilingualError("--executor dask://... needs Dask",
-                                 hint='install it: pip install "bilingual[dask]"') from None
-        try:
-            connect: Any = Client  # untyped: the client is used through Any
-            self.client: Any = connect(address, timeout="10s", set_as_default=False)
-        except (OSError, TimeoutError) as error:
-            raise BilingualError(f"cannot reach the Dask scheduler at {address}: {error}") from None
-        self.futures: list[Future[Any]] = []
-        self.jobs = max(1, sum(self.client.nthreads().values()))
-
-    def run(self, work: Work, groups: list[list[int]]) -> Iterator[list[tuple[int, Rendered]]]:
-        context = work.context
-        assert work.staging is not None
-        staging = work.staging
-        spec = RemoteSpec(str(Path(context.site.config.root).resolve()),
-                          any(output.renderer == "pdf" for output in context.outputs),
-                          plan_digest(context.outputs), bundles_in(context.outputs))
-        site = self.client.scatter(context.site, broadcast=True, hash=False)
-        executor: Executor = self.client.get_executor(pure=False)
-        previous = {index: work.previous[context.outputs[index].path]
-                    for group in groups for index in group
-                    if context.outputs[index].path in work.previous}
-        self.futures = [executor.submit(render_remote, site, spec, group,
-                                        {i: previous[i] for i in group if i in previous})
-                        for group in groups]
-
-        def handle(results: list[tuple[int, str, bytes | None]]) -> list[tuple[int, Rendered]]:
-            placed = []
-            for index, data_digest, data in results:
-                path = context.outputs[index].path
-                placed.append((index, place(staging, work.destination, path, data_digest, data,
-                                            previous.get(index))))
-            return placed
-
-        return _drain(self.futures, handle)
-
-    def close(self, cancel: bool = False) -> None:
-        if cancel:
-            for future in self.futures:
-                future.cancel()
-        self.client.close()
-
-
 def default_jobs() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -387,14 +310,17 @@ def runner_for(executor: str | None, jobs: int | None, work_cost: float) -> Iter
     """The runner for ``--executor`` and ``--jobs``; small work stays in this process."""
     name = executor or "local"
     if name.startswith("dask://") or name.startswith("tcp://"):
+        from bilingual.publish.dask_runner import DaskRunner
+
         runner: Runner = DaskRunner("tcp://" + name.split("://", 1)[1])
     elif name == "local":
         count = jobs if jobs is not None else default_jobs()
         small = jobs is None and work_cost < SMALL_WORK
         runner = InlineRunner() if count <= 1 or small else ProcessRunner(count)
     else:
-        raise BilingualError(f"unknown executor {name!r}",
-                             hint="use --executor local or --executor dask://HOST:PORT")
+        raise BilingualError(
+            f"unknown executor {name!r}", hint="use --executor local or --executor dask://HOST:PORT"
+        )
     try:
         yield runner
     except BaseException:
