@@ -4,8 +4,9 @@
 
 1. ``_survey``: look at every input file (stat only) and at the output folder. If nothing
    changed since the last build into that folder, stop: nothing is read, rendered or written.
-2. ``_plan``: load the site (unchanged content files are not parsed again) and plan every
-   output; each renderer declares what its outputs are made from (their fingerprints).
+2. ``make_plan`` (build_plan.py): load the site (unchanged content files are not parsed
+   again) and plan every output; each renderer declares what its outputs are made from
+   (their fingerprints).
 3. ``_sort``: an output whose fingerprint is unchanged, and whose file is still the one
    written last time, is reused; the others are to render.
 4. ``_publish``: render them (executors.py: in this process, in worker processes or on Dask)
@@ -23,10 +24,10 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bilingual.publish.build_plan import Plan, make_plan
 from bilingual.publish.cache import (
     BuildCache,
     BuildState,
@@ -35,26 +36,20 @@ from bilingual.publish.cache import (
     digest,
     digest_bytes,
     environment_key,
-    file_digest,
     now_ns,
     scan_inputs,
     scan_output,
 )
 from bilingual.publish.lock import BuildLock, Waiting
-from bilingual.publish.ownership import MANIFEST, check_overlap, check_ownership, manifest
-from bilingual.publish.plan import Output, asset_dirs, plan_site
+from bilingual.publish.ownership import MANIFEST, check_overlap, check_ownership
+from bilingual.publish.plan import Output
 from bilingual.publish.result import BuildResult
 from bilingual.publish.writer import FileStat, StagedOutput, staged, write_errors_reported
 from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import PACKAGE_DIR, locales_dir, theme_dir
 
 if TYPE_CHECKING:
-    from bilingual.publish.cache import DocumentCache, EntryCache
     from bilingual.publish.executors import Rendered, Runner, Work
-    from bilingual.publish.fingerprints import Earlier, Fingerprints
-    from bilingual.publish.renderers import BuildContext, Renderers
-    from bilingual.publish.templating import TemplateSet
-    from bilingual.site.model import Site
 
 # A build with nothing to do imports only the above (and the standard library): the rest is
 # imported when there is something to read or render.
@@ -86,10 +81,18 @@ def input_roots(site_root: Path) -> list[Path]:
     return [*SiteLayout(site_root).sources, theme_dir(), locales_dir(), PACKAGE_DIR]
 
 
-def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = True, *,
-          jobs: int | None = None, executor: str | None = None, clean: bool = False,
-          progress: Progress | None = None, wait: float | None = None,
-          waiting: Waiting | None = None) -> BuildResult:
+def build(
+    site_root: Path | str,
+    out_dir: Path | str | None = None,
+    pdf: bool = True,
+    *,
+    jobs: int | None = None,
+    executor: str | None = None,
+    clean: bool = False,
+    progress: Progress | None = None,
+    wait: float | None = None,
+    waiting: Waiting | None = None,
+) -> BuildResult:
     """Build the site at ``site_root`` into ``out_dir`` (default ``site_root/_site``).
 
     Only what changed since the last build is rendered (``clean`` renders everything).
@@ -107,8 +110,7 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
 
         load_config(root)  # says what is wrong before the build creates its cache folder
     destination = Path(out_dir) if out_dir is not None else layout.output
-    options = _Options(root, destination, pdf, jobs, executor, clean, progress,
-                       time.perf_counter())
+    options = _Options(root, destination, pdf, jobs, executor, clean, progress, time.perf_counter())
     cache = BuildCache(root, destination)
     check_overlap(destination, root, [*input_roots(root), cache.folder])
     thresholds = gc.get_threshold()
@@ -123,13 +125,25 @@ def build(site_root: Path | str, out_dir: Path | str | None = None, pdf: bool = 
 
 def _build(options: _Options, cache: BuildCache) -> BuildResult:
     recorded = cache.load_state()
-    if not options.clean and recorded.key == _key(options) and recorded.unchanged(
-            cache.destination):  # by a stat of each file and folder it recorded: no listing
+    if (
+        not options.clean
+        and recorded.key == _key(options)
+        and recorded.unchanged(cache.destination)
+    ):  # by a stat of each file and folder it recorded: no listing
         return _last_result(options, recorded)
     survey = _survey(options, cache, recorded)
     if survey.nothing_changed():
         return _nothing_to_do(options, cache, survey)
-    plan = _plan(options, cache, survey)
+    plan = make_plan(
+        options.root,
+        cache,
+        survey.state,
+        survey.key,
+        survey.inputs,
+        survey.looked_at,
+        pdf=options.pdf,
+        clean=options.clean,
+    )
     sorted_outputs = _sort(options, survey, plan)
     old_manifest = survey.old_manifest
     if old_manifest is not None and sorted_outputs.nothing_to_write(old_manifest, survey, plan):
@@ -155,8 +169,11 @@ class _Survey:
     found: dict[str, FileStat]  # the files of the output folder
 
     def nothing_changed(self) -> bool:
-        return (self.state.key == self.key and self.state.inputs_unchanged(self.inputs)
-                and self.state.output_unchanged(self.found))
+        return (
+            self.state.key == self.key
+            and self.state.inputs_unchanged(self.inputs)
+            and self.state.output_unchanged(self.found)
+        )
 
     @property
     def old_manifest(self) -> OutputRecord | None:
@@ -170,8 +187,9 @@ def _key(options: _Options) -> str:
 def _survey(options: _Options, cache: BuildCache, recorded: BuildState) -> _Survey:
     looked_at = now_ns()
     folders: dict[str, FolderStat | None] = {}
-    inputs = scan_inputs(input_roots(options.root), skip=[options.destination, cache.folder],
-                         folders=folders)
+    inputs = scan_inputs(
+        input_roots(options.root), skip=[options.destination, cache.folder], folders=folders
+    )
     found = scan_output(options.destination)
     check_ownership(options.destination, found, recorded.intact_outputs(found))
     state = BuildState() if options.clean else recorded
@@ -187,95 +205,17 @@ def _nothing_to_do(options: _Options, cache: BuildCache, survey: _Survey) -> Bui
 
 
 def _last_result(options: _Options, state: BuildState) -> BuildResult:
-    outputs = tuple(Output(r.kind, r.path, r.renderer, r.lang, r.slug)
-                    for r in state.outputs.values() if r.path != MANIFEST)
-    return BuildResult(options.destination, outputs, time.perf_counter() - options.started,
-                       root=options.root)
+    outputs = tuple(
+        Output(r.kind, r.path, r.renderer, r.lang, r.slug)
+        for r in state.outputs.values()
+        if r.path != MANIFEST
+    )
+    return BuildResult(
+        options.destination, outputs, time.perf_counter() - options.started, root=options.root
+    )
 
 
-# ----- 2. what to write
-
-
-@dataclass
-class _Plan:
-    """The site, every output of it, and how to render and fingerprint each one."""
-
-    site: Site
-    outputs: tuple[Output, ...]
-    context: BuildContext
-    renderers: Renderers
-    parts: Fingerprints
-    documents: DocumentCache
-    entries: EntryCache
-    earlier: Earlier | None = None  # the last build's fingerprints, where an edit left them
-    manifest: bytes = field(init=False)
-    _fingerprints: list[str] = field(init=False, default_factory=list)
-    reads: list[tuple[str, ...]] = field(init=False, default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.manifest = manifest(self.outputs)
-
-    def fingerprints(self) -> list[str]:
-        """The fingerprint of each output, in the plan's order (computed once)."""
-        if not self._fingerprints and self.outputs:
-            from bilingual.publish.fingerprints import fingerprint_outputs
-
-            self._fingerprints, self.reads = fingerprint_outputs(
-                self.outputs, partial(self.renderers.fingerprint, parts=self.parts), self.parts,
-                self.earlier)
-        return self._fingerprints
-
-    @cached_property
-    def paths(self) -> set[str]:
-        """Every file the output folder will hold."""
-        return {output.path for output in self.outputs} | {MANIFEST}
-
-
-def _plan(options: _Options, cache: BuildCache, survey: _Survey) -> _Plan:
-    from bilingual.publish.fingerprints import Fingerprints, earlier_fingerprints, toolkit_digest
-    from bilingual.publish.renderers import BuildContext, Renderers
-    from bilingual.publish.search import search_bundles
-    from bilingual.publish.templating import template_set
-
-    site, documents, entries = _load_site(options, cache, survey)
-    toolkit = toolkit_digest()
-    search = search_bundles(site, cache.folder, toolkit, fresh=options.clean)
-    outputs = tuple(plan_site(site, asset_dirs(options.root),
-                              pdf=options.pdf and site.config.pdf.enabled, search=search))
-    templates = template_set(options.root, toolkit)
-    parts = Fingerprints(site, templates, outputs, toolkit, survey.inputs)
-    _forget_stale_environments(templates, parts)
-    context = BuildContext(site, templates, outputs)
-    earlier = None if options.clean else earlier_fingerprints(
-        survey.state, survey.key, survey.inputs, entries, parts.plan)
-    return _Plan(site, outputs, context, Renderers(context), parts, documents, entries, earlier)
-
-
-def _load_site(options: _Options, cache: BuildCache, survey: _Survey
-               ) -> tuple[Site, DocumentCache, EntryCache]:
-    """The site, reusing what the cache kept of unchanged files and folders."""
-    from bilingual.publish.cache import load_site_cached
-
-    layout = SiteLayout(options.root)
-    use = not options.clean
-    documents = cache.documents(survey.inputs, survey.looked_at, use=use)
-    # An entry depends on the config and the tags besides its own folder.
-    key = digest(file_digest(layout.config), file_digest(layout.tags))
-    entries = cache.entries(survey.inputs, survey.looked_at, key, use=use)
-    return load_site_cached(options.root, documents, entries), documents, entries
-
-
-_CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
-
-
-def _forget_stale_environments(templates: TemplateSet, parts: Fingerprints) -> None:
-    """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
-    from bilingual.publish.templating import forget_environments
-
-    catalogs = tuple(parts.catalog(code) for code in parts.codes)
-    if _CATALOGS.get(templates, catalogs) != catalogs:
-        forget_environments(templates)
-    _CATALOGS[templates] = catalogs
+# ----- 2. what to write: build_plan.py
 
 
 # ----- 3. what to reuse
@@ -290,14 +230,16 @@ class _Sorted:
     todo: list[int] = field(default_factory=list)  # indices in the plan
     previous: dict[str, str] = field(default_factory=dict)  # path -> digest of the old bytes
 
-    def nothing_to_write(self, old_manifest: OutputRecord, survey: _Survey, plan: _Plan
-                         ) -> bool:
+    def nothing_to_write(self, old_manifest: OutputRecord, survey: _Survey, plan: Plan) -> bool:
         """Whether every output is reused and the folder holds nothing else."""
-        return (not self.todo and old_manifest.digest == digest_bytes(plan.manifest)
-                and set(survey.found) == plan.paths)
+        return (
+            not self.todo
+            and old_manifest.digest == digest_bytes(plan.manifest)
+            and set(survey.found) == plan.paths
+        )
 
 
-def _sort(options: _Options, survey: _Survey, plan: _Plan) -> _Sorted:
+def _sort(options: _Options, survey: _Survey, plan: Plan) -> _Sorted:
     # Without a previous build everything is rendered: fingerprint while the workers render.
     found = _Sorted(reusable=not options.clean and bool(survey.state.outputs))
     for index, output in enumerate(plan.outputs):
@@ -314,17 +256,22 @@ def _sort(options: _Options, survey: _Survey, plan: _Plan) -> _Sorted:
 # ----- 4. render and swap
 
 
-def _publish(options: _Options, cache: BuildCache, survey: _Survey, plan: _Plan,
-             sorted_outputs: _Sorted) -> tuple[dict[int, Rendered], dict[str, OutputRecord]]:
+def _publish(
+    options: _Options, cache: BuildCache, survey: _Survey, plan: Plan, sorted_outputs: _Sorted
+) -> tuple[dict[int, Rendered], dict[str, OutputRecord]]:
     """Render what is to render into a staging folder, link the rest, swap it in."""
-    from bilingual.publish.executors import ProcessRunner, Work, chunks, cost, runner_for, warm
+    from bilingual.publish.executors import ProcessRunner, Work, chunks, cost, warm
+    from bilingual.publish.runners import runner_for
 
     todo = sorted_outputs.todo
     destination = options.destination
-    with write_errors_reported(destination), staged(destination, cache.spare(destination),
-                                       scan_output) as staging:
-        work = Work(plan.context, staging.root, Path(os.path.abspath(destination)),
-                    sorted_outputs.previous)
+    with (
+        write_errors_reported(destination),
+        staged(destination, cache.spare(destination), scan_output) as staging,
+    ):
+        work = Work(
+            plan.context, staging.root, Path(os.path.abspath(destination)), sorted_outputs.previous
+        )
         total = sum(cost(plan.outputs[index], plan.site) for index in todo)
         with runner_for(options.executor, options.jobs, total) as runner:
             staging.prune(plan.paths)
@@ -338,8 +285,9 @@ def _publish(options: _Options, cache: BuildCache, survey: _Survey, plan: _Plan,
     return rendered, records
 
 
-def _link_reused(staging: StagedOutput, work: Work, plan: _Plan,
-                 reused: dict[str, OutputRecord]) -> dict[str, OutputRecord]:
+def _link_reused(
+    staging: StagedOutput, work: Work, plan: Plan, reused: dict[str, OutputRecord]
+) -> dict[str, OutputRecord]:
     """Link the reused files into the staging folder (while the workers render)."""
     records = {}
     for output in plan.outputs:
@@ -348,13 +296,19 @@ def _link_reused(staging: StagedOutput, work: Work, plan: _Plan,
             continue
         kept = staging.keep(output.path, work.destination / output.path, record.stat)
         # Copied where the file system has no hard links: a new file, a new stat.
-        records[output.path] = record if kept == record.stat else dataclasses.replace(
-            record, stat=kept)
+        records[output.path] = (
+            record if kept == record.stat else dataclasses.replace(record, stat=kept)
+        )
     return records
 
 
-def _collect(runner: Runner, results: Iterator[list[tuple[int, Rendered]]], plan: _Plan,
-             todo: list[int], progress: Progress | None) -> dict[int, Rendered]:
+def _collect(
+    runner: Runner,
+    results: Iterator[list[tuple[int, Rendered]]],
+    plan: Plan,
+    todo: list[int],
+    progress: Progress | None,
+) -> dict[int, Rendered]:
     """Wait for every rendered output, reporting progress per phase."""
     from bilingual.publish.executors import ProgressTracker
 
@@ -366,23 +320,29 @@ def _collect(runner: Runner, results: Iterator[list[tuple[int, Rendered]]], plan
     return rendered
 
 
-def _place_manifest(staging: StagedOutput, work: Work, plan: _Plan,
-                    old: OutputRecord | None) -> OutputRecord:
+def _place_manifest(
+    staging: StagedOutput, work: Work, plan: Plan, old: OutputRecord | None
+) -> OutputRecord:
     manifest_digest = digest_bytes(plan.manifest)
     if old is not None and old.digest == manifest_digest:
         stat = staging.keep(MANIFEST, work.destination / MANIFEST, old.stat)
     else:
         stat = staging.write(MANIFEST, plan.manifest)
-    return OutputRecord(MANIFEST, "manifest", "manifest", None, None, manifest_digest,
-                        manifest_digest, stat)
+    return OutputRecord(
+        MANIFEST, "manifest", "manifest", None, None, manifest_digest, manifest_digest, stat
+    )
 
 
 # ----- 5. what the next build needs to know
 
 
-def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
-              records: dict[str, OutputRecord], rendered: dict[int, Rendered] | None = None
-              ) -> None:
+def _remember(
+    cache: BuildCache,
+    survey: _Survey,
+    plan: Plan,
+    records: dict[str, OutputRecord],
+    rendered: dict[int, Rendered] | None = None,
+) -> None:
     """Save the caches and the record of this build's outputs, reused or ``rendered``."""
     state = BuildState(key=survey.key, plan=plan.parts.plan)
     state.record_inputs(survey.inputs, survey.looked_at, survey.folders)
@@ -390,10 +350,21 @@ def _remember(cache: BuildCache, survey: _Survey, plan: _Plan,
     fingerprints = plan.fingerprints()
     for index, output in enumerate(plan.outputs):
         done = rendered.get(index)
-        state.outputs[output.path] = _with_reads(
-            records[output.path], plan.reads[index]) if done is None else OutputRecord(
-            output.path, output.kind, output.renderer, output.lang, output.slug,
-            fingerprints[index], done.digest, done.stat, plan.reads[index])
+        state.outputs[output.path] = (
+            _with_reads(records[output.path], plan.reads[index])
+            if done is None
+            else OutputRecord(
+                output.path,
+                output.kind,
+                output.renderer,
+                output.lang,
+                output.slug,
+                fingerprints[index],
+                done.digest,
+                done.stat,
+                plan.reads[index],
+            )
+        )
     state.outputs[MANIFEST] = records[MANIFEST]
     plan.documents.save()
     plan.entries.save()
@@ -404,12 +375,17 @@ def _with_reads(record: OutputRecord, reads: tuple[str, ...]) -> OutputRecord:
     return record if record.reads == reads else dataclasses.replace(record, reads=reads)
 
 
-def _result(options: _Options, plan: _Plan, rendered: dict[int, Rendered] | None = None
-            ) -> BuildResult:
+def _result(
+    options: _Options, plan: Plan, rendered: dict[int, Rendered] | None = None
+) -> BuildResult:
     rendered = rendered or {}
     paths = {index: plan.outputs[index].path for index in rendered}
     return BuildResult(
-        options.destination, plan.outputs, time.perf_counter() - options.started,
+        options.destination,
+        plan.outputs,
+        time.perf_counter() - options.started,
         rendered=frozenset(paths.values()),
         written=frozenset(paths[index] for index, done in rendered.items() if not done.reused),
-        root=options.root, loaded_site=plan.site)
+        root=options.root,
+        loaded_site=plan.site,
+    )

@@ -19,12 +19,11 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bilingual.errors import BilingualError
 from bilingual.publish.cache import digest_bytes
 from bilingual.publish.plan import Output, phase
 from bilingual.publish.renderers import BuildContext, Renderers
@@ -303,27 +302,3 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
-
-
-@contextmanager
-def runner_for(executor: str | None, jobs: int | None, work_cost: float) -> Iterator[Runner]:
-    """The runner for ``--executor`` and ``--jobs``; small work stays in this process."""
-    name = executor or "local"
-    if name.startswith("dask://") or name.startswith("tcp://"):
-        from bilingual.publish.dask_runner import DaskRunner
-
-        runner: Runner = DaskRunner("tcp://" + name.split("://", 1)[1])
-    elif name == "local":
-        count = jobs if jobs is not None else default_jobs()
-        small = jobs is None and work_cost < SMALL_WORK
-        runner = InlineRunner() if count <= 1 or small else ProcessRunner(count)
-    else:
-        raise BilingualError(
-            f"unknown executor {name!r}", hint="use --executor local or --executor dask://HOST:PORT"
-        )
-    try:
-        yield runner
-    except BaseException:
-        runner.close(cancel=True)
-        raise
-    runner.close()

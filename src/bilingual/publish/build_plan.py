@@ -1,0 +1,118 @@
+"""Load a site for a build and plan it: every output, how to render it, what it is made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property, partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bilingual.publish.cache import BuildCache, BuildState, digest, file_digest
+from bilingual.publish.ownership import MANIFEST, manifest
+from bilingual.publish.plan import Output, asset_dirs, plan_site
+from bilingual.publish.writer import FileStat
+from bilingual.site.layout import SiteLayout
+
+if TYPE_CHECKING:
+    from bilingual.publish.cache import DocumentCache, EntryCache
+    from bilingual.publish.fingerprints import Earlier, Fingerprints
+    from bilingual.publish.renderers import BuildContext, Renderers
+    from bilingual.publish.templating import TemplateSet
+    from bilingual.site.model import Site
+
+
+@dataclass
+class Plan:
+    """The site, every output of it, and how to render and fingerprint each one."""
+
+    site: Site
+    outputs: tuple[Output, ...]
+    context: BuildContext
+    renderers: Renderers
+    parts: Fingerprints
+    documents: DocumentCache
+    entries: EntryCache
+    earlier: Earlier | None = None  # the last build's fingerprints, where an edit left them
+    manifest: bytes = field(init=False)
+    _fingerprints: list[str] = field(init=False, default_factory=list)
+    reads: list[tuple[str, ...]] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.manifest = manifest(self.outputs)
+
+    def fingerprints(self) -> list[str]:
+        """The fingerprint of each output, in the plan's order (computed once)."""
+        if not self._fingerprints and self.outputs:
+            from bilingual.publish.fingerprints import fingerprint_outputs
+
+            self._fingerprints, self.reads = fingerprint_outputs(
+                self.outputs,
+                partial(self.renderers.fingerprint, parts=self.parts),
+                self.parts,
+                self.earlier,
+            )
+        return self._fingerprints
+
+    @cached_property
+    def paths(self) -> set[str]:
+        """Every file the output folder will hold."""
+        return {output.path for output in self.outputs} | {MANIFEST}
+
+
+def make_plan(
+    root: Path,
+    cache: BuildCache,
+    state: BuildState,
+    key: str,
+    inputs: dict[str, FileStat],
+    looked_at: int,
+    *,
+    pdf: bool,
+    clean: bool,
+) -> Plan:
+    """Load the site (reusing what the cache kept) and plan every output of a build."""
+    from bilingual.publish.fingerprints import Fingerprints, earlier_fingerprints, toolkit_digest
+    from bilingual.publish.renderers import BuildContext, Renderers
+    from bilingual.publish.search import search_bundles
+    from bilingual.publish.templating import template_set
+
+    site, documents, entries = _load_site(root, cache, inputs, looked_at, clean)
+    toolkit = toolkit_digest()
+    search = search_bundles(site, cache.folder, toolkit, fresh=clean)
+    outputs = tuple(
+        plan_site(site, asset_dirs(root), pdf=pdf and site.config.pdf.enabled, search=search)
+    )
+    templates = template_set(root, toolkit)
+    parts = Fingerprints(site, templates, outputs, toolkit, inputs)
+    _forget_stale_environments(templates, parts)
+    context = BuildContext(site, templates, outputs)
+    earlier = None if clean else earlier_fingerprints(state, key, inputs, entries, parts.plan)
+    return Plan(site, outputs, context, Renderers(context), parts, documents, entries, earlier)
+
+
+def _load_site(
+    root: Path, cache: BuildCache, inputs: dict[str, FileStat], looked_at: int, clean: bool
+) -> tuple[Site, DocumentCache, EntryCache]:
+    """The site, reusing what the cache kept of unchanged files and folders."""
+    from bilingual.publish.cache import load_site_cached
+
+    layout = SiteLayout(root)
+    use = not clean
+    documents = cache.documents(inputs, looked_at, use=use)
+    # An entry depends on the config and the tags besides its own folder.
+    key = digest(file_digest(layout.config), file_digest(layout.tags))
+    entries = cache.entries(inputs, looked_at, key, use=use)
+    return load_site_cached(root, documents, entries), documents, entries
+
+
+_CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
+
+
+def _forget_stale_environments(templates: TemplateSet, parts: Fingerprints) -> None:
+    """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
+    from bilingual.publish.templating import forget_environments
+
+    catalogs = tuple(parts.catalog(code) for code in parts.codes)
+    if _CATALOGS.get(templates, catalogs) != catalogs:
+        forget_environments(templates)
+    _CATALOGS[templates] = catalogs
