@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeGuard
@@ -56,6 +57,7 @@ class EntryCache:
         return self.folder / f"entries-{shard:02d}.json"
 
     @staticmethod
+    @functools.cache  # asked for each folder when loading, and again for each shard saved
     def shard(name: str) -> int:
         return int(digest(name)[:4], 16) % ENTRY_SHARDS
 
