@@ -17,7 +17,7 @@ import pytest
 from bilingual import build
 from bilingual.publish import fingerprints
 from bilingual.publish.renderers import Renderers
-from conftest import ROOT
+from conftest import EXAMPLE, ROOT, copy_site
 from test_cache import assert_like_a_clean_build, edit, rebuild
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -153,3 +153,18 @@ def test_a_build_that_cannot_keep_fingerprints_hashes_them_all(
     hashed = counting(monkeypatch)
     result = build(site, pdf=False, jobs=1)
     assert sorted(hashed) == sorted(output.path for output in result.outputs)
+
+
+def test_a_persian_body_edit_makes_its_pdf_again_and_keeps_the_english_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = copy_site(EXAMPLE, tmp_path / "blog")
+    build(site, jobs=1)
+    post = "2010-01-20-the-only-way-forward"
+    text = site / "content/posts" / post / "fa.md"
+    edit(text, "\n---\n", "\n---\n\nاین جمله پس از انتشار به متن افزوده شد.\n")
+    hashed = counting(monkeypatch)
+    touched, rendered = rebuild(site, pdf=True)
+    persian, english = (f"{lang}/posts/{post}/{post}.{lang}.pdf" for lang in ("fa", "en"))
+    assert persian in rendered and persian in touched
+    assert english not in hashed and english not in touched
+    assert_like_a_clean_build(site, tmp_path, pdf=True)
