@@ -7,6 +7,7 @@ rewrite the same files, and the usual build must be byte-identical to a build fr
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from collections.abc import Callable
@@ -16,6 +17,8 @@ import pytest
 
 from bilingual import build
 from bilingual.publish import fingerprints
+from bilingual.publish.cache import CACHE_DIR
+from bilingual.publish.cache.store import FORMAT
 from bilingual.publish.renderers import Renderers
 from conftest import EXAMPLE, ROOT, copy_site
 from test_cache import assert_like_a_clean_build, edit, rebuild
@@ -168,3 +171,15 @@ def test_a_persian_body_edit_makes_its_pdf_again_and_keeps_the_english_one(
     assert persian in rendered and persian in touched
     assert english not in hashed and english not in touched
     assert_like_a_clean_build(site, tmp_path, pdf=True)
+
+
+def test_caches_of_another_format_are_ignored(sites: tuple[Path, Path], tmp_path: Path) -> None:
+    site, _ = sites
+    for cached in (site / CACHE_DIR).glob("*.json"):
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        data["format"] = FORMAT - 1  # as a build of the toolkit before this one left it
+        cached.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    persian_body(site)
+    result = build(site, pdf=False, jobs=1)
+    assert set(result.rendered) == {output.path for output in result.outputs}
+    assert_like_a_clean_build(site, tmp_path)
