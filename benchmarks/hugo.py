@@ -113,7 +113,6 @@ def _shared_fields(english: str) -> dict[str, str]:
 def _with_fields(text: str, shared: dict[str, str]) -> str:
     match = FRONT_MATTER.match(text)
     assert match is not None
-    lines = [line for line in match.group(1).splitlines()
-             if line.split(": ", 1)[0] not in shared]
+    lines = [line for line in match.group(1).splitlines() if line.split(": ", 1)[0] not in shared]
     lines += [f"{key}: {value}" for key, value in shared.items()]
-    return "---\n" + "\n".join(lines) + "\n---\n" + text[match.end():]
+    return "---\n" + "\n".join(lines) + "\n---\n" + text[match.end() :]

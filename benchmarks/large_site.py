@@ -31,8 +31,9 @@ PER_PAGE = 10  # posts_per_page in the synthetic site's bilingual.toml
 def missing_pages(result: BuildResult, posts: int) -> list[str]:
     """What the finished build lacks: post pages, or summaries on the last home page."""
     problems = []
-    pages = sum(1 for lang in ("en", "fa")
-                for _ in (result.out_dir / lang / "posts").glob("*/index.html"))
+    pages = sum(
+        1 for lang in ("en", "fa") for _ in (result.out_dir / lang / "posts").glob("*/index.html")
+    )
     if pages != 2 * posts:
         problems.append(f"{pages} post pages instead of {2 * posts}")
     last_page = -(-posts // PER_PAGE)
@@ -59,8 +60,10 @@ def main() -> int:
         start = time.perf_counter()
         result = build(site, pdf=False)
         seconds = time.perf_counter() - start
-        table.add(f"Full HTML build, {options.posts:,} posts of {options.words} words (s)",
-                  f"{seconds:.2f}")
+        table.add(
+            f"Full HTML build, {options.posts:,} posts of {options.words} words (s)",
+            f"{seconds:.2f}",
+        )
         table.add("Outputs (pages, feeds, cards, search files...)", f"{len(result.outputs):,}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         table.add("Build process peak RSS (MB)", f"{peak:.0f}")

@@ -48,9 +48,14 @@ STEPS: list[tuple[Any, str, str]] = [
     (document, "require_bundled_fonts", "the check of the fonts"),
 ]
 # What WeasyPrint alone does not do: the layer is counted apart from the writing.
-ADDED = ["print HTML: templates, Markdown", "print stylesheets", "the PDF's fetcher",
-         "text layer: reading lines (inside writing)",
-         "text layer: words and spans (inside writing)", "the check of the fonts"]
+ADDED = [
+    "print HTML: templates, Markdown",
+    "print stylesheets",
+    "the PDF's fetcher",
+    "text layer: reading lines (inside writing)",
+    "text layer: words and spans (inside writing)",
+    "the check of the fonts",
+]
 WEASYPRINT = ["WeasyPrint: layout", "WeasyPrint: writing, tags and layer inside"]
 
 
@@ -61,6 +66,7 @@ def timed(spent: dict[str, float], step: str, function: Callable[..., Any]) -> C
             return function(*args, **kwargs)
         finally:
             spent[step] += time.process_time() - started
+
     return run
 
 
@@ -92,21 +98,32 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as folder:
         site = write_site(Path(folder) / "site", args.posts, search=False)
-        runs = [json.loads(subprocess.run([sys.executable, __file__, "--one", str(site)],
-                                          check=True, capture_output=True,
-                                          text=True).stdout.splitlines()[-1])
-                for _ in range(args.rounds)]
+        runs = [
+            json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--one", str(site)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.splitlines()[-1]
+            )
+            for _ in range(args.rounds)
+        ]
     count = runs[0][1]
-    per_pdf = {step: statistics.median(spent.get(step, 0.0) for spent, _ in runs) / count * 1000
-               for _, _, step in STEPS}
+    per_pdf = {
+        step: statistics.median(spent.get(step, 0.0) for spent, _ in runs) / count * 1000
+        for _, _, step in STEPS
+    }
     print(f"{count} PDFs per build, ms of CPU per PDF, median of {args.rounds} builds")
     for step, value in per_pdf.items():
         print(f"  {step:48} {value:6.1f}")
     layer = sum(per_pdf[step] for step in ADDED[3:5])
     own = sum(per_pdf[step] for step in WEASYPRINT) - layer
     added = sum(per_pdf[step] for step in ADDED)
-    print(f"  WeasyPrint's own work {own:.1f} ms; the steps it would not take {added:.1f} ms: "
-          f"{added / own:+.1%} (the text layer alone {layer / own:+.1%})")
+    print(
+        f"  WeasyPrint's own work {own:.1f} ms; the steps it would not take {added:.1f} ms: "
+        f"{added / own:+.1%} (the text layer alone {layer / own:+.1%})"
+    )
 
 
 if __name__ == "__main__":

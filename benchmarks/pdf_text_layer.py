@@ -54,21 +54,37 @@ SLUGS = ("2024-03-05-printing-in-tabriz", "2010-01-20-the-only-way-forward")
 def documents(folder: Path) -> list[tuple[str, list[object], str]]:
     """The print HTML, stylesheets and base URL of each Persian post measured."""
     site_root = folder / "site"
-    shutil.copytree(ROOT / "examples" / "seed-blog", site_root,
-                    ignore=shutil.ignore_patterns("_site", ".bilingual-cache"))
+    shutil.copytree(
+        ROOT / "examples" / "seed-blog",
+        site_root,
+        ignore=shutil.ignore_patterns("_site", ".bilingual-cache"),
+    )
     (site_root / "content" / "posts" / SLUGS[0]).mkdir()
     shutil.copy(CORPUS, site_root / "content" / "posts" / SLUGS[0] / "fa.md")
     site, templates, fa = load_site(site_root), template_set(site_root), language("fa")
     stylesheets = print_stylesheets(templates, fa, site.config.pdf)
-    return [(post_html(site, templates, site.entry(slug), fa), stylesheets,
-             site.entry(slug).sources["fa"].parent.as_uri() + "/") for slug in SLUGS]
+    return [
+        (
+            post_html(site, templates, site.entry(slug), fa),
+            stylesheets,
+            site.entry(slug).sources["fa"].parent.as_uri() + "/",
+        )
+        for slug in SLUGS
+    ]
 
 
-def render(html: str, stylesheets: list[object], base_url: str, tagged: bool,
-           layer: bool, once: bool = False) -> bytes:
+def render(
+    html: str,
+    stylesheets: list[object],
+    base_url: str,
+    tagged: bool,
+    layer: bool,
+    once: bool = False,
+) -> bytes:
     options: dict[str, Any] = {"pdf_variant": PDF_VARIANT} if tagged else {}
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher()).render(
-        stylesheets=stylesheets, font_config=font_configuration(), **options)
+        stylesheets=stylesheets, font_config=font_configuration(), **options
+    )
     if once:
         options["finisher"] = lambda document, pdf: compress_streams(pdf)
     if layer:
@@ -90,6 +106,7 @@ def layer_work() -> Iterator[list[float]]:
                 return function(*args)
             finally:
                 spent[0] += time.process_time() - started
+
         return run
 
     for name, function in originals.items():
@@ -147,8 +164,10 @@ def main() -> None:
     print(f"  shipped over WeasyPrint's tagged PDF: {shipped:+.1%} (target: at most +10 %)")
     print(f"  tags and text layer over plain WeasyPrint: {total:+.1%}")
     work, pdf = statistics.median(own), statistics.median(whole)
-    print(f"  the layer's own work: {work * 1000:.1f} ms per PDF, {work / (pdf - work):.1%} "
-          f"of the rest of the PDF's time")
+    print(
+        f"  the layer's own work: {work * 1000:.1f} ms per PDF, {work / (pdf - work):.1%} "
+        f"of the rest of the PDF's time"
+    )
 
 
 if __name__ == "__main__":

@@ -59,26 +59,40 @@ def space_share() -> float:
 def posts(folder: Path) -> dict[str, str]:
     """The print HTML of the essay and of the corpus's Persian sentences, as one post each."""
     root = folder / "site"
-    shutil.copytree(ROOT / "examples" / "seed-blog", root,
-                    ignore=shutil.ignore_patterns("_site", ".bilingual-cache"))
-    sentences = [entry["text"] for entry in yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
-                 if entry["dir"] == "rtl"]
-    sources = {"essay": PROSE.read_text(encoding="utf-8"),
-               "corpus": "---\ntitle: پیکره\ndate: 2015-07-14\n---\n\n" + "\n\n".join(
-                   " ".join(sentences[start:start + 6]) for start in range(0, len(sentences), 6))}
+    shutil.copytree(
+        ROOT / "examples" / "seed-blog",
+        root,
+        ignore=shutil.ignore_patterns("_site", ".bilingual-cache"),
+    )
+    sentences = [
+        entry["text"]
+        for entry in yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+        if entry["dir"] == "rtl"
+    ]
+    sources = {
+        "essay": PROSE.read_text(encoding="utf-8"),
+        "corpus": "---\ntitle: پیکره\ndate: 2015-07-14\n---\n\n"
+        + "\n\n".join(
+            " ".join(sentences[start : start + 6]) for start in range(0, len(sentences), 6)
+        ),
+    }
     for slug, text in sources.items():
         (root / "content" / "posts" / f"2024-01-01-{slug}").mkdir()
         (root / "content" / "posts" / f"2024-01-01-{slug}" / "fa.md").write_text(
-            text, encoding="utf-8")
+            text, encoding="utf-8"
+        )
     site, templates = load_site(root), template_set(root)
-    return {slug: post_html(site, templates, site.entry(f"2024-01-01-{slug}"), language("fa"))
-            for slug in sources}
+    return {
+        slug: post_html(site, templates, site.entry(f"2024-01-01-{slug}"), language("fa"))
+        for slug in sources
+    }
 
 
 def body_lines(html: str, stylesheets: list[CSS], space: float) -> Iterator[Line]:
     """The lines of the post's body paragraphs, laid out as the PDF edition lays them out."""
     document = HTML(string=html, url_fetcher=url_fetcher()).render(
-        stylesheets=stylesheets, font_config=font_configuration())
+        stylesheets=stylesheets, font_config=font_configuration()
+    )
     for page in document.pages:
         for paragraph in page._page_box.descendants():
             # The body's paragraphs have no class (the head's and the colophon's have one
@@ -93,8 +107,12 @@ def body_lines(html: str, stylesheets: list[CSS], space: float) -> Iterator[Line
                 extra_space = max(box.justification_spacing for box in texts)
                 size = texts[0].style["font_size"]
                 content = sum(box.width for box in texts)
-                yield Line("".join(box.text for box in texts), extra_space / (space * size),
-                           content / paragraph.width, index == len(lines) - 1)
+                yield Line(
+                    "".join(box.text for box in texts),
+                    extra_space / (space * size),
+                    content / paragraph.width,
+                    index == len(lines) - 1,
+                )
 
 
 def lone_fragment(line: Line) -> bool:
@@ -107,13 +125,17 @@ def report(name: str, justified: list[Line], start: list[Line]) -> None:
     stretched = [line.stretch for line in justified if not line.last]
     quantiles = statistics.quantiles(stretched, n=10)
     print(f"{name}: {len(stretched)} justified lines")
-    print(f"  space stretch: median {statistics.median(stretched):.0%}, "
-          f"90th percentile {quantiles[-1]:.0%}, max {max(stretched):.0%}; "
-          f"over 50 %: {sum(s > 0.5 for s in stretched) / len(stretched):.0%}, "
-          f"over 100 %: {sum(s > 1 for s in stretched) / len(stretched):.0%}")
+    print(
+        f"  space stretch: median {statistics.median(stretched):.0%}, "
+        f"90th percentile {quantiles[-1]:.0%}, max {max(stretched):.0%}; "
+        f"over 50 %: {sum(s > 0.5 for s in stretched) / len(stretched):.0%}, "
+        f"over 100 %: {sum(s > 1 for s in stretched) / len(stretched):.0%}"
+    )
     fills = [line.fill for line in start if not line.last]
-    print(f"  start-aligned: median fill {statistics.median(fills):.0%}, "
-          f"shortest {min(fills):.0%} of the measure")
+    print(
+        f"  start-aligned: median fill {statistics.median(fills):.0%}, "
+        f"shortest {min(fills):.0%} of the measure"
+    )
     for kind, lines in (("justified", justified), ("start-aligned", start)):
         alone = [line.text.strip() for line in lines if lone_fragment(line)]
         print(f"  {kind}: {len(alone)} line(s) holding only an English fragment {alone[:4]}")
@@ -124,11 +146,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         html = posts(Path(folder))
         root = Path(folder) / "site"
-        stylesheets = print_stylesheets(template_set(root), language("fa"),
-                                        load_site(root).config.pdf)
+        stylesheets = print_stylesheets(
+            template_set(root), language("fa"), load_site(root).config.pdf
+        )
         for name, text in html.items():
-            report(name, list(body_lines(text, [*stylesheets, JUSTIFIED], space)),
-                   list(body_lines(text, stylesheets, space)))
+            report(
+                name,
+                list(body_lines(text, [*stylesheets, JUSTIFIED], space)),
+                list(body_lines(text, stylesheets, space)),
+            )
 
 
 if __name__ == "__main__":

@@ -50,20 +50,28 @@ def report(stats: pstats.Stats) -> None:
             print(f"| {name} | {seconds:.2f} | {seconds / total:.0%} |")
 
     entry = [key for key in table if key[0].endswith("publish/build.py") and key[2] == "_build"]
-    steps = [(f"`{key[2]}`", row[3]) for key, row in table.items()
-             if key[0].endswith("publish/build.py") and any(caller in entry for caller in row[4])]
+    steps = [
+        (f"`{key[2]}`", row[3])
+        for key, row in table.items()
+        if key[0].endswith("publish/build.py") and any(caller in entry for caller in row[4])
+    ]
     show("step of the build (cumulative)", sorted(steps, key=lambda row: -row[1]))
-    renders = [(f"`{Path(key[0]).stem}` renderer", row[3]) for key, row in table.items()
-               if "publish/renderers/" in key[0] and key[2] == "render"
-               and not key[0].endswith("__init__.py")]
+    renders = [
+        (f"`{Path(key[0]).stem}` renderer", row[3])
+        for key, row in table.items()
+        if "publish/renderers/" in key[0]
+        and key[2] == "render"
+        and not key[0].endswith("__init__.py")
+    ]
     show("renderer (cumulative)", sorted(renders, key=lambda row: -row[1]))
     own: dict[str, float] = {}
     for key, row in table.items():
         own[package(key[0])] = own.get(package(key[0]), 0.0) + row[2]
     show("package (own time)", sorted(own.items(), key=lambda item: -item[1])[:14])
     functions = sorted(table.items(), key=lambda item: -item[1][2])[:15]
-    show("function (own time)", [(f"`{package(key[0])}` {key[2]}", row[2])
-                                 for key, row in functions])
+    show(
+        "function (own time)", [(f"`{package(key[0])}` {key[2]}", row[2]) for key, row in functions]
+    )
 
 
 def main() -> None:
@@ -87,8 +95,10 @@ def main() -> None:
         profile.disable()
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     stats = pstats.Stats(profile)
-    print(f"first build of {args.posts:,} posts, one job, under cProfile: {wall:.1f} s, "
-          f"{cpu:.1f} s of CPU (imports included)")
+    print(
+        f"first build of {args.posts:,} posts, one job, under cProfile: {wall:.1f} s, "
+        f"{cpu:.1f} s of CPU (imports included)"
+    )
     report(stats)
     if args.save:
         stats.dump_stats(args.save)

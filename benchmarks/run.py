@@ -213,8 +213,9 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 def edit_persian_body(site: Path, number: int) -> None:
     post = site / f"content/posts/post-{number:05d}/fa.md"
     text = post.read_text(encoding="utf-8")
-    post.write_text(text.replace("\n\n", f"\n\nجملهٔ تازهٔ شمارهٔ {time.time_ns()}.\n\n", 1),
-                    encoding="utf-8")
+    post.write_text(
+        text.replace("\n\n", f"\n\nجملهٔ تازهٔ شمارهٔ {time.time_ns()}.\n\n", 1), encoding="utf-8"
+    )
 
 
 @dataclass
@@ -251,8 +252,10 @@ class Table:
         print(f"{row[0]:<64} " + " ".join(f"{value:>14}" for value in row[1:]), flush=True)
 
     def markdown(self) -> str:
-        lines = ["| measurement | " + " | ".join(self.headers) + " |",
-                 "|---|" + "---:|" * len(self.headers)]
+        lines = [
+            "| measurement | " + " | ".join(self.headers) + " |",
+            "|---|" + "---:|" * len(self.headers),
+        ]
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
 
@@ -269,17 +272,30 @@ def machine() -> str:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-        memory = next(line for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
+        memory = next(
+            line
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         gigabytes = int(memory.split()[1]) / 1024 / 1024
     except (OSError, StopIteration):
         gigabytes = 0.0
-    return (f"{os.cpu_count()} CPUs ({model}), {gigabytes:.0f} GB RAM, Python "
-            f"{platform.python_version()}, {platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {gigabytes:.0f} GB RAM, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
-def against_hugo(table: Table, site: Path, searched: Path, posts: int, hugo_site: Path,
-                 out: Path, rounds: int, time_hugo: Callable[[Path, Path], Timed]) -> None:
+def against_hugo(
+    table: Table,
+    site: Path,
+    searched: Path,
+    posts: int,
+    hugo_site: Path,
+    out: Path,
+    rounds: int,
+    time_hugo: Callable[[Path, Path], Timed],
+) -> None:
     """Alternate Hugo and the toolkit round after round; print the medians. ``site`` has no
     search index, as the Hugo site has none; ``searched`` is the same with one."""
     taken, touched = Rounds(), []
@@ -290,8 +306,9 @@ def against_hugo(table: Table, site: Path, searched: Path, posts: int, hugo_site
         before = snapshot(site / "_site")
         taken.add("same", cli(site, "--no-pdf"))
         after = snapshot(site / "_site")
-        touched.append(sum(1 for path in before.keys() | after.keys()
-                           if before.get(path) != after.get(path)))
+        touched.append(
+            sum(1 for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+        )
         edit_persian_body(site, (posts // 2 + number) % posts)
         taken.add("edit", cli(site, "--no-pdf"))
         fresh(site)
@@ -300,30 +317,53 @@ def against_hugo(table: Table, site: Path, searched: Path, posts: int, hugo_site
         taken.add("search", child(searched, pdf=False))
     hugo = taken.wall("hugo")
     first = taken.taken["full"][0].json()
-    table.add(f"Hugo, full build ({rounds} runs: {taken.spread('hugo')} s)",
-              f"{hugo:.2f} s", "1.00x")
-    rows = (("full", "First build, pages and social cards", 1.0),
-            ("pages", "First build, pages only", 0.6),
-            ("same", "Nothing changed: `bilingual build` command", 0.05),
-            ("edit", "One Persian body edit: `bilingual build` command", 0.15))
+    table.add(
+        f"Hugo, full build ({rounds} runs: {taken.spread('hugo')} s)", f"{hugo:.2f} s", "1.00x"
+    )
+    rows = (
+        ("full", "First build, pages and social cards", 1.0),
+        ("pages", "First build, pages only", 0.6),
+        ("same", "Nothing changed: `bilingual build` command", 0.05),
+        ("edit", "One Persian body edit: `bilingual build` command", 0.15),
+    )
     for name, what, share in rows:
         times = taken.wall(name) / hugo
-        table.add(f"{what} ({taken.spread(name)} s)", f"{taken.wall(name):.2f} s",
-                  f"{times:.2f}x", f"<= {share}x Hugo", f"{times / share:.2f}")
-    table.add(f"  first build with the search index too ({taken.spread('search')} s)",
-              f"{taken.wall('search'):.2f} s", f"{taken.wall('search') / hugo:.2f}x")
-    table.add("  CPU time: Hugo / first build / pages only (s)",
-              f"{taken.cpu('hugo'):.1f} / {taken.cpu('full'):.1f} / {taken.cpu('pages'):.1f}")
+        table.add(
+            f"{what} ({taken.spread(name)} s)",
+            f"{taken.wall(name):.2f} s",
+            f"{times:.2f}x",
+            f"<= {share}x Hugo",
+            f"{times / share:.2f}",
+        )
+    table.add(
+        f"  first build with the search index too ({taken.spread('search')} s)",
+        f"{taken.wall('search'):.2f} s",
+        f"{taken.wall('search') / hugo:.2f}x",
+    )
+    table.add(
+        "  CPU time: Hugo / first build / pages only (s)",
+        f"{taken.cpu('hugo'):.1f} / {taken.cpu('full'):.1f} / {taken.cpu('pages'):.1f}",
+    )
     table.add("  files written when nothing changed", f"{max(touched)}", "-", "0")
     table.add("  outputs in the first build", f"{first['outputs']:.0f}")
 
 
 def cards(table: Table, count: int, rounds: int) -> None:
     found = run([PYTHON, "-c", CARDS, str(HERE), str(count), str(rounds)]).json()
-    table.add(f"Social card: CPU time per card (median of {rounds} x {count})",
-              f"{found['card_ms']:.2f} ms", "-", "<= 2 ms", f"{found['card_ms'] / 2:.2f}")
-    table.add("200,000-character title: its card (s)", f"{found['huge_title_s']:.3f} s",
-              "-", "<= 0.25 s", f"{found['huge_title_s'] / 0.25:.2f}")
+    table.add(
+        f"Social card: CPU time per card (median of {rounds} x {count})",
+        f"{found['card_ms']:.2f} ms",
+        "-",
+        "<= 2 ms",
+        f"{found['card_ms'] / 2:.2f}",
+    )
+    table.add(
+        "200,000-character title: its card (s)",
+        f"{found['huge_title_s']:.3f} s",
+        "-",
+        "<= 0.25 s",
+        f"{found['huge_title_s'] / 0.25:.2f}",
+    )
 
 
 def pdfs(table: Table, work: Path, posts: int, rounds: int) -> None:
@@ -346,10 +386,13 @@ def pdfs(table: Table, work: Path, posts: int, rounds: int) -> None:
         timed = taken.add("raw", run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw")]))
         raw = timed.json()
         taken.add("raw cold", Timed(timed.wall - raw["warm_seconds"], 0, ""))
-        taken.add("raw once", run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw"),
-                                   "once"]))
-        taken.add("raw tagged", run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw"),
-                                     "tagged", "once"]))
+        taken.add(
+            "raw once", run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw"), "once"])
+        )
+        taken.add(
+            "raw tagged",
+            run([PYTHON, "-c", RAW_PDF, str(prepared), str(work / "raw"), "tagged", "once"]),
+        )
         for jobs in ("1", "2"):
             fresh(site)
             cli(site, "--no-pdf", "--jobs", jobs)
@@ -360,32 +403,57 @@ def pdfs(table: Table, work: Path, posts: int, rounds: int) -> None:
             taken.add(f"child stub={stub}", child(site, pdf=True, jobs=1, stub_pdf=stub))
     count = sum(1 for _ in (site / "_site").rglob("*.pdf"))
     cold = taken.wall("raw cold")
-    table.add(f"WeasyPrint alone, warm: per PDF ({raw['pdfs']:.0f} PDFs, {raw['pages']:.0f} "
-              "A5 pages)", f"{raw['warm_seconds'] / raw['pdfs']:.3f} s")
+    table.add(
+        f"WeasyPrint alone, warm: per PDF ({raw['pdfs']:.0f} PDFs, {raw['pages']:.0f} A5 pages)",
+        f"{raw['warm_seconds'] / raw['pdfs']:.3f} s",
+    )
     table.add(f"WeasyPrint alone, new process: {raw['pdfs']:.0f} PDFs", f"{cold:.2f} s")
     table.add(f"bilingual build --jobs 1, new process: {count} PDFs", f"{taken.wall('1'):.2f} s")
     overhead = taken.wall("1") / cold - 1
     table.add("  whole command over WeasyPrint alone (wall)", f"{overhead * 100:.1f} %")
     phase = taken.cpu("child stub=False") - taken.cpu("child stub=True")
-    table.add("  CPU: WeasyPrint alone plain / tagged / PDF phase of the build (s)",
-              f"{taken.cpu('raw once'):.2f} / {taken.cpu('raw tagged'):.2f} / {phase:.2f}")
-    table.add("  CPU: the build without its PDFs (stubbed) / with them (s)",
-              f"{taken.cpu('child stub=True'):.2f} / {taken.cpu('child stub=False'):.2f}")
+    table.add(
+        "  CPU: WeasyPrint alone plain / tagged / PDF phase of the build (s)",
+        f"{taken.cpu('raw once'):.2f} / {taken.cpu('raw tagged'):.2f} / {phase:.2f}",
+    )
+    table.add(
+        "  CPU: the build without its PDFs (stubbed) / with them (s)",
+        f"{taken.cpu('child stub=True'):.2f} / {taken.cpu('child stub=False'):.2f}",
+    )
     over_tagged = phase / taken.cpu("raw tagged") - 1
-    table.add("  per-PDF overhead over WeasyPrint alone, tagged (CPU)",
-              f"{over_tagged * 100:.1f} %")
+    table.add(
+        "  per-PDF overhead over WeasyPrint alone, tagged (CPU)", f"{over_tagged * 100:.1f} %"
+    )
     over_plain = phase / taken.cpu("raw once") - 1
-    table.add("  per-PDF overhead over WeasyPrint alone, plain (CPU)",
-              f"{over_plain * 100:.1f} %", "-", "<= 10 %", f"{over_plain / 0.10:.2f}")
+    table.add(
+        "  per-PDF overhead over WeasyPrint alone, plain (CPU)",
+        f"{over_plain * 100:.1f} %",
+        "-",
+        "<= 10 %",
+        f"{over_plain / 0.10:.2f}",
+    )
     speedup = taken.wall("1") / taken.wall("2")
-    table.add(f"PDF phase, --jobs 2 ({taken.wall('2'):.2f} s): speed-up over --jobs 1",
-              f"{speedup:.2f}x", "-", ">= 1.8x", f"{1.8 / speedup:.2f}")
+    table.add(
+        f"PDF phase, --jobs 2 ({taken.wall('2'):.2f} s): speed-up over --jobs 1",
+        f"{speedup:.2f}x",
+        "-",
+        ">= 1.8x",
+        f"{1.8 / speedup:.2f}",
+    )
     table.add("  CPU: --jobs 1 / --jobs 2 (s)", f"{taken.cpu('1'):.2f} / {taken.cpu('2'):.2f}")
     edit_persian_body(site, min(3, posts - 1))
-    table.add("PDFs rendered again after one Persian body edit",
-              f"{child(site, pdf=True).json()['pdfs_rendered']:.0f}", "-", "1")
-    table.add("PDFs rendered again, nothing changed",
-              f"{child(site, pdf=True).json()['pdfs_rendered']:.0f}", "-", "0")
+    table.add(
+        "PDFs rendered again after one Persian body edit",
+        f"{child(site, pdf=True).json()['pdfs_rendered']:.0f}",
+        "-",
+        "1",
+    )
+    table.add(
+        "PDFs rendered again, nothing changed",
+        f"{child(site, pdf=True).json()['pdfs_rendered']:.0f}",
+        "-",
+        "0",
+    )
     shutil.rmtree(site)
 
 
@@ -396,15 +464,25 @@ def memory(table: Table, work: Path, small: Path, posts: int, big_posts: int) ->
     small_peak = child(small, pdf=False, pages_only=True, memory=True).json()["peak_pss_mb"]
     big = write_site(work / "big", big_posts)
     found = child(big, pdf=False, pages_only=True, memory=True).json()
-    table.add(f"Peak memory, {big_posts:,} posts, pages only: all processes, PSS",
-              f"{found['peak_pss_mb']:.0f} MB", "-", "<= 400 MB",
-              f"{found['peak_pss_mb'] / 400:.2f}")
-    table.add("  build process peak RSS / largest worker RSS",
-              f"{found['peak_rss_mb']:.0f} / {found['worker_rss_mb']:.0f} MB")
+    table.add(
+        f"Peak memory, {big_posts:,} posts, pages only: all processes, PSS",
+        f"{found['peak_pss_mb']:.0f} MB",
+        "-",
+        "<= 400 MB",
+        f"{found['peak_pss_mb'] / 400:.2f}",
+    )
+    table.add(
+        "  build process peak RSS / largest worker RSS",
+        f"{found['peak_rss_mb']:.0f} / {found['worker_rss_mb']:.0f} MB",
+    )
     growth = found["peak_pss_mb"] / small_peak
-    table.add(f"Memory growth, {posts:,} -> {big_posts:,} posts (x{big_posts / posts:.0f} posts)",
-              f"x{growth:.2f}", "-", f"< x{big_posts / posts:.0f}",
-              f"{growth / (big_posts / posts):.2f}")
+    table.add(
+        f"Memory growth, {posts:,} -> {big_posts:,} posts (x{big_posts / posts:.0f} posts)",
+        f"x{growth:.2f}",
+        "-",
+        f"< x{big_posts / posts:.0f}",
+        f"{growth / (big_posts / posts):.2f}",
+    )
 
 
 def main() -> None:
@@ -443,8 +521,9 @@ def main() -> None:
             return run(hugo_command(root, out))
 
         print(f"{args.posts:,} posts in English and Persian:")
-        against_hugo(table, site, searched, args.posts, hugo_site, work / "hugo-out",
-                     args.rounds, time_hugo)
+        against_hugo(
+            table, site, searched, args.posts, hugo_site, work / "hugo-out", args.rounds, time_hugo
+        )
         shutil.rmtree(searched)
         cards(table, 400, args.rounds)
         pdfs(table, work, args.pdf_posts, args.rounds)
@@ -454,8 +533,7 @@ def main() -> None:
     print()
     print(table.markdown())
     if args.markdown:
-        args.markdown.write_text(f"{machine()}\n{loads}\n\n{table.markdown()}\n",
-                                 encoding="utf-8")
+        args.markdown.write_text(f"{machine()}\n{loads}\n\n{table.markdown()}\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

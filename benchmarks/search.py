@@ -40,8 +40,12 @@ def folder_size(folder: Path) -> tuple[int, int, int]:
     """Files, bytes, and bytes once gzipped (as most servers send them)."""
     files = [path for path in folder.rglob("*") if path.is_file()]
     raw = sum(path.stat().st_size for path in files)
-    packed = sum(len(gzip.compress(path.read_bytes(), 6)) if path.suffix in (".js", ".json")
-                 else path.stat().st_size for path in files)  # Pagefind's data is gzipped already
+    packed = sum(
+        len(gzip.compress(path.read_bytes(), 6))
+        if path.suffix in (".js", ".json")
+        else path.stat().st_size
+        for path in files
+    )  # Pagefind's data is gzipped already
     return len(files), raw, packed
 
 
@@ -68,7 +72,9 @@ def query_seconds(out: Path) -> tuple[float, int]:
     url = f"http://127.0.0.1:{server.server_address[1]}/fa/search/?q={quote(QUERY)}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"])
+            executable_path="/usr/bin/chromium",
+            args=["--headless", "--no-sandbox", "--disable-gpu"],
+        )
         page = browser.new_page()
         started = time.perf_counter()
         page.goto(url)
@@ -95,34 +101,62 @@ def main() -> None:
         shutil.rmtree(site / CACHE_DIR)
         started = time.perf_counter()
         result = build(site, pdf=False)
-        table.add(f"Full build with search, {n} x 2 languages, cards too (s)",
-                  f"{time.perf_counter() - started:.2f}", "-", "-")
-        table.add("  of which the search index, both languages (s)",
-                  f"{index_seconds(site):.2f}", "-", "-")
+        table.add(
+            f"Full build with search, {n} x 2 languages, cards too (s)",
+            f"{time.perf_counter() - started:.2f}",
+            "-",
+            "-",
+        )
+        table.add(
+            "  of which the search index, both languages (s)",
+            f"{index_seconds(site):.2f}",
+            "-",
+            "-",
+        )
         for lang in ("fa", "en"):
             files, raw, packed = folder_size(result.out_dir / lang / "pagefind")
             bundles = len(list((result.out_dir / lang / "pagefind").iterdir()))
-            table.add(f"  index size, {lang}: {bundles} bundles, {files:,} files (MB)",
-                      f"{raw / 1e6:.2f}", "-", "-")
-            table.add(f"  index size, {lang}, as sent gzipped (MB)", f"{packed / 1e6:.2f}", "-", "-")
+            table.add(
+                f"  index size, {lang}: {bundles} bundles, {files:,} files (MB)",
+                f"{raw / 1e6:.2f}",
+                "-",
+                "-",
+            )
+            table.add(
+                f"  index size, {lang}, as sent gzipped (MB)", f"{packed / 1e6:.2f}", "-", "-"
+            )
 
         post = site / f"content/posts/post-{args.posts // 2:05d}/fa.md"
-        post.write_text(post.read_text(encoding="utf-8").replace(
-            "\n\n", "\n\nجملهٔ تازه‌ای دربارهٔ زنبق‌ها.\n\n", 1), encoding="utf-8")
+        post.write_text(
+            post.read_text(encoding="utf-8").replace(
+                "\n\n", "\n\nجملهٔ تازه‌ای دربارهٔ زنبق‌ها.\n\n", 1
+            ),
+            encoding="utf-8",
+        )
         started = time.perf_counter()
         edited = build(site, pdf=False)
         seconds = time.perf_counter() - started
         search_files = [path for path in edited.written if "/pagefind/" in path]
         bundles = {path.split("/")[2] for path in search_files}
-        table.add("Rebuild after one Persian body edit, search included (s)", f"{seconds:.2f}",
-                  "-", "-")
-        table.add("  outputs rendered again / files rewritten",
-                  f"{len(edited.rendered)} / {len(edited.written)}", "-", "-")
-        table.add("  search files rewritten / bundles made again",
-                  f"{len(search_files)} / {len(bundles)}", "-", "-")
+        table.add(
+            "Rebuild after one Persian body edit, search included (s)", f"{seconds:.2f}", "-", "-"
+        )
+        table.add(
+            "  outputs rendered again / files rewritten",
+            f"{len(edited.rendered)} / {len(edited.written)}",
+            "-",
+            "-",
+        )
+        table.add(
+            "  search files rewritten / bundles made again",
+            f"{len(search_files)} / {len(bundles)}",
+            "-",
+            "-",
+        )
         seconds, found = query_seconds(edited.out_dir)
-        table.add(f"Persian query '{QUERY}' in Chromium: first results (s)", f"{seconds:.2f}",
-                  "-", "-")
+        table.add(
+            f"Persian query '{QUERY}' in Chromium: first results (s)", f"{seconds:.2f}", "-", "-"
+        )
         table.add("  results shown (the first page)", f"{found}", "-", "-")
     if args.markdown:
         args.markdown.write_text(table.markdown() + "\n", encoding="utf-8")

@@ -6,8 +6,98 @@ import datetime as dt
 import random
 from pathlib import Path
 
-ENGLISH = ["the", "diplomats", "said", "that", "more", "officials", "would", "resign", "in", "protest", "against", "the", "government", "and", "its", "violence", "while", "the", "Green", "Movement", "grew", "in", "Tehran", "and", "abroad", "after", "the", "June", "election", "of", "2009", "many", "experts", "in", "the", "foreign", "ministry", "objected", "to", "the", "policy", "of", "the", "president"]
-PERSIAN = ["دیپلمات\u200cها", "گفتند", "که", "مقام\u200cهای", "بیشتری", "در", "اعتراض", "به", "خشونت", "حکومت", "استعفا", "خواهند", "داد", "و", "جنبش", "سبز", "در", "تهران", "و", "خارج", "از", "کشور", "پس", "از", "انتخابات", "خرداد", "گسترش", "یافت", "بسیاری", "از", "کارشناسان", "وزارت", "امور", "خارجه", "با", "سیاست\u200cهای", "رئیس\u200cجمهور", "مخالفت", "کردند", "و", "می\u200cخواهند", "آزادی", "را", "ببینند"]
+ENGLISH = [
+    "the",
+    "diplomats",
+    "said",
+    "that",
+    "more",
+    "officials",
+    "would",
+    "resign",
+    "in",
+    "protest",
+    "against",
+    "the",
+    "government",
+    "and",
+    "its",
+    "violence",
+    "while",
+    "the",
+    "Green",
+    "Movement",
+    "grew",
+    "in",
+    "Tehran",
+    "and",
+    "abroad",
+    "after",
+    "the",
+    "June",
+    "election",
+    "of",
+    "2009",
+    "many",
+    "experts",
+    "in",
+    "the",
+    "foreign",
+    "ministry",
+    "objected",
+    "to",
+    "the",
+    "policy",
+    "of",
+    "the",
+    "president",
+]
+PERSIAN = [
+    "دیپلمات\u200cها",
+    "گفتند",
+    "که",
+    "مقام\u200cهای",
+    "بیشتری",
+    "در",
+    "اعتراض",
+    "به",
+    "خشونت",
+    "حکومت",
+    "استعفا",
+    "خواهند",
+    "داد",
+    "و",
+    "جنبش",
+    "سبز",
+    "در",
+    "تهران",
+    "و",
+    "خارج",
+    "از",
+    "کشور",
+    "پس",
+    "از",
+    "انتخابات",
+    "خرداد",
+    "گسترش",
+    "یافت",
+    "بسیاری",
+    "از",
+    "کارشناسان",
+    "وزارت",
+    "امور",
+    "خارجه",
+    "با",
+    "سیاست\u200cهای",
+    "رئیس\u200cجمهور",
+    "مخالفت",
+    "کردند",
+    "و",
+    "می\u200cخواهند",
+    "آزادی",
+    "را",
+    "ببینند",
+]
 ACRONYMS = ["(IRGC)", "(UN)", "EU", "(BBC)", "https://example.org/report"]
 TAGS = {f"topic-{n}": (f"Topic {n}", f"موضوع {n}") for n in range(12)}
 
@@ -48,8 +138,9 @@ def body(rng: random.Random, words: list[str], extra: list[str], total_words: in
     return "\n\n".join(paragraphs)
 
 
-def write_site(root: Path, posts: int, words: int = 600, seed: int = 1,
-               search: bool = True) -> Path:
+def write_site(
+    root: Path, posts: int, words: int = 600, seed: int = 1, search: bool = True
+) -> Path:
     """Write ``posts`` posts, each in English and Persian, of about ``words`` words; with a
     search index (Pagefind) unless ``search`` is false."""
     rng = random.Random(seed)
@@ -69,9 +160,13 @@ def write_site(root: Path, posts: int, words: int = 600, seed: int = 1,
             f"---\ntitle: Report {number} on the events of {digits}\ndate: {date.isoformat()}\n"
             f"tags: [{tags_line}]\nauthor: Desk {number % 7}\n"
             f"summary: {paragraph(rng, ENGLISH, ACRONYMS, 20)}\n---\n\n"
-            f"{body(rng, ENGLISH, [*ACRONYMS, 'تهران'], words)}\n", encoding="utf-8")
+            f"{body(rng, ENGLISH, [*ACRONYMS, 'تهران'], words)}\n",
+            encoding="utf-8",
+        )
         (folder / "fa.md").write_text(
             f"---\ntitle: گزارش {number} دربارهٔ رویدادهای {digits}\n"
             f"summary: {paragraph(rng, PERSIAN, ACRONYMS, 20)}\n---\n\n"
-            f"{body(rng, PERSIAN, ACRONYMS, words)}\n", encoding="utf-8")
+            f"{body(rng, PERSIAN, ACRONYMS, words)}\n",
+            encoding="utf-8",
+        )
     return root

@@ -29,7 +29,8 @@ def main(out_dir: Path = ROOT / "docs") -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 600, "height": 900}, device_scale_factor=1)
         page.route("**/*", lambda route: route.abort())  # as a mail client that loads nothing
         for name, lang in IMAGES.items():

@@ -28,7 +28,8 @@ def main(out_dir: Path = ROOT / "docs") -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 1000, "height": 760}, device_scale_factor=1)
         for name, path in PAGES.items():
             page.goto(base + path)

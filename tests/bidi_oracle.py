@@ -32,10 +32,17 @@ class Sentence:
 
 def corpus() -> list[Sentence]:
     entries = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
-    return [Sentence(entry["text"], entry["dir"], (
-        *(Phrase(str(text), OPPOSITE[entry["dir"]]) for text in entry["phrases"]),
-        *(Phrase(str(text), entry["dir"]) for text in entry.get("same", ())),
-    )) for entry in entries]
+    return [
+        Sentence(
+            entry["text"],
+            entry["dir"],
+            (
+                *(Phrase(str(text), OPPOSITE[entry["dir"]]) for text in entry["phrases"]),
+                *(Phrase(str(text), entry["dir"]) for text in entry.get("same", ())),
+            ),
+        )
+        for entry in entries
+    ]
 
 
 def visual(text: str, direction: str) -> str:
@@ -94,11 +101,14 @@ def comparable(text: str) -> str:
 
     A mirrored bracket is extracted as either of its pair, so brackets become one sign.
     """
-    return "".join(BRACKETS.get(char, char) for char in unicodedata.normalize("NFKC", text)
-                   if not char.isspace() and unicodedata.category(char) not in ("Mn", "Cf"))
+    return "".join(
+        BRACKETS.get(char, char)
+        for char in unicodedata.normalize("NFKC", text)
+        if not char.isspace() and unicodedata.category(char) not in ("Mn", "Cf")
+    )
 
 
-BRACKETS = dict.fromkeys("()[]{}", "|") | dict.fromkeys("«»", "\"")
+BRACKETS = dict.fromkeys("()[]{}", "|") | dict.fromkeys("«»", '"')
 
 
 def words(text: str) -> list[tuple[int, int]]:
@@ -113,7 +123,7 @@ def bare(word: str) -> str:
     order inside a word (and where its brackets and quotation marks are) cannot be seen; the
     order of the words can. Brackets and quotation marks are left out.
     """
-    return "".join(sorted(char for char in comparable(word) if char not in "|\""))
+    return "".join(sorted(char for char in comparable(word) if char not in '|"'))
 
 
 def visual_words(phrase: Phrase, sentence_direction: str) -> list[str]:
@@ -124,6 +134,7 @@ def visual_words(phrase: Phrase, sentence_direction: str) -> list[str]:
         letter = "\u0627 " if sentence_direction == "rtl" else "a "
         text, offset, direction = letter + phrase.text, 2, sentence_direction
     position = {index: place for place, index in enumerate(visual_order(text, direction))}
-    spans = sorted(words(phrase.text),
-                   key=lambda span: min(position[index + offset] for index in range(*span)))
+    spans = sorted(
+        words(phrase.text), key=lambda span: min(position[index + offset] for index in range(*span))
+    )
     return [word for start, end in spans if (word := bare(phrase.text[start:end]))]

@@ -84,6 +84,7 @@ def example_server(built_example: BuildResult) -> Iterator[str]:
 def browser() -> Iterator[object]:
     """Headless Debian Chromium driven by Playwright."""
     from playwright import sync_api as playwright_api
+
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/setup.sh --test")
     with playwright_api.sync_playwright() as playwright:

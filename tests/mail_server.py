@@ -23,15 +23,16 @@ class Mailbox:
 
     refuse: set[str] = field(default_factory=set)
     defer: set[str] = field(default_factory=set)
-    hold_data_at: int | None = None   # keep the n-th message (1-based) waiting for its answer
-    hold_rcpt_at: int | None = None   # keep the n-th recipient waiting
+    hold_data_at: int | None = None  # keep the n-th message (1-based) waiting for its answer
+    hold_rcpt_at: int | None = None  # keep the n-th recipient waiting
     received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     held: threading.Event = field(default_factory=threading.Event)
     rcpt_count: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          options: list[str]) -> str:
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
         self.rcpt_count += 1
         if self.hold_rcpt_at == self.rcpt_count:
             self.held.set()
@@ -54,8 +55,7 @@ class Mailbox:
 
     def messages(self) -> list[EmailMessage]:
         with self.lock:
-            return [message_from_bytes(raw, policy=policy.default)
-                    for _, _, raw in self.received]
+            return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.received]
 
 
 def free_port() -> int:
@@ -69,10 +69,13 @@ class Authenticator:
         self.user, self.password = user.encode(), password.encode()
         self.logins = 0
 
-    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str,
-                 data: Any) -> AuthResult:
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
-            self.user, self.password)
+            self.user,
+            self.password,
+        )
         self.logins += ok
         return AuthResult(success=ok, handled=False)
 

@@ -60,8 +60,10 @@ def _page_lines(number: int, textpage: pypdfium2.PdfTextPage) -> list[Line]:
         if not rows or glyph[0] - rows[-1][0][0] > SAME_LINE:
             rows.append([])
         rows[-1].append(glyph)
-    return [Line(number, -row[0][0], "".join(glyph[3] for glyph in sorted(row, key=_across)))
-            for row in rows]
+    return [
+        Line(number, -row[0][0], "".join(glyph[3] for glyph in sorted(row, key=_across)))
+        for row in rows
+    ]
 
 
 def _across(glyph: tuple[float, float, int, str]) -> tuple[float, int]:
@@ -70,9 +72,13 @@ def _across(glyph: tuple[float, float, int, str]) -> tuple[float, int]:
 
 def latin_phrases(sentence: Sentence) -> list[Phrase]:
     """The phrases of ``sentence`` written left to right in Latin letters or digits."""
-    return [phrase for phrase in sentence.phrases
-            if phrase.direction == "ltr" and LATIN.search(phrase.text)
-            and not ARABIC_SCRIPT.search(phrase.text)]
+    return [
+        phrase
+        for phrase in sentence.phrases
+        if phrase.direction == "ltr"
+        and LATIN.search(phrase.text)
+        and not ARABIC_SCRIPT.search(phrase.text)
+    ]
 
 
 def misdrawn(sentence: Sentence, phrase: Phrase, lines: list[Line]) -> list[str]:
@@ -89,5 +95,8 @@ def misdrawn(sentence: Sentence, phrase: Phrase, lines: list[Line]) -> list[str]
     holding = [line for line in own if not Counter(expected) - Counter(line.text)]
     if not holding:
         return ["on no line whole"]
-    return [f"page {line.page + 1}: painted {line.text!r}, not {expected!r} in it"
-            for line in holding if expected not in line.text]
+    return [
+        f"page {line.page + 1}: painted {line.text!r}, not {expected!r} in it"
+        for line in holding
+        if expected not in line.text
+    ]

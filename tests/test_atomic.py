@@ -115,8 +115,12 @@ def test_a_name_at_the_file_system_limit_can_be_written(tmp_path: Path) -> None:
 
 # Modules that rename on their own: whole folders (the output swap, search bundles), and the
 # importer's files staged by ``stage`` and renamed all together.
-RENAMES_FOLDERS_OR_STAGED = {"atomic.py", "publish/writer.py", "publish/search.py",
-                             "importers/writing.py"}
+RENAMES_FOLDERS_OR_STAGED = {
+    "atomic.py",
+    "publish/writer.py",
+    "publish/search.py",
+    "importers/writing.py",
+}
 
 
 def test_no_other_module_writes_through_its_own_temporary_file() -> None:
@@ -124,9 +128,12 @@ def test_no_other_module_writes_through_its_own_temporary_file() -> None:
     found = set()
     for path in package.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr in {
-                    "replace", "rename", "mkstemp", "NamedTemporaryFile"} and isinstance(
-                    node.value, ast.Name) and node.value.id in {"os", "tempfile"}:
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"replace", "rename", "mkstemp", "NamedTemporaryFile"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id in {"os", "tempfile"}
+            ):
                 found.add(path.relative_to(package).as_posix())
     assert found <= RENAMES_FOLDERS_OR_STAGED, found - RENAMES_FOLDERS_OR_STAGED
 
@@ -144,5 +151,6 @@ def test_front_matter_edits_keep_the_file_mode(tmp_path: Path) -> None:
         os.umask(previous)
     assert mode(path) == 0o644
     assert path.read_text("utf-8") == (
-        "---\ntitle: تنها راه پیش رو\ntranslation_of: en:0123456789ab\n---\n\nمتن.\n")
+        "---\ntitle: تنها راه پیش رو\ntranslation_of: en:0123456789ab\n---\n\nمتن.\n"
+    )
     assert [p.name for p in tmp_path.iterdir()] == ["fa.md"]

@@ -150,8 +150,11 @@ def test_unknown_direction_is_rejected() -> None:
     ("text", "direction", "expected"),
     [
         ("سپاه (IRGC) است.", "rtl", 'سپاه (<bdi dir="ltr">IRGC</bdi>) است.'),
-        ("The “سفارت سبز” campaign", "ltr",
-         'The “<bdi dir="rtl" class="phrase">سفارت سبز</bdi>” campaign'),
+        (
+            "The “سفارت سبز” campaign",
+            "ltr",
+            'The “<bdi dir="rtl" class="phrase">سفارت سبز</bdi>” campaign',
+        ),
         ("شرکت AT&T است", "rtl", 'شرکت <bdi dir="ltr">AT&amp;T</bdi> است'),
         (
             "<script>alert(\"x\") & 'y'</script>",
@@ -324,7 +327,8 @@ def test_isolating_only_adds_wrappers(text: str, direction: str) -> None:
     tagged = isolate_html(text, direction)
     assert tagged.count("<bdi ") == len(runs)
     assert re.sub(ALM, "", html.unescape(re.sub(r"</?bdi[^>]*>", "", tagged))) == re.sub(
-        ALM, "", text)
+        ALM, "", text
+    )
 
 
 @settings(max_examples=200)

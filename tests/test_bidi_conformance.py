@@ -28,19 +28,51 @@ BIDI_TEST = UNICODE / "BidiTest.txt"
 CHARACTER_TEST = UNICODE / "BidiCharacterTest.txt"
 # Lines of BidiCharacterTest.txt (Unicode 15.0) that ICU 72 resolves otherwise; a newer ICU
 # may resolve some of them right, never others wrong.
-ICU_72_DEPARTURES = frozenset({
-    59, 60, 61, 62,  # an isolate inside an override, between embeddings
-    *range(65, 81),  # bracket pairs whose brackets sit in different explicit embeddings
-    83, 84, 85, 86, 87, 88, 102, 108, 113,  # a combining mark after a bracket resolved by N0
-    120,  # 64 nested brackets: the bracket stack overflows
-})
+ICU_72_DEPARTURES = frozenset(
+    {
+        59,
+        60,
+        61,
+        62,  # an isolate inside an override, between embeddings
+        *range(65, 81),  # bracket pairs whose brackets sit in different explicit embeddings
+        83,
+        84,
+        85,
+        86,
+        87,
+        88,
+        102,
+        108,
+        113,  # a combining mark after a bracket resolved by N0
+        120,  # 64 nested brackets: the bracket stack overflows
+    }
+)
 
 # One character of each bidi class, as in ICU's own conformance test.
 CHARACTER_OF_CLASS = {
-    "L": "a", "R": "\u05d0", "AL": "\u0627", "EN": "1", "ES": "+", "ET": "$", "AN": "\u0660",
-    "CS": ",", "NSM": "\u0300", "BN": "\u00ad", "B": "\u2029", "S": "\t", "WS": " ", "ON": "!",
-    "LRE": "\u202a", "RLE": "\u202b", "LRO": "\u202d", "RLO": "\u202e", "PDF": "\u202c",
-    "LRI": "\u2066", "RLI": "\u2067", "FSI": "\u2068", "PDI": "\u2069",
+    "L": "a",
+    "R": "\u05d0",
+    "AL": "\u0627",
+    "EN": "1",
+    "ES": "+",
+    "ET": "$",
+    "AN": "\u0660",
+    "CS": ",",
+    "NSM": "\u0300",
+    "BN": "\u00ad",
+    "B": "\u2029",
+    "S": "\t",
+    "WS": " ",
+    "ON": "!",
+    "LRE": "\u202a",
+    "RLE": "\u202b",
+    "LRO": "\u202d",
+    "RLO": "\u202e",
+    "PDF": "\u202c",
+    "LRI": "\u2066",
+    "RLI": "\u2067",
+    "FSI": "\u2068",
+    "PDI": "\u2069",
 }
 PARAGRAPH_LEVELS = {1: icu.Bidi.DEFAULT_LTR, 2: 0, 4: 1}  # BidiTest's bits: auto, LTR, RTL
 CHARACTER_TEST_LEVELS = {"0": 0, "1": 1, "2": icu.Bidi.DEFAULT_LTR}
@@ -78,8 +110,13 @@ def character_cases() -> Iterator[Case]:
             continue
         codes, direction, _resolved, levels, order = line.split(";")
         text = "".join(chr(int(code, 16)) for code in codes.split())
-        yield Case(number, text, CHARACTER_TEST_LEVELS[direction], _levels(levels),
-                   tuple(int(index) for index in order.split()))
+        yield Case(
+            number,
+            text,
+            CHARACTER_TEST_LEVELS[direction],
+            _levels(levels),
+            tuple(int(index) for index in order.split()),
+        )
 
 
 def _levels(field: str) -> tuple[int | None, ...]:
@@ -94,8 +131,11 @@ def resolves(case: Case) -> bool:
     order = tuple(index for index in bidi.getVisualMap() if case.levels[index] is not None)
     if order != case.order:
         return False
-    resolved = [(expected, level) for expected, level in zip(case.levels, bidi.getLevels(),
-                                                              strict=True) if expected is not None]
+    resolved = [
+        (expected, level)
+        for expected, level in zip(case.levels, bidi.getLevels(), strict=True)
+        if expected is not None
+    ]
     if all(expected == level for expected, level in resolved):
         return True
     parities = {expected % 2 for expected, _ in resolved}
@@ -130,8 +170,9 @@ def test_the_checker_catches_wrong_levels_and_order() -> None:
     raised = tuple(None if level is None else level + 2 for level in case.levels)
     assert not resolves(Case(case.line, case.text, case.paragraph_level, raised, case.order))
     reversed_order = case.order[::-1]
-    assert not resolves(Case(case.line, case.text, case.paragraph_level, case.levels,
-                             reversed_order))
+    assert not resolves(
+        Case(case.line, case.text, case.paragraph_level, case.levels, reversed_order)
+    )
 
 
 @pytest.mark.parametrize("direction", ["ltr", "rtl"])
@@ -143,5 +184,5 @@ def test_the_runs_come_from_these_levels(direction: str) -> None:
     utf16 = bidi.getLevels()
     assert len(utf16) == len(text) + 1  # the emoji takes two UTF-16 units
     emoji = text.index("😀")
-    expected = bytes(utf16[:emoji + 1]) + bytes(utf16[emoji + 2:])
+    expected = bytes(utf16[: emoji + 1]) + bytes(utf16[emoji + 2 :])
     assert embedding_levels(text, direction) == expected

@@ -36,16 +36,22 @@ def test_the_corpus_mixes_both_directions_and_every_kind_of_phrase() -> None:
 
 
 def test_every_phrase_reads_intact_once_isolated() -> None:
-    broken = {sentence.text: broken_phrases(isolate_unicode(sentence.text, sentence.direction),
-                                            sentence.direction, sentence.phrases)
-              for sentence in SENTENCES}
+    broken = {
+        sentence.text: broken_phrases(
+            isolate_unicode(sentence.text, sentence.direction), sentence.direction, sentence.phrases
+        )
+        for sentence in SENTENCES
+    }
     assert {text: phrases for text, phrases in broken.items() if phrases} == {}
 
 
 def test_the_plain_algorithm_alone_breaks_many_of_them() -> None:
     """The corpus is worth its name: without isolation, UAX #9 gets these wrong."""
-    broken = {sentence.text for sentence in SENTENCES
-              if broken_phrases(sentence.text, sentence.direction, sentence.phrases)}
+    broken = {
+        sentence.text
+        for sentence in SENTENCES
+        if broken_phrases(sentence.text, sentence.direction, sentence.phrases)
+    }
     assert len(broken) >= 15
     assert "او گفت: «I am here.» و رفت." in broken
     assert "با شمارهٔ +1 212 555 0100 تماس بگیرید." in broken
@@ -63,13 +69,65 @@ def test_persian_conventions_are_not_wrapped() -> None:
     assert isolate_unicode(text, "rtl") == text
 
 
-MIXTURE = st.lists(st.sampled_from([
-    "سلام", "دنیا", "IRGC", "Green Embassy", "July", "14", "2015", "۱۳۹۴", "۷۵٪", "12.5", "+1",
-    "C++", "(", ")", "«", "»", "\"", ".", "،", "؟", "!", ":", "-", "–", "/", "#", "@", "$", "%",
-    "https://example.org", "\u200c", "\u200f", "\u2066", "\u2069", "\u202a", "\u202b",
-    "\u202c", "p.m.", "Inc.", "~/.config", "3(a)(ii)", "(+44)", "-m", '"fix"', "«A", "Separation»",
-    "«دختری", "ایران»", "(2011)", "مردم", "v2.3.1-beta", "۲۳",
-]), max_size=14).map(" ".join)
+MIXTURE = st.lists(
+    st.sampled_from(
+        [
+            "سلام",
+            "دنیا",
+            "IRGC",
+            "Green Embassy",
+            "July",
+            "14",
+            "2015",
+            "۱۳۹۴",
+            "۷۵٪",
+            "12.5",
+            "+1",
+            "C++",
+            "(",
+            ")",
+            "«",
+            "»",
+            '"',
+            ".",
+            "،",
+            "؟",
+            "!",
+            ":",
+            "-",
+            "–",
+            "/",
+            "#",
+            "@",
+            "$",
+            "%",
+            "https://example.org",
+            "\u200c",
+            "\u200f",
+            "\u2066",
+            "\u2069",
+            "\u202a",
+            "\u202b",
+            "\u202c",
+            "p.m.",
+            "Inc.",
+            "~/.config",
+            "3(a)(ii)",
+            "(+44)",
+            "-m",
+            '"fix"',
+            "«A",
+            "Separation»",
+            "«دختری",
+            "ایران»",
+            "(2011)",
+            "مردم",
+            "v2.3.1-beta",
+            "۲۳",
+        ]
+    ),
+    max_size=14,
+).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -104,8 +162,9 @@ def test_isolating_never_reorders_a_run_the_plain_algorithm_resolved_whole(
         if _turned_by_an_isolated_word(text, run, runs):
             continue
         seen = [index for index in run if _visible(text[index])]
-        assert ([index for index in plain_order if index in seen]
-                == [index for index in isolated_order if index in seen]), text[run.start:run.stop]
+        assert [index for index in plain_order if index in seen] == [
+            index for index in isolated_order if index in seen
+        ], text[run.start : run.stop]
 
 
 CLOSING = {"«": "»", "‹": "›", "“": "”"}
@@ -116,7 +175,7 @@ MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, never a run
 
 def _quotation_parts(text: str, run: range, direction: str) -> list[range]:
     """``run`` cut at the closing mark of a quotation whose opening mark comes just before it."""
-    opener = text[:run.start].rstrip()[-1:]
+    opener = text[: run.start].rstrip()[-1:]
     depth, cut = 0, None
     for index in range(run.start, run.stop) if opener in CLOSING else ():
         depth += (text[index] == opener) - (text[index] == CLOSING[opener])
@@ -125,20 +184,26 @@ def _quotation_parts(text: str, run: range, direction: str) -> list[range]:
             break
     if cut is None:
         return [run]
-    rest = text[cut + 1:run.stop]
-    if not any(unicodedata.bidirectional(char) in OPPOSITE_LETTERS[direction]
-               and unicodedata.category(char)[0] == "L" for char in rest):
+    rest = text[cut + 1 : run.stop]
+    if not any(
+        unicodedata.bidirectional(char) in OPPOSITE_LETTERS[direction]
+        and unicodedata.category(char)[0] == "L"
+        for char in rest
+    ):
         return [range(run.start, cut)]  # numbers and signs: the sentence's again
     return [range(run.start, cut), range(cut + 1, run.stop)]
 
 
 def _turned_by_an_isolated_word(text: str, run: range, runs: list[tuple[int, int, str]]) -> bool:
     """Whether ``run`` is a number whose direction came from a letter now inside a run."""
-    if any(unicodedata.bidirectional(text[index]) in STRONG and text[index] not in MARKS
-           for index in run):
+    if any(
+        unicodedata.bidirectional(text[index]) in STRONG and text[index] not in MARKS
+        for index in run
+    ):
         return False
-    letters = [index for index in range(run.start)
-               if unicodedata.bidirectional(text[index]) in STRONG]
+    letters = [
+        index for index in range(run.start) if unicodedata.bidirectional(text[index]) in STRONG
+    ]
     return bool(letters) and any(start <= letters[-1] < end for start, end, _ in runs)
 
 

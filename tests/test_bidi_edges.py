@@ -23,11 +23,14 @@ def test_empty_text_has_no_levels(direction: str) -> None:
     assert embedding_levels("", direction) == b""
 
 
-@pytest.mark.parametrize(("text", "levels"), [
-    ("\U00010000 سلام", [0, 0, 1, 1, 1, 1]),            # the first code point past the BMP
-    ("\U00010000\U0001f642 سلام", [0, 0, 0, 1, 1, 1, 1]),
-    ("سلام \U0001f642 IRGC", [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]),
-])
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        ("\U00010000 سلام", [0, 0, 1, 1, 1, 1]),  # the first code point past the BMP
+        ("\U00010000\U0001f642 سلام", [0, 0, 0, 1, 1, 1, 1]),
+        ("سلام \U0001f642 IRGC", [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]),
+    ],
+)
 def test_characters_beyond_the_bmp_keep_one_level_each(text: str, levels: list[int]) -> None:
     assert list(embedding_levels(text, "ltr")) == levels
 
@@ -56,18 +59,22 @@ def test_an_embedding_of_the_paragraphs_own_letters_is_left_to_the_author(letter
     an isolate around it; a Hebrew word after it is still a run."""
     assert runs(f"\u202b{letters}", "ltr") == []
     assert runs(f"x \u202b{letters}\u202c \u05d0", "ltr") == [
-        (f"\u202b{letters}\u202c \u05d0", "rtl")]
+        (f"\u202b{letters}\u202c \u05d0", "rtl")
+    ]
 
 
-@pytest.mark.parametrize(("run", "short"), [
-    ("Hello world", True),
-    ("Security Council", True),
-    ("the Security Council", True),                     # SHORT_PHRASE_WORDS words
-    ("the UN Security Council", False),                 # one word more
-    ("+1 212 555 0100", True),                          # a number in groups, however many
-    ("IRGC", False),                                    # one word stays whole anyway
-    ("Mohammadreza Heidari-Khorramabadi", False),       # two words, too long to keep together
-])
+@pytest.mark.parametrize(
+    ("run", "short"),
+    [
+        ("Hello world", True),
+        ("Security Council", True),
+        ("the Security Council", True),  # SHORT_PHRASE_WORDS words
+        ("the UN Security Council", False),  # one word more
+        ("+1 212 555 0100", True),  # a number in groups, however many
+        ("IRGC", False),  # one word stays whole anyway
+        ("Mohammadreza Heidari-Khorramabadi", False),  # two words, too long to keep together
+    ],
+)
 def test_short_phrases_are_a_few_words_or_a_grouped_number(run: str, short: bool) -> None:
     assert is_short_phrase(run) is short
 
@@ -82,13 +89,15 @@ def test_phrase_limits_are_inclusive() -> None:
 
 def test_print_keeps_a_short_phrase_on_one_line_inside_its_isolate() -> None:
     assert isolate_print("او گفت Hello world امروز", "rtl") == (
-        f'او گفت <span class="phrase">{LRI}Hello world{PDI}</span> امروز')
+        f'او گفت <span class="phrase">{LRI}Hello world{PDI}</span> امروز'
+    )
 
 
 def test_print_isolates_a_long_run_without_holding_it_together() -> None:
     text = "او گفت the Islamic Revolutionary Guard Corps of Iran امروز"
     assert isolate_print(text, "rtl") == (
-        f"او گفت {LRI}the Islamic Revolutionary Guard Corps of Iran{PDI} امروز")
+        f"او گفت {LRI}the Islamic Revolutionary Guard Corps of Iran{PDI} امروز"
+    )
 
 
 def test_reorder_uses_the_paragraph_direction_given() -> None:

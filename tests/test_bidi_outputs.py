@@ -65,10 +65,12 @@ def write_corpus_site(root: Path) -> Path:
     (root / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://corpus.example/"\nlanguages = ["en", "fa"]\n'
         'default_language = "en"\n\n[site.title]\nen = "Corpus"\nfa = "پیکره"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (root / "content" / "tags.yaml").write_text("{}\n", encoding="utf-8")
-    persian_list = "\n" + "".join(f"{number}. {item}\n" for number, item in
-                                  enumerate(LIST_ITEMS, 1))
+    persian_list = "\n" + "".join(
+        f"{number}. {item}\n" for number, item in enumerate(LIST_ITEMS, 1)
+    )
     persian_list += "\n" + "".join(f"- {item}\n" for item in ENGLISH_ITEMS)
     posts = root / "content" / "posts" / "corpus"
     (posts / "fa.md").write_text(post(PERSIAN[0].text, PERSIAN, persian_list), encoding="utf-8")
@@ -98,12 +100,16 @@ def test_every_phrase_reads_intact_in_the_built_pages(corpus_site: BuildResult) 
 # Text that the plain algorithm gets wrong, as a title, a summary and a tag label, with the
 # phrase of each that must read intact.
 HEAD_TEXT = {
-    "fa": {"title": ("با شمارهٔ +1 212 555 0100 تماس بگیرید", "+1 212 555 0100"),
-           "summary": ("او گفت: «I am here.» و رفت.", "I am here."),
-           "label": ("قرارداد 14 July 2015", "14 July 2015")},
-    "en": {"title": ("The agreement was signed on ۲۳ تیر ۱۳۹۴ in Vienna.", "۲۳ تیر ۱۳۹۴"),
-           "summary": ("The crowd chanted «زن، زندگی، آزادی!» all night.", "زن، زندگی، آزادی!"),
-           "label": ("Signed ۲۳ تیر ۱۳۹۴", "۲۳ تیر ۱۳۹۴")},
+    "fa": {
+        "title": ("با شمارهٔ +1 212 555 0100 تماس بگیرید", "+1 212 555 0100"),
+        "summary": ("او گفت: «I am here.» و رفت.", "I am here."),
+        "label": ("قرارداد 14 July 2015", "14 July 2015"),
+    },
+    "en": {
+        "title": ("The agreement was signed on ۲۳ تیر ۱۳۹۴ in Vienna.", "۲۳ تیر ۱۳۹۴"),
+        "summary": ("The crowd chanted «زن، زندگی، آزادی!» all night.", "زن، زندگی، آزادی!"),
+        "label": ("Signed ۲۳ تیر ۱۳۹۴", "۲۳ تیر ۱۳۹۴"),
+    },
 }
 
 
@@ -113,14 +119,19 @@ def test_the_head_of_a_page_isolates_its_title_and_summary(tmp_path: Path) -> No
     (root / "content" / "posts" / "call").mkdir(parents=True)
     (root / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://head.example/"\nlanguages = ["fa", "en"]\n'
-        'default_language = "fa"\n\n[site.title]\nen = "Head"\nfa = "سر"\n', encoding="utf-8")
+        'default_language = "fa"\n\n[site.title]\nen = "Head"\nfa = "سر"\n',
+        encoding="utf-8",
+    )
     labels = {lang: fields["label"][0] for lang, fields in HEAD_TEXT.items()}
     (root / "content" / "tags.yaml").write_text(
-        f"deal:\n  en: '{labels['en']}'\n  fa: '{labels['fa']}'\n", encoding="utf-8")
+        f"deal:\n  en: '{labels['en']}'\n  fa: '{labels['fa']}'\n", encoding="utf-8"
+    )
     for lang, fields in HEAD_TEXT.items():
         (root / "content" / "posts" / "call" / f"{lang}.md").write_text(
             f"---\ntitle: '{fields['title'][0]}'\nsummary: '{fields['summary'][0]}'\n"
-            "date: 2015-07-14\ntags: [deal]\n---\n\nمتن.\n", encoding="utf-8")
+            "date: 2015-07-14\ntags: [deal]\n---\n\nمتن.\n",
+            encoding="utf-8",
+        )
     out = build(root, pdf=False).out_dir
     for lang, fields in HEAD_TEXT.items():
         direction = "rtl" if lang == "fa" else "ltr"
@@ -128,13 +139,19 @@ def test_the_head_of_a_page_isolates_its_title_and_summary(tmp_path: Path) -> No
         assert all(broken_phrases(text, direction, phrase) for text, phrase in phrases.items())
         page = html.parse(str(out / lang / "posts" / "call" / "index.html")).getroot()
         tag_page = html.parse(str(out / lang / "tags" / "deal" / "index.html")).getroot()
-        meta = {element.get("property") or element.get("name"): element.get("content")
-                for element in page.xpath("//meta[@content]")}
+        meta = {
+            element.get("property") or element.get("name"): element.get("content")
+            for element in page.xpath("//meta[@content]")
+        }
         title, summary = fields["title"][0], fields["summary"][0]
-        shown = [(page.findtext(".//title").split(" · ")[0], title), (meta["og:title"], title),
-                 (meta["og:image:alt"], title), (meta["og:description"], summary),
-                 (meta["description"], summary),
-                 (tag_page.findtext(".//title").split(" · ")[0], fields["label"][0])]
+        shown = [
+            (page.findtext(".//title").split(" · ")[0], title),
+            (meta["og:title"], title),
+            (meta["og:image:alt"], title),
+            (meta["og:description"], summary),
+            (meta["description"], summary),
+            (tag_page.findtext(".//title").split(" · ")[0], fields["label"][0]),
+        ]
         for text, source in shown:
             assert strip_isolates(text) == source
             assert broken_phrases(text, direction, phrases[source]) == [], text
@@ -142,8 +159,11 @@ def test_the_head_of_a_page_isolates_its_title_and_summary(tmp_path: Path) -> No
 
 def test_titles_read_intact_in_the_page_and_the_feed(corpus_site: BuildResult) -> None:
     for lang, sentence in (("fa", PERSIAN[0]), ("en", ENGLISH[0])):
-        title = html.parse(str(corpus_site.out_dir / PAGES[lang])).getroot().xpath(
-            "//h1[contains(@class, 'entry-title')]")[0]
+        title = (
+            html.parse(str(corpus_site.out_dir / PAGES[lang]))
+            .getroot()
+            .xpath("//h1[contains(@class, 'entry-title')]")[0]
+        )
         assert broken_phrases(isolated_text(title), sentence.direction, sentence.phrases) == []
         feed = etree.parse(str(corpus_site.out_dir / lang / "feed.xml"))
         atom = {"a": "http://www.w3.org/2005/Atom"}
@@ -158,8 +178,10 @@ def test_every_phrase_reads_intact_in_the_feeds(corpus_site: BuildResult) -> Non
     for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
         feed = etree.parse(str(corpus_site.out_dir / lang / "feed.xml"))
         content = feed.xpath("//a:entry/a:content", namespaces=atom)[0].text
-        found = {strip_isolates(element.text_content()): element
-                 for element in html.fragment_fromstring(content, create_parent="div").iter("p")}
+        found = {
+            strip_isolates(element.text_content()): element
+            for element in html.fragment_fromstring(content, create_parent="div").iter("p")
+        }
         for sentence in sentences:
             element = found[sentence.text]
             direction = element.get("dir") or sentence.direction
@@ -169,7 +191,8 @@ def test_every_phrase_reads_intact_in_the_feeds(corpus_site: BuildResult) -> Non
 
 
 def test_every_phrase_reads_intact_in_a_feed_reader_that_drops_bdi(
-        corpus_site: BuildResult) -> None:
+    corpus_site: BuildResult,
+) -> None:
     """feedparser, as many readers, keeps ``dir`` but removes ``<bdi>``: the runs must survive."""
     broken = {}
     for lang, sentences in (("fa", PERSIAN), ("en", ENGLISH)):
@@ -178,8 +201,11 @@ def test_every_phrase_reads_intact_in_a_feed_reader_that_drops_bdi(
         assert not content.xpath("//bdi")  # the reader did drop them
         found = {element.text_content(): element for element in content.iter("p")}
         for sentence in sentences:
-            element = next(element for content_text, element in found.items()
-                           if strip_isolates(content_text) == sentence.text)
+            element = next(
+                element
+                for content_text, element in found.items()
+                if strip_isolates(content_text) == sentence.text
+            )
             direction = element.get("dir") or sentence.direction
             if missing := broken_phrases(isolated_text(element), direction, sentence.phrases):
                 broken[sentence.text] = missing
@@ -224,10 +250,13 @@ def holds(line: list[str], expected: list[str], beside: str = "") -> bool:
     sentence right before or after the phrase («مهسا امینی,»), which extractors join to
     the word drawn next to it. A missing sign or letter still breaks the phrase.
     """
-    return any(all(_same_word(found, wanted, beside)
-                   for found, wanted in zip(line[start:start + len(expected)], expected,
-                                            strict=True))
-               for start in range(len(line) - len(expected) + 1))
+    return any(
+        all(
+            _same_word(found, wanted, beside)
+            for found, wanted in zip(line[start : start + len(expected)], expected, strict=True)
+        )
+        for start in range(len(line) - len(expected) + 1)
+    )
 
 
 def _same_word(found: str, wanted: str, beside: str) -> bool:
@@ -239,7 +268,7 @@ def punctuation_beside(sentence: Sentence, phrase: Phrase) -> str:
     """The signs of ``sentence`` touching ``phrase`` on either side (up to a space)."""
     start = sentence.text.index(phrase.text)
     before = sentence.text[:start].rsplit(" ", 1)[-1]
-    after = sentence.text[start + len(phrase.text):].split(" ", 1)[0]
+    after = sentence.text[start + len(phrase.text) :].split(" ", 1)[0]
     return "".join(char for char in before + after if unicodedata.category(char)[0] == "P")
 
 
@@ -253,8 +282,10 @@ def reading_lines(path: Path, extractor: str) -> list[list[str]]:
     A phrase in the other direction is one span of the text layer, which PDFium gives no
     box per word: its words are compared in the order they are read, not by their places.
     """
-    return [[word for token in line.split() if (word := bare(token))]
-            for line in EXTRACTORS[extractor](path).splitlines()]
+    return [
+        [word for token in line.split() if (word := bare(token))]
+        for line in EXTRACTORS[extractor](path).splitlines()
+    ]
 
 
 def test_every_phrase_reads_intact_in_the_pdf_editions(corpus_site: BuildResult) -> None:
@@ -290,10 +321,12 @@ def test_the_pdf_check_sees_a_phrase_read_backwards(corpus_site: BuildResult) ->
 
 # --- the glyphs painted in the PDF, without its text layer ---------------------------------
 
+
 def build_painted_only(root: Path) -> BuildResult:
     """Build the PDFs with no /ActualText, so extraction sees only glyphs and their places."""
-    with mock.patch("bilingual.publish.pdf.document.text_layer",
-                    lambda *args: contextlib.nullcontext()):
+    with mock.patch(
+        "bilingual.publish.pdf.document.text_layer", lambda *args: contextlib.nullcontext()
+    ):
         return build(root, pdf=True, jobs=1)
 
 
@@ -309,12 +342,15 @@ def print_without_isolates() -> Iterator[None]:
     The print renderers keep what they made in this process: they are emptied on the way in
     and on the way out, so that no other build sees text made here.
     """
+
     def plain(text: str, direction: str) -> Markup:
         return escape(text)
 
-    with mock.patch.object(markdown, "isolate_print", plain), \
-            mock.patch.object(templating, "isolate_print", plain), \
-            mock.patch.object(markdown, "_RENDERED", markdown._Rendered(0)):
+    with (
+        mock.patch.object(markdown, "isolate_print", plain),
+        mock.patch.object(templating, "isolate_print", plain),
+        mock.patch.object(markdown, "_RENDERED", markdown._Rendered(0)),
+    ):
         markdown._parser.cache_clear()
         templating._isolate_print.cache_clear()
         try:
@@ -337,7 +373,8 @@ def misdrawn_phrases(result: BuildResult) -> dict[str, list[str]]:
 
 
 def test_every_latin_phrase_is_painted_left_to_right_in_the_pdf(
-        painted_corpus: BuildResult) -> None:
+    painted_corpus: BuildResult,
+) -> None:
     checked = [phrase.text for sentence in SENTENCES for phrase in latin_phrases(sentence)]
     assert {"+1 212 555 0100", "I am here.", "@UN", "Is it true?"} <= set(checked)
     assert len(checked) > 45
@@ -349,22 +386,25 @@ def test_the_painted_order_check_sees_print_without_isolates(tmp_path: Path) -> 
         result = build_painted_only(write_corpus_site(tmp_path / "site"))
     misdrawn = misdrawn_phrases(result)
     # the period lands left of the sentence, the number reads backwards in groups
-    assert misdrawn["I am here."] == ["page 1: painted '.تفرو\".Iamhere\":تفگوا', "
-                                      "not 'Iamhere.' in it"]
+    assert misdrawn["I am here."] == [
+        "page 1: painted '.تفرو\".Iamhere\":تفگوا', not 'Iamhere.' in it"
+    ]
     assert "01005552121+" in misdrawn["+1 212 555 0100"][0]
     assert {"Is it true?", "@UN", "C++", "14 July 2015", "3(a)(ii)"} <= misdrawn.keys()
     assert "July 14, 2015" not in misdrawn  # numbers after a Latin word stay with it (W7)
 
 
 def test_the_painted_order_check_sees_a_glyph_out_of_place() -> None:
-    sentence = Sentence("او پرسید: «Is it true?» و سکوت کرد.", "rtl",
-                        (Phrase("Is it true?", "ltr"),))
+    sentence = Sentence(
+        "او پرسید: «Is it true?» و سکوت کرد.", "rtl", (Phrase("Is it true?", "ltr"),)
+    )
     phrase = sentence.phrases[0]
-    intact = Line(0, 100.0, comparable('.درک توکس و «Is it true?» :دیسرپ او'))
+    intact = Line(0, 100.0, comparable(".درک توکس و «Is it true?» :دیسرپ او"))
     assert misdrawn(sentence, phrase, [intact]) == []
-    torn = Line(0, 100.0, comparable('.درک توکس و «?Is it true» :دیسرپ او'))
+    torn = Line(0, 100.0, comparable(".درک توکس و «?Is it true» :دیسرپ او"))
     assert misdrawn(sentence, phrase, [torn]) == [
-        f"page 1: painted {torn.text!r}, not 'Isittrue?' in it"]
+        f"page 1: painted {torn.text!r}, not 'Isittrue?' in it"
+    ]
     wrapped = [Line(0, 100.0, comparable("و «Is it")), Line(0, 80.0, comparable("true?» :دیسرپ"))]
     assert misdrawn(sentence, phrase, wrapped) == ["on no line whole"]
 
@@ -372,8 +412,9 @@ def test_the_painted_order_check_sees_a_glyph_out_of_place() -> None:
 def test_persian_lists_count_in_persian_digits_in_the_pdf(corpus_site: BuildResult) -> None:
     lines = pdf_lines(corpus_site.out_dir / PDFS["fa"])
     items = [line for line in lines if len(line) == 2 and line[0] in map(bare, LIST_ITEMS)]
-    assert items == [[bare(item), bare(f"{digit}.")]
-                     for item, digit in zip(LIST_ITEMS, "۱۲۳", strict=True)]
+    assert items == [
+        [bare(item), bare(f"{digit}.")] for item, digit in zip(LIST_ITEMS, "۱۲۳", strict=True)
+    ]
 
 
 # --- in Chromium ----------------------------------------------------------------------------
@@ -404,8 +445,11 @@ def corpus_server(corpus_site: BuildResult) -> Iterator[str]:
 
 
 def measured(char: str, box: Box) -> bool:
-    return (not char.isspace() and unicodedata.category(char) not in ("Mn", "Cf")
-            and box[2] - box[1] > 0.5)
+    return (
+        not char.isspace()
+        and unicodedata.category(char) not in ("Mn", "Cf")
+        and box[2] - box[1] > 0.5
+    )
 
 
 def phrase_problem(text: str, boxes: list[Box], phrase: Phrase, direction: str) -> str | None:
@@ -414,9 +458,11 @@ def phrase_problem(text: str, boxes: list[Box], phrase: Phrase, direction: str) 
     own = [start + index for index in visual_order(phrase.text, phrase.direction)]
     if phrase.direction == direction:  # as after a word of its sentence (see own_order)
         letter = "\u0627 " if direction == "rtl" else "a "
-        own = [start + index - len(letter)
-               for index in visual_order(letter + phrase.text, direction)
-               if index >= len(letter)]
+        own = [
+            start + index - len(letter)
+            for index in visual_order(letter + phrase.text, direction)
+            if index >= len(letter)
+        ]
     chars = [index for index in own if measured(text[index], boxes[index])]
     lines = {round(boxes[index][3]) for index in chars}
     if len(lines) > 1:
@@ -425,14 +471,20 @@ def phrase_problem(text: str, boxes: list[Box], phrase: Phrase, direction: str) 
     if centres != sorted(centres):
         return "out of order"
     left, right = min(boxes[i][1] for i in chars), max(boxes[i][2] for i in chars)
-    inside = [index for index, box in enumerate(boxes)
-              if measured(text[index], box) and round(box[3]) in lines
-              and left < (box[1] + box[2]) / 2 < right and index not in own]
+    inside = [
+        index
+        for index, box in enumerate(boxes)
+        if measured(text[index], box)
+        and round(box[3]) in lines
+        and left < (box[1] + box[2]) / 2 < right
+        and index not in own
+    ]
     return f"interrupted by {''.join(text[i] for i in inside)!r}" if inside else None
 
 
-def layout_problems(page: object, lang: str, sentences: list[Sentence],
-                    short_only: bool = False) -> dict[str, str]:
+def layout_problems(
+    page: object, lang: str, sentences: list[Sentence], short_only: bool = False
+) -> dict[str, str]:
     problems = {}
     for sentence in sentences:
         element = page.locator("main p", has_text=sentence.text).first  # type: ignore[attr-defined]
@@ -448,8 +500,9 @@ def layout_problems(page: object, lang: str, sentences: list[Sentence],
 
 
 @pytest.mark.browser
-def test_every_phrase_runs_in_its_own_direction_in_chromium(browser: object,
-                                                            corpus_server: str) -> None:
+def test_every_phrase_runs_in_its_own_direction_in_chromium(
+    browser: object, corpus_server: str
+) -> None:
     context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     problems = {}
@@ -499,8 +552,11 @@ def test_no_short_phrase_can_break_at_any_width(browser: object, corpus_server: 
         page.goto(corpus_server + PAGES[lang])
         breakable += page.evaluate(BREAKABLE_RUNS)
     context.close()
-    short = [run for run in breakable
-             if len(run.split()) <= SHORT_PHRASE_WORDS and len(run) <= SHORT_PHRASE_LENGTH]
+    short = [
+        run
+        for run in breakable
+        if len(run.split()) <= SHORT_PHRASE_WORDS and len(run) <= SHORT_PHRASE_LENGTH
+    ]
     assert any(len(run.split()) > SHORT_PHRASE_WORDS for run in breakable)  # long runs may wrap
     assert short == []
 
@@ -514,8 +570,9 @@ def test_list_items_written_in_the_other_direction_say_so(corpus_site: BuildResu
 
 
 @pytest.mark.browser
-def test_list_items_read_in_their_own_direction_in_chromium(browser: object,
-                                                          corpus_server: str) -> None:
+def test_list_items_read_in_their_own_direction_in_chromium(
+    browser: object, corpus_server: str
+) -> None:
     context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(corpus_server + PAGES["fa"])
@@ -529,13 +586,13 @@ def test_list_items_read_in_their_own_direction_in_chromium(browser: object,
 
 
 @pytest.mark.browser
-def test_persian_lists_count_in_persian_digits_in_chromium(browser: object,
-                                                          corpus_server: str) -> None:
+def test_persian_lists_count_in_persian_digits_in_chromium(
+    browser: object, corpus_server: str
+) -> None:
     context = browser.new_context(viewport={"width": 1100, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(corpus_server + PAGES["fa"])
-    style = page.locator("main ol").first.evaluate(
-        "(ol) => getComputedStyle(ol).listStyleType")
+    style = page.locator("main ol").first.evaluate("(ol) => getComputedStyle(ol).listStyleType")
     page.goto(corpus_server + PAGES["en"])
     headings = page.locator("h1").first.evaluate("(h) => getComputedStyle(h).textWrap")
     context.close()
@@ -545,20 +602,25 @@ def test_persian_lists_count_in_persian_digits_in_chromium(browser: object,
 
 def test_the_layout_check_sees_a_phrase_read_backwards() -> None:
     text = "در (July 14) بود"
-    boxes: list[Box] = [(char, 100.0 - 5 * index, 104.0 - 5 * index, 0.0, 10.0)
-                        for index, char in enumerate(text)]  # every character right to left
+    boxes: list[Box] = [
+        (char, 100.0 - 5 * index, 104.0 - 5 * index, 0.0, 10.0) for index, char in enumerate(text)
+    ]  # every character right to left
     assert phrase_problem(text, boxes, Phrase("July 14", "ltr"), "rtl") == "out of order"
     assert visual(text, "rtl") != text
 
 
 # --- on social cards ------------------------------------------------------------------------
 
+
 def test_every_phrase_reads_intact_on_cards_drawn_without_raqm() -> None:
     broken = {}
     for sentence in SENTENCES:
         drawn = comparable(card_order(sentence.text, sentence.direction))  # type: ignore[arg-type]
-        missing = [phrase.text for phrase in sentence.phrases
-                   if comparable(shaped(own_order(phrase, sentence.direction))) not in drawn]
+        missing = [
+            phrase.text
+            for phrase in sentence.phrases
+            if comparable(shaped(own_order(phrase, sentence.direction))) not in drawn
+        ]
         if missing:
             broken[sentence.text] = missing
     assert broken == {}
@@ -574,8 +636,10 @@ def test_running_heads_show_the_title_without_markup(corpus_site: BuildResult) -
     for lang, sentence in (("fa", PERSIAN[0]), ("en", ENGLISH[0])):
         document = pypdfium2.PdfDocument(str(corpus_site.out_dir / PDFS[lang]))
         pages = [page.get_textpage() for page in document]
-        heads = [text.get_text_bounded(bottom=page.get_height() - 50) for page, text in
-                 zip(document, pages, strict=True)]
+        heads = [
+            text.get_text_bounded(bottom=page.get_height() - 50)
+            for page, text in zip(document, pages, strict=True)
+        ]
         whole = "".join(text.get_text_range() for text in pages)
         document.close()
         assert '">' not in whole and "phrase" not in whole

@@ -47,7 +47,10 @@ def open_page(page: Any, url: str) -> Any:
 def test_persian_post_is_right_to_left(page: Any, example_server: str) -> None:
     open_page(page, example_server + PERSIAN_POST)
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
-    assert page.evaluate("getComputedStyle(document.querySelector('.entry-body p')).direction") == "rtl"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.entry-body p')).direction")
+        == "rtl"
+    )
 
 
 def test_persian_text_column_starts_on_the_right(page: Any, example_server: str) -> None:
@@ -56,7 +59,8 @@ def test_persian_text_column_starts_on_the_right(page: Any, example_server: str)
     assert abs(box["charRight"] - box["blockRight"]) < 2
     assert box["charLeft"] > box["blockLeft"] + 200
     english = open_page(page, example_server + ENGLISH_POST).evaluate(
-        FIRST_CHARACTER_BOX, ".entry-body p")
+        FIRST_CHARACTER_BOX, ".entry-body p"
+    )
     assert abs(english["charLeft"] - english["blockLeft"]) < 2
 
 
@@ -70,7 +74,11 @@ def test_layout_is_a_mirror_of_the_english_one(page: Any, example_server: str) -
                   switcher: r('.language-switcher').left,
                   body: r('.entry-body').left, bodyRight: w - r('.entry-body').right};
         }""")
-    english, persian = positions(example_server + ENGLISH_POST), positions(example_server + PERSIAN_POST)
+
+    english, persian = (
+        positions(example_server + ENGLISH_POST),
+        positions(example_server + PERSIAN_POST),
+    )
     assert english["switcher"] > english["title"]
     assert persian["switcher"] < persian["title"]
     assert abs(english["title"] - persian["titleRight"]) < 2
@@ -103,7 +111,9 @@ def test_switcher_goes_to_the_translation_and_back(page: Any, example_server: st
 
 
 def test_untranslated_post_switches_to_the_persian_home(page: Any, example_server: str) -> None:
-    open_page(page, example_server + "en/posts/2010-02-03-heidari-on-why-diplomats-oppose-the-state/")
+    open_page(
+        page, example_server + "en/posts/2010-02-03-heidari-on-why-diplomats-oppose-the-state/"
+    )
     page.click(".language-switcher a[hreflang='fa']")
     page.wait_for_url(example_server + "fa/")
     assert page.get_attribute("html", "lang") == "fa"

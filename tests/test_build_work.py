@@ -28,13 +28,19 @@ ENGINES: list[Engine] = ["raqm", "basic"] if features.check("raqm") else ["basic
 
 def post_and_card(number: int, lang: str) -> list[Output]:
     folder = f"{lang}/posts/report-{number}"
-    return [Output("post", f"{folder}/index.html", "html", lang, f"report-{number}"),
-            Output("card", f"{folder}/card.png", "card", lang, f"report-{number}")]
+    return [
+        Output("post", f"{folder}/index.html", "html", lang, f"report-{number}"),
+        Output("card", f"{folder}/card.png", "card", lang, f"report-{number}"),
+    ]
 
 
 def test_pages_and_cards_in_turn_go_out_in_few_tasks_each_of_one_phase() -> None:
-    outputs = [output for number in range(1000) for lang in ("en", "fa")
-               for output in post_and_card(number, lang)]
+    outputs = [
+        output
+        for number in range(1000)
+        for lang in ("en", "fa")
+        for output in post_and_card(number, lang)
+    ]
     tasks = chunks(outputs, range(len(outputs)), jobs=2)
 
     assert sorted(index for task in tasks for index in task) == list(range(len(outputs)))
@@ -45,7 +51,8 @@ def test_pages_and_cards_in_turn_go_out_in_few_tasks_each_of_one_phase() -> None
 
 
 def test_a_new_file_gets_its_folders_and_a_linked_one_is_replaced_not_written_through(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     published = tmp_path / "site/en/index.html"
     published.parent.mkdir(parents=True)
     published.write_bytes(b"<p>old</p>")
@@ -81,8 +88,12 @@ def drawn_by_pillow(line: Line, anchor: str, engine: Engine) -> Image.Image:
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_card_line_is_stamped_with_the_pixels_pillow_draws(engine: Engine) -> None:
     sentences = [sentence.text for sentence in corpus()][:40]
-    lines = [Line(text, lang, size, True, 0, cards.INK)
-             for text in sentences for lang in (FA, EN) for size in (72, 44)]
+    lines = [
+        Line(text, lang, size, True, 0, cards.INK)
+        for text in sentences
+        for lang in (FA, EN)
+        for size in (72, 44)
+    ]
     lines.append(Line("خبرهای ساختگی", FA, cards.SITE_TITLE_SIZE, True, 0, cards.ACCENT))
     for line in lines:
         anchor = "ra" if line.lang.is_rtl else "la"
@@ -124,7 +135,8 @@ def listed_folders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_nothing_changed_is_told_by_stats_alone_without_listing_a_folder(
-        settled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     listed = listed_folders(monkeypatch)
     result = build(settled, pdf=False, jobs=1)
     assert not result.rendered and not result.written
@@ -146,7 +158,7 @@ def test_a_page_edited_by_hand_in_place_is_put_back(settled: Path) -> None:
     page = settled / "_site/fa/index.html"
     published = page.read_bytes()
     with open(page, "r+b") as handle:  # same inode, same size: only the time stamp moves
-        handle.write(b"<!-- -->"[:len(published)])
+        handle.write(b"<!-- -->"[: len(published)])
     build(settled, pdf=False, jobs=1)
     assert page.read_bytes() == published
 

@@ -35,7 +35,10 @@ def snapshot(folder: Path) -> Snapshot:
         if path.is_file():
             status = path.stat()
             found[path.relative_to(folder).as_posix()] = (
-                hashlib.sha256(path.read_bytes()).hexdigest(), status.st_ino, status.st_mtime_ns)
+                hashlib.sha256(path.read_bytes()).hexdigest(),
+                status.st_ino,
+                status.st_mtime_ns,
+            )
     return found
 
 
@@ -108,33 +111,39 @@ def test_nothing_changed_writes_nothing(synthetic: Path) -> None:
     assert result.count("post") == 50 and result.site.posts
 
 
-def test_a_persian_body_rewrites_that_post_and_the_pages_listing_it(synthetic: Path,
-                                                                     tmp_path: Path) -> None:
+def test_a_persian_body_rewrites_that_post_and_the_pages_listing_it(
+    synthetic: Path, tmp_path: Path
+) -> None:
     edit(synthetic / "content/posts/post-00020/fa.md", "\n\n", "\n\nیک جملهٔ تازه.\n\n")
     changed, rendered = rebuild(synthetic)
     expected = {"fa/posts/post-00020/index.html"} | listing_pages(synthetic, "post-00020", "fa")
     assert without_search(rendered, "fa") == expected
     # The lists show no body: rendered again, they come out the same and keep their file.
-    assert without_search(changed, "fa") == {"fa/posts/post-00020/index.html", "fa/feed.xml"} \
-        | tag_feeds(synthetic, "post-00020", "fa") | {"manifest.json"}
+    assert without_search(changed, "fa") == {
+        "fa/posts/post-00020/index.html",
+        "fa/feed.xml",
+    } | tag_feeds(synthetic, "post-00020", "fa") | {"manifest.json"}
     assert any("/pagefind/" in path for path in changed)  # the search index knows the text
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
 def test_an_english_title_also_rewrites_its_card_and_the_persian_switcher_does_not_change(
-        synthetic: Path, tmp_path: Path) -> None:
+    synthetic: Path, tmp_path: Path
+) -> None:
     edit(synthetic / "content/posts/post-00003/en.md", "title: Report 3", "title: Account 3")
     changed, rendered = rebuild(synthetic)
-    expected = ({"en/posts/post-00003/index.html", "en/posts/post-00003/card.png"}
-                | listing_pages(synthetic, "post-00003", "en"))
+    expected = {"en/posts/post-00003/index.html", "en/posts/post-00003/card.png"} | listing_pages(
+        synthetic, "post-00003", "en"
+    )
     assert without_search(rendered, "en") == expected
     # The manifest lists the search bundle's files, named after their content.
     assert without_search(changed, "en") == expected | {"manifest.json"}
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
-def test_a_tag_label_rewrites_the_pages_showing_it_in_that_language(synthetic: Path,
-                                                                    tmp_path: Path) -> None:
+def test_a_tag_label_rewrites_the_pages_showing_it_in_that_language(
+    synthetic: Path, tmp_path: Path
+) -> None:
     edit(synthetic / "content/tags.yaml", "fa: موضوع 4\n", "fa: موضوع چهار\n")
     changed, rendered = rebuild(synthetic)
     site = load_site(synthetic)
@@ -147,8 +156,11 @@ def test_a_tag_label_rewrites_the_pages_showing_it_in_that_language(synthetic: P
     assert rendered == expected
     # The lists show posts without their tags: they come out the same; feeds name the tags.
     feeds = {path for path in expected if path.endswith("feed.xml")}
-    assert changed == ({f"fa/posts/{slug}/index.html" for slug in tagged} | feeds
-                       | {"fa/tags/index.html", "fa/tags/topic-4/index.html"})
+    assert changed == (
+        {f"fa/posts/{slug}/index.html" for slug in tagged}
+        | feeds
+        | {"fa/tags/index.html", "fa/tags/topic-4/index.html"}
+    )
     assert "موضوع چهار" in (synthetic / "_site/fa/tags/index.html").read_text(encoding="utf-8")
     assert_like_a_clean_build(synthetic, tmp_path)
 
@@ -159,8 +171,11 @@ def test_a_template_rewrites_the_pages_made_from_it(synthetic: Path, tmp_path: P
     shutil.copy(ROOT / "templates/tag.html", own / "tag.html")
     edit(own / "tag.html", '<header class="list-header">', '<header class="list-header tagged">')
     changed, rendered = rebuild(synthetic)
-    expected = {path for path in snapshot(synthetic / "_site")
-                if "/tags/topic-" in path and path.endswith("index.html")}
+    expected = {
+        path
+        for path in snapshot(synthetic / "_site")
+        if "/tags/topic-" in path and path.endswith("index.html")
+    }
     assert len(expected) == 24
     assert rendered == expected
     assert changed == expected
@@ -176,8 +191,13 @@ def test_a_template_every_page_imports_rewrites_every_page(synthetic: Path) -> N
     pages = {path for path in snapshot(synthetic / "_site") if path.endswith(".html")}
     assert rendered == pages
     # Only the lists show post summaries: the other pages come out the same and keep their file.
-    assert changed == {path for path in pages if "/posts/" not in path and path != "index.html"
-                       and not path.endswith(("/tags/index.html", "/search/index.html"))}
+    assert changed == {
+        path
+        for path in pages
+        if "/posts/" not in path
+        and path != "index.html"
+        and not path.endswith(("/tags/index.html", "/search/index.html"))
+    }
 
 
 def test_the_stylesheet_rewrites_only_itself(synthetic: Path, tmp_path: Path) -> None:
@@ -201,13 +221,22 @@ def test_a_catalog_rewrites_the_pages_of_its_language(synthetic: Path, tmp_path:
     end = text.index("\n", msgstr)
     catalog.write_text(text[:msgstr] + 'msgstr "بیشتر بخوانید"' + text[end:], encoding="utf-8")
     changed, rendered = rebuild(synthetic)
-    persian = without_search({path for path in snapshot(synthetic / "_site")
-                              if path.startswith("fa/") and not path.endswith(".png")})
+    persian = without_search(
+        {
+            path
+            for path in snapshot(synthetic / "_site")
+            if path.startswith("fa/") and not path.endswith(".png")
+        }
+    )
     assert rendered == persian
     # "Read more" is only on the lists; the other pages come out the same.
-    assert changed == {path for path in persian if "/posts/" not in path
-                       and not path.endswith(("feed.xml", "/search/index.html"))
-                       and path != "fa/tags/index.html"}
+    assert changed == {
+        path
+        for path in persian
+        if "/posts/" not in path
+        and not path.endswith(("feed.xml", "/search/index.html"))
+        and path != "fa/tags/index.html"
+    }
     assert "بیشتر بخوانید" in (synthetic / "_site/fa/index.html").read_text(encoding="utf-8")
     assert_like_a_clean_build(synthetic, tmp_path)
 
@@ -215,11 +244,17 @@ def test_a_catalog_rewrites_the_pages_of_its_language(synthetic: Path, tmp_path:
 def test_the_config_rewrites_every_page_and_card(synthetic: Path, tmp_path: Path) -> None:
     edit(synthetic / "bilingual.toml", 'fa = "خبرهای ساختگی"', 'fa = "خبرهای ساختگی تازه"')
     changed, rendered = rebuild(synthetic)
-    everything = without_search({path for path in snapshot(synthetic / "_site")
-                                 if not path.startswith("static/") and path != "manifest.json"})
+    everything = without_search(
+        {
+            path
+            for path in snapshot(synthetic / "_site")
+            if not path.startswith("static/") and path != "manifest.json"
+        }
+    )
     assert rendered == everything
     assert {path for path in changed if path.startswith("fa/")} == {
-        path for path in everything if path.startswith("fa/")}
+        path for path in everything if path.startswith("fa/")
+    }
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
@@ -267,16 +302,19 @@ def test_a_new_post_and_a_removed_post(synthetic: Path, tmp_path: Path) -> None:
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
-def test_a_killed_build_then_a_build_gives_the_right_output(synthetic: Path,
-                                                            tmp_path: Path) -> None:
+def test_a_killed_build_then_a_build_gives_the_right_output(
+    synthetic: Path, tmp_path: Path
+) -> None:
     """The folder a killed build left is taken up by the next one and checked file by file."""
     edit(synthetic / "content/posts/post-00001/fa.md", "\n\n", "\n\nجملهٔ دیگر.\n\n")
-    code = ("import os, bilingual.publish.executors as e\n"
-            "real = e.Work.render_into_staging\n"
-            "def dying(self, index):\n"
-            "    os.kill(os.getpid(), 9)\n"
-            "e.Work.render_into_staging = dying\n"
-            f"from bilingual import build\nbuild({str(synthetic)!r}, pdf=False, jobs=1)\n")
+    code = (
+        "import os, bilingual.publish.executors as e\n"
+        "real = e.Work.render_into_staging\n"
+        "def dying(self, index):\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "e.Work.render_into_staging = dying\n"
+        f"from bilingual import build\nbuild({str(synthetic)!r}, pdf=False, jobs=1)\n"
+    )
     process = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert process.returncode == -9
     assert any(p.name.startswith(".staging-") for p in synthetic.iterdir())

@@ -36,8 +36,10 @@ from bilingual.text.languages import language
 FA, EN = language("fa"), language("en")
 SITE_FA = Text("جمهوری دموکراتیک ایران", FA)
 SITE_EN = Text("Democratic Republic of Iran", EN)
-LONG_FA = ("محمدرضا حیدری: چرا دیپلمات‌های بیشتری در مخالفت با احمدی‌نژاد از سپاه پاسداران "
-           "(IRGC) جدا خواهند شد")
+LONG_FA = (
+    "محمدرضا حیدری: چرا دیپلمات‌های بیشتری در مخالفت با احمدی‌نژاد از سپاه پاسداران "
+    "(IRGC) جدا خواهند شد"
+)
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/index.html"
 
 
@@ -55,8 +57,9 @@ def overlap(first: Image.Image, second: Image.Image) -> float:
 
 def title_layout(title: Text, card_lang=FA, engine=None):
     shaper = shaper_for(engine)
-    layout = layout_card(SITE_FA if card_lang is FA else SITE_EN, title, "example.org",
-                         card_lang, shaper)
+    layout = layout_card(
+        SITE_FA if card_lang is FA else SITE_EN, title, "example.org", card_lang, shaper
+    )
     return layout, draw_card(layout, shaper)
 
 
@@ -129,9 +132,14 @@ def test_persian_glyphs_match_a_reference_rendering_through_raqm() -> None:
     for line in layout.lines:
         reference = Image.new("RGB", image.size, PAPER)
         ImageDraw.Draw(reference).text(
-            (layout.start_x, line.top), line.text, fill=line.color, anchor="ra",
-            font=load_font(line.size, line.bold, "raqm"), direction="rtl" if line.lang.is_rtl
-            else "ltr", language=line.lang.code)
+            (layout.start_x, line.top),
+            line.text,
+            fill=line.color,
+            anchor="ra",
+            font=load_font(line.size, line.bold, "raqm"),
+            direction="rtl" if line.lang.is_rtl else "ltr",
+            language=line.lang.code,
+        )
         box = line_box(layout, line)
         assert overlap(ink_mask(image, box), ink_mask(reference, box)) > 0.99
 
@@ -141,8 +149,9 @@ def word_mask(text: str, draw_with: str) -> Image.Image:
     canvas = Image.new("RGB", (900, 160), PAPER)
     line = Line(text, FA, 64, True, 30, "#000000")
     if draw_with == "unshaped":
-        ImageDraw.Draw(canvas).text((880, 30), text, fill="#000000", anchor="ra",
-                                    font=load_font(64, True, "basic"))
+        ImageDraw.Draw(canvas).text(
+            (880, 30), text, fill="#000000", anchor="ra", font=load_font(64, True, "basic")
+        )
     else:
         shaper_for(draw_with).draw(ImageDraw.Draw(canvas), (880, 30), line, "ra", "#000000")
     ink = ink_mask(canvas, (0, 0, *canvas.size))
@@ -154,10 +163,15 @@ def word_mask(text: str, draw_with: str) -> Image.Image:
 
 def coverage(first: Image.Image, second: Image.Image) -> float:
     """How much of each mask's ink lies within 2 pixels of the other's, the smaller share."""
+
     def within(a: Image.Image, b: Image.Image) -> float:
-        near = b.convert("L").filter(ImageFilter.MaxFilter(5)).point(lambda v: 255 if v else 0,
-                                                                     mode="1")
+        near = (
+            b.convert("L")
+            .filter(ImageFilter.MaxFilter(5))
+            .point(lambda v: 255 if v else 0, mode="1")
+        )
         return ImageChops.logical_and(a, near).histogram()[255] / a.histogram()[255]
+
     return min(within(first, second), within(second, first))
 
 
@@ -172,8 +186,9 @@ def test_reshaped_fallback_draws_what_raqm_draws(word: str) -> None:
 
 def test_build_writes_a_card_per_post_and_language(built_example: BuildResult) -> None:
     manifest = json.loads((built_example.out_dir / "manifest.json").read_text("utf-8"))
-    cards = {(entry["lang"], entry["slug"]) for entry in manifest["outputs"]
-             if entry["kind"] == "card"}
+    cards = {
+        (entry["lang"], entry["slug"]) for entry in manifest["outputs"] if entry["kind"] == "card"
+    }
     expected = {(lang, post.slug) for post in built_example.site.posts for lang in post.languages}
     assert cards == expected
     for entry in manifest["outputs"]:
@@ -184,8 +199,10 @@ def test_build_writes_a_card_per_post_and_language(built_example: BuildResult) -
 
 def test_post_pages_point_open_graph_and_twitter_at_their_card(built_example: BuildResult) -> None:
     page = html.fromstring((built_example.out_dir / PERSIAN_POST).read_bytes())
-    meta = {element.get("property") or element.get("name"): element.get("content")
-            for element in page.iter("meta")}
+    meta = {
+        element.get("property") or element.get("name"): element.get("content")
+        for element in page.iter("meta")
+    }
     assert meta["og:title"] == "تنها راه پیش رو"
     assert meta["og:type"] == "article"
     assert meta["og:locale"] == "fa_IR"
@@ -198,8 +215,10 @@ def test_post_pages_point_open_graph_and_twitter_at_their_card(built_example: Bu
 
 def test_other_pages_get_site_level_open_graph_tags(built_example: BuildResult) -> None:
     page = html.fromstring((built_example.out_dir / "en/index.html").read_bytes())
-    meta = {element.get("property") or element.get("name"): element.get("content")
-            for element in page.iter("meta")}
+    meta = {
+        element.get("property") or element.get("name"): element.get("content")
+        for element in page.iter("meta")
+    }
     assert meta["og:title"] == "Democratic Republic of Iran"
     assert meta["og:url"] == "https://example.org/en/"
     assert "og:image" not in meta and meta["twitter:card"] == "summary"
@@ -207,8 +226,12 @@ def test_other_pages_get_site_level_open_graph_tags(built_example: BuildResult) 
 
 # --- the PNG file ---------------------------------------------------------------------------
 
-CARD_TITLES = [Text("تنها راه پیش رو", FA), Text(LONG_FA, FA), Text(" ".join([LONG_FA] * 4), FA),
-               Text("Heidari on why diplomats oppose the state", EN)]
+CARD_TITLES = [
+    Text("تنها راه پیش رو", FA),
+    Text(LONG_FA, FA),
+    Text(" ".join([LONG_FA] * 4), FA),
+    Text("Heidari on why diplomats oppose the state", EN),
+]
 
 
 def drawn(title: Text, card_lang=FA) -> Image.Image:
@@ -218,8 +241,7 @@ def drawn(title: Text, card_lang=FA) -> Image.Image:
 @pytest.mark.parametrize("title", CARD_TITLES, ids=["short", "wrapped", "cut", "english"])
 def test_card_file_holds_the_drawn_card_and_passes_the_png_checks(title: Text) -> None:
     for card_lang in (FA, EN):
-        data = render_card(SITE_FA if card_lang is FA else SITE_EN, title, "example.org",
-                           card_lang)
+        data = render_card(SITE_FA if card_lang is FA else SITE_EN, title, "example.org", card_lang)
         Image.open(io.BytesIO(data)).verify()  # chunk CRCs, zlib checksum, IEND
         card = Image.open(io.BytesIO(data))
         assert (card.mode, card.size) == ("P", (WIDTH, HEIGHT))
@@ -227,8 +249,9 @@ def test_card_file_holds_the_drawn_card_and_passes_the_png_checks(title: Text) -
 
 
 def test_banded_png_leaves_the_background_outside_the_band() -> None:
-    background = Image.frombytes("L", (64, 40), bytes((7 * x + 13 * y) % 50 for y in range(40)
-                                                      for x in range(64)))
+    background = Image.frombytes(
+        "L", (64, 40), bytes((7 * x + 13 * y) % 50 for y in range(40) for x in range(64))
+    )
     palette = bytes(range(150))
     stamp = Image.new("L", (30, 30), 7)
     for top, bottom in ((0, 40), (0, 10), (25, 40), (12, 20)):
@@ -247,7 +270,8 @@ def test_banded_png_leaves_the_background_outside_the_band() -> None:
 def test_chromium_decodes_the_card_to_the_drawn_pixels(page: object) -> None:
     title = Text(LONG_FA, FA)
     data = render_card(SITE_FA, title, "example.org", FA)
-    decoded = page.evaluate("""async (url) => {  // type: ignore[attr-defined]
+    decoded = page.evaluate(
+        """async (url) => {  // type: ignore[attr-defined]
         const image = new Image(); image.src = url; await image.decode();
         const canvas = new OffscreenCanvas(image.width, image.height);
         const context = canvas.getContext('2d'); context.drawImage(image, 0, 0);
@@ -258,18 +282,22 @@ def test_chromium_decodes_the_card_to_the_drawn_pixels(page: object) -> None:
             binary += String.fromCharCode(...rgb.subarray(start, start + 8192));
         }
         return btoa(binary);
-    }""", "data:image/png;base64," + base64.b64encode(data).decode())
+    }""",
+        "data:image/png;base64," + base64.b64encode(data).decode(),
+    )
     assert base64.b64decode(decoded) == drawn(title).tobytes()
 
 
 def test_a_new_process_draws_the_same_bytes() -> None:
     for title in CARD_TITLES:  # warm every cache of this process first
         render_card(SITE_FA, title, "example.org", FA)
-    script = ("import sys; from bilingual.publish.cards import render_card; "
-              "from bilingual.publish.views import Text; "
-              "from bilingual.text.languages import language; fa = language('fa'); "
-              f"sys.stdout.buffer.write(render_card(Text({SITE_FA.value!r}, fa), "
-              f"Text({LONG_FA!r}, fa), 'example.org', fa))")
+    script = (
+        "import sys; from bilingual.publish.cards import render_card; "
+        "from bilingual.publish.views import Text; "
+        "from bilingual.text.languages import language; fa = language('fa'); "
+        f"sys.stdout.buffer.write(render_card(Text({SITE_FA.value!r}, fa), "
+        f"Text({LONG_FA!r}, fa), 'example.org', fa))"
+    )
     fresh = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True).stdout
     assert fresh == render_card(SITE_FA, Text(LONG_FA, FA), "example.org", FA)
 
@@ -287,9 +315,13 @@ def card_line(text: str, lang) -> Image.Image:
     """``text`` as the card draws a title line (raqm, runs isolated), on one wide line."""
     canvas = Image.new("L", (ORACLE_WIDTH, ORACLE_HEIGHT), 0)
     x = ORACLE_WIDTH - 20 if lang.is_rtl else 20
-    shaper_for("raqm").draw(ImageDraw.Draw(canvas), (x, BASELINE),
-                            Line(text, lang, ORACLE_SIZE, True, 0, INK),
-                            "rs" if lang.is_rtl else "ls", 255)
+    shaper_for("raqm").draw(
+        ImageDraw.Draw(canvas),
+        (x, BASELINE),
+        Line(text, lang, ORACLE_SIZE, True, 0, INK),
+        "rs" if lang.is_rtl else "ls",
+        255,
+    )
     return ink(canvas)
 
 
@@ -300,35 +332,52 @@ def phrase_alone(phrase: Phrase, sentence_direction: str) -> Image.Image:
     canvas = Image.new("L", (ORACLE_WIDTH, ORACLE_HEIGHT), 0)
     if phrase.direction != sentence_direction:
         ImageDraw.Draw(canvas).text(
-            (20, BASELINE), phrase.text, fill=255, anchor="ls", direction=phrase.direction,
+            (20, BASELINE),
+            phrase.text,
+            fill=255,
+            anchor="ls",
+            direction=phrase.direction,
             language="en" if phrase.direction == "ltr" else "fa",
-            font=load_font(ORACLE_SIZE, True, "raqm"))
+            font=load_font(ORACLE_SIZE, True, "raqm"),
+        )
     else:
         joined = str(arabic_reshaper.reshape(own_order(phrase, sentence_direction)[::-1]))[::-1]
-        ImageDraw.Draw(canvas).text((20, BASELINE), joined, fill=255, anchor="ls",
-                                    font=load_font(ORACLE_SIZE, True, "basic"))
+        ImageDraw.Draw(canvas).text(
+            (20, BASELINE),
+            joined,
+            fill=255,
+            anchor="ls",
+            font=load_font(ORACLE_SIZE, True, "basic"),
+        )
     mask = ink(canvas)
     left, _, right, _ = mask.getbbox()
     return mask.crop((left, 0, right, ORACLE_HEIGHT))
 
 
 def near(mask: Image.Image) -> Image.Image:
-    return mask.convert("L").filter(ImageFilter.MaxFilter(5)).point(lambda v: 255 if v else 0,
-                                                                    mode="1")
+    return (
+        mask.convert("L")
+        .filter(ImageFilter.MaxFilter(5))
+        .point(lambda v: 255 if v else 0, mode="1")
+    )
 
 
 def column_ink(mask: Image.Image) -> list[int]:
     columns = mask.transpose(Image.Transpose.TRANSPOSE).convert("L").tobytes()
-    return [columns[x * mask.height:(x + 1) * mask.height].count(255) for x in range(mask.width)]
+    return [columns[x * mask.height : (x + 1) * mask.height].count(255) for x in range(mask.width)]
 
 
 def best_match(line: Image.Image, phrase: Image.Image) -> float:
     """How well ``phrase`` matches the line where it fits best: the smaller share of either's
     ink within two pixels of the other's (1.0: the phrase is there, in its own order)."""
     line_columns, phrase_columns = column_ink(line), column_ink(phrase)
-    offsets = sorted(range(line.width - phrase.width + 1), key=lambda x: sum(
-        abs(a - b) for a, b in zip(line_columns[x:x + phrase.width], phrase_columns,
-                                      strict=True)))
+    offsets = sorted(
+        range(line.width - phrase.width + 1),
+        key=lambda x: sum(
+            abs(a - b)
+            for a, b in zip(line_columns[x : x + phrase.width], phrase_columns, strict=True)
+        ),
+    )
     around_line, around_phrase = near(line), near(phrase)
     phrase_ink = phrase.histogram()[255]
     scores = []
@@ -344,12 +393,17 @@ def best_match(line: Image.Image, phrase: Image.Image) -> float:
 def misread_phrases(sentence: Sentence) -> list[str]:
     lang = FA if sentence.direction == "rtl" else EN
     line = card_line(sentence.text, lang)
-    return [phrase.text for phrase in sentence.phrases
-            if best_match(line, phrase_alone(phrase, sentence.direction)) < 0.97]
+    return [
+        phrase.text
+        for phrase in sentence.phrases
+        if best_match(line, phrase_alone(phrase, sentence.direction)) < 0.97
+    ]
 
 
 def test_every_phrase_of_the_corpus_reads_intact_on_cards_drawn_by_raqm() -> None:
-    misread = {sentence.text: found for sentence in corpus() if (found := misread_phrases(sentence))}
+    misread = {
+        sentence.text: found for sentence in corpus() if (found := misread_phrases(sentence))
+    }
     assert misread == {}
 
 

@@ -43,8 +43,11 @@ def read(path: Path, locale: str | None = "fa") -> Catalog:
 
 
 def translations(catalog: Catalog) -> dict[str, object]:
-    return {message.id if isinstance(message.id, str) else message.id[0]: message.string
-            for message in catalog if message.id and message.string and any(message.string)}
+    return {
+        message.id if isinstance(message.id, str) else message.id[0]: message.string
+        for message in catalog
+        if message.id and message.string and any(message.string)
+    }
 
 
 @pytest.fixture
@@ -71,18 +74,25 @@ def test_theme_extraction_finds_template_strings_with_their_locations(tmp_path: 
     assert ("templates/_macros.html", 31) in template["Read more"].locations
     assert template["%(num)d post"].id == ("%(num)d post", "%(num)d posts")
     assert set(translations(read(locales_dir() / "fa/LC_MESSAGES/messages.po"))) <= {
-        m.id if isinstance(m.id, str) else m.id[0] for m in template}
+        m.id if isinstance(m.id, str) else m.id[0] for m in template
+    }
 
 
 def test_site_catalogs_round_trip_without_losing_a_translation(themed_site: Path) -> None:
     po = themed_site / "locales/fa/LC_MESSAGES/messages.po"
-    edit(po, 'msgid "Skip to content"', '# Translators: the link screen readers hear first\n'
-                                        'msgid "Skip to content"')
+    edit(
+        po,
+        'msgid "Skip to content"',
+        '# Translators: the link screen readers hear first\nmsgid "Skip to content"',
+    )
     before = read(po)
     old = translations(before)
     templates = themed_site / "templates"
-    edit(templates / "post.html", "{% block content %}",
-         '{% block content %}<p class="share">{{ _("Share this post") }}</p>')
+    edit(
+        templates / "post.html",
+        "{% block content %}",
+        '{% block content %}<p class="share">{{ _("Share this post") }}</p>',
+    )
     edit(templates / "index.html", '_("Latest posts")', '_("Latest posts and notes")')
     edit(templates / "base.html", '<li><a href="{{ url(feed_path) }}">{{ _("Feed") }}</a></li>', "")
 
@@ -96,7 +106,9 @@ def test_site_catalogs_round_trip_without_losing_a_translation(themed_site: Path
     assert changed.fuzzy and changed.string == old["Latest posts"]
     assert read_catalog(po, "fa")["Latest posts and notes"].previous_id == ["Latest posts"]
     assert after.obsolete["Feed"].string == old["Feed"]
-    assert after["Skip to content"].user_comments == ["Translators: the link screen readers hear first"]
+    assert after["Skip to content"].user_comments == [
+        "Translators: the link screen readers hear first"
+    ]
     for msgid, string in old.items():
         if msgid in {"Latest posts", "Feed"}:
             continue
@@ -120,12 +132,19 @@ def test_site_catalogs_round_trip_without_losing_a_translation(themed_site: Path
 
 
 def test_the_site_catalog_overrides_the_theme_in_the_build(themed_site: Path) -> None:
-    edit(themed_site / "templates/post.html", "{% block content %}",
-         '{% block content %}<p class="share">{{ _("Share this post") }}</p>')
+    edit(
+        themed_site / "templates/post.html",
+        "{% block content %}",
+        '{% block content %}<p class="share">{{ _("Share this post") }}</p>',
+    )
     run("i18n", "extract", str(themed_site))
     run("i18n", "update", str(themed_site))
     po = themed_site / "locales/fa/LC_MESSAGES/messages.po"
-    edit(po, 'msgid "Share this post"\nmsgstr ""', 'msgid "Share this post"\nmsgstr "همرسانی این نوشته"')
+    edit(
+        po,
+        'msgid "Share this post"\nmsgstr ""',
+        'msgid "Share this post"\nmsgstr "همرسانی این نوشته"',
+    )
     edit(po, 'msgid "Read more"\nmsgstr "ادامهٔ مطلب"', 'msgid "Read more"\nmsgstr "بیشتر بخوانید"')
     result = build(themed_site, pdf=False)
     post = (result.out_dir / "fa/posts/2010-01-20-the-only-way-forward/index.html").read_text()
@@ -153,11 +172,14 @@ def test_a_string_rewritten_in_place_keeps_its_translation_as_fuzzy(themed_site:
 
 
 def test_a_string_far_from_the_one_that_vanished_is_not_given_its_translation(
-        themed_site: Path) -> None:
+    themed_site: Path,
+) -> None:
     macros = themed_site / "templates/_macros.html"
     edit(macros, '{{ _("Read more") }}', "")
-    macros.write_text(macros.read_text("utf-8") + '{% macro share() %}{{ _("Share this post") }}'
-                      "{% endmacro %}\n", "utf-8")  # the same file, 27 lines further down
+    macros.write_text(
+        macros.read_text("utf-8") + '{% macro share() %}{{ _("Share this post") }}{% endmacro %}\n',
+        "utf-8",
+    )  # the same file, 27 lines further down
     run("i18n", "extract", str(themed_site))
     run("i18n", "update", str(themed_site))
     catalog = read_catalog(themed_site / "locales/fa/LC_MESSAGES/messages.po", "fa")
@@ -178,7 +200,9 @@ def test_a_string_that_comes_back_gets_its_old_translation(themed_site: Path) ->
     assert catalog["Feed"].string == "خوراک" and "Feed" not in catalog.obsolete
 
 
-def test_init_creates_a_catalog_from_the_template_and_refuses_to_overwrite(themed_site: Path) -> None:
+def test_init_creates_a_catalog_from_the_template_and_refuses_to_overwrite(
+    themed_site: Path,
+) -> None:
     assert run("i18n", "extract", str(themed_site))[0] == 0
     code, output = run("i18n", "init", "ar", str(themed_site))
     assert code == 0, output
@@ -204,7 +228,9 @@ def write_po(tmp_path: Path, body: str) -> Path:
 
 
 def test_check_reports_placeholders_markup_plural_forms_and_fuzzy(tmp_path: Path) -> None:
-    path = write_po(tmp_path, """
+    path = write_po(
+        tmp_path,
+        """
 #, python-format
 msgid "by %(author)s"
 msgstr "نوشتهٔ %(autor)s"
@@ -230,10 +256,13 @@ msgstr "۱۰۰٪ رایگان"
 #, python-format
 msgid "Page %(num)d of %(count)d"
 msgstr "صفحهٔ %(num)d از %(count)d"
-""")
+""",
+    )
     problems = {(p.line, p.severity, p.message.split(" (msgid")[0]) for p in check_file(path, "fa")}
-    author, hello, link, plural, home = (line_of(path, f'msgid "{text}') for text in (
-        "by %(author)s", "Hello {name}", "Read <a", "%(num)d post", "Home"))
+    author, hello, link, plural, home = (
+        line_of(path, f'msgid "{text}')
+        for text in ("by %(author)s", "Hello {name}", "Read <a", "%(num)d post", "Home")
+    )
     assert problems == {
         (author, "error", "placeholder %(author)s is missing from the translation"),
         (author, "error", "placeholder %(autor)s is in the translation but not in the source"),
@@ -242,8 +271,11 @@ msgstr "صفحهٔ %(num)d از %(count)d"
         (link, "error", "HTML tag </a> is missing from the translation"),
         (link, "error", "HTML tag <b> is in the translation but not in the source"),
         (link, "error", "HTML tag </b> is in the translation but not in the source"),
-        (plural, "error", "wrong number of plural forms: 1, but the catalog's Plural-Forms says "
-                          "nplurals=2"),
+        (
+            plural,
+            "error",
+            "wrong number of plural forms: 1, but the catalog's Plural-Forms says nplurals=2",
+        ),
         (home, "warning", "fuzzy translation: not used until reviewed"),
     }
 
@@ -253,8 +285,9 @@ def line_of(path: Path, start: str) -> int:
     return next(number for number, text in enumerate(lines, 1) if text.startswith(start))
 
 
-def test_check_command_fails_on_errors_and_passes_on_warnings(tmp_path: Path,
-                                                              themed_site: Path) -> None:
+def test_check_command_fails_on_errors_and_passes_on_warnings(
+    tmp_path: Path, themed_site: Path
+) -> None:
     code, output = run("i18n", "check", str(themed_site))
     assert code == 0, output
     assert "0 error(s)" in output
@@ -288,36 +321,46 @@ def django_catalog_site(example_site: Path) -> Path:
 
 def plural_entry_lines() -> list[int]:
     lines = DJANGO_PERSIAN.read_text(encoding="utf-8").splitlines()
-    return [number for number, text in enumerate(lines, 1)
-            if text.startswith("msgid") and lines[number].startswith(("msgid_plural", '"'))
-            and any(later.startswith("msgid_plural") for later in lines[number:number + 3])]
+    return [
+        number
+        for number, text in enumerate(lines, 1)
+        if text.startswith("msgid")
+        and lines[number].startswith(("msgid_plural", '"'))
+        and any(later.startswith("msgid_plural") for later in lines[number : number + 3])
+    ]
 
 
 def test_check_reports_every_entry_with_more_plural_forms_than_the_header(
-        django_catalog_site: Path) -> None:
+    django_catalog_site: Path,
+) -> None:
     po = django_catalog_site / "locales/fa/LC_MESSAGES/messages.po"
     problems = check_file(po, "fa")
     assert len(plural_entry_lines()) == 15
     assert [p.line for p in problems] == plural_entry_lines()
     assert {p.message.split(" (msgid")[0] for p in problems} == {
-        "wrong number of plural forms: 2, but the catalog's Plural-Forms says nplurals=1"}
+        "wrong number of plural forms: 2, but the catalog's Plural-Forms says nplurals=1"
+    }
     assert [p.hint for p in problems[:-1]] == [None] * 14
     assert problems[-1].hint is not None
-    assert problems[-1].hint.startswith("the header (line 19) says nplurals=1 but 15 entries "
-                                        "carry 2 forms; Persian has 2")
+    assert problems[-1].hint.startswith(
+        "the header (line 19) says nplurals=1 but 15 entries carry 2 forms; Persian has 2"
+    )
     assert problems[-1].hint.endswith(PLURAL_FORMS_FIX)
 
 
 @pytest.mark.parametrize("command", [("i18n", "check"), ("i18n", "status"), ("build", "--no-pdf")])
 def test_check_status_and_build_list_all_fifteen_entries_and_the_fix(
-        django_catalog_site: Path, command: tuple[str, ...]) -> None:
+    django_catalog_site: Path, command: tuple[str, ...]
+) -> None:
     published = django_catalog_site / "_site"
     code, output = run(command[0], *command[1:], str(django_catalog_site))
     assert code == 1
     flat = " ".join(output.split())
     for line in plural_entry_lines():
-        assert (f"messages.po:{line}: wrong number of plural forms: 2, but the catalog's "
-                "Plural-Forms says nplurals=1") in flat
+        assert (
+            f"messages.po:{line}: wrong number of plural forms: 2, but the catalog's "
+            "Plural-Forms says nplurals=1"
+        ) in flat
     assert flat.count("hint: the header (line 19) says nplurals=1") == 1
     assert " ".join(PLURAL_FORMS_FIX.split()) in flat
     assert "Traceback" not in output
@@ -333,11 +376,15 @@ def test_the_header_fix_the_hint_gives_makes_the_catalog_valid(django_catalog_si
 
 
 def test_compile_leaves_fuzzy_entries_out(tmp_path: Path) -> None:
-    path = write_po(tmp_path, '\nmsgid "Home"\nmsgstr "خانه"\n\n#, fuzzy\nmsgid "Feed"\nmsgstr "خوراک"\n')
+    path = write_po(
+        tmp_path, '\nmsgid "Home"\nmsgstr "خانه"\n\n#, fuzzy\nmsgid "Feed"\nmsgstr "خوراک"\n'
+    )
     site = tmp_path
     (site / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://example.org/"\nlanguages = ["en", "fa"]\n'
-        'default_language = "en"\n[site.title]\nen = "T"\nfa = "ت"\n', encoding="utf-8")
+        'default_language = "en"\n[site.title]\nen = "T"\nfa = "ت"\n',
+        encoding="utf-8",
+    )
     code, output = run("i18n", "compile", str(site))
     assert code == 0, output
     assert "1 translated, 1 fuzzy left out" in output
@@ -349,7 +396,8 @@ def test_compile_leaves_fuzzy_entries_out(tmp_path: Path) -> None:
 def test_a_broken_template_stops_extraction_with_its_file_and_line(example_site: Path) -> None:
     (example_site / "templates").mkdir()
     (example_site / "templates/extra.html").write_text(
-        '{{ _("Fine") }}\n{% if %}\n', encoding="utf-8")
+        '{{ _("Fine") }}\n{% if %}\n', encoding="utf-8"
+    )
     code, output = run("i18n", "extract", str(example_site))
     assert code == 1
     assert f"{example_site / 'templates/extra.html'}:2: template syntax error" in output
@@ -377,20 +425,28 @@ PYTHON
 """
 
 
-def test_a_read_only_site_gets_a_clear_error_from_every_catalog_command(
-        themed_site: Path) -> None:
+def test_a_read_only_site_gets_a_clear_error_from_every_catalog_command(themed_site: Path) -> None:
     assert run("i18n", "extract", str(themed_site))[0] == 0
     before = {p: p.read_bytes() for p in themed_site.rglob("*") if p.is_file()}
     result = subprocess.run(
         ["unshare", "-rm", "sh", "-c", READ_ONLY, "sh", str(themed_site), sys.executable],
-        check=False, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src")})
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent / "src")},
+    )
     assert result.stdout.count("exit=1") == 5, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
-    for written in ("locales/messages.pot", "locales/fa/LC_MESSAGES/messages.po",
-                    "locales/fa/LC_MESSAGES/messages.mo", "locales/de/LC_MESSAGES/messages.po",
-                    "content/posts/2010-01-20-the-only-way-forward/fa.md"):
+    for written in (
+        "locales/messages.pot",
+        "locales/fa/LC_MESSAGES/messages.po",
+        "locales/fa/LC_MESSAGES/messages.mo",
+        "locales/de/LC_MESSAGES/messages.po",
+        "content/posts/2010-01-20-the-only-way-forward/fa.md",
+    ):
         assert f"{written}: cannot write this file: Read-only file system" in result.stderr
-    assert ("editor: locales/fa/LC_MESSAGES/messages.po: cannot write this file: "
-            "Read-only file system") in result.stdout
+    assert (
+        "editor: locales/fa/LC_MESSAGES/messages.po: cannot write this file: Read-only file system"
+    ) in result.stdout
     assert {p: p.read_bytes() for p in themed_site.rglob("*") if p.is_file()} == before

@@ -19,27 +19,46 @@ NO_SITE = "no bilingual.toml here"
 def test_every_command_is_listed_and_has_help() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines()
-              if line.strip()}
-    assert listed == set(COMMANDS) == {"build", "new", "pamphlet", "serve", "i18n", "translate",
-                                       "import", "email", "subscribers", "newsletter"}
+    listed = {
+        line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()
+    }
+    assert (
+        listed
+        == set(COMMANDS)
+        == {
+            "build",
+            "new",
+            "pamphlet",
+            "serve",
+            "i18n",
+            "translate",
+            "import",
+            "email",
+            "subscribers",
+            "newsletter",
+        }
+    )
     for name in COMMANDS:
         shown = CliRunner().invoke(cli, [name, "--help"])
         assert shown.exit_code == 0, (name, shown.output)
         assert f"Usage: cli {name}" in shown.output
 
 
-@pytest.mark.parametrize("arguments", [
-    ["build", "{folder}"],
-    ["pamphlet", "{folder}", "--out", "{folder}/p.pdf"],
-    ["serve", "{folder}", "--port", "0"],
-    ["i18n", "status", "{folder}"],
-    ["email", "{folder}", "--post", "hello-world", "--out", "{folder}/m.eml"],
-    ["subscribers", "list", "{folder}"],
-    ["newsletter", "send", "{folder}", "--dry-run"],
-])
-def test_every_command_group_reports_an_error_the_same_way(tmp_path: Path,
-                                                           arguments: list[str]) -> None:
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["build", "{folder}"],
+        ["pamphlet", "{folder}", "--out", "{folder}/p.pdf"],
+        ["serve", "{folder}", "--port", "0"],
+        ["i18n", "status", "{folder}"],
+        ["email", "{folder}", "--post", "hello-world", "--out", "{folder}/m.eml"],
+        ["subscribers", "list", "{folder}"],
+        ["newsletter", "send", "{folder}", "--dry-run"],
+    ],
+)
+def test_every_command_group_reports_an_error_the_same_way(
+    tmp_path: Path, arguments: list[str]
+) -> None:
     """A folder that is not a site: one line naming the file, a count, exit 1, no traceback."""
     filled = [argument.format(folder=tmp_path) for argument in arguments]
     result = CliRunner().invoke(cli, filled)
@@ -67,13 +86,21 @@ def test_a_command_loads_its_own_module_only(tmp_path: Path) -> None:
         f"cli(['build', {str(site)!r}, '--no-pdf', '--jobs', '1'], standalone_mode=False)\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('bilingual.'))))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert {"bilingual.cli.build", "bilingual.publish.build"} <= loaded
-    unwanted = {"bilingual.cli.i18n", "bilingual.cli.serve", "bilingual.cli.mail",
-                "bilingual.cli.importer", "bilingual.i18n.editor", "bilingual.preview",
-                "bilingual.importers", "bilingual.mail"}
+    unwanted = {
+        "bilingual.cli.i18n",
+        "bilingual.cli.serve",
+        "bilingual.cli.mail",
+        "bilingual.cli.importer",
+        "bilingual.i18n.editor",
+        "bilingual.preview",
+        "bilingual.importers",
+        "bilingual.mail",
+    }
     assert not loaded & unwanted
     assert (site / "_site" / "fa" / "index.html").is_file()
 

@@ -18,13 +18,13 @@ from bilingual.publish.templating import (
 from bilingual.text.languages import language
 
 TOOLKIT = "0f3c9a1e5b7d2468ace13579bdf02468"
-CATALOG = '''msgid ""
+CATALOG = """msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 
 msgid "Read more"
 msgstr "{read_more}"
-'''
+"""
 PAGE = "<p>{{ _('Read more') }}</p><p>{{ title|isolate }}</p>{{ edition }}"
 
 
@@ -51,15 +51,19 @@ def render(templates: TemplateSet, lang: str) -> str:
 
 
 def test_a_second_process_renders_from_the_compiled_code_alike(
-        tmp_path: Path, user_cache: Path) -> None:
+    tmp_path: Path, user_cache: Path
+) -> None:
     templates = write_site(tmp_path, PAGE)
     first = render(templates, "fa")
     assert templates.compiled is not None
     compiled = sorted(templates.compiled.iterdir())
     assert [path.name.startswith("fa-") for path in compiled] == [True]
     stamps = [path.stat().st_mtime_ns for path in compiled]
-    assert render(templates, "fa") == first == (
-        '<p>ادامهٔ مطلب</p><p>گزارش (<bdi dir="ltr">IRGC</bdi>) امروز</p>۱۴۰۳')
+    assert (
+        render(templates, "fa")
+        == first
+        == ('<p>ادامهٔ مطلب</p><p>گزارش (<bdi dir="ltr">IRGC</bdi>) امروز</p>۱۴۰۳')
+    )
     assert [path.stat().st_mtime_ns for path in compiled] == stamps  # read, not written again
 
 
@@ -75,7 +79,8 @@ def test_an_edited_template_compiles_again(tmp_path: Path, user_cache: Path) -> 
 
 
 def test_each_language_and_catalog_keeps_its_own_translated_constants(
-        tmp_path: Path, user_cache: Path) -> None:
+    tmp_path: Path, user_cache: Path
+) -> None:
     templates = write_site(tmp_path, PAGE)
     assert render(templates, "fa").startswith("<p>ادامهٔ مطلب</p>")
     assert render(templates, "en").startswith("<p>Read more</p>")
@@ -100,7 +105,8 @@ def test_a_folder_others_may_write_to_is_not_used(tmp_path: Path, user_cache: Pa
 
 
 def test_pages_compiled_before_forking_render_without_compiling(
-        tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, user_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     templates = write_site(tmp_path, PAGE)
     (tmp_path / "templates" / "feed.xml").write_text("<feed>{{ _('Read more') }}</feed>")
     (tmp_path / "templates" / "print").mkdir()
@@ -112,13 +118,15 @@ def test_pages_compiled_before_forking_render_without_compiling(
 
     def compile_again(*args: object, **kwargs: object) -> None:
         raise AssertionError("compiled in the worker")
+
     monkeypatch.setattr(env, "compile", compile_again)
     assert render_template(env, "feed.xml", {}) == "<feed>ادامهٔ مطلب</feed>"
     assert "ادامهٔ مطلب" in render_template(env, "page.html", {"title": "", "edition": ""})
 
 
 def test_without_a_writable_cache_templates_compile_in_each_process(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))

@@ -42,8 +42,11 @@ def test_broken_site_reports_every_error_with_file_and_line(case: Path, tmp_path
     errors = raised_errors(site)
     assert len(errors) == len(expected), [str(e) for e in errors]
     for want in expected:
-        matches = [e for e in errors if e.path is not None and e.path == site / want["file"]
-                   and want["message"] in str(e)]
+        matches = [
+            e
+            for e in errors
+            if e.path is not None and e.path == site / want["file"] and want["message"] in str(e)
+        ]
         assert matches, f"no error like {want} in {[str(e) for e in errors]}"
         if "line" in want:
             assert matches[0].line == want["line"], str(matches[0])
@@ -64,9 +67,12 @@ def test_cli_exits_1_and_keeps_the_previous_site(case: Path, tmp_path: Path) -> 
     first = yaml.safe_load((case / "expect.yaml").read_text(encoding="utf-8"))["errors"][0]
     assert first["file"] in result.output.replace("\\", "/")
     after = {p: p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()}
-    assert {p.relative_to(site): d for p, d in after.items()} == \
-        {p.relative_to(tmp_path / "site"): d for p, d in before.items()}
-    assert not [p for p in site.iterdir() if p.name.startswith(".") and p.name != ".bilingual-cache"]
+    assert {p.relative_to(site): d for p, d in after.items()} == {
+        p.relative_to(tmp_path / "site"): d for p, d in before.items()
+    }
+    assert not [
+        p for p in site.iterdir() if p.name.startswith(".") and p.name != ".bilingual-cache"
+    ]
 
 
 def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:

@@ -97,7 +97,9 @@ def catalog_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def editor(catalog_dir: Path) -> Iterator[EditorServer]:
-    scope = CatalogScope("sample", catalog_dir / "locales", (), theme_scope().mapping, "sample", "1")
+    scope = CatalogScope(
+        "sample", catalog_dir / "locales", (), theme_scope().mapping, "sample", "1"
+    )
     server = EditorServer(scope)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -117,8 +119,17 @@ def identifier(msgid: str | tuple[str, str], context: str | None = None) -> str:
 
 
 def fields(catalog: Catalog, skip: str) -> dict[object, tuple[object, ...]]:
-    return {(m.id, m.context): (m.string, sorted(m.flags), m.user_comments, m.auto_comments,
-                                m.locations) for m in catalog if m.id and m.id != skip}
+    return {
+        (m.id, m.context): (
+            m.string,
+            sorted(m.flags),
+            m.user_comments,
+            m.auto_comments,
+            m.locations,
+        )
+        for m in catalog
+        if m.id and m.id != skip
+    }
 
 
 def patched(msgid: str, strings: list[str], context: str | None = None) -> str:
@@ -127,8 +138,9 @@ def patched(msgid: str, strings: list[str], context: str | None = None) -> str:
 
 def test_saving_rewrites_only_the_edited_msgstr() -> None:
     result = patched("Read more", ["ادامهٔ مطلب"])
-    assert result == SAMPLE.replace('msgid "Read more"\nmsgstr ""',
-                                    'msgid "Read more"\nmsgstr "ادامهٔ مطلب"')
+    assert result == SAMPLE.replace(
+        'msgid "Read more"\nmsgstr ""', 'msgid "Read more"\nmsgstr "ادامهٔ مطلب"'
+    )
 
 
 def test_saving_a_fuzzy_entry_drops_the_flag_and_the_previous_source() -> None:
@@ -136,14 +148,15 @@ def test_saving_a_fuzzy_entry_drops_the_flag_and_the_previous_source() -> None:
     assert result == SAMPLE.replace(
         '#, fuzzy, python-format\n#| msgid "Atom feed of %(site)s"\nmsgid "Feed of %(site)s"\n'
         'msgstr "خوراک اتم %(site)s"',
-        '#, python-format\nmsgid "Feed of %(site)s"\nmsgstr "خوراک %(site)s"')
+        '#, python-format\nmsgid "Feed of %(site)s"\nmsgstr "خوراک %(site)s"',
+    )
 
 
 def test_plural_forms_wrapped_strings_and_newlines_are_written_as_babel_reads_them() -> None:
     plural = patched("%(num)d post", ["%(num)d نوشته", "%(num)d نوشته‌ها"])
     assert 'msgstr[0] "%(num)d نوشته"\nmsgstr[1] "%(num)d نوشته‌ها"\n' in plural
     wrapped_id = "A long source string that was wrapped over two lines"
-    wrapped = parse(patched(wrapped_id, ["خط یکم\nخط \"دوم\""]), Path("x.po"), "fa")
+    wrapped = parse(patched(wrapped_id, ['خط یکم\nخط "دوم"']), Path("x.po"), "fa")
     assert wrapped[wrapped_id].string == 'خط یکم\nخط "دوم"'
     context = parse(patched("Home", ["صفحهٔ نخست"], "navigation"), Path("x.po"), "fa")
     assert context.get("Home", "navigation").string == "صفحهٔ نخست"
@@ -192,8 +205,9 @@ def test_every_request_needs_the_token(editor: EditorServer) -> None:
     assert status == 303 and headers["Location"] == editor.link("/catalog/fa")
 
 
-def test_a_form_post_saves_and_a_stale_one_is_a_conflict(editor: EditorServer,
-                                                          catalog_dir: Path) -> None:
+def test_a_form_post_saves_and_a_stale_one_is_a_conflict(
+    editor: EditorServer, catalog_dir: Path
+) -> None:
     path = po_path(catalog_dir)
     save_url = f"http://127.0.0.1:{editor.port}" + editor.link("/catalog/fa/save")
     form = f"entry={identifier('Read more')}&version={file_version(path)}&form_0=%D8%A8%DB%8C%D8%B4%D8%AA%D8%B1"
@@ -201,20 +215,24 @@ def test_a_form_post_saves_and_a_stale_one_is_a_conflict(editor: EditorServer,
     assert status == 303 and headers["Location"].startswith(editor.link("/catalog/fa"))
     assert babel(path)["Read more"].string == "بیشتر"
     before = path.read_bytes()
-    status, body, _ = fetch(save_url, form.replace("form_0=", "form_0=x").encode(),
-                            accept="application/json")
+    status, body, _ = fetch(
+        save_url, form.replace("form_0=", "form_0=x").encode(), accept="application/json"
+    )
     assert status == 409
     assert json.loads(body)["saved"] is False and "changed on disk" in json.loads(body)["error"]
     assert path.read_bytes() == before
 
 
-def test_the_translate_command_prints_a_local_url_with_a_token(catalog_dir: Path,
-                                                               example_site: Path) -> None:
+def test_the_translate_command_prints_a_local_url_with_a_token(
+    catalog_dir: Path, example_site: Path
+) -> None:
     (example_site / "locales").mkdir()
     (example_site / "locales" / "fa").symlink_to(catalog_dir / "locales" / "fa")
     process = subprocess.Popen(
         [sys.executable, "-m", "bilingual", "translate", str(example_site), "--no-browser"],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline() for _ in range(2)]
@@ -231,6 +249,7 @@ def test_the_translate_command_prints_a_local_url_with_a_token(catalog_dir: Path
 
 # In Chromium.
 
+
 def open_catalog(page: object, editor: EditorServer, filter_name: str) -> None:
     page.goto(f"http://127.0.0.1:{editor.port}" + editor.link("/catalog/fa", filter=filter_name))
 
@@ -241,12 +260,15 @@ def entry(page: object, msgid: str) -> object:
 
 def text_field(item: object, number: int = 0) -> object:
     """The field a translator types in: a token field where the source has placeholders."""
-    return item.locator(".translation [role=textbox], .translation textarea:not([hidden])").nth(number)
+    return item.locator(".translation [role=textbox], .translation textarea:not([hidden])").nth(
+        number
+    )
 
 
 @pytest.mark.browser
-def test_translate_and_save_an_entry_in_chromium(page: object, editor: EditorServer,
-                                                  catalog_dir: Path) -> None:
+def test_translate_and_save_an_entry_in_chromium(
+    page: object, editor: EditorServer, catalog_dir: Path
+) -> None:
     path = po_path(catalog_dir)
     before = babel(path)
     page.goto(editor.url)
@@ -266,14 +288,17 @@ def test_translate_and_save_an_entry_in_chromium(page: object, editor: EditorSer
     assert after["Read more"].string == "ادامهٔ مطلب"
     assert fields(after, "Read more") == fields(before, "Read more")
     assert path.read_text(encoding="utf-8") == SAMPLE.replace(
-        'msgid "Read more"\nmsgstr ""', 'msgid "Read more"\nmsgstr "ادامهٔ مطلب"')
+        'msgid "Read more"\nmsgstr ""', 'msgid "Read more"\nmsgstr "ادامهٔ مطلب"'
+    )
 
     second = entry(page, "Press <b>Save</b> & <script>alert(1)</script>")
     text_field(second).fill("<b>ذخیره</b> را بزنید و <script>alert(1)</script>")
     second.locator("button[type=submit]").click()
     second.locator("[data-status]", has_text="Saved").wait_for()
-    assert babel(path)["Press <b>Save</b> & <script>alert(1)</script>"].string == \
-        "<b>ذخیره</b> را بزنید و <script>alert(1)</script>"
+    assert (
+        babel(path)["Press <b>Save</b> & <script>alert(1)</script>"].string
+        == "<b>ذخیره</b> را بزنید و <script>alert(1)</script>"
+    )
 
 
 @pytest.mark.browser
@@ -289,7 +314,8 @@ def test_markup_in_a_source_string_is_shown_as_text(page: object, editor: Editor
 
 @pytest.mark.browser
 def test_a_fuzzy_entry_shows_what_changed_and_saving_clears_the_flag(
-        page: object, editor: EditorServer, catalog_dir: Path) -> None:
+    page: object, editor: EditorServer, catalog_dir: Path
+) -> None:
     open_catalog(page, editor, "fuzzy")
     item = entry(page, "Feed of %(site)s")
     text = item.inner_text()
@@ -304,8 +330,9 @@ def test_a_fuzzy_entry_shows_what_changed_and_saving_clears_the_flag(
 
 
 @pytest.mark.browser
-def test_plural_forms_are_separate_fields(page: object, editor: EditorServer,
-                                          catalog_dir: Path) -> None:
+def test_plural_forms_are_separate_fields(
+    page: object, editor: EditorServer, catalog_dir: Path
+) -> None:
     open_catalog(page, editor, "untranslated")
     item = entry(page, "%(num)d post")
     labels = item.locator(".translation label").all_inner_texts()
@@ -318,8 +345,9 @@ def test_plural_forms_are_separate_fields(page: object, editor: EditorServer,
 
 
 @pytest.mark.browser
-def test_saving_after_the_file_changed_on_disk_is_refused(page: object, editor: EditorServer,
-                                                          catalog_dir: Path) -> None:
+def test_saving_after_the_file_changed_on_disk_is_refused(
+    page: object, editor: EditorServer, catalog_dir: Path
+) -> None:
     path = po_path(catalog_dir)
     open_catalog(page, editor, "untranslated")
     elsewhere = SAMPLE.replace('msgid "Read more"\nmsgstr ""', 'msgid "Read more"\nmsgstr "بیشتر"')
@@ -372,27 +400,38 @@ def reading_id(msgid: str | tuple[str, str]) -> str:
 
 def refusal(text: str, msgid: str | tuple[str, str], strings: list[str]) -> TranslationRefused:
     with pytest.raises(TranslationRefused) as caught:
-        patch_translation(text, Path("x.po"), entry_id(parse(text, Path("x.po"), "fa").get(msgid)),
-                          strings, "fa")
+        patch_translation(
+            text, Path("x.po"), entry_id(parse(text, Path("x.po"), "fa").get(msgid)), strings, "fa"
+        )
     return caught.value
 
 
 def test_a_save_that_drops_a_placeholder_tag_or_plural_form_is_refused_by_field() -> None:
     assert refusal(SAMPLE, "Feed of %(site)s", ["خوراک"]).problems == {
-        0: ["placeholder %(site)s is missing from the translation"]}
-    assert refusal(READING, MINUTES, ["%(minute)s دقیقه"]).problems == {0: [
-        "placeholder %(minutes)s is missing from the translation",
-        "placeholder %(minute)s is in the translation but not in the source"]}
-    assert refusal(READING, HELLO, ["سلام، صفحهٔ درباره را بخوانید"]).problems == {0: [
-        "placeholder %s is missing from the translation",
-        "HTML tag <a> is missing from the translation",
-        "HTML tag </a> is missing from the translation"]}
+        0: ["placeholder %(site)s is missing from the translation"]
+    }
+    assert refusal(READING, MINUTES, ["%(minute)s دقیقه"]).problems == {
+        0: [
+            "placeholder %(minutes)s is missing from the translation",
+            "placeholder %(minute)s is in the translation but not in the source",
+        ]
+    }
+    assert refusal(READING, HELLO, ["سلام، صفحهٔ درباره را بخوانید"]).problems == {
+        0: [
+            "placeholder %s is missing from the translation",
+            "HTML tag <a> is missing from the translation",
+            "HTML tag </a> is missing from the translation",
+        ]
+    }
     assert refusal(READING, COMMENTS, ["{n} دیدگاه", ""]).problems == {
-        1: ["this plural form is empty: fill every form, or clear them all"]}
+        1: ["this plural form is empty: fill every form, or clear them all"]
+    }
     assert refusal(READING, COMMENTS, ["دیدگاه", "{n} دیدگاه"]).problems == {
-        0: ["placeholder {n} is missing from the translation"]}
+        0: ["placeholder {n} is missing from the translation"]
+    }
     assert refusal(READING, COMMENTS, ["{n} دیدگاه"]).problems == {
-        0: ["expected 2 translation field(s), got 1: reload the page"]}
+        0: ["expected 2 translation field(s), got 1: reload the page"]
+    }
     message = refusal(SAMPLE, "Press <b>Save</b> & <script>alert(1)</script>", ["ذخیره"])
     assert message.message == "not saved: 4 problems, shown by the fields"
 
@@ -400,22 +439,29 @@ def test_a_save_that_drops_a_placeholder_tag_or_plural_form_is_refused_by_field(
 def test_clearing_a_translation_or_keeping_its_tokens_is_accepted() -> None:
     cleared = patch_translation(READING, Path("x.po"), reading_id(MINUTES), [""], "fa")
     assert 'msgid "%(minutes)s min read"\nmsgstr ""\n' in cleared
-    both = patch_translation(READING, Path("x.po"), reading_id(COMMENTS),
-                             ["{n} دیدگاه", "{n} دیدگاه"], "fa")
+    both = patch_translation(
+        READING, Path("x.po"), reading_id(COMMENTS), ["{n} دیدگاه", "{n} دیدگاه"], "fa"
+    )
     assert 'msgstr[0] "{n} دیدگاه"\nmsgstr[1] "{n} دیدگاه"\n' in both
 
 
 def test_a_no_op_save_keeps_a_wrapped_msgstr_as_the_file_has_it() -> None:
     wrapped = "A long source string that was wrapped over two lines"
     assert patched(wrapped, ["رشته‌ای بلند در دو خط"]) == SAMPLE
-    same = patch_translation(READING, Path("x.po"), reading_id(HELLO),
-                             ['سلام %s، <a href="/about">صفحهٔ درباره</a> را بخوانید'], "fa")
+    same = patch_translation(
+        READING,
+        Path("x.po"),
+        reading_id(HELLO),
+        ['سلام %s، <a href="/about">صفحهٔ درباره</a> را بخوانید'],
+        "fa",
+    )
     assert same == READING
     changed = patched(wrapped, ["رشته‌ای بلند در دو خط تازه"])
     assert 'msgstr "رشته‌ای بلند در دو خط تازه"\n' in changed
     fuzzy = patched("Feed of %(site)s", ["خوراک اتم %(site)s"])
-    assert fuzzy == SAMPLE.replace('#, fuzzy, python-format\n#| msgid "Atom feed of %(site)s"\n',
-                                   "#, python-format\n")
+    assert fuzzy == SAMPLE.replace(
+        '#, fuzzy, python-format\n#| msgid "Atom feed of %(site)s"\n', "#, python-format\n"
+    )
 
 
 @pytest.fixture
@@ -431,34 +477,46 @@ def reading_editor(tmp_path: Path) -> Iterator[EditorServer]:
     server.server_close()
 
 
-def test_a_refused_save_answers_422_with_the_problems_by_field(reading_editor: EditorServer) -> None:
+def test_a_refused_save_answers_422_with_the_problems_by_field(
+    reading_editor: EditorServer,
+) -> None:
     path = reading_editor.scope.po_path("fa")
     save_url = f"http://127.0.0.1:{reading_editor.port}" + reading_editor.link("/catalog/fa/save")
-    form = (f"entry={reading_id(COMMENTS)}&version={file_version(path)}"
-            "&form_0=%7Bn%7D+%D8%AF%DB%8C%D8%AF%DA%AF%D8%A7%D9%87&form_1=")
+    form = (
+        f"entry={reading_id(COMMENTS)}&version={file_version(path)}"
+        "&form_0=%7Bn%7D+%D8%AF%DB%8C%D8%AF%DA%AF%D8%A7%D9%87&form_1="
+    )
     status, body, _ = fetch(save_url, form.encode(), accept="application/json")
     assert status == 422
     answer = json.loads(body)
     assert answer["saved"] is False and answer["fields"] == {
-        "1": ["this plural form is empty: fill every form, or clear them all"]}
+        "1": ["this plural form is empty: fill every form, or clear them all"]
+    }
     status, page, _ = fetch(save_url, form.encode())
     assert status == 422 and "this plural form is empty" in page and "{n} دیدگاه" in page
     assert path.read_text(encoding="utf-8") == READING
 
 
 def test_a_catalog_whose_header_denies_its_plural_forms_lists_every_entry(
-        reading_editor: EditorServer) -> None:
+    reading_editor: EditorServer,
+) -> None:
     path = reading_editor.scope.po_path("fa")
-    path.write_text(READING.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;")
-                    .replace('msgstr[0] ""\nmsgstr[1] ""', 'msgstr[0] "{n} دیدگاه"\nmsgstr[1] "{n} دیدگاه"'),
-                    encoding="utf-8")
-    status, page, _ = fetch(f"http://127.0.0.1:{reading_editor.port}"
-                            + reading_editor.link("/catalog/fa"))
+    path.write_text(
+        READING.replace("nplurals=2; plural=(n > 1);", "nplurals=1; plural=0;").replace(
+            'msgstr[0] ""\nmsgstr[1] ""', 'msgstr[0] "{n} دیدگاه"\nmsgstr[1] "{n} دیدگاه"'
+        ),
+        encoding="utf-8",
+    )
+    status, page, _ = fetch(
+        f"http://127.0.0.1:{reading_editor.port}" + reading_editor.link("/catalog/fa")
+    )
     assert status == 400
     text = html.unescape(page)
     line = READING.splitlines().index('msgid "{n} comment"') + 1
-    assert (f"{path}:{line}: wrong number of plural forms: 2, but the catalog's Plural-Forms says "
-            "nplurals=1") in text
+    assert (
+        f"{path}:{line}: wrong number of plural forms: 2, but the catalog's Plural-Forms says "
+        "nplurals=1"
+    ) in text
     assert 'write "Plural-Forms: nplurals=2; plural=(n > 1);\\n" there' in text
 
 
@@ -471,9 +529,9 @@ def reading_entry(page: object, msgid: str | tuple[str, str]) -> object:
 
 
 @pytest.mark.browser
-def test_a_refused_save_shows_the_reason_next_to_its_field(page: object,
-                                                           reading_editor: EditorServer,
-                                                           tmp_path: Path) -> None:
+def test_a_refused_save_shows_the_reason_next_to_its_field(
+    page: object, reading_editor: EditorServer, tmp_path: Path
+) -> None:
     path = reading_editor.scope.po_path("fa")
     open_reading(page, reading_editor)
     item = reading_entry(page, COMMENTS)
@@ -492,7 +550,8 @@ def test_a_refused_save_shows_the_reason_next_to_its_field(page: object,
     text_field(minutes).fill("دقیقه مطالعه")
     minutes.locator("button[type=submit]").click()
     minutes.locator(".field-error").filter(
-        has_text="Placeholder %(minutes)s is missing from the translation.").wait_for()
+        has_text="Placeholder %(minutes)s is missing from the translation."
+    ).wait_for()
     assert text_field(minutes).inner_text() == "دقیقه مطالعه"  # what was typed stays
     page.screenshot(path=str(tmp_path / "refused.png"), full_page=True)
     assert path.read_text(encoding="utf-8") == READING
@@ -524,9 +583,9 @@ TOKEN_LAYOUT = """(field) => {
 
 
 @pytest.mark.browser
-def test_placeholders_next_to_persian_show_as_isolated_tokens(page: object,
-                                                              reading_editor: EditorServer,
-                                                              tmp_path: Path) -> None:
+def test_placeholders_next_to_persian_show_as_isolated_tokens(
+    page: object, reading_editor: EditorServer, tmp_path: Path
+) -> None:
     path = reading_editor.scope.po_path("fa")
     open_reading(page, reading_editor)
     item = reading_entry(page, MINUTES)

@@ -16,8 +16,11 @@ from synthetic import write_site
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +44,22 @@ def inline(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, st
     return digest_tree(out)
 
 
-def test_worker_processes_give_the_same_bytes(site: Path, inline: dict[str, str],
-                                              tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_bytes(
+    site: Path, inline: dict[str, str], tmp_path: Path
+) -> None:
     result = build(site, tmp_path / "out", pdf=True, jobs=2, clean=True)
     assert result.rendered == {output.path for output in result.outputs}
     assert digest_tree(tmp_path / "out") == inline
 
 
-def test_a_dask_cluster_gives_the_same_bytes(site: Path, inline: dict[str, str],
-                                             tmp_path: Path) -> None:
+def test_a_dask_cluster_gives_the_same_bytes(
+    site: Path, inline: dict[str, str], tmp_path: Path
+) -> None:
     import distributed  # the test extra installs it
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         address = cluster.scheduler_address.replace("tcp://", "dask://")
         result = build(site, tmp_path / "out", pdf=True, executor=address, clean=True)
         assert result.rendered == {output.path for output in result.outputs}
@@ -75,8 +82,14 @@ def test_a_dask_cluster_gives_the_same_bytes(site: Path, inline: dict[str, str],
 
 def test_progress_is_reported_per_phase(site: Path, tmp_path: Path) -> None:
     seen: dict[str, list[tuple[int, int]]] = {}
-    build(site, tmp_path / "out", pdf=False, jobs=2, clean=True,
-          progress=lambda phase, done, total: seen.setdefault(phase, []).append((done, total)))
+    build(
+        site,
+        tmp_path / "out",
+        pdf=False,
+        jobs=2,
+        clean=True,
+        progress=lambda phase, done, total: seen.setdefault(phase, []).append((done, total)),
+    )
     assert set(seen) == {"pages", "cards", "files"}
     for calls in seen.values():
         assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1]

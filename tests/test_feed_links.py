@@ -16,8 +16,7 @@ BASE = "https://minimal.example/"
 
 @pytest.fixture(scope="module")
 def minimal(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build(copy_site(SITES / "minimal", tmp_path_factory.mktemp("feeds") / "site"),
-                 pdf=False)
+    return build(copy_site(SITES / "minimal", tmp_path_factory.mktemp("feeds") / "site"), pdf=False)
 
 
 def feed(result: BuildResult, path: str) -> etree._Element:
@@ -25,8 +24,10 @@ def feed(result: BuildResult, path: str) -> etree._Element:
 
 
 def links(element: etree._Element) -> set[tuple[str, str, str, str]]:
-    return {(link.get("rel"), link.get("type"), link.get("hreflang") or "", link.get("href"))
-            for link in element.findall(f"{ATOM}link")}
+    return {
+        (link.get("rel"), link.get("type"), link.get("hreflang") or "", link.get("href"))
+        for link in element.findall(f"{ATOM}link")
+    }
 
 
 def entries(element: etree._Element) -> dict[str, etree._Element]:
@@ -34,7 +35,8 @@ def entries(element: etree._Element) -> dict[str, etree._Element]:
 
 
 def test_a_language_feed_links_to_its_home_page_and_the_other_languages_feed(
-        minimal: BuildResult) -> None:
+    minimal: BuildResult,
+) -> None:
     persian = feed(minimal, "fa/feed.xml")
     assert persian.findtext(f"{ATOM}title") == "کمینه"
     assert links(persian) == {
@@ -45,7 +47,8 @@ def test_a_language_feed_links_to_its_home_page_and_the_other_languages_feed(
 
 
 def test_a_tag_feed_links_to_its_tag_page_and_lists_only_that_tags_posts(
-        minimal: BuildResult) -> None:
+    minimal: BuildResult,
+) -> None:
     persian = feed(minimal, "fa/tags/news/feed.xml")
     assert persian.findtext(f"{ATOM}title") == "کمینه · خبر"
     assert links(persian) == {
@@ -59,7 +62,8 @@ def test_a_tag_feed_links_to_its_tag_page_and_lists_only_that_tags_posts(
 
 
 def test_entries_link_to_the_page_in_the_feeds_language_then_to_translations(
-        minimal: BuildResult) -> None:
+    minimal: BuildResult,
+) -> None:
     [hello] = entries(feed(minimal, "fa/feed.xml")).values()
     assert links(hello) == {
         ("alternate", "text/html", "fa", f"{BASE}fa/posts/hello/"),
@@ -67,7 +71,8 @@ def test_entries_link_to_the_page_in_the_feeds_language_then_to_translations(
     }
     english = entries(feed(minimal, "en/feed.xml"))
     assert links(english[f"{BASE}en/posts/older/"]) == {
-        ("alternate", "text/html", "en", f"{BASE}en/posts/older/")}  # not translated
+        ("alternate", "text/html", "en", f"{BASE}en/posts/older/")
+    }  # not translated
 
 
 def test_a_language_without_posts_still_gets_a_valid_empty_feed(tmp_path: Path) -> None:

@@ -77,8 +77,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     hashed: list[str] = []
     fingerprint = Renderers.fingerprint
 
-    def counted(self: Renderers, output: fingerprints.Output,
-                parts: fingerprints.Fingerprints) -> str:
+    def counted(
+        self: Renderers, output: fingerprints.Output, parts: fingerprints.Fingerprints
+    ) -> str:
         hashed.append(output.path)
         found: str = fingerprint(self, output, parts)
         return found
@@ -87,11 +88,12 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return hashed
 
 
-@pytest.mark.parametrize("change", [persian_body, persian_title, body_and_image,
-                                    body_and_template, two_bodies])
+@pytest.mark.parametrize(
+    "change", [persian_body, persian_title, body_and_image, body_and_template, two_bodies]
+)
 def test_an_edit_renders_what_hashing_every_output_renders(
-        change: Edit, sites: tuple[Path, Path], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    change: Edit, sites: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     kept, hashed = sites
     change(kept)
     change(hashed)
@@ -106,12 +108,15 @@ def test_an_edit_renders_what_hashing_every_output_renders(
 
 
 def map_of(city: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20">'
-            f'<text x="2" y="15">{city}</text></svg>\n')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20">'
+        f'<text x="2" y="15">{city}</text></svg>\n'
+    )
 
 
 def test_media_changed_with_the_body_is_published_again(
-        sites: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sites: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for site in sites:
         (site / POST / "map.svg").write_text(map_of("تهران"), encoding="utf-8")
         rebuild(site)
@@ -129,7 +134,8 @@ def test_media_changed_with_the_body_is_published_again(
 
 
 def test_a_body_edit_hashes_only_the_outputs_that_read_the_post(
-        sites: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    sites: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     site, _ = sites
     persian_body(site)
     hashed = counting(monkeypatch)
@@ -138,19 +144,30 @@ def test_a_body_edit_hashes_only_the_outputs_that_read_the_post(
     # Pagefind's new files and entry files: not the other 300-odd outputs, nor an English
     # page or feed.
     assert len(hashed) < 20 < len(result.outputs)
-    assert {"fa/posts/post-00004/index.html", "fa/page/3/index.html",
-            "fa/pagefind/posts-1/pagefind-entry.json"} <= set(hashed)
+    assert {
+        "fa/posts/post-00004/index.html",
+        "fa/page/3/index.html",
+        "fa/pagefind/posts-1/pagefind-entry.json",
+    } <= set(hashed)
     lists = {path for path in hashed if "/tags/" in path or "/page/" in path}
-    assert all(path.startswith("fa/") and path.endswith(("/index.html", "/feed.xml"))
-               for path in lists)
-    assert not {"fa/index.html", "fa/feed.xml", "fa/posts/post-00005/index.html",
-                "fa/posts/post-00004/card.png", "sitemap.xml"} & set(hashed)
+    assert all(
+        path.startswith("fa/") and path.endswith(("/index.html", "/feed.xml")) for path in lists
+    )
+    assert not {
+        "fa/index.html",
+        "fa/feed.xml",
+        "fa/posts/post-00005/index.html",
+        "fa/posts/post-00004/card.png",
+        "sitemap.xml",
+    } & set(hashed)
     assert [path for path in hashed if path.startswith("en/")] == [
-        "en/pagefind/posts-1/pagefind-entry.json"]
+        "en/pagefind/posts-1/pagefind-entry.json"
+    ]
 
 
 def test_a_build_that_cannot_keep_fingerprints_hashes_them_all(
-        sites: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    sites: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     site, _ = sites
     persian_title(site)
     hashed = counting(monkeypatch)
@@ -159,7 +176,8 @@ def test_a_build_that_cannot_keep_fingerprints_hashes_them_all(
 
 
 def test_a_persian_body_edit_makes_its_pdf_again_and_keeps_the_english_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = copy_site(EXAMPLE, tmp_path / "blog")
     build(site, jobs=1)
     post = "2010-01-20-the-only-way-forward"

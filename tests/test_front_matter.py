@@ -25,9 +25,27 @@ from conftest import SITES, copy_site
 
 POST = "content/posts/older/en.md"
 
-TAGS = st.sampled_from(["", "", "", "!!str ", "!!int ", "!!float ", "!!bool ", "!!null ",
-                        "!!timestamp ", "!!binary ", "!!set ", "!!seq ", "!!map ", "!!omap ",
-                        "!!python/object:os.system ", "!local ", "!<tag:yaml.org,2002:int> "])
+TAGS = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "!!str ",
+        "!!int ",
+        "!!float ",
+        "!!bool ",
+        "!!null ",
+        "!!timestamp ",
+        "!!binary ",
+        "!!set ",
+        "!!seq ",
+        "!!map ",
+        "!!omap ",
+        "!!python/object:os.system ",
+        "!local ",
+        "!<tag:yaml.org,2002:int> ",
+    ]
+)
 GREGORIAN = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
 DATES = st.one_of(
     GREGORIAN.map(dt.date.isoformat),
@@ -35,22 +53,58 @@ DATES = st.one_of(
     GREGORIAN.map(lambda date: date.strftime("%Y%m%d")),
     GREGORIAN.map(lambda date: date.strftime("%G-W%V-%u")),
     GREGORIAN.map(lambda date: f"{date.isoformat()}T10:30:00+03:30"),
-    st.tuples(st.one_of(GREGORIAN, st.sampled_from([dt.date.min, dt.date.max])),
-              st.sampled_from(["00:00:00", "23:59", "12:00:00.5"]),
-              st.sampled_from(["", "Z", "+03:30", "-05:00", "+14:00", "-12:00", "+25:00",
-                               "+14:60", "-13:00", "+0330"])).map(
-        lambda parts: f"{parts[0].isoformat()}T{parts[1]}{parts[2]}"),
+    st.tuples(
+        st.one_of(GREGORIAN, st.sampled_from([dt.date.min, dt.date.max])),
+        st.sampled_from(["00:00:00", "23:59", "12:00:00.5"]),
+        st.sampled_from(
+            ["", "Z", "+03:30", "-05:00", "+14:00", "-12:00", "+25:00", "+14:60", "-13:00", "+0330"]
+        ),
+    ).map(lambda parts: f"{parts[0].isoformat()}T{parts[1]}{parts[2]}"),
     st.from_regex(r"\A[0-9۰-۹]{1,5}-[0-9۰-۹]{1,2}-[0-9۰-۹]{1,3}\Z"),
-    st.sampled_from(["0000-01-01", "2024-02-30", "2023-13-01", "1402-10-11", "۱۴۰۲-۱۲-۳۰",
-                     "0622-03-21", "9999-12-31", "yesterday", "", "~", "[2024, 1, 1]"]),
+    st.sampled_from(
+        [
+            "0000-01-01",
+            "2024-02-30",
+            "2023-13-01",
+            "1402-10-11",
+            "۱۴۰۲-۱۲-۳۰",
+            "0622-03-21",
+            "9999-12-31",
+            "yesterday",
+            "",
+            "~",
+            "[2024, 1, 1]",
+        ]
+    ),
 )
-WORDS = st.sampled_from(["سپاه", "پاسداران", "(IRGC)", "می‌خواهد", "گزارش", "Tehran", "2024",
-                         "۱۴۰۲", "«نقل»", "#", "&anchor", "*alias", "'", '"', ":", "- ", "{",
-                         "\u202e", "e\u0301"])
+WORDS = st.sampled_from(
+    [
+        "سپاه",
+        "پاسداران",
+        "(IRGC)",
+        "می‌خواهد",
+        "گزارش",
+        "Tehran",
+        "2024",
+        "۱۴۰۲",
+        "«نقل»",
+        "#",
+        "&anchor",
+        "*alias",
+        "'",
+        '"',
+        ":",
+        "- ",
+        "{",
+        "\u202e",
+        "e\u0301",
+    ]
+)
 TEXT = st.one_of(
     st.lists(WORDS, min_size=1, max_size=12).map(" ".join),
     st.tuples(st.sampled_from(["سلام ", "x", "گزارش-"]), st.integers(1, 5000)).map(
-        lambda pair: pair[0] * pair[1]),
+        lambda pair: pair[0] * pair[1]
+    ),
     st.text(max_size=40),
 )
 
@@ -74,12 +128,25 @@ def front_matter(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         lines.append(f"draft: {draw(TAGS)}{draw(st.sampled_from(['false', 'no', 'maybe', '0']))}")
     if draw(st.booleans()):
-        lines.append(f"tags: {draw(TAGS)}{draw(st.sampled_from(['[news]', 'news', '[sport]', '{}']))}")
+        lines.append(
+            f"tags: {draw(TAGS)}{draw(st.sampled_from(['[news]', 'news', '[sport]', '{}']))}"
+        )
     if draw(st.booleans()):
         lines += draw(alias_chain())
     if draw(st.booleans()):
-        lines.append(draw(st.sampled_from(["title: twice", '"date": 2024-01-01', "? [a]\n: b",
-                                           "author: &me Desk", "<<: {author: x}"])))
+        lines.append(
+            draw(
+                st.sampled_from(
+                    [
+                        "title: twice",
+                        '"date": 2024-01-01',
+                        "? [a]\n: b",
+                        "author: &me Desk",
+                        "<<: {author: x}",
+                    ]
+                )
+            )
+        )
     return "\n".join(draw(st.permutations(lines))) + "\n"
 
 
@@ -109,8 +176,11 @@ def site() -> Iterator[Path]:
         shutil.rmtree(folder)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                    HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(meta=front_matter())
 @example(meta="title: Oldest\ndate: 0001-01-01T00:00:00Z\n")
 @example(meta="title: Last\ndate: 9999-12-31T10:00:00+03:30\n")
@@ -138,11 +208,15 @@ def built_site() -> Iterator[tuple[Path, dict[Path, bytes]]]:
         shutil.rmtree(folder)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                   HealthCheck.data_too_large])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(meta=front_matter())
 def test_the_cli_builds_or_exits_1_without_a_traceback_and_keeps_the_site(
-        built_site: tuple[Path, dict[Path, bytes]], meta: str) -> None:
+    built_site: tuple[Path, dict[Path, bytes]], meta: str
+) -> None:
     site, published = built_site
     original = (SITES / "minimal" / POST).read_bytes()
     write_post(site, meta)
@@ -160,42 +234,56 @@ def test_the_cli_builds_or_exits_1_without_a_traceback_and_keeps_the_site(
         assert CliRunner().invoke(cli, ["build", str(site), "--no-pdf"]).exit_code == 0
 
 
-@pytest.mark.parametrize(("written", "meant"), [
-    ("2010-01-20", dt.date(2010, 1, 20)),
-    ("۲۰۱۰-۰۱-۲۰", dt.date(2010, 1, 20)),
-    ("٢٠١٠-٠١-٢٠", dt.date(2010, 1, 20)),
-    (dt.date(2010, 1, 20), dt.date(2010, 1, 20)),
-    ("0622-03-22", dt.date(622, 3, 22)),
-])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2010-01-20", dt.date(2010, 1, 20)),
+        ("۲۰۱۰-۰۱-۲۰", dt.date(2010, 1, 20)),
+        ("٢٠١٠-٠١-٢٠", dt.date(2010, 1, 20)),
+        (dt.date(2010, 1, 20), dt.date(2010, 1, 20)),
+        ("0622-03-22", dt.date(622, 3, 22)),
+    ],
+)
 def test_dates_in_ascii_or_persian_digits_are_read(written: object, meant: dt.date) -> None:
     assert parse_date(written, jalali=True) == meant
 
 
-@pytest.mark.parametrize(("written", "message"), [
-    ("20100120", "invalid date '20100120'; write it as YYYY-MM-DD"),
-    ("2010-W03-3", "invalid date '2010-W03-3'"),
-    ("0000-01-01", "there is no year 0"),
-    ("2010-13-01", "there is no month 13"),
-    ("2023-02-29", "February 2023 has 28 days"),
-    ("0622-03-21", "outside the Persian (Jalali) calendar"),
-    ("۱۳۸۸-۱۰-۳۰", ("looks like a Persian (Jalali) date, but dates are written in the "
-                    "Gregorian calendar: write 2010-01-20")),
-    ("۱۳۸۸-۱۲-۳۰", "looks like a Persian (Jalali) date"),
-    (dt.datetime(2010, 1, 20, 10, 0), "a date without a time is expected"),
-])
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("20100120", "invalid date '20100120'; write it as YYYY-MM-DD"),
+        ("2010-W03-3", "invalid date '2010-W03-3'"),
+        ("0000-01-01", "there is no year 0"),
+        ("2010-13-01", "there is no month 13"),
+        ("2023-02-29", "February 2023 has 28 days"),
+        ("0622-03-21", "outside the Persian (Jalali) calendar"),
+        (
+            "۱۳۸۸-۱۰-۳۰",
+            (
+                "looks like a Persian (Jalali) date, but dates are written in the "
+                "Gregorian calendar: write 2010-01-20"
+            ),
+        ),
+        ("۱۳۸۸-۱۲-۳۰", "looks like a Persian (Jalali) date"),
+        (dt.datetime(2010, 1, 20, 10, 0), "a date without a time is expected"),
+    ],
+)
 def test_dates_that_cannot_be_read_say_why(written: object, message: str) -> None:
     with pytest.raises(DateError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_date(written, jalali=True)
 
 
-@pytest.mark.parametrize(("written", "message"), [
-    ("0001-01-01T00:00:00Z", "outside the Persian (Jalali) calendar"),
-    ("9999-12-31T10:00:00+03:30", "outside the Persian (Jalali) calendar"),
-    ("9999-12-31T23:00:00-05:00", "in UTC it falls outside the years 0001 to 9999"),
-    ("2024-01-01T10:00:00+25:00", "no such time zone in '2024-01-01T10:00:00+25:00'"),
-    ("2024-01-01T10:00:00+14:60", "UTC offsets run from -12:00 to +14:00"),
-    ("2024-01-01T10:00:00-13:00", "UTC offsets run from -12:00 to +14:00"),
-])
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("0001-01-01T00:00:00Z", "outside the Persian (Jalali) calendar"),
+        ("9999-12-31T10:00:00+03:30", "outside the Persian (Jalali) calendar"),
+        ("9999-12-31T23:00:00-05:00", "in UTC it falls outside the years 0001 to 9999"),
+        ("2024-01-01T10:00:00+25:00", "no such time zone in '2024-01-01T10:00:00+25:00'"),
+        ("2024-01-01T10:00:00+14:60", "UTC offsets run from -12:00 to +14:00"),
+        ("2024-01-01T10:00:00-13:00", "UTC offsets run from -12:00 to +14:00"),
+    ],
+)
 def test_date_times_that_no_page_could_show_say_why(written: str, message: str) -> None:
     with pytest.raises(TimestampError, match=re.escape(message)):
         parse_timestamp(written, jalali=True)

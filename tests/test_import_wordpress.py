@@ -81,8 +81,9 @@ def tags(site: Path) -> dict:
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def page(out: Path, path: str):
@@ -91,9 +92,11 @@ def page(out: Path, path: str):
 
 def uploads(folder: Path) -> Path:
     """A copy of wp-content/uploads with real image files (no 300x200 copy of heidari.jpg)."""
-    for name, size, colour in (("heidari.jpg", (600, 400), "#2d6a4f"),
-                               ("gate.jpg", (400, 300), "#adb5bd"),
-                               ("flag.png", (300, 200), "#1b4332")):
+    for name, size, colour in (
+        ("heidari.jpg", (600, 400), "#2d6a4f"),
+        ("gate.jpg", (400, 300), "#adb5bd"),
+        ("flag.png", (300, 200), "#1b4332"),
+    ):
         path = folder / "2010" / "01" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         Image.new("RGB", size, colour).save(path)
@@ -113,22 +116,34 @@ def wordpress_com(tmp_path_factory: pytest.TempPathFactory):
 # ----- reading every kind of export
 
 
-@pytest.mark.parametrize("namespace", [
-    "http://wordpress.org/export/1.0/", "http://wordpress.org/export/1.1/",
-    "https://wordpress.org/export/1.1/", "https://wordpress.org/export/1.2/"])
-def test_every_wxr_version_and_namespace_is_read(site: Path, tmp_path: Path,
-                                                 namespace: str) -> None:
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        "http://wordpress.org/export/1.0/",
+        "http://wordpress.org/export/1.1/",
+        "https://wordpress.org/export/1.1/",
+        "https://wordpress.org/export/1.2/",
+    ],
+)
+def test_every_wxr_version_and_namespace_is_read(
+    site: Path, tmp_path: Path, namespace: str
+) -> None:
     export = variant(tmp_path, (r"http://wordpress\.org/export/1\.2/", namespace))
     report = import_wordpress(export, site)
     assert (report.count("post"), report.count("page")) == (2, 1)
     assert post(site, "the-only-way-forward", "en").meta["summary"] == (
-        "Why more diplomats will leave – in his words.")
+        "Why more diplomats will leave – in his words."
+    )
 
 
 def test_wxr_1_0_shapes_without_authors_and_with_tag_domain(site: Path, tmp_path: Path) -> None:
-    export = variant(tmp_path, (r"http://wordpress\.org/export/1\.2/", "http://wordpress.org/export/1.0/"),
-                     (r"(?s)\s*<wp:author>.*?</wp:author>", ""),
-                     (r'domain="post_tag"', 'domain="tag"'), *WITHOUT_POLYLANG)
+    export = variant(
+        tmp_path,
+        (r"http://wordpress\.org/export/1\.2/", "http://wordpress.org/export/1.0/"),
+        (r"(?s)\s*<wp:author>.*?</wp:author>", ""),
+        (r'domain="post_tag"', 'domain="tag"'),
+        *WITHOUT_POLYLANG,
+    )
     import_wordpress(export, site)
     english = post(site, "the-only-way-forward", "en")
     assert english.meta["author"] == "desk"  # no display names in WXR 1.0: the login
@@ -140,8 +155,9 @@ def test_a_wordpress_com_export_with_its_defects_is_read(wordpress_com) -> None:
     assert post(site, "the-consul-resigns", "en").meta["title"] == "The consul resigns in Oslo"
     assert "\x1f" not in (site / "content/posts/the-consul-resigns/en.md").read_text("utf-8")
     assert any("declared the namespace prefix atom:" in note for note in report.notes)
-    assert any("dropped control characters" in note and "lines 38, 44" in note
-               for note in report.notes)
+    assert any(
+        "dropped control characters" in note and "lines 38, 44" in note for note in report.notes
+    )
 
 
 def test_no_item_is_lost_silently(wordpress_com) -> None:
@@ -151,12 +167,14 @@ def test_no_item_is_lost_silently(wordpress_com) -> None:
     assert len(accounted) == items == 18
     skipped = dict(report.skipped)
     assert skipped["post 101 'Diplomats in exile: a second statement'"].startswith(
-        "a copy of the item at line ")
+        "a copy of the item at line "
+    )
     assert skipped["post 109 'An old mistake'"] == "in the trash"
     assert skipped["nav_menu_item 300 'Home'"] == "not a post or page (nav_menu_item)"
     second = next(e for e in report.entries if e.slug == "second-statement")
-    assert second.warnings == [("shares wp:post_id 101 with the item at line 37; imported as a "
-                                "post of its own")]
+    assert second.warnings == [
+        ("shares wp:post_id 101 with the item at line 37; imported as a post of its own")
+    ]
 
 
 # ----- nothing unpublished is published
@@ -170,14 +188,21 @@ def test_only_published_items_are_published(wordpress_com) -> None:
         "desk-notes": ["imported as a draft: private in WordPress"],
         "members": ["imported as a draft: password-protected in WordPress"],
         "2010-02-08-107": ["imported as a draft: a draft in WordPress"],
-        "guest-post": ["imported as a draft: pending review in WordPress"]}
+        "guest-post": ["imported as a draft: pending review in WordPress"],
+    }
     for slug in drafted:
         assert post(site, slug, "en").meta["draft"] is True
         assert not (out / "en/posts" / slug).exists()
-    published = b"".join(data for name, data in files_under(out).items()
-                         if name.endswith((".html", ".xml", ".json")))
-    for secret in (b"Brussels interview", b"Private phone numbers", b"Signatories", b"guest post",
-                   b"old mistake"):
+    published = b"".join(
+        data for name, data in files_under(out).items() if name.endswith((".html", ".xml", ".json"))
+    )
+    for secret in (
+        b"Brussels interview",
+        b"Private phone numbers",
+        b"Signatories",
+        b"guest post",
+        b"old mistake",
+    ):
         assert secret not in published
 
 
@@ -190,10 +215,15 @@ def test_images_shortcodes_and_media_become_html_that_shows(wordpress_com) -> No
     body = doc.cssselect(".entry-body")[0]
     assert KNOWN_SHORTCODES.findall(body.text_content()) == ["caption"]  # the [[caption]]
     figure = body.cssselect("figure.alignright")[0]
-    assert figure.cssselect("figcaption")[0].text_content() == "Heidari at the embassy, January 2010"
+    assert (
+        figure.cssselect("figcaption")[0].text_content() == "Heidari at the embassy, January 2010"
+    )
     image = figure.cssselect("img")[0]
     assert (image.get("src"), image.get("alt"), image.get("width")) == (
-        "heidari.jpg", "Reza Heidari at the embassy", "300")
+        "heidari.jpg",
+        "Reza Heidari at the embassy",
+        "300",
+    )
     gallery = body.cssselect("div.gallery img")
     assert [img.get("src") for img in gallery] == ["heidari.jpg", "gate.jpg", "flag.png"]
     assert [img.get("alt") for img in gallery][1] == "The embassy gate in the snow"
@@ -206,8 +236,9 @@ def test_images_shortcodes_and_media_become_html_that_shows(wordpress_com) -> No
     assert "https://www.youtube.com/watch?v=embassy" in links
     code = body.cssselect("pre code")
     assert code[0].get("class") == "language-python"
-    assert code[0].text_content() == ('def resign(consul):\n    return consul.name + " & family < 3"'
-                                      "\n")
+    assert code[0].text_content() == (
+        'def resign(consul):\n    return consul.name + " & family < 3"\n'
+    )
     assert code[1].get("class") == "language-bash"
     assert "[caption] is how a caption starts" in body.text_content()
     consul = next(e for e in report.entries if e.slug == "the-consul-resigns")
@@ -216,14 +247,22 @@ def test_images_shortcodes_and_media_become_html_that_shows(wordpress_com) -> No
     assert sorted(consul.media_missing) == [
         "https://greenembassy.files.wordpress.com/2010/01/press.jpg",
         "https://greenembassy.files.wordpress.com/2010/01/press.mp4",
-        "https://greenembassy.files.wordpress.com/2010/01/statement.mp3"]
+        "https://greenembassy.files.wordpress.com/2010/01/statement.mp3",
+    ]
 
 
 def test_inline_semantics_definition_lists_and_tables_are_kept(wordpress_com) -> None:
     _, _, out = wordpress_com
     body = page(out, "en/posts/the-consul-resigns/index.html").cssselect(".entry-body")[0]
     assert [el.text for el in body.iter("sup", "sub", "cite", "q", "kbd", "s")] == [
-        "nd", "2", "Le Monde", "We are against the killing of our people.", "Ctrl", "C", "first"]
+        "nd",
+        "2",
+        "Le Monde",
+        "We are against the killing of our people.",
+        "Ctrl",
+        "C",
+        "first",
+    ]
     assert body.cssselect("abbr")[0].get("title") == "Islamic Revolutionary Guard Corps"
     second = page(out, "en/posts/second-statement/index.html").cssselect(".entry-body")[0]
     assert [dt.text for dt in second.iter("dt")] == ["Consul", "Attaché"]
@@ -249,34 +288,44 @@ def test_polylang_translations_become_one_post(site: Path) -> None:
     import_wordpress(EXPORT, site)
     english = post(site, "the-only-way-forward", "en")
     persian = post(site, "the-only-way-forward", "fa")
-    assert english.meta == {"title": "The Only Way Forward",
-                            "summary": "Why more diplomats will leave – in his words.",
-                            "date": "2010-01-20T10:30:00+01:00", "author": "Green Embassy desk",
-                            "tags": ["iran-news", "reza-heidari"]}
+    assert english.meta == {
+        "title": "The Only Way Forward",
+        "summary": "Why more diplomats will leave – in his words.",
+        "date": "2010-01-20T10:30:00+01:00",
+        "author": "Green Embassy desk",
+        "tags": ["iran-news", "reza-heidari"],
+    }
     assert persian.meta == {"title": "تنها راه پیش رو"}
     assert not (site / "content" / "posts" / PERSIAN_SLUG).exists()
     assert "resigned in [Oslo](https://en.wikipedia.org/wiki/Oslo)." in english.body
     assert "> We are against the killing of our people." in english.body
     assert "What he asks for:\n\n- free elections\n- the release of prisoners" in english.body
-    assert ("[![رضا حیدری در اسلو](https://green-embassy.example.org/wp-content/uploads/2010/01/"
-            "heidari.jpg)](https://green-embassy.example.org/wp-content/uploads/2010/01/"
-            "heidari-large.jpg)") in persian.body
+    assert (
+        "[![رضا حیدری در اسلو](https://green-embassy.example.org/wp-content/uploads/2010/01/"
+        "heidari.jpg)](https://green-embassy.example.org/wp-content/uploads/2010/01/"
+        "heidari-large.jpg)"
+    ) in persian.body
     assert "1. انتخابات آزاد\n2. آزادی زندانیان" in persian.body
 
 
 def test_linked_tags_share_a_key_with_a_label_per_language(site: Path) -> None:
     report = import_wordpress(EXPORT, site)
-    assert tags(site) == {"iran": {"en": "iran", "fa": "ایران"},
-                          "reza-heidari": {"en": "reza heidari", "fa": "رضا حیدری"},
-                          "iran-news": {"en": "Iran News", "fa": "اخبار ایران"}}
+    assert tags(site) == {
+        "iran": {"en": "iran", "fa": "ایران"},
+        "reza-heidari": {"en": "reza heidari", "fa": "رضا حیدری"},
+        "iran-news": {"en": "Iran News", "fa": "اخبار ایران"},
+    }
     assert (site / "content" / "tags.yaml").read_text("utf-8").startswith(TAGS)
     assert sorted(report.new_tags) == ["iran-news", "reza-heidari"]
 
 
 def test_tag_keys_differ_in_more_than_case_and_persian_stays_persian(wordpress_com) -> None:
     site, _, out = wordpress_com
-    assert post(site, "the-consul-resigns", "en").meta["tags"] == ["Category-1", "category-1-2",
-                                                                  "oslo"]
+    assert post(site, "the-consul-resigns", "en").meta["tags"] == [
+        "Category-1",
+        "category-1-2",
+        "oslo",
+    ]
     assert tags(site)["category-1-2"] == {"en": "Category One (archive)"}
     assert post(site, POEM_SLUG, "fa").meta["tags"] == ["شعر"]
     assert (out / "fa/tags/شعر/index.html").is_file()
@@ -294,13 +343,19 @@ def test_without_polylang_the_language_comes_from_the_script(site: Path, tmp_pat
 
 def test_wpml_translation_groups_link_translations(site: Path, tmp_path: Path) -> None:
     def wpml(language: str) -> str:
-        return (f"<wp:postmeta><wp:meta_key><![CDATA[_wpml_import_language_code]]></wp:meta_key>"
-                f"<wp:meta_value><![CDATA[{language}]]></wp:meta_value></wp:postmeta>"
-                "<wp:postmeta><wp:meta_key><![CDATA[_wpml_import_translation_group]]>"
-                "</wp:meta_key><wp:meta_value><![CDATA[7]]></wp:meta_value></wp:postmeta>")
-    export = variant(tmp_path, *WITHOUT_POLYLANG,
-                     (r"(<wp:post_id>11</wp:post_id>)", r"\1" + wpml("en")),
-                     (r"(<wp:post_id>12</wp:post_id>)", r"\1" + wpml("fa")))
+        return (
+            f"<wp:postmeta><wp:meta_key><![CDATA[_wpml_import_language_code]]></wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{language}]]></wp:meta_value></wp:postmeta>"
+            "<wp:postmeta><wp:meta_key><![CDATA[_wpml_import_translation_group]]>"
+            "</wp:meta_key><wp:meta_value><![CDATA[7]]></wp:meta_value></wp:postmeta>"
+        )
+
+    export = variant(
+        tmp_path,
+        *WITHOUT_POLYLANG,
+        (r"(<wp:post_id>11</wp:post_id>)", r"\1" + wpml("en")),
+        (r"(<wp:post_id>12</wp:post_id>)", r"\1" + wpml("fa")),
+    )
     import_wordpress(export, site)
     folder = site / "content" / "posts" / "the-only-way-forward"
     assert sorted(path.name for path in folder.iterdir()) == ["comments.yaml", "en.md", "fa.md"]
@@ -316,9 +371,11 @@ def test_dates_keep_time_and_zone_so_same_day_posts_do_not_tie(wordpress_com) ->
     home = page(out, "en/index.html")
     titles = [a.text_content().strip() for a in home.cssselect(".post-summary-title a")]
     assert titles.index("Diplomats in exile: a second statement") < titles.index(
-        "The consul resigns in Oslo")
-    time = page(out, "en/posts/second-statement/index.html").cssselect("meta[property="
-                                                                      "'article:published_time']")
+        "The consul resigns in Oslo"
+    )
+    time = page(out, "en/posts/second-statement/index.html").cssselect(
+        "meta[property='article:published_time']"
+    )
     assert time and time[0].get("content").startswith("2010-01-20")
 
 
@@ -332,13 +389,27 @@ def test_page_hierarchy_becomes_nested_paths(wordpress_com) -> None:
 
 def test_comments_are_kept_and_shown_as_a_closed_thread(wordpress_com) -> None:
     site, report, out = wordpress_com
-    kept = yaml.load((site / "content/posts" / POEM_SLUG / "comments.yaml").read_text("utf-8"),
-                     Loader=yaml.BaseLoader)  # every value as written
+    kept = yaml.load(
+        (site / "content/posts" / POEM_SLUG / "comments.yaml").read_text("utf-8"),
+        Loader=yaml.BaseLoader,
+    )  # every value as written
     assert kept == [
-        {"id": "505", "author": "مینا", "date": "2010-02-01T21:10:00+01:00", "lang": "fa",
-         "text": "سعدی همیشه زنده است."},
-        {"id": "506", "author": "Green Embassy desk", "date": "2010-02-01T22:00:00+01:00",
-         "lang": "fa", "parent": "505", "text": "سپاس، مینا جان. (IRGC) را هم فراموش نکنیم."}]
+        {
+            "id": "505",
+            "author": "مینا",
+            "date": "2010-02-01T21:10:00+01:00",
+            "lang": "fa",
+            "text": "سعدی همیشه زنده است.",
+        },
+        {
+            "id": "506",
+            "author": "Green Embassy desk",
+            "date": "2010-02-01T22:00:00+01:00",
+            "lang": "fa",
+            "parent": "505",
+            "text": "سپاس، مینا جان. (IRGC) را هم فراموش نکنیم.",
+        },
+    ]
     assert "3 comments not imported: 1 not approved, 1 pingback, 1 spam" in report.notes
     doc = page(out, f"fa/posts/{POEM_SLUG}/index.html")
     section = doc.cssselect("section.comments")[0]
@@ -358,8 +429,11 @@ def test_comments_are_kept_and_shown_as_a_closed_thread(wordpress_com) -> None:
 def test_a_wrong_comments_file_is_an_error_with_its_line(site: Path) -> None:
     import_wordpress(EXPORT, site)
     path = site / "content/posts/the-only-way-forward/comments.yaml"
-    path.write_text("- id: 3\n  author: Reader\n  text: Thanks\n- id: 4\n  author: Me\n"
-                    "  text: Welcome\n  parent: 99\n", "utf-8")
+    path.write_text(
+        "- id: 3\n  author: Reader\n  text: Thanks\n- id: 4\n  author: Me\n"
+        "  text: Welcome\n  parent: 99\n",
+        "utf-8",
+    )
     with pytest.raises(BilingualError) as caught:
         build(site, pdf=False)
     assert f"{path}:4: comment '4' answers comment '99'" in str(caught.value)
@@ -373,16 +447,20 @@ def test_command_reports_per_post_writes_json_and_dry_runs(site: Path, tmp_path:
     before = files_under(site)
     dry = runner.invoke(cli, ["import", "wordpress", str(WORDPRESS_COM), str(site), "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert dry.output.startswith("Would import 9 posts and 3 pages (16 files), 4 new tags; "
-                                 "5 drafts stay unpublished.")
+    assert dry.output.startswith(
+        "Would import 9 posts and 3 pages (16 files), 4 new tags; 5 drafts stay unpublished."
+    )
     assert "Dry run: nothing was written." in dry.output
     assert files_under(site) == before
     report_file = tmp_path / "report.json"
-    result = runner.invoke(cli, ["import", "wordpress", str(WORDPRESS_COM), str(site),
-                                 "--report", str(report_file)])
+    result = runner.invoke(
+        cli, ["import", "wordpress", str(WORDPRESS_COM), str(site), "--report", str(report_file)]
+    )
     assert result.exit_code == 0, result.output
-    assert "  post brussels-interview (draft): en\n      imported as a draft: scheduled for " \
-           "2031-05-01 10:00 in WordPress" in result.output
+    assert (
+        "  post brussels-interview (draft): en\n      imported as a draft: scheduled for "
+        "2031-05-01 10:00 in WordPress" in result.output
+    )
     assert "shortcodes left as text: [contact-form] [contact-field] [polldaddy]" in result.output
     assert "  nav_menu_item 300 'Home': not a post or page (nav_menu_item)" in result.output
     data = json.loads(report_file.read_text("utf-8"))
@@ -405,8 +483,10 @@ def test_html_kept_turns_on_allow_html_unless_the_site_said_no(site: Path, tmp_p
     report = import_wordpress(WORDPRESS_COM, other)
     assert toml.read_text("utf-8").endswith("allow_html = false\n")
     assert any("shows as text until bilingual.toml says" in note for note in report.notes)
-    assert ("the PDF editions of 1 post with media from the web need [pdf] allow_remote = true "
-            "in bilingual.toml (or import again with --media)") in report.notes
+    assert (
+        "the PDF editions of 1 post with media from the web need [pdf] allow_remote = true "
+        "in bilingual.toml (or import again with --media)"
+    ) in report.notes
 
 
 # ----- safety: nothing written unless everything can be, modes kept
@@ -414,13 +494,20 @@ def test_html_kept_turns_on_allow_html_unless_the_site_said_no(site: Path, tmp_p
 
 def test_a_slug_too_long_is_refused_before_anything_is_written(site: Path, tmp_path: Path) -> None:
     long_name = "%d8%b4" * 140  # 140 Persian letters: 280 bytes
-    export = variant(tmp_path, (r"<wp:post_name>brussels-interview</wp:post_name>",
-                                f"<wp:post_name>{long_name}</wp:post_name>"), source=WORDPRESS_COM)
+    export = variant(
+        tmp_path,
+        (
+            r"<wp:post_name>brussels-interview</wp:post_name>",
+            f"<wp:post_name>{long_name}</wp:post_name>",
+        ),
+        source=WORDPRESS_COM,
+    )
     before = files_under(site)
     with pytest.raises(ExportError) as caught:
         import_wordpress(export, site)
-    line = next(n for n, text in enumerate(export.read_text("utf-8").split("\n"), 1)
-                if long_name in text)
+    line = next(
+        n for n, text in enumerate(export.read_text("utf-8").split("\n"), 1) if long_name in text
+    )
     assert (caught.value.path, caught.value.line) == (export, line)
     assert "its slug is 280 bytes long; this file system allows 255" in caught.value.message
     assert files_under(site) == before
@@ -439,8 +526,9 @@ def test_nothing_is_written_when_one_file_cannot_be(site: Path) -> None:
         import_wordpress(WORDPRESS_COM, site, dry_run=True)
 
 
-def test_a_write_that_fails_midway_leaves_nothing_behind(site: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_that_fails_midway_leaves_nothing_behind(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     written = []
 
     def disk_full(source, stream) -> None:  # the disk fills up at the second copied image
@@ -467,8 +555,9 @@ def test_written_files_keep_their_mode_and_new_ones_are_not_private(site: Path) 
     finally:
         os.umask(previous)
     assert stat.S_IMODE(tags_file.stat().st_mode) == 0o640
-    assert report.written and all(stat.S_IMODE(p.stat().st_mode) == 0o644
-                                  for p in report.written if p != tags_file)
+    assert report.written and all(
+        stat.S_IMODE(p.stat().st_mode) == 0o644 for p in report.written if p != tags_file
+    )
     assert not list(site.rglob(".*.tmp"))
 
 
@@ -478,36 +567,55 @@ def test_existing_files_are_kept_unless_forced(site: Path) -> None:
     mine.write_text("---\ntitle: نسخهٔ من\n---\n\nمتن من\n", "utf-8")
     report = import_wordpress(EXPORT, site)
     assert mine.read_text("utf-8") == "---\ntitle: نسخهٔ من\n---\n\nمتن من\n"
-    assert ("post 11 'The Only Way Forward' (fa.md)",
-            f"{mine} already exists; --force overwrites it") in report.skipped
+    assert (
+        "post 11 'The Only Way Forward' (fa.md)",
+        f"{mine} already exists; --force overwrites it",
+    ) in report.skipped
     assert mine not in report.written
     import_wordpress(EXPORT, site, force=True)
     assert post(site, "the-only-way-forward", "fa").meta["title"] == "تنها راه پیش رو"
 
 
 def test_unsafe_names_never_leave_the_content_folder(site: Path, tmp_path: Path) -> None:
-    export = variant(tmp_path,
-                     (r"<wp:post_name><!\[CDATA\[the-only-way-forward\]\]>",
-                      "<wp:post_name><![CDATA[%2e%2e%2f%2e%2e%2fescaped]]>"),
-                     (r"<wp:tag_slug><!\[CDATA\[reza-heidari\]\]>",
-                      "<wp:tag_slug><![CDATA[../x]]>"),
-                     (r'nicename="reza-heidari"', 'nicename="../x"'))
+    export = variant(
+        tmp_path,
+        (
+            r"<wp:post_name><!\[CDATA\[the-only-way-forward\]\]>",
+            "<wp:post_name><![CDATA[%2e%2e%2f%2e%2e%2fescaped]]>",
+        ),
+        (r"<wp:tag_slug><!\[CDATA\[reza-heidari\]\]>", "<wp:tag_slug><![CDATA[../x]]>"),
+        (r'nicename="reza-heidari"', 'nicename="../x"'),
+    )
     import_wordpress(export, site, media=tmp_path)
     assert not (tmp_path / "escaped").exists() and not (site / "escaped").exists()
     assert (site / "content" / "posts" / "2010-01-20-11" / "en.md").is_file()
     assert all(".." not in key and "/" not in key for key in tags(site))
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("not xml at all <", 1, "not well-formed XML"),
-    ('<?xml version="1.0"?>\n<rss>\n<channel>\n<item>\n</channel>\n</rss>\n', 5, "not well-formed XML"),
-    ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>A feed</title></channel></rss>\n',
-     1, "not a WordPress export (WXR)"),
-    ('<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n]>\n<rss>&lol;</rss>\n', 3,
-     "refused for safety"),
-])
-def test_bad_exports_are_errors_with_file_and_line(site: Path, tmp_path: Path, text: str,
-                                                    line: int, message: str) -> None:
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("not xml at all <", 1, "not well-formed XML"),
+        (
+            '<?xml version="1.0"?>\n<rss>\n<channel>\n<item>\n</channel>\n</rss>\n',
+            5,
+            "not well-formed XML",
+        ),
+        (
+            '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>A feed</title></channel></rss>\n',
+            1,
+            "not a WordPress export (WXR)",
+        ),
+        (
+            '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol "lol">\n]>\n<rss>&lol;</rss>\n',
+            3,
+            "refused for safety",
+        ),
+    ],
+)
+def test_bad_exports_are_errors_with_file_and_line(
+    site: Path, tmp_path: Path, text: str, line: int, message: str
+) -> None:
     export = tmp_path / "export.xml"
     export.write_text(text, "utf-8")
     with pytest.raises(ExportError) as caught:
@@ -520,18 +628,31 @@ def test_bad_exports_are_errors_with_file_and_line(site: Path, tmp_path: Path, t
 PHOTO = "https://greenembassy.files.wordpress.com/2010/02/oslo.jpg"
 
 
-@pytest.mark.parametrize("image, kept", [
-    (f'<img src="{PHOTO}?w=240" alt="Oslo">', f'<img alt="Oslo" src="{PHOTO}?w=240" width="240">'),
-    (f'<img src="{PHOTO}?w=240&amp;h=180" alt="Oslo">',
-     f'<img alt="Oslo" height="180" src="{PHOTO}?w=240&amp;h=180" width="240">'),
-    (f'<img src="{PHOTO}?resize=300%2C200" alt="Oslo">',
-     f'<img alt="Oslo" height="200" src="{PHOTO}?resize=300%2C200" width="300">'),
-    (f'<img src="{PHOTO}?w=240" alt="Oslo" width="320">',
-     f'<img alt="Oslo" src="{PHOTO}?w=240" width="320">'),
-    (f'<img src="{PHOTO}?w=wide&amp;ssl=1" alt="Oslo">', f"![Oslo]({PHOTO}?w=wide&ssl=1)"),
-])
-def test_the_size_an_image_address_asks_for_is_the_size_it_is_shown_at(image: str,
-                                                                        kept: str) -> None:
+@pytest.mark.parametrize(
+    "image, kept",
+    [
+        (
+            f'<img src="{PHOTO}?w=240" alt="Oslo">',
+            f'<img alt="Oslo" src="{PHOTO}?w=240" width="240">',
+        ),
+        (
+            f'<img src="{PHOTO}?w=240&amp;h=180" alt="Oslo">',
+            f'<img alt="Oslo" height="180" src="{PHOTO}?w=240&amp;h=180" width="240">',
+        ),
+        (
+            f'<img src="{PHOTO}?resize=300%2C200" alt="Oslo">',
+            f'<img alt="Oslo" height="200" src="{PHOTO}?resize=300%2C200" width="300">',
+        ),
+        (
+            f'<img src="{PHOTO}?w=240" alt="Oslo" width="320">',
+            f'<img alt="Oslo" src="{PHOTO}?w=240" width="320">',
+        ),
+        (f'<img src="{PHOTO}?w=wide&amp;ssl=1" alt="Oslo">', f"![Oslo]({PHOTO}?w=wide&ssl=1)"),
+    ],
+)
+def test_the_size_an_image_address_asks_for_is_the_size_it_is_shown_at(
+    image: str, kept: str
+) -> None:
     markdown, _ = to_markdown(f"<p>{image}</p>")
     assert markdown == kept
 
@@ -564,8 +685,11 @@ def block_editor(tmp_path_factory: pytest.TempPathFactory):
     site = make_site(root / "site")
     media = root / "uploads" / "2024" / "02"
     media.mkdir(parents=True)
-    for name, size in (("gate.jpg", (400, 300)), ("heidari.jpg", (1200, 800)),
-                       ("flag.png", (300, 200))):
+    for name, size in (
+        ("gate.jpg", (400, 300)),
+        ("heidari.jpg", (1200, 800)),
+        ("flag.png", (300, 200)),
+    ):
         Image.new("RGB", size, "#2d6a4f").save(media / name)
     report = import_wordpress(BLOCKS, site, media=root / "uploads")
     return site, report, build(site, pdf=False).out_dir
@@ -576,8 +700,10 @@ def test_text_that_looks_like_markdown_or_html_stays_text(block_editor) -> None:
     body = page(out, "en/posts/embassies-in-pictures/index.html").cssselect(".entry-body")[0]
     paragraphs = [p.text_content() for p in body.iter("p")]
     assert paragraphs[:3] == [
-        "1984. That is the year the first of them left.", "- and more followed, one by one.",
-        "The cable said <b>urgent</b> in plain text; the IRGC read it on telex_2."]
+        "1984. That is the year the first of them left.",
+        "- and more followed, one by one.",
+        "The cable said <b>urgent</b> in plain text; the IRGC read it on telex_2.",
+    ]
     assert not body.cssselect("ol, ul, blockquote, b")
     assert body.cssselect("abbr")[0].get("title") == "Islamic Revolutionary Guard Corps"
     assert body.cssselect("code")[0].text == "telex_2"
@@ -594,18 +720,25 @@ def test_block_galleries_resized_images_and_embeds_show_as_in_wordpress(block_ed
     body = page(out, "en/posts/embassies-in-pictures/index.html").cssselect(".entry-body")[0]
     resized = body.cssselect("img[alt='The embassy gate in the snow']")[0]
     assert (resized.get("src"), resized.get("width"), resized.get("height")) == (
-        "gate.jpg", "200", "150")
+        "gate.jpg",
+        "200",
+        "150",
+    )
     nested, classic = body.cssselect("div.gallery")
     assert [img.get("src") for img in nested.iter("img")] == ["heidari.jpg", "flag.png"]
     assert [c.text_content() for c in nested.cssselect("figcaption")] == ["Heidari in Oslo"]
     assert nested.getparent().cssselect("figure > figcaption")[-1].text_content() == (
-        "Oslo, January 2010")
+        "Oslo, January 2010"
+    )
     assert [img.get("src") for img in classic.iter("img")] == ["gate.jpg", "flag.png"]
     assert classic.cssselect("figcaption")[0].text_content() == "The gate"
     assert all((folder / img.get("src")).is_file() for img in body.iter("img"))
     links = [a.get("href") for a in body.iter("a")]
-    assert {"https://www.youtube.com/watch?v=oslo2010", "https://www.youtube.com/watch?v=embassy",
-            "http://www.youtube.com/watch?v=JaNH56Vpg-A"} <= set(links)
+    assert {
+        "https://www.youtube.com/watch?v=oslo2010",
+        "https://www.youtube.com/watch?v=embassy",
+        "http://www.youtube.com/watch?v=JaNH56Vpg-A",
+    } <= set(links)
     assert "The press conference" in body.text_content()
     assert "[youtube" not in body.text_content() and "wp:block" not in body.text_content()
 
@@ -617,29 +750,42 @@ def test_reusable_blocks_are_written_out_and_a_missing_one_is_reported(block_edi
         assert body.cssselect("p em")[-1].text == "write to us"
     pictures = next(entry for entry in report.entries if entry.slug == "embassies-in-pictures")
     assert pictures.warnings == ["reusable block 699 is not in the export: left out"]
-    assert ("wp_block 601 'Signature'", "a reusable block, not a post or page (the posts that "
-            "use it show it)") in report.skipped
+    assert (
+        "wp_block 601 'Signature'",
+        "a reusable block, not a post or page (the posts that use it show it)",
+    ) in report.skipped
 
 
 def test_text_printed_before_the_xml_declaration_is_ignored_and_lines_keep_numbers(
-        block_editor) -> None:
+    block_editor,
+) -> None:
     _, report, _ = block_editor
-    assert ("ignored what came before the XML declaration on line 3: '<br /> <b>Notice</b>: "
-            "Function wp_enqueue_script was called '") in report.notes
+    assert (
+        "ignored what came before the XML declaration on line 3: '<br /> <b>Notice</b>: "
+        "Function wp_enqueue_script was called '"
+    ) in report.notes
     lines = BLOCKS.read_text("utf-8").split("\n")
     first_item = next(number for number, text in enumerate(lines, 1) if "<item>" in text)
     assert read_export(BLOCKS).items[0].line == first_item
 
 
-def test_a_post_whose_wordpress_name_is_taken_says_where_it_went(site: Path,
-                                                                 tmp_path: Path) -> None:
-    export = variant(tmp_path, (r"<wp:post_name>second-statement</wp:post_name>",
-                                "<wp:post_name>The-Consul-Resigns</wp:post_name>"),
-                     source=WORDPRESS_COM)
+def test_a_post_whose_wordpress_name_is_taken_says_where_it_went(
+    site: Path, tmp_path: Path
+) -> None:
+    export = variant(
+        tmp_path,
+        (
+            r"<wp:post_name>second-statement</wp:post_name>",
+            "<wp:post_name>The-Consul-Resigns</wp:post_name>",
+        ),
+        source=WORDPRESS_COM,
+    )
     report = import_wordpress(export, site)
     second = next(e for e in report.entries if e.origin.startswith("post 101 'Diplomats"))
     assert second.slug == "2010-01-20-101"
-    assert ("its WordPress name 'The-Consul-Resigns' is taken or cannot name a folder: imported "
-            "as '2010-01-20-101'") in second.warnings
+    assert (
+        "its WordPress name 'The-Consul-Resigns' is taken or cannot name a folder: imported "
+        "as '2010-01-20-101'"
+    ) in second.warnings
     consul = next(e for e in report.entries if e.slug == "the-consul-resigns")
     assert not any("WordPress name" in warning for warning in consul.warnings)

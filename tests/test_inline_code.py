@@ -18,12 +18,15 @@ def inline_code(fragment: str) -> list[html.HtmlElement]:
     return list(html.fragment_fromstring(fragment, create_parent="div").xpath("//p/code"))
 
 
-@pytest.mark.parametrize(("source", "direction"),
-                         [(PERSIAN_WITH_CODE, "rtl"), (ENGLISH_WITH_CODE, "ltr")],
-                         ids=["persian", "english"])
+@pytest.mark.parametrize(
+    ("source", "direction"),
+    [(PERSIAN_WITH_CODE, "rtl"), (ENGLISH_WITH_CODE, "ltr")],
+    ids=["persian", "english"],
+)
 @pytest.mark.parametrize("allow_html", [False, True], ids=["escaped-html", "sanitised-html"])
-def test_inline_code_is_left_to_right_on_the_web(source: str, direction: str,
-                                                  allow_html: bool) -> None:
+def test_inline_code_is_left_to_right_on_the_web(
+    source: str, direction: str, allow_html: bool
+) -> None:
     [code] = inline_code(render_markdown(source, direction, allow_html=allow_html))
     assert code.get("dir") == "ltr"
     assert code.text == OPTION
@@ -42,7 +45,7 @@ def test_inline_code_in_an_english_pdf_needs_no_isolates() -> None:
 
 
 def test_inline_code_escapes_markup() -> None:
-    [code] = inline_code(render_markdown("مثال: `<b dir=\"rtl\">x</b>`", "rtl"))
+    [code] = inline_code(render_markdown('مثال: `<b dir="rtl">x</b>`', "rtl"))
     assert code.text == '<b dir="rtl">x</b>'
     assert code.getchildren() == []
 

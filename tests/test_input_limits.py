@@ -44,13 +44,20 @@ def test_a_fifo_named_like_a_post_does_not_hang_the_build(tmp_path: Path) -> Non
     os.mkfifo(site / "content/posts/older/de.md")  # not a language: never opened either
     time.sleep(0.1)
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "bilingual", "build", str(site), "--no-pdf"],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bilingual", "build", str(site), "--no-pdf"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert time.monotonic() - started < 60
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert f"{site}/content/posts/hello/fa.md: is a named pipe (FIFO), not a regular file" \
+    assert (
+        f"{site}/content/posts/hello/fa.md: is a named pipe (FIFO), not a regular file"
         in result.stderr
+    )
 
 
 def test_a_huge_content_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
@@ -62,8 +69,9 @@ def test_a_huge_content_file_is_refused_before_it_is_read(tmp_path: Path) -> Non
     with pytest.raises(BilingualError) as caught:
         build(site, pdf=False)
     assert time.monotonic() - started < 10
-    assert [(e.path, e.message) for e in errors_of(caught.value)] == \
-        [(post, "is too large (64.0 MB; the limit is 32.0 MB)")]
+    assert [(e.path, e.message) for e in errors_of(caught.value)] == [
+        (post, "is too large (64.0 MB; the limit is 32.0 MB)")
+    ]
 
 
 def billion_laughs(levels: int) -> str:
@@ -91,15 +99,18 @@ def test_deeply_nested_yaml_is_an_error_at_its_line(tmp_path: Path) -> None:
 
 
 def test_a_large_tags_file_is_within_the_limits(tmp_path: Path) -> None:
-    tags = {f"tag-{number}": {"en": f"Tag {number}", "fa": f"برچسب {number}"}
-            for number in range(20_000)}
+    tags = {
+        f"tag-{number}": {"en": f"Tag {number}", "fa": f"برچسب {number}"}
+        for number in range(20_000)
+    }
     path = tmp_path / "tags.yaml"
     path.write_text(yaml.safe_dump(tags, allow_unicode=True), encoding="utf-8")
     assert load_yaml(path.read_text(encoding="utf-8"), path) == tags
 
 
 def test_a_200000_character_title_fits_the_card_quickly_and_stays_whole_on_the_page(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     title = (PERSIAN_TITLE * 3000)[:200_000].strip()
     fa = language("fa")
     started = time.monotonic()
@@ -109,18 +120,19 @@ def test_a_200000_character_title_fits_the_card_quickly_and_stays_whole_on_the_p
     assert lines[-1].endswith("\u2026") and title.startswith(lines[0])
     unbroken = "ب" * 200_000  # one word: cut letter by letter
     started = time.monotonic()
-    layout = layout_card(Text("کمینه", fa), Text(unbroken, fa), "minimal.example", fa,
-                         shaper_for())
+    layout = layout_card(Text("کمینه", fa), Text(unbroken, fa), "minimal.example", fa, shaper_for())
     assert time.monotonic() - started < 5
     assert layout.lines[1].text.endswith("\u2026")
 
     site = copy_site(SITES / "minimal", tmp_path / "site")
     (site / "content/posts/hello/fa.md").write_text(
-        f"---\ntitle: {title}\n---\n\nمتن.\n", encoding="utf-8")
+        f"---\ntitle: {title}\n---\n\nمتن.\n", encoding="utf-8"
+    )
     result = build(site, pdf=False)
     page = html.fromstring((result.out_dir / "fa/posts/hello/index.html").read_bytes())
-    assert page.xpath("string(//h1)").strip().replace("\u2066", "").replace("\u2069", "") \
-        .count("(IRGC)") == title.count("(IRGC)")
+    assert page.xpath("string(//h1)").strip().replace("\u2066", "").replace("\u2069", "").count(
+        "(IRGC)"
+    ) == title.count("(IRGC)")
     assert (result.out_dir / "fa/posts/hello/card.png").stat().st_size > 0
 
 
@@ -185,8 +197,9 @@ def test_unreadable_files_and_folders_are_named_not_skipped(shared_site: Path) -
     published = {p: p.read_bytes() for p in (shared_site / "_site").rglob("*") if p.is_file()}
     post = shared_site / "content/posts/older/en.md"
     folder = shared_site / "content/pages/about"
-    post.write_text("---\ntitle: An older post, revised\ndate: 2023-12-31\n---\n\nRevised.\n",
-                    encoding="utf-8")
+    post.write_text(
+        "---\ntitle: An older post, revised\ndate: 2023-12-31\n---\n\nRevised.\n", encoding="utf-8"
+    )
     post.chmod(0o000)
     folder.chmod(0o000)
     code, output = as_unprivileged(lambda: cli_build(shared_site))
@@ -195,8 +208,9 @@ def test_unreadable_files_and_folders_are_named_not_skipped(shared_site: Path) -
     assert f"{post}: cannot be read: permission denied" in output
     assert f"chmod a+r '{post}'" in output
     assert output.count(f"{folder}: cannot read this folder: Permission denied") == 1
-    assert {p: p.read_bytes() for p in (shared_site / "_site").rglob("*") if p.is_file()} \
-        == published
+    assert {
+        p: p.read_bytes() for p in (shared_site / "_site").rglob("*") if p.is_file()
+    } == published
 
 
 def test_parse_document_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:

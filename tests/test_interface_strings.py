@@ -10,7 +10,7 @@ from bilingual.i18n.localization import catalog_path
 from bilingual.publish.templating import TemplateSet
 from bilingual.text.languages import language
 
-CATALOG = '''msgid ""
+CATALOG = """msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Plural-Forms: nplurals=2; plural=(n > 1);\\n"
@@ -20,7 +20,7 @@ msgstr "<b>ادامهٔ مطلب</b>"
 
 msgid "%(num)d posts"
 msgstr "%(num)d نوشته <i>تازه</i>"
-'''
+"""
 CALLS = "{{ _('Read more') }}|{{ _('Read more') }}|{{ _('%(num)d posts', num=12) }}|{{ _('Home') }}"
 
 
@@ -37,13 +37,21 @@ def templates(tmp_path: Path) -> TemplateSet:
 
 
 def test_a_catalogs_markup_is_escaped_in_pages_each_time_and_kept_in_plain_text(
-        templates: TemplateSet) -> None:
+    templates: TemplateSet,
+) -> None:
     env = templates.environment(language("fa"))
     for _ in range(2):  # the second time, the translations remembered from the first
         assert env.get_template("page.html").render().split("|") == [
-            "&lt;b&gt;ادامهٔ مطلب&lt;/b&gt;", "&lt;b&gt;ادامهٔ مطلب&lt;/b&gt;",
-            "۱۲ نوشته &lt;i&gt;تازه&lt;/i&gt;", "Home"]
+            "&lt;b&gt;ادامهٔ مطلب&lt;/b&gt;",
+            "&lt;b&gt;ادامهٔ مطلب&lt;/b&gt;",
+            "۱۲ نوشته &lt;i&gt;تازه&lt;/i&gt;",
+            "Home",
+        ]
         assert env.get_template("page.txt").render().split("|") == [
-            "<b>ادامهٔ مطلب</b>", "<b>ادامهٔ مطلب</b>", "۱۲ نوشته <i>تازه</i>", "Home"]
+            "<b>ادامهٔ مطلب</b>",
+            "<b>ادامهٔ مطلب</b>",
+            "۱۲ نوشته <i>تازه</i>",
+            "Home",
+        ]
         english = templates.environment(language("en")).get_template("page.html").render()
         assert english.split("|") == ["Read more", "Read more", "12 posts", "Home"]

@@ -31,5 +31,6 @@ def test_a_five_megabyte_post_builds(tmp_path: Path) -> None:
     assert post.stat().st_size > 5 * 1024 * 1024
     result = build(site, pdf=False)
     page = html.fromstring((result.out_dir / "fa/posts/post-00000/index.html").read_bytes())
-    assert len(page.xpath("//div[@class='entry-body']/p")) == len(chunks) * text.count("\n\n") + len(chunks)
-
+    assert len(page.xpath("//div[@class='entry-body']/p")) == len(chunks) * text.count(
+        "\n\n"
+    ) + len(chunks)

@@ -24,8 +24,10 @@ INDEX = """{% extends "base.html" %}
 
 
 def pages(site: Path, pattern: str) -> dict[str, html.HtmlElement]:
-    return {str(path.relative_to(site / "_site")): html.parse(str(path)).getroot()
-            for path in sorted((site / "_site").glob(pattern))}
+    return {
+        str(path.relative_to(site / "_site")): html.parse(str(path)).getroot()
+        for path in sorted((site / "_site").glob(pattern))
+    }
 
 
 def test_each_list_links_its_summaries_from_where_it_is(tmp_path: Path) -> None:
@@ -55,6 +57,7 @@ def test_a_sites_own_macro_gets_its_own_summary_beside_the_themes(tmp_path: Path
         assert both, name
         for cached, called in zip(both, direct, strict=True):
             assert html.tostring(cached).replace(b'class="both"', b"") == html.tostring(
-                called).replace(b'class="direct"', b""), name
+                called
+            ).replace(b'class="direct"', b""), name
             assert len(cached.xpath("./article[@class='post-summary']")) == 1
             assert len(cached.xpath("./p[@class='headline']")) == 1

@@ -57,8 +57,9 @@ def status(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-def get(target: Target, path: str | None = None, host: str | None = "127.0.0.1",
-        extra: str = "") -> bytes:
+def get(
+    target: Target, path: str | None = None, host: str | None = "127.0.0.1", extra: str = ""
+) -> bytes:
     host_line = f"Host: {host}:{target.port}\r\n" if host is not None else ""
     request = f"GET {path or target.path} HTTP/1.1\r\n{host_line}{extra}Connection: close\r\n\r\n"
     return exchange(target.port, request.encode("latin-1"))
@@ -91,8 +92,9 @@ def editor(catalog_root: Path) -> Iterator[EditorServer]:
 
 
 @pytest.fixture(params=["serve", "translate"])
-def target(request: pytest.FixtureRequest, example_site: Path,
-           catalog_root: Path) -> Iterator[Target]:
+def target(
+    request: pytest.FixtureRequest, example_site: Path, catalog_root: Path
+) -> Iterator[Target]:
     if request.param == "serve":
         preview = PreviewServer(example_site, port=0)
         preview.start()
@@ -115,10 +117,19 @@ def test_local_names_on_the_right_port_are_served(target: Target, host: str) -> 
     assert status(get(target, host=host)) == 200
 
 
-@pytest.mark.parametrize("host", ["attacker.example", "127.0.0.1.attacker.example",
-                                  "localhost.", "0.0.0.0", "[::ffff:127.0.0.1]"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example",
+        "127.0.0.1.attacker.example",
+        "localhost.",
+        "0.0.0.0",
+        "[::ffff:127.0.0.1]",
+    ],
+)
 def test_another_host_name_is_refused_so_dns_rebinding_reaches_nothing(
-        target: Target, host: str) -> None:
+    target: Target, host: str
+) -> None:
     answer = get(target, host=host)
     assert status(answer) == 421
     assert b"127.0.0.1, localhost or [::1]" in answer
@@ -134,11 +145,21 @@ def test_a_missing_wrong_port_or_doubled_host_is_refused(target: Target) -> None
 
 
 def test_an_absolute_address_naming_another_host_is_refused(target: Target) -> None:
-    local = exchange(target.port, (f"GET http://localhost:{target.port}{target.path} HTTP/1.1\r\n"
-                                   f"Host: 127.0.0.1:{target.port}\r\n\r\n").encode())
+    local = exchange(
+        target.port,
+        (
+            f"GET http://localhost:{target.port}{target.path} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{target.port}\r\n\r\n"
+        ).encode(),
+    )
     assert status(local) == 200
-    foreign = exchange(target.port, (f"GET http://attacker.example{target.path} HTTP/1.1\r\n"
-                                     f"Host: 127.0.0.1:{target.port}\r\n\r\n").encode())
+    foreign = exchange(
+        target.port,
+        (
+            f"GET http://attacker.example{target.path} HTTP/1.1\r\n"
+            f"Host: 127.0.0.1:{target.port}\r\n\r\n"
+        ).encode(),
+    )
     assert status(foreign) == 421
 
 
@@ -168,8 +189,10 @@ def test_a_post_to_the_preview_gets_405(example_site: Path) -> None:
     preview = PreviewServer(example_site, port=0)
     preview.start()
     try:
-        request = (f"POST /fa/ HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\n"
-                   f"Origin: http://127.0.0.1:{preview.port}\r\nContent-Length: 2\r\n\r\nab")
+        request = (
+            f"POST /fa/ HTTP/1.1\r\nHost: 127.0.0.1:{preview.port}\r\n"
+            f"Origin: http://127.0.0.1:{preview.port}\r\nContent-Length: 2\r\n\r\nab"
+        )
         assert status(exchange(preview.port, request.encode())) == 405
     finally:
         preview.close()
@@ -193,15 +216,19 @@ def test_the_listen_backlog_takes_a_burst_of_connections(catalog_root: Path) -> 
 
 # Saves in the catalog editor.
 
-def save_request(editor: EditorServer, body: bytes, headers: str | None = None,
-                 origin: str | None = None) -> bytes:
+
+def save_request(
+    editor: EditorServer, body: bytes, headers: str | None = None, origin: str | None = None
+) -> bytes:
     origin = origin if origin is not None else f"http://127.0.0.1:{editor.port}"
     origin_line = f"Origin: {origin}\r\n" if origin else ""
     lines = headers if headers is not None else f"Content-Length: {len(body)}\r\n"
-    head = (f"POST {editor.link('/catalog/fa/save')} HTTP/1.1\r\n"
-            f"Host: 127.0.0.1:{editor.port}\r\n{origin_line}"
-            "Content-Type: application/x-www-form-urlencoded\r\n"
-            f"Accept: application/json\r\n{lines}\r\n")
+    head = (
+        f"POST {editor.link('/catalog/fa/save')} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{editor.port}\r\n{origin_line}"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Accept: application/json\r\n{lines}\r\n"
+    )
     return head.encode() + body
 
 
@@ -222,10 +249,12 @@ def test_a_save_from_the_editors_own_page_is_written(editor: EditorServer) -> No
     assert 'msgstr "بیشتر"' in editor.scope.po_path("fa").read_text("utf-8")
 
 
-@pytest.mark.parametrize("origin", ["http://attacker.example", "null",
-                                    "http://127.0.0.1:1", "https://127.0.0.1", ""])
+@pytest.mark.parametrize(
+    "origin", ["http://attacker.example", "null", "http://127.0.0.1:1", "https://127.0.0.1", ""]
+)
 def test_a_save_from_another_origin_is_refused_and_writes_nothing(
-        editor: EditorServer, origin: str) -> None:
+    editor: EditorServer, origin: str
+) -> None:
     before = editor.scope.po_path("fa").read_bytes()
     answer = exchange(editor.port, save_request(editor, form(editor, PERSIAN), origin=origin))
     assert status(answer) == 403 and b"must come from a page of this server" in answer
@@ -235,17 +264,28 @@ def test_a_save_from_another_origin_is_refused_and_writes_nothing(
 def test_a_save_with_a_local_referer_and_no_origin_is_accepted(editor: EditorServer) -> None:
     referer = f"Referer: http://127.0.0.1:{editor.port}{editor.link('/catalog/fa')}\r\n"
     body = form(editor, PERSIAN)
-    request = save_request(editor, body, headers=f"Content-Length: {len(body)}\r\n{referer}",
-                           origin="")
+    request = save_request(
+        editor, body, headers=f"Content-Length: {len(body)}\r\n{referer}", origin=""
+    )
     assert status(exchange(editor.port, request)) == 200
 
 
-@pytest.mark.parametrize(("length", "expected"), [
-    ("abc", 400), ("-5", 400), ("1e3", 400), ("0x10", 400), ("١٢", 400), ("", 411),
-    ("99999999999999999999", 413), (str(2 << 20), 413),
-])
-def test_a_malformed_or_huge_content_length_gets_a_4xx(editor: EditorServer, length: str,
-                                                        expected: int) -> None:
+@pytest.mark.parametrize(
+    ("length", "expected"),
+    [
+        ("abc", 400),
+        ("-5", 400),
+        ("1e3", 400),
+        ("0x10", 400),
+        ("١٢", 400),
+        ("", 411),
+        ("99999999999999999999", 413),
+        (str(2 << 20), 413),
+    ],
+)
+def test_a_malformed_or_huge_content_length_gets_a_4xx(
+    editor: EditorServer, length: str, expected: int
+) -> None:
     before = editor.scope.po_path("fa").read_bytes()
     headers = f"Content-Length: {length}\r\n" if length else ""
     request = save_request(editor, form(editor, PERSIAN), headers=headers)
@@ -254,14 +294,16 @@ def test_a_malformed_or_huge_content_length_gets_a_4xx(editor: EditorServer, len
 
 
 def test_a_chunked_body_gets_411(editor: EditorServer) -> None:
-    request = save_request(editor, b"5\r\nentry\r\n0\r\n\r\n",
-                           headers="Transfer-Encoding: chunked\r\n")
+    request = save_request(
+        editor, b"5\r\nentry\r\n0\r\n\r\n", headers="Transfer-Encoding: chunked\r\n"
+    )
     assert status(exchange(editor.port, request)) == 411
 
 
 @pytest.mark.parametrize("translation", ["%FF%FE", "%D8", "%ED%A0%80", "\xff"])
-def test_a_form_that_is_not_utf8_gets_400_and_writes_nothing(editor: EditorServer,
-                                                             translation: str) -> None:
+def test_a_form_that_is_not_utf8_gets_400_and_writes_nothing(
+    editor: EditorServer, translation: str
+) -> None:
     before = editor.scope.po_path("fa").read_bytes()
     body = form(editor, "X").replace(b"form_0=X", b"form_0=" + translation.encode("latin-1"))
     answer = exchange(editor.port, save_request(editor, body))
@@ -269,8 +311,9 @@ def test_a_form_that_is_not_utf8_gets_400_and_writes_nothing(editor: EditorServe
     assert editor.scope.po_path("fa").read_bytes() == before
 
 
-def test_a_body_that_never_arrives_frees_the_handler(editor: EditorServer,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_body_that_never_arrives_frees_the_handler(
+    editor: EditorServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(LoopbackHandler, "timeout", 1.0)
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", editor.port), timeout=10) as stalled:
@@ -282,5 +325,7 @@ def test_a_body_that_never_arrives_frees_the_handler(editor: EditorServer,
 
 
 def get_request(editor: EditorServer) -> bytes:
-    return (f"GET {editor.link('/catalog/fa')} HTTP/1.1\r\nHost: 127.0.0.1:{editor.port}\r\n"
-            "Connection: close\r\n\r\n").encode()
+    return (
+        f"GET {editor.link('/catalog/fa')} HTTP/1.1\r\nHost: 127.0.0.1:{editor.port}\r\n"
+        "Connection: close\r\n\r\n"
+    ).encode()

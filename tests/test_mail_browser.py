@@ -32,8 +32,7 @@ LAYOUT = """() => {
 def render(page: Any, html: str, width: int, screenshot: Path) -> tuple[dict[str, Any], list[str]]:
     requests: list[str] = []
     page.set_viewport_size({"width": width, "height": 900})
-    page.route("**/*", lambda route: (requests.append(route.request.resource_type),
-                                      route.abort()))
+    page.route("**/*", lambda route: (requests.append(route.request.resource_type), route.abort()))
     page.set_content(html)
     page.screenshot(path=str(screenshot))
     return page.evaluate(LAYOUT), requests

@@ -92,8 +92,9 @@ def text_of(message: EmailMessage) -> str:
 
 
 def test_the_command_writes_a_persian_e_mail(site: Path, tmp_path: Path) -> None:
-    message = write_eml(site, tmp_path, "--post", FIRST, "--lang", "fa", "--to",
-                        "maryam@example.org")
+    message = write_eml(
+        site, tmp_path, "--post", FIRST, "--lang", "fa", "--to", "maryam@example.org"
+    )
     assert message.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in message.iter_parts()] == ["text/plain", "text/html"]
     assert all(part.get_content_charset() == "utf-8" for part in message.iter_parts())
@@ -103,7 +104,8 @@ def test_the_command_writes_a_persian_e_mail(site: Path, tmp_path: Path) -> None
     assert message["From"] == "Democratic Republic of Iran <newsletter@example.org>"
     # Without an unsubscribe URL: a mailto: link, and no one-click header (it needs HTTPS).
     assert message["List-Unsubscribe"].strip() == (
-        "<mailto:newsletter@example.org?subject=unsubscribe%20maryam%40example.org>")
+        "<mailto:newsletter@example.org?subject=unsubscribe%20maryam%40example.org>"
+    )
     assert message["List-Unsubscribe-Post"] is None
     assert message["Message-ID"].endswith("@example.org>")
 
@@ -111,8 +113,9 @@ def test_the_command_writes_a_persian_e_mail(site: Path, tmp_path: Path) -> None
 def test_every_block_carries_its_direction_and_language(site: Path, tmp_path: Path) -> None:
     page = html_of(write_eml(site, tmp_path, "--post", FIRST, "--lang", "fa"))
     assert (page.get("dir"), page.get("lang")) == ("rtl", "fa")
-    blocks = [element for element in page.iter() if isinstance(element.tag, str)
-              and element.tag in BLOCKS]
+    blocks = [
+        element for element in page.iter() if isinstance(element.tag, str) and element.tag in BLOCKS
+    ]
     assert len(blocks) >= 25
     assert all(block.get("dir") in ("rtl", "ltr") and block.get("lang") for block in blocks)
     paragraphs = page.xpath(f"//div[{CLASS % 'body'}]//p")
@@ -122,10 +125,14 @@ def test_every_block_carries_its_direction_and_language(site: Path, tmp_path: Pa
 def test_opposite_runs_are_isolated_with_spans_not_bdi(site: Path, tmp_path: Path) -> None:
     page = html_of(write_eml(site, tmp_path, "--post", FIRST, "--lang", "fa"))
     assert page.xpath("//bdi") == []
-    isolated = {span.text_content(): span.get("dir") for span in page.xpath(f"//div[{CLASS % 'body'}]//span[@dir]")}
+    isolated = {
+        span.text_content(): span.get("dir")
+        for span in page.xpath(f"//div[{CLASS % 'body'}]//span[@dir]")
+    }
     assert isolated["IRGC"] == "ltr" and isolated["UN"] == "ltr"
-    assert all("unicode-bidi: isolate" in span.get("style", "")
-               for span in page.xpath("//span[@dir]"))
+    assert all(
+        "unicode-bidi: isolate" in span.get("style", "") for span in page.xpath("//span[@dir]")
+    )
 
 
 def test_styles_are_inline_and_nothing_external_is_loaded(site: Path, tmp_path: Path) -> None:
@@ -159,8 +166,9 @@ def test_persian_edition_has_jalali_date_and_read_on_the_web(site: Path, tmp_pat
     assert f"خواندن در وب: {LRM}https://example.org/fa/posts/{FIRST}/{LRM}" in text_of(message)
 
 
-def test_plain_text_keeps_persian_logical_with_marks_only_where_needed(site: Path,
-                                                                        tmp_path: Path) -> None:
+def test_plain_text_keeps_persian_logical_with_marks_only_where_needed(
+    site: Path, tmp_path: Path
+) -> None:
     text = text_of(write_eml(site, tmp_path, "--post", MIXED, "--lang", "fa"))
     lines = text.splitlines()
     # The paragraph starting with a Latin acronym would read left to right: it gets a mark.
@@ -189,15 +197,22 @@ def test_plain_text_reads_right_in_a_bidi_terminal(site: Path, tmp_path: Path) -
     lines = [line for line in text_of(message).splitlines() if line.strip()]
     code = [line for line in lines if line.startswith((LRM + "    ", "    "))]
     assert [line.strip(LRM + " ") for line in code] == [
-        "git clone https://github.com/example/bilingual.git", "# پیام خوش‌آمد",
-        'echo "سلام دنیا"']
+        "git clone https://github.com/example/bilingual.git",
+        "# پیام خوش‌آمد",
+        'echo "سلام دنیا"',
+    ]
     # Code reads left to right, even a line that starts with a Persian comment...
     assert {in_terminal(line)[0] for line in code} == {"ltr"}
     # ...and every other line right to left, each phrase written the other way in one piece.
     assert {in_terminal(line)[0] for line in lines if line not in code} == {"rtl"}
     shown = "\n".join(in_terminal(line)[1] for line in lines)
-    for phrase in ("«I am here.»", "+1 212 555 0100", "10:30 AM",
-                   "https://www.hrw.org/news/2010/01/", f"https://example.org/fa/posts/{CONTACT}/"):
+    for phrase in (
+        "«I am here.»",
+        "+1 212 555 0100",
+        "10:30 AM",
+        "https://www.hrw.org/news/2010/01/",
+        f"https://example.org/fa/posts/{CONTACT}/",
+    ):
         assert phrase in shown, phrase
     # A line that reads right as it is has no mark.
     for line in lines:
@@ -210,19 +225,24 @@ def test_plain_text_reads_right_in_a_bidi_terminal(site: Path, tmp_path: Path) -
 def test_english_lines_starting_with_persian_get_a_left_to_right_mark() -> None:
     text = "The Guards, known in Persian as\nسپاه پاسداران, now choose ambassadors."
     assert mark_lines(text, "ltr").split("\n") == [
-        "The Guards, known in Persian as", LRM + "سپاه پاسداران, now choose ambassadors."]
+        "The Guards, known in Persian as",
+        LRM + "سپاه پاسداران, now choose ambassadors.",
+    ]
     assert mark_lines("سپاه (IRGC)\nIRGC است", "rtl") == "سپاه (IRGC)\n" + RLM + "IRGC است"
 
 
-def test_bilingual_edition_has_each_language_in_its_own_direction(site: Path,
-                                                                  tmp_path: Path) -> None:
+def test_bilingual_edition_has_each_language_in_its_own_direction(
+    site: Path, tmp_path: Path
+) -> None:
     message = write_eml(site, tmp_path, "--post", FIRST, "--lang", "bilingual")
     assert message["Content-Language"] == "en, fa"
     page = html_of(message)
     sections = page.xpath(f"//td[{CLASS % 'section'}]")
     assert [(s.get("lang"), s.get("dir")) for s in sections] == [("en", "ltr"), ("fa", "rtl")]
     assert [s.xpath(f".//p[{CLASS % 'web-link'}]/a")[0].text_content() for s in sections] == [
-        "Read on the web", "خواندن در وب"]
+        "Read on the web",
+        "خواندن در وب",
+    ]
     text = text_of(message)
     assert text.index("The Only Way Forward") < text.index("تنها راه پیش رو")
 
@@ -230,27 +250,34 @@ def test_bilingual_edition_has_each_language_in_its_own_direction(site: Path,
 def test_unknown_post_or_missing_translation_is_a_clear_error(site: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     out = str(tmp_path / "x.eml")
-    result = runner.invoke(cli, ["email", str(site), "--post", "2010-01-20-the-only-way",
-                                 "--out", out])
+    result = runner.invoke(
+        cli, ["email", str(site), "--post", "2010-01-20-the-only-way", "--out", out]
+    )
     assert result.exit_code == 1
     assert "no published post '2010-01-20-the-only-way'" in result.output
     assert f"did you mean '{FIRST}'?" in result.output
-    result = runner.invoke(cli, ["email", str(site), "--post", SECOND, "--lang", "fa", "--out", out])
+    result = runner.invoke(
+        cli, ["email", str(site), "--post", SECOND, "--lang", "fa", "--out", out]
+    )
     assert result.exit_code == 1
     assert f"post '{SECOND}' has no version in 'fa'" in result.output
     assert "Traceback" not in result.output and not Path(out).exists()
 
 
 def test_an_unsubscribe_url_with_a_placeholder_we_do_not_fill_is_a_config_error(
-        site: Path, tmp_path: Path) -> None:
+    site: Path, tmp_path: Path
+) -> None:
     config = site / "bilingual.toml"
     lines = config.read_text(encoding="utf-8").count("\n")
     with config.open("a", encoding="utf-8") as file:
-        file.write('\n[newsletter]\nunsubscribe_url = '
-                   '"https://lists.example.org/u?a={address}&t={token}"\n')
+        file.write(
+            "\n[newsletter]\nunsubscribe_url = "
+            '"https://lists.example.org/u?a={address}&t={token}"\n'
+        )
     out = tmp_path / "x.eml"
-    result = CliRunner().invoke(cli, ["email", str(site), "--post", FIRST, "--to",
-                                      "maryam@example.org", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["email", str(site), "--post", FIRST, "--to", "maryam@example.org", "--out", str(out)]
+    )
     assert result.exit_code == 1
     assert f"{config}:{lines + 3}:" in result.output
     assert "newsletter.unsubscribe_url holds {token}" in result.output
@@ -258,17 +285,22 @@ def test_an_unsubscribe_url_with_a_placeholder_we_do_not_fill_is_a_config_error(
 
 
 def test_braces_and_addresses_go_into_the_unsubscribe_url_as_they_should(
-        site: Path, tmp_path: Path) -> None:
+    site: Path, tmp_path: Path
+) -> None:
     with (site / "bilingual.toml").open("a", encoding="utf-8") as file:
-        file.write('\n[newsletter]\nunsubscribe_url = '
-                   '"https://lists.example.org/{lang}/u?a={address}&b={address}"\n')
+        file.write(
+            "\n[newsletter]\nunsubscribe_url = "
+            '"https://lists.example.org/{lang}/u?a={address}&b={address}"\n'
+        )
     message = write_eml(site, tmp_path, "--post", FIRST, "--to", "a+b&c@example.org")
     assert message["List-Unsubscribe"].split(",")[0].strip() == (
-        "<https://lists.example.org/en/u?a=a%2Bb%26c@example.org&b=a%2Bb%26c@example.org>")
+        "<https://lists.example.org/en/u?a=a%2Bb%26c@example.org&b=a%2Bb%26c@example.org>"
+    )
     # Without a reader's address, the mailto: link's subject is only "unsubscribe".
     anyone = write_eml(site, tmp_path, "--post", FIRST)
     assert anyone["List-Unsubscribe"].split(",")[1].strip() == (
-        "<mailto:newsletter@example.org?subject=unsubscribe>")
+        "<mailto:newsletter@example.org?subject=unsubscribe>"
+    )
 
 
 def test_same_post_reader_and_date_give_the_same_message(site: Path) -> None:

@@ -43,7 +43,9 @@ def test_shows_the_e_mail_beside_the_web_page(preview: PreviewServer) -> None:
     status, page = fetch(preview, f"/__bilingual__/email/fa/{SLUG}/")
     assert status == 200
     assert page.xpath("//iframe/@src") == [
-        f"/fa/posts/{SLUG}/", f"/__bilingual__/email/fa/{SLUG}/message.html"]
+        f"/fa/posts/{SLUG}/",
+        f"/__bilingual__/email/fa/{SLUG}/message.html",
+    ]
     status, web = fetch(preview, f"/fa/posts/{SLUG}/")
     assert status == 200
     status, mail = fetch(preview, f"/__bilingual__/email/fa/{SLUG}/message.html")
@@ -52,11 +54,16 @@ def test_shows_the_e_mail_beside_the_web_page(preview: PreviewServer) -> None:
     assert mail.xpath("//h1")[0].text_content() == web.xpath("//h1")[0].text_content()
 
 
-def test_follows_edits_without_waiting_for_a_build(preview: PreviewServer,
-                                                   example_site: Path) -> None:
+def test_follows_edits_without_waiting_for_a_build(
+    preview: PreviewServer, example_site: Path
+) -> None:
     source = example_site / "content" / "posts" / SLUG / "fa.md"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "title: تنها راه پیش رو", "title: تنها راه پیش روی ما"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "title: تنها راه پیش رو", "title: تنها راه پیش روی ما"
+        ),
+        encoding="utf-8",
+    )
     _, mail = fetch(preview, f"/__bilingual__/email/fa/{SLUG}/message.html")
     assert mail.xpath("//h1")[0].text_content() == "تنها راه پیش روی ما"
 

@@ -23,7 +23,7 @@ from bilingual.mail.newsletter import send_newsletter
 from bilingual.mail.settings import SmtpSettings
 from mail_server import Authenticator, Mailbox, smtp_server, tls_contexts
 
-FIRST = "2010-01-20-the-only-way-forward"      # in English and Persian
+FIRST = "2010-01-20-the-only-way-forward"  # in English and Persian
 SECOND = "2010-02-03-heidari-on-why-diplomats-oppose-the-state"  # in English only
 NEWSLETTER = """
 [newsletter]
@@ -40,10 +40,13 @@ pending@example.org,fa,2010-01-01,no
 """
 # (post, edition, address) of every message due to READERS.
 EXPECTED = {
-    (FIRST, "fa", "maryam@example.org"), (FIRST, "en", "john@example.org"),
-    (FIRST, "en", "both@example.org"), (FIRST, "fa", "both@example.org"),
+    (FIRST, "fa", "maryam@example.org"),
+    (FIRST, "en", "john@example.org"),
+    (FIRST, "en", "both@example.org"),
+    (FIRST, "fa", "both@example.org"),
     (FIRST, "en+fa", "bi@example.org"),
-    (SECOND, "en", "john@example.org"), (SECOND, "en", "both@example.org"),
+    (SECOND, "en", "john@example.org"),
+    (SECOND, "en", "both@example.org"),
     (SECOND, "en", "bi@example.org"),
 }
 
@@ -61,8 +64,9 @@ def local(port: int) -> SmtpSettings:
 
 
 def send(site: Path, port: int, **options: object) -> object:
-    return send_newsletter(site, site / "subscribers.csv", site / "ledger.sqlite", local(port),
-                           rate=0, **options)  # type: ignore[arg-type]
+    return send_newsletter(
+        site, site / "subscribers.csv", site / "ledger.sqlite", local(port), rate=0, **options
+    )  # type: ignore[arg-type]
 
 
 def identify(message: EmailMessage) -> tuple[str, str, str]:
@@ -98,7 +102,8 @@ def test_messages_arrive_with_their_parts_headers_and_language(site: Path) -> No
     assert persian["From"].addresses[0].addr_spec == "news@example.org"
     assert persian["List-Unsubscribe"].strip() == (
         "<https://lists.example.org/unsubscribe?address=maryam@example.org&lang=fa>, "
-        "<mailto:news@example.org?subject=unsubscribe%20maryam%40example.org>")
+        "<mailto:news@example.org?subject=unsubscribe%20maryam%40example.org>"
+    )
     assert persian["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = persian.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "۳۰ دی ۱۳۸۸" in text  # the Jalali date, in Persian digits
@@ -109,7 +114,9 @@ def test_messages_arrive_with_their_parts_headers_and_language(site: Path) -> No
     assert "January 20, 2010" in english.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     bilingual = by_key[(FIRST, "en+fa", "bi@example.org")]
     assert bilingual["Content-Language"] == "en, fa"
-    assert "The Only Way Forward" in bilingual["Subject"] and "تنها راه پیش رو" in bilingual["Subject"]
+    assert (
+        "The Only Way Forward" in bilingual["Subject"] and "تنها راه پیش رو" in bilingual["Subject"]
+    )
     ids = [message["Message-ID"] for message in mailbox.messages()]
     assert len(set(ids)) == len(ids)
 
@@ -128,7 +135,8 @@ def test_a_refused_address_does_not_stop_the_others(site: Path) -> None:
         mailbox.received.clear()
         send(site, port)
     assert {identify(message) for message in mailbox.messages()} == {
-        (FIRST, "fa", "maryam@example.org")}
+        (FIRST, "fa", "maryam@example.org")
+    }
 
 
 def test_a_reader_who_changes_their_choice_gets_no_language_twice(site: Path) -> None:
@@ -138,26 +146,45 @@ def test_a_reader_who_changes_their_choice_gets_no_language_twice(site: Path) ->
         mailbox.received.clear()
         # The bilingual reader now wants Persian only, the Persian reader both languages.
         readers = site / "subscribers.csv"
-        readers.write_text(readers.read_text(encoding="utf-8")
-                           .replace("bi@example.org,bilingual", "bi@example.org,fa")
-                           .replace("maryam@example.org,fa", "maryam@example.org,bilingual"),
-                           encoding="utf-8")
+        readers.write_text(
+            readers.read_text(encoding="utf-8")
+            .replace("bi@example.org,bilingual", "bi@example.org,fa")
+            .replace("maryam@example.org,fa", "maryam@example.org,bilingual"),
+            encoding="utf-8",
+        )
         send(site, port)
     # Persian came inside the bilingual e-mail; Maryam had the Persian edition, so no bilingual
     # one, but now gets the post she had no language for.
     assert [identify(message) for message in mailbox.messages()] == [
-        (SECOND, "en", "maryam@example.org")]
+        (SECOND, "en", "maryam@example.org")
+    ]
 
 
 def test_the_command_reports_refusals_and_exits_zero(site: Path) -> None:
     mailbox = Mailbox(refuse={"john@example.org"})
     with smtp_server(mailbox) as port:
-        result = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--smtp-host",
-                                          "127.0.0.1", "--smtp-port", str(port), "--security",
-                                          "none", "--rate", "0"])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "newsletter",
+                "send",
+                str(site),
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                str(port),
+                "--security",
+                "none",
+                "--rate",
+                "0",
+            ],
+        )
     assert result.exit_code == 0, result.output
     assert "Sent 6 messages; 2 refused, 0 deferred." in result.output
-    assert "refused: john@example.org (en, 2010-01-20-the-only-way-forward): 550 5.1.1" in result.output
+    assert (
+        "refused: john@example.org (en, 2010-01-20-the-only-way-forward): 550 5.1.1"
+        in result.output
+    )
     assert "1 unconfirmed subscriber not sent anything" in result.output
 
 
@@ -173,8 +200,9 @@ def test_rate_limit_spaces_the_messages(site: Path) -> None:
     mailbox = Mailbox()
     with smtp_server(mailbox) as port:
         started = time.monotonic()
-        send_newsletter(site, site / "subscribers.csv", site / "ledger.sqlite", local(port),
-                        rate=300)  # one message every 0.2 s
+        send_newsletter(
+            site, site / "subscribers.csv", site / "ledger.sqlite", local(port), rate=300
+        )  # one message every 0.2 s
         elapsed = time.monotonic() - started
     assert len(mailbox.received) == len(EXPECTED)
     assert elapsed >= 0.2 * (len(EXPECTED) - 1) - 0.05
@@ -184,8 +212,22 @@ def test_rate_limit_spaces_the_messages(site: Path) -> None:
 
 
 def run_sender(site: Path, port: int, rate: str = "0") -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "bilingual", "newsletter", "send", str(site), "--smtp-host",
-               "127.0.0.1", "--smtp-port", str(port), "--security", "none", "--rate", rate]
+    command = [
+        sys.executable,
+        "-m",
+        "bilingual",
+        "newsletter",
+        "send",
+        str(site),
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        str(port),
+        "--security",
+        "none",
+        "--rate",
+        rate,
+    ]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -219,9 +261,21 @@ def test_killed_while_the_server_answers_then_rerun_sends_each_message_once(site
         assert_exactly_once(mailbox)
         assert "1 message stopped while going out and may have arrived" in output
         # The publisher may choose to send it again.
-        resent = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--smtp-host",
-                                          "127.0.0.1", "--smtp-port", str(port), "--security",
-                                          "none", "--resend-unconfirmed"])
+        resent = CliRunner().invoke(
+            cli,
+            [
+                "newsletter",
+                "send",
+                str(site),
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                str(port),
+                "--security",
+                "none",
+                "--resend-unconfirmed",
+            ],
+        )
     assert "Sent 1 message;" in resent.output
 
 
@@ -248,7 +302,8 @@ def test_killed_between_messages_then_rerun_takes_up_where_it_stopped(site: Path
         kill(sender)
         ledger = sqlite3.connect(site / "subscribers.ledger.sqlite")
         assert ledger.execute("SELECT state, count(*) FROM messages GROUP BY state").fetchall() == [
-            ("sent", 2)]
+            ("sent", 2)
+        ]
         ledger.close()
         rerun(site, port)
     assert_exactly_once(mailbox)
@@ -280,35 +335,59 @@ def certificate_authority(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tr
 
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_sends_over_tls_with_credentials_from_the_environment(
-        site: Path, certificate_authority: trustme.CA, monkeypatch: pytest.MonkeyPatch,
-        security: str) -> None:
+    site: Path, certificate_authority: trustme.CA, monkeypatch: pytest.MonkeyPatch, security: str
+) -> None:
     context, _ = tls_contexts(certificate_authority)
     authenticator = Authenticator("publisher", "s3cret")
     # With implicit TLS aiosmtpd does not see that the connection is encrypted: let it offer AUTH.
-    options = ({"tls_context": context, "require_starttls": True} if security == "starttls"
-               else {"ssl_context": context, "auth_require_tls": False})
+    options = (
+        {"tls_context": context, "require_starttls": True}
+        if security == "starttls"
+        else {"ssl_context": context, "auth_require_tls": False}
+    )
     mailbox = Mailbox()
     monkeypatch.setenv("BILINGUAL_SMTP_USER", "publisher")
     monkeypatch.setenv("BILINGUAL_SMTP_PASSWORD", "s3cret")
     with smtp_server(mailbox, authenticator=authenticator, auth_required=True, **options) as port:
-        result = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--smtp-host",
-                                          "127.0.0.1", "--smtp-port", str(port), "--security",
-                                          security, "--rate", "0"])
+        result = CliRunner().invoke(
+            cli,
+            [
+                "newsletter",
+                "send",
+                str(site),
+                "--smtp-host",
+                "127.0.0.1",
+                "--smtp-port",
+                str(port),
+                "--security",
+                security,
+                "--rate",
+                "0",
+            ],
+        )
     assert result.exit_code == 0, result.output
     assert len(mailbox.received) == len(EXPECTED)
     assert authenticator.logins == 1
 
 
-def test_a_wrong_password_is_a_clear_error(site: Path, certificate_authority: trustme.CA,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_wrong_password_is_a_clear_error(
+    site: Path, certificate_authority: trustme.CA, monkeypatch: pytest.MonkeyPatch
+) -> None:
     context, _ = tls_contexts(certificate_authority)
     monkeypatch.setenv("BILINGUAL_SMTP_USER", "publisher")
     monkeypatch.setenv("BILINGUAL_SMTP_PASSWORD", "wrong")
     mailbox = Mailbox()
-    with smtp_server(mailbox, authenticator=Authenticator("publisher", "s3cret"),
-                     auth_required=True, tls_context=context, require_starttls=True) as port:
-        result = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--smtp-host",
-                                          "127.0.0.1", "--smtp-port", str(port)])
+    with smtp_server(
+        mailbox,
+        authenticator=Authenticator("publisher", "s3cret"),
+        auth_required=True,
+        tls_context=context,
+        require_starttls=True,
+    ) as port:
+        result = CliRunner().invoke(
+            cli,
+            ["newsletter", "send", str(site), "--smtp-host", "127.0.0.1", "--smtp-port", str(port)],
+        )
     assert result.exit_code == 1
     assert f"127.0.0.1:{port} refused the login" in result.output
     assert "BILINGUAL_SMTP_PASSWORD" in result.output
@@ -318,25 +397,35 @@ def test_a_wrong_password_is_a_clear_error(site: Path, certificate_authority: tr
 def test_an_untrusted_certificate_stops_before_anything_is_sent(site: Path) -> None:
     context, _ = tls_contexts(trustme.CA())  # a CA nobody trusts
     mailbox = Mailbox()
-    with (smtp_server(mailbox, tls_context=context, require_starttls=True) as port,
-          pytest.raises(MailError, match=re.escape("no TLS with 127.0.0.1"))):
-        send_newsletter(site, site / "subscribers.csv", site / "ledger.sqlite",
-                        SmtpSettings("127.0.0.1", port, "starttls"), rate=0)
+    with (
+        smtp_server(mailbox, tls_context=context, require_starttls=True) as port,
+        pytest.raises(MailError, match=re.escape("no TLS with 127.0.0.1")),
+    ):
+        send_newsletter(
+            site,
+            site / "subscribers.csv",
+            site / "ledger.sqlite",
+            SmtpSettings("127.0.0.1", port, "starttls"),
+            rate=0,
+        )
     assert mailbox.received == []
 
 
 def test_credentials_are_never_read_from_the_site_folder(site: Path) -> None:
     config = site / "bilingual.toml"
-    config.write_text(config.read_text(encoding="utf-8") + 'password = "s3cret"\n',
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + 'password = "s3cret"\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--dry-run"])
     assert result.exit_code == 1
     assert "unknown key newsletter.password" in result.output
 
 
 def test_refuses_to_send_in_clear_to_another_machine(site: Path) -> None:
-    result = CliRunner().invoke(cli, ["newsletter", "send", str(site), "--smtp-host",
-                                      "smtp.example.org", "--security", "none"])
+    result = CliRunner().invoke(
+        cli,
+        ["newsletter", "send", str(site), "--smtp-host", "smtp.example.org", "--security", "none"],
+    )
     assert result.exit_code == 1
     assert "refusing to send without TLS to smtp.example.org" in result.output
     assert os.path.exists(site / "subscribers.csv")

@@ -27,17 +27,51 @@ def run(*arguments: str) -> tuple[int, str]:
 def test_add_list_and_remove(example_site: Path, name: str) -> None:
     store = str(example_site / name)
     site = str(example_site)
-    assert run("subscribers", "add", "Maryam@Example.ORG", site, "--list", store, "--lang", "fa",
-               "--date", "2010-01-01")[0] == 0
-    assert run("subscribers", "add", "john@example.org", site, "--list", store, "--lang",
-               "bilingual", "--unconfirmed")[0] == 0
+    assert (
+        run(
+            "subscribers",
+            "add",
+            "Maryam@Example.ORG",
+            site,
+            "--list",
+            store,
+            "--lang",
+            "fa",
+            "--date",
+            "2010-01-01",
+        )[0]
+        == 0
+    )
+    assert (
+        run(
+            "subscribers",
+            "add",
+            "john@example.org",
+            site,
+            "--list",
+            store,
+            "--lang",
+            "bilingual",
+            "--unconfirmed",
+        )[0]
+        == 0
+    )
     code, output = run("subscribers", "list", site, "--list", store, "--json")
     assert code == 0
     assert json.loads(output) == [
-        {"address": "Maryam@example.org", "language": "fa", "subscribed": "2010-01-01",
-         "confirmed": True},
-        {"address": "john@example.org", "language": "bilingual",
-         "subscribed": dt.date.today().isoformat(), "confirmed": False}]
+        {
+            "address": "Maryam@example.org",
+            "language": "fa",
+            "subscribed": "2010-01-01",
+            "confirmed": True,
+        },
+        {
+            "address": "john@example.org",
+            "language": "bilingual",
+            "subscribed": dt.date.today().isoformat(),
+            "confirmed": False,
+        },
+    ]
     code, output = run("subscribers", "add", "maryam@example.org", site, "--list", store)
     assert code == 1 and "maryam@example.org is already on the list" in output.lower()
     assert run("subscribers", "remove", "MARYAM@example.org", site, "--list", store)[0] == 0
@@ -50,8 +84,16 @@ def test_add_list_and_remove(example_site: Path, name: str) -> None:
 
 def test_the_sqlite_list_is_a_plain_table(example_site: Path) -> None:
     store = example_site / "readers.db"
-    run("subscribers", "add", "maryam@example.org", str(example_site), "--list", str(store),
-        "--lang", "both")
+    run(
+        "subscribers",
+        "add",
+        "maryam@example.org",
+        str(example_site),
+        "--list",
+        str(store),
+        "--lang",
+        "both",
+    )
     rows = sqlite3.connect(store).execute("SELECT * FROM subscribers").fetchall()
     assert rows == [("maryam@example.org", "both", dt.date.today().isoformat(), 1)]
 
@@ -67,10 +109,13 @@ def test_bad_addresses_and_languages_are_refused(example_site: Path) -> None:
 
 def test_import_another_services_export(example_site: Path, tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
-    export.write_text("Email Address,First Name,Language,OPTIN_TIME\n"
-                      "maryam@example.org,Maryam,fa,2010-01-05 10:22:01\n"
-                      "john@example.org,John,en,2010-01-06 08:00:00\n"
-                      "MARYAM@example.org,Maryam,fa,2010-01-07 08:00:00\n", encoding="utf-8-sig")
+    export.write_text(
+        "Email Address,First Name,Language,OPTIN_TIME\n"
+        "maryam@example.org,Maryam,fa,2010-01-05 10:22:01\n"
+        "john@example.org,John,en,2010-01-06 08:00:00\n"
+        "MARYAM@example.org,Maryam,fa,2010-01-07 08:00:00\n",
+        encoding="utf-8-sig",
+    )
     site = str(example_site)
     run("subscribers", "add", "john@example.org", site)
     code, output = run("subscribers", "import", str(export), site, "--confirmed")
@@ -78,14 +123,20 @@ def test_import_another_services_export(example_site: Path, tmp_path: Path) -> N
     assert "Imported 1 subscriber (1 already on the list)" in output
     assert "MARYAM@example.org is also on line 2" in output
     listed = json.loads(run("subscribers", "list", site, "--json")[1])
-    assert listed[1] == {"address": "maryam@example.org", "language": "fa",
-                         "subscribed": "2010-01-05", "confirmed": True}
+    assert listed[1] == {
+        "address": "maryam@example.org",
+        "language": "fa",
+        "subscribed": "2010-01-05",
+        "confirmed": True,
+    }
 
 
 def test_a_bad_row_stops_the_import_with_nothing_added(example_site: Path, tmp_path: Path) -> None:
     export = tmp_path / "export.csv"
-    export.write_text("email,language\nmaryam@example.org,fa\nnot an address,en\n"
-                      "john@example.org,de\n", encoding="utf-8")
+    export.write_text(
+        "email,language\nmaryam@example.org,fa\nnot an address,en\njohn@example.org,de\n",
+        encoding="utf-8",
+    )
     code, output = run("subscribers", "import", str(export), str(example_site))
     assert code == 1
     assert f"{export}:3: 'not an address' is not an e-mail address" in output
@@ -100,7 +151,9 @@ def test_import_one_address_a_line(example_site: Path, tmp_path: Path) -> None:
     assert code == 0 and "Imported 2 subscribers" in output
     listed = json.loads(run("subscribers", "list", str(example_site), "--json")[1])
     assert [(r["address"], r["language"], r["confirmed"]) for r in listed] == [
-        ("maryam@example.org", "fa", False), ("john@example.org", "fa", False)]
+        ("maryam@example.org", "fa", False),
+        ("john@example.org", "fa", False),
+    ]
 
 
 # ----- the form on the site
@@ -120,16 +173,26 @@ def test_the_form_posts_to_the_configured_endpoint(example_site: Path) -> None:
     out = configure(example_site, 'subscribe_endpoint = "https://lists.example.org/subscribe"\n')
     persian = page(out)
     form = persian.xpath("//footer[@class='site-footer']//form")[0]
-    assert (form.get("action"), form.get("method")) == ("https://lists.example.org/subscribe", "post")
+    assert (form.get("action"), form.get("method")) == (
+        "https://lists.example.org/subscribe",
+        "post",
+    )
     email = form.xpath(".//input[@name='email']")[0]
     assert (email.get("type"), email.get("dir")) == ("email", "ltr")
     assert email.get("required") is not None
     options = form.xpath(".//select[@name='language']/option")
     assert [(o.get("value"), o.get("selected") is not None) for o in options] == [
-        ("en", False), ("fa", True), ("both", False), ("bilingual", False)]
+        ("en", False),
+        ("fa", True),
+        ("both", False),
+        ("bilingual", False),
+    ]
     assert persian.xpath("//footer[@class='site-footer']//h2")[0].text_content() == "اشتراک ایمیلی"
     english = page(out, "en/posts/2010-01-20-the-only-way-forward/index.html")
-    assert english.xpath("//footer[@class='site-footer']//h2")[0].text_content() == "Subscribe by e-mail"
+    assert (
+        english.xpath("//footer[@class='site-footer']//h2")[0].text_content()
+        == "Subscribe by e-mail"
+    )
 
 
 def test_without_an_endpoint_the_form_is_a_mailto_link(example_site: Path) -> None:

@@ -22,12 +22,15 @@ def test_the_same_text_and_options_render_once() -> None:
     assert render_markdown(PROSE, "rtl", "html", False, "کد") is first
 
 
-@pytest.mark.parametrize("options", [
-    ("ltr", "html", False, "کد"),
-    ("rtl", "print", False, "کد"),
-    ("rtl", "html", True, "کد"),
-    ("rtl", "html", False, "Code"),
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        ("ltr", "html", False, "کد"),
+        ("rtl", "print", False, "کد"),
+        ("rtl", "html", True, "کد"),
+        ("rtl", "html", False, "Code"),
+    ],
+)
 def test_other_options_render_again(options: tuple[str, markdown.Mode, bool, str]) -> None:
     direction, mode, allow_html, label = options
     kept = render_markdown(WITH_CODE, "rtl", "html", False, "کد")
@@ -51,9 +54,12 @@ def test_a_feed_shows_the_body_its_page_shows(tmp_path: Path) -> None:
     (root / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://example.org/"\nlanguages = ["fa", "en"]\n'
         'default_language = "fa"\n\n[site.title]\nfa = "نوشته‌ها"\nen = "Essays"\n'
-        "\n[search]\nenabled = false\n", encoding="utf-8")
+        "\n[search]\nenabled = false\n",
+        encoding="utf-8",
+    )
     (post / "fa.md").write_text(
-        f"---\ntitle: آزادی\ndate: 2009-06-12\n---\n\n{PROSE}\n\n{WITH_CODE}", encoding="utf-8")
+        f"---\ntitle: آزادی\ndate: 2009-06-12\n---\n\n{PROSE}\n\n{WITH_CODE}", encoding="utf-8"
+    )
     out = tmp_path / "out"
     build(root, out, pdf=False, jobs=1)
 

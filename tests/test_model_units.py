@@ -28,10 +28,16 @@ def test_localized_is_strict_unless_asked_to_fall_back() -> None:
     assert title.map(len) == Localized({"en": 5, "fa": 4})
 
 
-@pytest.mark.parametrize("code, direction, name", [
-    ("fa", "rtl", "فارسی"), ("en", "ltr", "English"), ("ar", "rtl", "العربية"),
-    ("he", "rtl", "עברית"), ("de", "ltr", "Deutsch"),
-])
+@pytest.mark.parametrize(
+    "code, direction, name",
+    [
+        ("fa", "rtl", "فارسی"),
+        ("en", "ltr", "English"),
+        ("ar", "rtl", "العربية"),
+        ("he", "rtl", "עברית"),
+        ("de", "ltr", "Deutsch"),
+    ],
+)
 def test_direction_comes_from_babel(code: str, direction: str, name: str) -> None:
     assert (language(code).direction, language(code).name) == (direction, name)
 
@@ -39,7 +45,9 @@ def test_direction_comes_from_babel(code: str, direction: str, name: str) -> Non
 def test_unknown_language_code_is_a_config_error(tmp_path: Path) -> None:
     (tmp_path / "bilingual.toml").write_text(
         '[site]\nbase_url = "https://x.org/"\nlanguages = ["en", "xx-nonsense"]\n'
-        '[site.title]\nen = "X"\n', encoding="utf-8")
+        '[site.title]\nen = "X"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError, match="unknown language code 'xx-nonsense'"):
         load_config(tmp_path)
 
@@ -48,23 +56,34 @@ def test_config_reports_every_error_at_once(tmp_path: Path) -> None:
     (tmp_path / "bilingual.toml").write_text(
         '[site]\nbase_url = "example.org"\nlanguages = ["en", "fa"]\n'
         'default_language = "de"\nposts_per_page = 0\n[site.title]\nen = "X"\n'
-        '[pdf]\npage_size = 5\n[build]\n', encoding="utf-8")
+        "[pdf]\npage_size = 5\n[build]\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ErrorList) as caught:
         load_config(tmp_path)
     messages = [(str(e.message), e.line) for e in caught.value.errors]
     text = "\n".join(m for m, _ in messages)
-    for fragment in ("base_url", "default_language", "posts_per_page", "no value for 'fa'",
-                     "pdf.page_size", "unknown section or key 'build'"):
+    for fragment in (
+        "base_url",
+        "default_language",
+        "posts_per_page",
+        "no value for 'fa'",
+        "pdf.page_size",
+        "unknown section or key 'build'",
+    ):
         assert fragment in text
     assert ("base_url must be an absolute http(s) URL", 2) in messages
 
 
-@pytest.mark.parametrize("date, lang, expected", [
-    (dt.date(2010, 1, 20), "fa", "۳۰ دی ۱۳۸۸"),
-    (dt.date(2024, 3, 20), "fa", "۱ فروردین ۱۴۰۳"),
-    (dt.date(2010, 2, 3), "fa", "۱۴ بهمن ۱۳۸۸"),
-    (dt.date(2010, 1, 20), "en", "January 20, 2010"),
-])
+@pytest.mark.parametrize(
+    "date, lang, expected",
+    [
+        (dt.date(2010, 1, 20), "fa", "۳۰ دی ۱۳۸۸"),
+        (dt.date(2024, 3, 20), "fa", "۱ فروردین ۱۴۰۳"),
+        (dt.date(2010, 2, 3), "fa", "۱۴ بهمن ۱۳۸۸"),
+        (dt.date(2010, 1, 20), "en", "January 20, 2010"),
+    ],
+)
 def test_dates_follow_the_language_calendar(date: dt.date, lang: str, expected: str) -> None:
     assert format_date(date, lang) == expected
 

@@ -24,13 +24,21 @@ from synthetic import write_site
 
 
 def cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bilingual", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "bilingual", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture
@@ -40,10 +48,10 @@ def new_site(tmp_path: Path) -> Path:
     return site
 
 
-@pytest.mark.parametrize("out", ["content", "content/posts", ".", "..", "templates",
-                                 ".bilingual-cache/out"])
-def test_an_output_folder_holding_or_inside_the_inputs_is_refused(new_site: Path,
-                                                                  out: str) -> None:
+@pytest.mark.parametrize(
+    "out", ["content", "content/posts", ".", "..", "templates", ".bilingual-cache/out"]
+)
+def test_an_output_folder_holding_or_inside_the_inputs_is_refused(new_site: Path, out: str) -> None:
     (new_site / "templates").mkdir(exist_ok=True)
     (new_site / "templates" / "mine.html").write_text("{{ 1 }}", encoding="utf-8")
     before = tree(new_site.parent)
@@ -56,15 +64,18 @@ def test_an_output_folder_holding_or_inside_the_inputs_is_refused(new_site: Path
     assert {path: digest for path, digest in after.items() if CACHE_DIR not in path} == before
 
 
-def test_a_folder_with_a_users_file_is_refused_and_the_file_kept(new_site: Path,
-                                                                 tmp_path: Path) -> None:
+def test_a_folder_with_a_users_file_is_refused_and_the_file_kept(
+    new_site: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "public"
     out.mkdir()
     (out / "notes.txt").write_text("my only copy", encoding="utf-8")
     result = cli("build", new_site, "--out", out, "--no-pdf")
     assert result.returncode == 1
-    assert f"{out}: the output folder is not empty and was not made by bilingual (notes.txt)" \
+    assert (
+        f"{out}: the output folder is not empty and was not made by bilingual (notes.txt)"
         in result.stderr
+    )
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
     assert (out / "notes.txt").read_text(encoding="utf-8") == "my only copy"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -104,8 +115,9 @@ def test_an_output_built_before_is_ours_even_without_the_cache(new_site: Path) -
     assert (new_site / "_site" / "CNAME").read_text(encoding="utf-8") == "example.org"
 
 
-def test_a_manifest_of_another_tool_does_not_make_a_folder_ours(new_site: Path,
-                                                                tmp_path: Path) -> None:
+def test_a_manifest_of_another_tool_does_not_make_a_folder_ours(
+    new_site: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "app"
     out.mkdir()
     (out / "manifest.json").write_text('{"name": "My app", "icons": []}', encoding="utf-8")
@@ -124,8 +136,9 @@ def test_a_symbolic_link_as_output_is_refused(new_site: Path, tmp_path: Path) ->
 
 def test_a_second_build_waits_or_refuses_while_one_runs(new_site: Path) -> None:
     with BuildLock(new_site / CACHE_DIR):
-        with pytest.raises(BuildBusy, match=f"another build of this site is running "
-                                            f"\\(process {os.getpid()}\\)"):
+        with pytest.raises(
+            BuildBusy, match=f"another build of this site is running \\(process {os.getpid()}\\)"
+        ):
             build(new_site, pdf=False, wait=0)
         told: list[int | None] = []
         with pytest.raises(BuildBusy):
@@ -137,10 +150,20 @@ def test_a_second_build_waits_or_refuses_while_one_runs(new_site: Path) -> None:
 
 
 def test_a_lock_left_by_a_killed_build_is_free(new_site: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from bilingual.publish.lock import BuildLock\n"
-        "lock = BuildLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True)\n"
-        "time.sleep(600)"), str(new_site / CACHE_DIR)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time; from pathlib import Path; from bilingual.publish.lock import BuildLock\n"
+                "lock = BuildLock(Path(sys.argv[1])); lock.acquire(); print('held', flush=True)\n"
+                "time.sleep(600)"
+            ),
+            str(new_site / CACHE_DIR),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     holder.kill()
     holder.wait()
@@ -158,8 +181,11 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_two_builds_at_once_publish_a_whole_site(big_site: Path, tmp_path: Path) -> None:
-    first = subprocess.Popen([sys.executable, "-m", "bilingual", "build", str(big_site),
-                              "--no-pdf", "--jobs", "1"], stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "bilingual", "build", str(big_site), "--no-pdf", "--jobs", "1"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not any(p.name.startswith(STAGING_PREFIX) for p in big_site.iterdir()):
         assert first.poll() is None and time.monotonic() < deadline, "no staging folder seen"
@@ -183,21 +209,27 @@ def test_a_half_written_cache_file_is_removed(new_site: Path) -> None:
 
 def in_namespace(script: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
     """Run a shell script as root of a new user and mount namespace (mounts stay private)."""
-    return subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *map(str, args)],
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
 
 
 def test_a_full_disk_is_a_clear_error_and_the_old_site_stays(tmp_path: Path) -> None:
     site = copy_site(SITES / "minimal", tmp_path / "site")
     out = tmp_path / "disk" / "out"
     out.parent.mkdir()
-    script = ('mount -t tmpfs -o size=4m tmpfs "$1" && "$2" -m bilingual build "$3" --out "$4" '
-              '--no-pdf >/dev/null || exit; head -c 10000000 /dev/urandom > "$1/filler" 2>/dev/null; '
-              'out="$4"; tree() { (cd "$out" && find . -type f | sort | xargs sha256sum); }; '
-              'tree > "$5"; '
-              '"$2" -m bilingual build "$3" --out "$4" --no-pdf --clean >/dev/null; '
-              'echo "exit=$?"; tree | cmp - "$5" && echo "same site"; ls -A "$1"')
+    script = (
+        'mount -t tmpfs -o size=4m tmpfs "$1" && "$2" -m bilingual build "$3" --out "$4" '
+        '--no-pdf >/dev/null || exit; head -c 10000000 /dev/urandom > "$1/filler" 2>/dev/null; '
+        'out="$4"; tree() { (cd "$out" && find . -type f | sort | xargs sha256sum); }; '
+        'tree > "$5"; '
+        '"$2" -m bilingual build "$3" --out "$4" --no-pdf --clean >/dev/null; '
+        'echo "exit=$?"; tree | cmp - "$5" && echo "same site"; ls -A "$1"'
+    )
     result = in_namespace(script, out.parent, sys.executable, site, out, tmp_path / "before")
     assert result.stdout.split() == ["exit=1", "same", "site", "filler", "out"], result.stderr
     assert f"{out}: cannot write the output: No space left on device" in result.stderr
@@ -208,8 +240,10 @@ def test_a_read_only_output_parent_is_a_clear_error(tmp_path: Path) -> None:
     site = copy_site(SITES / "minimal", tmp_path / "site")
     parent = tmp_path / "ro"
     parent.mkdir()
-    script = ('mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && '
-              '"$2" -m bilingual build "$3" --out "$1/out" --no-pdf; echo "exit=$?"')
+    script = (
+        'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && '
+        '"$2" -m bilingual build "$3" --out "$1/out" --no-pdf; echo "exit=$?"'
+    )
     result = in_namespace(script, parent, sys.executable, site)
     assert "exit=1" in result.stdout, result.stdout + result.stderr
     assert "cannot write the output: Read-only file system" in result.stderr

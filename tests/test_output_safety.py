@@ -22,8 +22,11 @@ from synthetic import write_site
 
 
 def digest_tree(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -31,10 +34,18 @@ def leftovers(parent: Path) -> list[str]:
 
 
 def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
-    first = build(copy_site(SITES / "minimal", tmp_path / "a" / "site"), tmp_path / "one",
-                  pdf=True, clean=True)
-    second = build(copy_site(SITES / "minimal", tmp_path / "b" / "site"), tmp_path / "two",
-                   pdf=True, clean=True)
+    first = build(
+        copy_site(SITES / "minimal", tmp_path / "a" / "site"),
+        tmp_path / "one",
+        pdf=True,
+        clean=True,
+    )
+    second = build(
+        copy_site(SITES / "minimal", tmp_path / "b" / "site"),
+        tmp_path / "two",
+        pdf=True,
+        clean=True,
+    )
     assert first.count("pdf") == second.count("pdf") > 0
     assert digest_tree(tmp_path / "one") == digest_tree(tmp_path / "two")
 
@@ -52,9 +63,11 @@ def test_a_failed_render_leaves_the_previous_output(tmp_path: Path) -> None:
 
 def start_build(site: Path) -> subprocess.Popen[bytes]:
     # --clean: everything is rendered again, so the build is still running when interrupted
-    return subprocess.Popen([sys.executable, "-m", "bilingual", "build", str(site), "--no-pdf",
-                             "--clean"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "bilingual", "build", str(site), "--no-pdf", "--clean"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def wait_for_staging(site: Path, process: subprocess.Popen[bytes]) -> None:
@@ -78,7 +91,8 @@ def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_an_interrupted_build_leaves_the_previous_site_intact(big_site: Path, signum: int) -> None:
     before = digest_tree(big_site / "_site")
     (big_site / "content/posts/post-00000/en.md").write_text(
-        "---\ntitle: Changed\ndate: 2009-06-12\n---\n\nNew text.\n", encoding="utf-8")
+        "---\ntitle: Changed\ndate: 2009-06-12\n---\n\nNew text.\n", encoding="utf-8"
+    )
     process = start_build(big_site)
     wait_for_staging(big_site, process)
     os.kill(process.pid, signum)

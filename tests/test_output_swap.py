@@ -19,8 +19,11 @@ NEW = {"index.html": b"<p>new</p>", "fa/index.html": "<p>تازه</p>".encode(),
 def contents(folder: Path) -> dict[str, bytes] | None:
     if not folder.is_dir():
         return None
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def publish(out: Path, files: dict[str, bytes], spare: Path | None = None) -> None:
@@ -40,6 +43,7 @@ def seen_by_readers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
             result = function(*args, **kwargs)
             seen.append(contents(out))
             return result
+
         return call
 
     for module, name in ((os, "replace"), (os, "rename"), (os, "rmdir"), (shutil, "rmtree")):
@@ -48,8 +52,9 @@ def seen_by_readers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator
 
 
 @pytest.mark.parametrize("keep_a_spare", [False, True], ids=["fresh", "with-spare"])
-def test_the_output_is_never_missing_or_half_replaced(tmp_path: Path, keep_a_spare: bool,
-                                                     seen_by_readers: list[Any]) -> None:
+def test_the_output_is_never_missing_or_half_replaced(
+    tmp_path: Path, keep_a_spare: bool, seen_by_readers: list[Any]
+) -> None:
     out, spare = tmp_path / "out", (tmp_path / "cache" / "spare" if keep_a_spare else None)
     publish(out, OLD, spare)
     seen_by_readers.clear()

@@ -28,13 +28,17 @@ from conftest import ROOT, SITES, copy_site
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import write_site
 
-DESTRUCTIVE_EVENTS = frozenset({"os.rename", "os.remove", "os.rmdir", "shutil.rmtree",
-                                "shutil.move"})
+DESTRUCTIVE_EVENTS = frozenset(
+    {"os.rename", "os.remove", "os.rmdir", "shutil.rmtree", "shutil.move"}
+)
 
 
 def files(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -88,8 +92,9 @@ def minimal(tmp_path: Path) -> Path:
     return copy_site(SITES / "minimal", tmp_path / "site")
 
 
-def test_the_published_folder_is_never_missing_while_a_build_replaces_it(minimal: Path,
-                                                                          tmp_path: Path) -> None:
+def test_the_published_folder_is_never_missing_while_a_build_replaces_it(
+    minimal: Path, tmp_path: Path
+) -> None:
     out = minimal / "_site"
     build(minimal, pdf=False, jobs=1)
     edit(minimal / "content/posts/hello/fa.md", "نوشته شد.", "نوشته شد و بازنویسی شد.")
@@ -108,8 +113,7 @@ def test_the_published_folder_is_never_missing_while_a_build_replaces_it(minimal
 # ----- a deleted post leaves the published folder
 
 
-def test_a_deleted_post_is_unpublished_when_the_build_reuses_an_old_folder(
-        tmp_path: Path) -> None:
+def test_a_deleted_post_is_unpublished_when_the_build_reuses_an_old_folder(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", posts=6, words=60)
     out = site / "_site"
     build(site, pdf=False, jobs=1)
@@ -155,8 +159,9 @@ def embedded_colors(pdf: Path) -> list[tuple[int, ...]]:
 
 
 @pytest.mark.slow
-def test_a_pdf_is_made_again_when_an_image_beside_its_post_changes(minimal: Path,
-                                                                   tmp_path: Path) -> None:
+def test_a_pdf_is_made_again_when_an_image_beside_its_post_changes(
+    minimal: Path, tmp_path: Path
+) -> None:
     post = minimal / "content/posts/hello"
     (post / "map.png").write_bytes(solid_png((200, 30, 30)))
     edit(post / "en.md", "First paragraph", "![Map of the district](map.png)\n\nFirst paragraph")
@@ -168,8 +173,12 @@ def test_a_pdf_is_made_again_when_an_image_beside_its_post_changes(minimal: Path
     result = build(minimal, pdf=True, jobs=1)
 
     # Both languages' PDFs may embed the post's files; the pages only link the image.
-    assert result.rendered == {"en/posts/hello/hello.en.pdf", "fa/posts/hello/hello.fa.pdf",
-                               "en/posts/hello/map.png", "fa/posts/hello/map.png"}
+    assert result.rendered == {
+        "en/posts/hello/hello.en.pdf",
+        "fa/posts/hello/hello.fa.pdf",
+        "en/posts/hello/map.png",
+        "fa/posts/hello/map.png",
+    }
     assert embedded_colors(pdf) == [(30, 30, 200)]
 
 
@@ -183,7 +192,8 @@ def newest(site: Path, lang: str, position: int) -> Path:
 
 @pytest.mark.parametrize("size", [feed.FEED_SIZE, 4])
 def test_a_feed_is_made_again_exactly_when_a_post_it_lists_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
     """The feed renderer's own list of posts decides both what the feed shows and when it is
     made again: with any feed size, the last post listed counts and the next one does not."""
     monkeypatch.setattr(feed, "FEED_SIZE", size)
@@ -200,10 +210,13 @@ def test_a_feed_is_made_again_exactly_when_a_post_it_lists_changes(
 
     edit(newest(feed_site, "en", shown), "\n\n", "\n\nAn unlisted sentence.\n\n")
     result = build(feed_site, pdf=False, jobs=1)
-    assert "en/posts/" + newest(feed_site, "en", shown).parent.name + "/index.html" in result.written
+    assert (
+        "en/posts/" + newest(feed_site, "en", shown).parent.name + "/index.html" in result.written
+    )
     assert "en/feed.xml" not in result.rendered
     assert "An unlisted sentence." not in (feed_site / "_site/en/feed.xml").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
     fresh = build(feed_site, tmp_path / "fresh", pdf=False, jobs=1, clean=True)
     assert files(feed_site / "_site") == files(fresh.out_dir)
@@ -220,8 +233,12 @@ def publish_imports() -> Iterator[tuple[str, str]]:
         parts = path.relative_to(package).with_suffix("").parts
         name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        checked = {id(node) for top in ast.walk(tree) if isinstance(top, ast.If)
-                   and "TYPE_CHECKING" in ast.unparse(top.test) for node in ast.walk(top)}
+        checked = {
+            id(node)
+            for top in ast.walk(tree)
+            if isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test)
+            for node in ast.walk(top)
+        }
         for node in ast.walk(tree):
             if id(node) in checked:
                 continue
@@ -234,8 +251,10 @@ def publish_imports() -> Iterator[tuple[str, str]]:
 def _targets(node: ast.ImportFrom) -> list[str]:
     module = node.module or ""
     # `from bilingual.publish import urls` imports the module urls.
-    return [f"{module}.{alias.name}" if module == "bilingual.publish" else module
-            for alias in node.names]
+    return [
+        f"{module}.{alias.name}" if module == "bilingual.publish" else module
+        for alias in node.names
+    ]
 
 
 def test_the_publish_package_has_no_import_cycle() -> None:

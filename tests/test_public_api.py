@@ -26,8 +26,9 @@ def readme_example() -> str:
     return found.group(1)
 
 
-def test_the_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readme_example_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copytree(EXAMPLE_SITE, tmp_path / "blog")
     monkeypatch.chdir(tmp_path)
     exec(compile(readme_example(), str(README), "exec"), {"__name__": "readme"})
@@ -40,8 +41,11 @@ def test_the_readme_example_runs_as_written(tmp_path: Path, monkeypatch: pytest.
     assert not list((tmp_path / "blog" / "_site").rglob("*.pdf"))  # pdf=False
 
     booklet = PdfReader(tmp_path / "iran-news.pdf")
-    tagged = [post for post in site.posts if "iran-news" in {tag.key for tag in post.tags}
-              and post.has("fa")]
+    tagged = [
+        post
+        for post in site.posts
+        if "iran-news" in {tag.key for tag in post.tags} and post.has("fa")
+    ]
     shown = re.fullmatch(r"(\d+) pages, (\d+) posts -> iran-news.pdf", printed[1])
     assert shown is not None and int(shown[2]) == len(tagged) > 0
     assert len(booklet.pages) == -(-int(shown[1]) // 4) * 2  # four A5 pages to a sheet
@@ -72,8 +76,10 @@ def test_the_root_names_the_library_functions_themselves() -> None:
 
 def test_importing_the_package_loads_no_feature() -> None:
     """`import bilingual` (and so every submodule's import) stays cheap: features load on use."""
-    script = ("import sys, bilingual\n"
-              "print(sorted(m for m in sys.modules if m.startswith('bilingual.')))")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
+    script = (
+        "import sys, bilingual\nprint(sorted(m for m in sys.modules if m.startswith('bilingual.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "['bilingual.errors']"

@@ -31,7 +31,8 @@ def test_posts_in_a_section_linked_out_of_the_site_are_refused_each(tmp_path: Pa
     errors = caught.value.errors if isinstance(caught.value, ErrorList) else [caught.value]
     assert [(error.path, error.message) for error in errors] == [
         (section / name, f"is a link to {os.path.realpath(section / name)}, outside the site")
-        for name in folders]
+        for name in folders
+    ]
     assert not (root / "_site").exists()
 
 
@@ -41,5 +42,6 @@ def test_posts_in_a_section_linked_inside_the_site_are_read(tmp_path: Path) -> N
     move_posts(root, root / "content" / "archive")
     linked = build(root, pdf=False)
     assert sorted(output.path for output in linked.outputs) == sorted(
-        output.path for output in expected.outputs)
+        output.path for output in expected.outputs
+    )
     assert any("/posts/" in output.path for output in linked.outputs)

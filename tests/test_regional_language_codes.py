@@ -24,13 +24,13 @@ PERSIAN = {
     "title": "تنها راه پیش رو",
     "summary": "محمدرضا حیدری توضیح می‌دهد چرا دیپلمات‌های بیشتری از حکومت جدا خواهند شد.",
     "body": "محمدرضا حیدری، دیپلمات ارشد پیشین ایران در نروژ، در ماه دسامبر اعلام کرد که از "
-            "وزارت امور خارجه کناره می‌گیرد. او در ۲۲ خرداد ۱۳۸۸ در اسلو بود.",
+    "وزارت امور خارجه کناره می‌گیرد. او در ۲۲ خرداد ۱۳۸۸ در اسلو بود.",
 }
 ENGLISH = {
     "title": "The Only Way Forward",
     "summary": "Mohammad Reza Heidari explains why more diplomats will leave the regime.",
     "body": "Mohammad Reza Heidari, formerly a senior Iranian diplomat in Norway, resigned in "
-            "December and did not go back to Tehran.",
+    "December and did not go back to Tehran.",
 }
 
 
@@ -43,9 +43,10 @@ def test_persian_in_any_region_gets_jalali_dates_and_persian_digits(code: str) -
     assert localize_digits("page 12 of 30", code) == "page ۱۲ of ۳۰"
 
 
-@pytest.mark.parametrize(("code", "date"), [("en", "January 20, 2010"),
-                                            ("en-US", "January 20, 2010"),
-                                            ("en_GB", "20 January 2010")])
+@pytest.mark.parametrize(
+    ("code", "date"),
+    [("en", "January 20, 2010"), ("en-US", "January 20, 2010"), ("en_GB", "20 January 2010")],
+)
 def test_english_in_any_region_keeps_gregorian_dates_and_latin_digits(code: str, date: str) -> None:
     assert not uses_jalali(code)
     assert format_date(dt.date(2010, 1, 20), code) == date
@@ -62,9 +63,11 @@ def regional_site(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
         '[site]\nbase_url = "https://regional.example/"\nlanguages = ["en-US", "fa-IR"]\n'
         'default_language = "en-US"\n'
         '[site.title]\n"en-US" = "Democratic Republic of Iran"\n"fa-IR" = "جمهوری دموکراتیک ایران"\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (root / "content/tags.yaml").write_text(
-        "iran-news:\n  en-US: Iran News\n  fa-IR: اخبار ایران\n", encoding="utf-8")
+        "iran-news:\n  en-US: Iran News\n  fa-IR: اخبار ایران\n", encoding="utf-8"
+    )
     (post / "en-US.md").write_text(POST.format(**ENGLISH), encoding="utf-8")
     (post / "fa-IR.md").write_text(POST.format(**PERSIAN), encoding="utf-8")
     return build(root, pdf=False)

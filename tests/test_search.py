@@ -16,8 +16,10 @@ from bilingual.publish.search import fold_for_index
 from conftest import SITES, copy_site, serve
 
 PERSIAN_POST = "fa/posts/2010-01-20-the-only-way-forward/"
-ENGLISH_POSTS = {"en/posts/2010-01-20-the-only-way-forward/",
-                 "en/posts/2010-02-03-heidari-on-why-diplomats-oppose-the-state/"}
+ENGLISH_POSTS = {
+    "en/posts/2010-01-20-the-only-way-forward/",
+    "en/posts/2010-02-03-heidari-on-why-diplomats-oppose-the-state/",
+}
 
 
 def fragments(bundle: Path) -> list[dict[str, Any]]:
@@ -25,7 +27,7 @@ def fragments(bundle: Path) -> list[dict[str, Any]]:
     found = []
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
-        found.append(json.loads(data[data.index(b"{"):]))
+        found.append(json.loads(data[data.index(b"{") :]))
     return found
 
 
@@ -38,17 +40,20 @@ def test_index_folding_keeps_what_readers_see() -> None:
     assert fold_for_index("آزادی مُحَمَّد") == "آزادی مُحَمَّد"  # Pagefind folds these itself
 
 
-@pytest.mark.parametrize(("written", "indexed"), [
-    ("می\u200cخواهم", "می\u200c-خواهم"),  # a ZWNJ
-    ("می خواهم", "می\u2060-خواهم"),  # a space
-    ("میخواهم", "می\u200d-خواهم"),  # nothing
-    ("نمی دانم نمیدانم", "نمی\u2060-دانم نمی\u200d-دانم"),
-    ("کتاب ها کتابهای کتاب‌هایشان", "کتاب\u2060-ها کتاب\u200d-های کتاب\u200c-هایشان"),
-    ("بزرگ تر بزرگترین", "بزرگ\u2060-تر بزرگ\u200d-ترین"),
-    # Words that only look so gain a pair of terms; short ones and other words are left alone.
-    ("میز تنها رهایی بهتر ماهی سپاهیان", "میز تن\u200d-ها رهایی بهتر ماهی سپاهیان"),
-    ("می میرد", "می\u2060-میرد"),
-])
+@pytest.mark.parametrize(
+    ("written", "indexed"),
+    [
+        ("می\u200cخواهم", "می\u200c-خواهم"),  # a ZWNJ
+        ("می خواهم", "می\u2060-خواهم"),  # a space
+        ("میخواهم", "می\u200d-خواهم"),  # nothing
+        ("نمی دانم نمیدانم", "نمی\u2060-دانم نمی\u200d-دانم"),
+        ("کتاب ها کتابهای کتاب‌هایشان", "کتاب\u2060-ها کتاب\u200d-های کتاب\u200c-هایشان"),
+        ("بزرگ تر بزرگترین", "بزرگ\u2060-تر بزرگ\u200d-ترین"),
+        # Words that only look so gain a pair of terms; short ones and other words are left alone.
+        ("میز تنها رهایی بهتر ماهی سپاهیان", "میز تن\u200d-ها رهایی بهتر ماهی سپاهیان"),
+        ("می میرد", "می\u2060-میرد"),
+    ],
+)
 def test_a_words_parts_are_indexed_however_they_are_written(written: str, indexed: str) -> None:
     assert fold_for_index(written) == indexed
 
@@ -68,8 +73,9 @@ def test_each_language_gets_its_own_bundles(built_example: BuildResult) -> None:
     assert [record["meta"]["path"] for record in pages] == ["fa/brave-women-of-iran/index.html"]
 
 
-def test_only_the_changed_languages_bundle_is_made_again(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_changed_languages_bundle_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(search, "SHARD_SIZE", 1)  # one bundle per post: the English has two
     site = copy_site(SITES / "minimal", tmp_path / "site")
     first = build(site, pdf=False)
@@ -97,8 +103,9 @@ def test_only_the_changed_languages_bundle_is_made_again(tmp_path: Path,
 
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     site = copy_site(SITES / "minimal", tmp_path / "site")
-    (site / "bilingual.toml").write_text((site / "bilingual.toml").read_text()
-                                         + "\n[search]\nenabled = false\n")
+    (site / "bilingual.toml").write_text(
+        (site / "bilingual.toml").read_text() + "\n[search]\nenabled = false\n"
+    )
     result = build(site, pdf=False)
     assert not (result.out_dir / "fa/search").exists()
     assert not (result.out_dir / "fa/pagefind").exists()
@@ -140,21 +147,25 @@ def paths(items: list[dict[str, Any]], site: str) -> set[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", [
-    "کناره",  # as written
-    "كناره",  # Arabic kaf
-    "ميگيرد",  # Arabic yeh, no ZWNJ
-    "میگیرد",  # no ZWNJ
-    "می گیرد",  # a space for the ZWNJ
-    "می\u200cگیرد",  # the ZWNJ
-    "22 خرداد",  # Latin digits for ۲۲
-    "٢٢ خرداد",  # Arabic-Indic digits
-    "حکـومـت",  # tatweel
-    "حُکومَت",  # diacritics
-    "أحمدی نژاد",  # hamza on the alef
-])
-def test_persian_search_finds_the_post_however_it_is_typed(page: Any, search_site: str,
-                                                            query: str) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [
+        "کناره",  # as written
+        "كناره",  # Arabic kaf
+        "ميگيرد",  # Arabic yeh, no ZWNJ
+        "میگیرد",  # no ZWNJ
+        "می گیرد",  # a space for the ZWNJ
+        "می\u200cگیرد",  # the ZWNJ
+        "22 خرداد",  # Latin digits for ۲۲
+        "٢٢ خرداد",  # Arabic-Indic digits
+        "حکـومـت",  # tatweel
+        "حُکومَت",  # diacritics
+        "أحمدی نژاد",  # hamza on the alef
+    ],
+)
+def test_persian_search_finds_the_post_however_it_is_typed(
+    page: Any, search_site: str, query: str
+) -> None:
     items = found(search_site, "fa", query, page)
     assert PERSIAN_POST in paths(items, search_site), query
     post = next(item for item in items if item["href"].endswith(PERSIAN_POST))
@@ -169,7 +180,10 @@ def test_persian_excerpt_shows_the_text_as_written(page: Any, search_site: str) 
     assert "می\u200cگیرد" in post["marks"]  # the ZWNJ is back, without the index's marker
     digits = found(search_site, "fa", "22", page)[0]
     assert "۲۲" in digits["marks"] and "22" not in digits["excerpt"]
-    assert page.evaluate("getComputedStyle(document.querySelector('.search-results')).direction") == "rtl"
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.search-results')).direction")
+        == "rtl"
+    )
 
 
 @pytest.mark.browser
@@ -181,8 +195,11 @@ def test_search_for_nothing_there_says_so(page: Any, search_site: str) -> None:
 
 
 # The same verb and plural in three posts, each written one way Persian writers write them.
-SPELLINGS = {"zwnj": "می\u200cخوانیم و کتاب\u200cها", "space": "می خوانیم و کتاب ها",
-             "joined": "میخوانیم و کتابها"}
+SPELLINGS = {
+    "zwnj": "می\u200cخوانیم و کتاب\u200cها",
+    "space": "می خوانیم و کتاب ها",
+    "joined": "میخوانیم و کتابها",
+}
 
 
 @pytest.fixture(scope="module")
@@ -193,17 +210,21 @@ def spellings_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
         folder.mkdir()
         (folder / "fa.md").write_text(
             f"---\ntitle: یادداشت {name}\ndate: 2024-05-0{day}\n---\n\n"
-            f"ما شب‌ها در نسخهٔ 2 از برنامه {words} را دوست داریم.\n", "utf-8")
+            f"ما شب‌ها در نسخهٔ 2 از برنامه {words} را دوست داریم.\n",
+            "utf-8",
+        )
     server, url = serve(build(site, pdf=False).out_dir)
     yield url
     server.shutdown()
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("query", ["می\u200cخوانیم", "می خوانیم", "میخوانیم",
-                                   "کتاب\u200cها", "کتاب ها", "کتابها"])
-def test_a_words_parts_match_however_either_side_writes_them(page: Any, spellings_site: str,
-                                                              query: str) -> None:
+@pytest.mark.parametrize(
+    "query", ["می\u200cخوانیم", "می خوانیم", "میخوانیم", "کتاب\u200cها", "کتاب ها", "کتابها"]
+)
+def test_a_words_parts_match_however_either_side_writes_them(
+    page: Any, spellings_site: str, query: str
+) -> None:
     items = found(spellings_site, "fa", query, page)
     by_post = {item["href"].rstrip("/").rsplit("/", 1)[1]: item for item in items}
     assert set(by_post) == set(SPELLINGS), query
@@ -233,10 +254,13 @@ def test_english_search_is_plural_and_case_insensitive(page: Any, search_site: s
 @pytest.mark.browser
 def test_query_folding_matches_the_index(page: Any, search_site: str) -> None:
     page.goto(search_site + "fa/search/")
-    folded = page.evaluate("""async (words) => {
+    folded = page.evaluate(
+        """async (words) => {
         const module = await import('../../static/search.js');
         return words.map((word) => module.fold(word));
-    }""", ["كتاب", "می\u200cخواهم", "۱۲۳", "٤٥", "ســلام", "حُکومَت", "خانۀ", "آزادی", "إسلام"])
+    }""",
+        ["كتاب", "می\u200cخواهم", "۱۲۳", "٤٥", "ســلام", "حُکومَت", "خانۀ", "آزادی", "إسلام"],
+    )
     assert folded == ["کتاب", "میخواهم", "123", "45", "سلام", "حکومت", "خانه", "ازادی", "اسلام"]
 
 

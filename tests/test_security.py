@@ -30,23 +30,38 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 
 def test_raw_html_is_escaped_unless_allowed() -> None:
-    source = 'Hi <script>alert(1)</script> <em>there</em>'
+    source = "Hi <script>alert(1)</script> <em>there</em>"
     assert "&lt;script&gt;" in render_markdown(source, "ltr")
     assert "<em>" not in render_markdown(source, "ltr")
 
 
-@pytest.mark.parametrize("dangerous", [
-    "<script>alert(1)</script>", '<img src="x" onerror="alert(1)">',
-    '<a href="javascript:alert(1)">x</a>', "<style>body{}</style>",
-    '<iframe src="https://evil.example/"></iframe>', '<div onclick="alert(1)">x</div>',
-    '<a href="JaVaScRiPt:alert(1)">x</a>', '<svg onload="alert(1)"></svg>',
-])
+@pytest.mark.parametrize(
+    "dangerous",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        "<style>body{}</style>",
+        '<iframe src="https://evil.example/"></iframe>',
+        '<div onclick="alert(1)">x</div>',
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        '<svg onload="alert(1)"></svg>',
+    ],
+)
 def test_allowed_html_goes_through_the_sanitizer(dangerous: str) -> None:
     rendered = render_markdown(f"Text {dangerous} <em>kept</em>", "ltr", allow_html=True)
     assert "<em>kept</em>" in rendered
     lowered = rendered.lower()
-    for marker in ("<script", "onerror", "onclick", "onload", "javascript:", "<style", "<iframe",
-                   "<svg"):
+    for marker in (
+        "<script",
+        "onerror",
+        "onclick",
+        "onload",
+        "javascript:",
+        "<style",
+        "<iframe",
+        "<svg",
+    ):
         assert marker not in lowered, rendered
 
 
@@ -73,8 +88,12 @@ def from_theme(element: html.HtmlElement) -> bool:
     if element.tag == "form":
         return element.get("class") in THEME_FORMS and "evil" not in element.get("action", "")
     source = element.get("src") or ""
-    return element.tag == "script" and not (element.text or "").strip() \
-        and "/static/" in source and source.rsplit("/", 1)[-1] in THEME_SCRIPTS
+    return (
+        element.tag == "script"
+        and not (element.text or "").strip()
+        and "/static/" in source
+        and source.rsplit("/", 1)[-1] in THEME_SCRIPTS
+    )
 
 
 def bidi_depth_is_balanced(text: str) -> bool:
@@ -123,7 +142,10 @@ def test_pdf_metadata_and_text_carry_fields_as_plain_text(tmp_path: Path) -> Non
 
     result = build(copy_site(SITES / "hostile", tmp_path / "site"), pdf=True)
     reader = PdfReader(result.out_dir / "en/posts/attack/attack.en.pdf")
-    assert reader.metadata.title == "</title><script>window.__pwned = 'title'</script> \u202eReversed\u202c"
+    assert (
+        reader.metadata.title
+        == "</title><script>window.__pwned = 'title'</script> \u202eReversed\u202c"
+    )
     assert reader.metadata.author == "<img src=x onerror=\"window.__pwned='author'\">"
     text = reader.pages[0].extract_text()
     assert "<script>window.__pwned = 'config title'</script>Evil & Co" in text
@@ -141,10 +163,14 @@ def post_with_image(root: Path, reference: str) -> Path:
     if not root.exists():
         copy_site(SITES / "minimal", root)
     post = root / "content/posts/older/en.md"
-    post.write_text("---\ntitle: An older post\ndate: 2023-12-31\ntags: [news]\n---\n\n"
-                    f"Only in English, with a photograph of the square.\n\n![the square]({reference})\n",
-                    encoding="utf-8")
-    assert post.read_text(encoding="utf-8").splitlines()[REFERENCE_LINE - 1].endswith(f"({reference})")
+    post.write_text(
+        "---\ntitle: An older post\ndate: 2023-12-31\ntags: [news]\n---\n\n"
+        f"Only in English, with a photograph of the square.\n\n![the square]({reference})\n",
+        encoding="utf-8",
+    )
+    assert (
+        post.read_text(encoding="utf-8").splitlines()[REFERENCE_LINE - 1].endswith(f"({reference})")
+    )
     return post
 
 
@@ -186,18 +212,26 @@ def _sparse_in_post(tmp_path: Path, folder: Path) -> str:
     return "huge.png"
 
 
-@pytest.mark.parametrize(("make", "reason"), [
-    (lambda tmp, folder: "/dev/zero", "it is outside the site"),
-    (lambda tmp, folder: str(outside_file(tmp)), "it is outside the site"),
-    (lambda tmp, folder: os.path.relpath(outside_file(tmp), folder), "it is outside the site"),
-    (_link_in_post, "it is a link to"),
-    (_fifo_in_post, "it is a named pipe (FIFO), not a regular file"),
-    (_sparse_in_post, "it is too large (40.0 MB; the limit is 32.0 MB)"),
-    (lambda tmp, folder: "https://images.example/square.png", "does not fetch files from the network"),
-    (lambda tmp, folder: "ftp://images.example/square.png", "'ftp' addresses are not allowed"),
-], ids=["dev-zero", "absolute", "dot-dot", "link-out", "fifo", "too-large", "remote", "ftp"])
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda tmp, folder: "/dev/zero", "it is outside the site"),
+        (lambda tmp, folder: str(outside_file(tmp)), "it is outside the site"),
+        (lambda tmp, folder: os.path.relpath(outside_file(tmp), folder), "it is outside the site"),
+        (_link_in_post, "it is a link to"),
+        (_fifo_in_post, "it is a named pipe (FIFO), not a regular file"),
+        (_sparse_in_post, "it is too large (40.0 MB; the limit is 32.0 MB)"),
+        (
+            lambda tmp, folder: "https://images.example/square.png",
+            "does not fetch files from the network",
+        ),
+        (lambda tmp, folder: "ftp://images.example/square.png", "'ftp' addresses are not allowed"),
+    ],
+    ids=["dev-zero", "absolute", "dot-dot", "link-out", "fifo", "too-large", "remote", "ftp"],
+)
 def test_pdf_reads_no_file_outside_the_post_and_names_the_line(
-        make: Callable[[Path, Path], str], reason: str, tmp_path: Path) -> None:
+    make: Callable[[Path, Path], str], reason: str, tmp_path: Path
+) -> None:
     root = tmp_path / "site"
     post = post_with_image(root, "photo.png")
     reference = make(tmp_path, post.parent)
@@ -211,7 +245,8 @@ def test_pdf_reads_no_file_outside_the_post_and_names_the_line(
 
 
 def test_pdf_embeds_an_image_of_the_post_folder_and_goes_on_without_a_missing_one(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     root = tmp_path / "site"
     post = post_with_image(root, "photo.png")
     assert image_count(english_pdf(root)) == 0
@@ -230,8 +265,9 @@ def test_pdf_fetches_from_the_network_only_when_the_site_allows_it(tmp_path: Pat
         with pytest.raises(ContentError, match="allow_remote"):
             english_pdf(root)
         config = root / "bilingual.toml"
-        config.write_text(config.read_text(encoding="utf-8") + "\n[pdf]\nallow_remote = true\n",
-                          encoding="utf-8")
+        config.write_text(
+            config.read_text(encoding="utf-8") + "\n[pdf]\nallow_remote = true\n", encoding="utf-8"
+        )
         assert image_count(english_pdf(root)) == 1
     finally:
         server.shutdown()
@@ -322,13 +358,30 @@ def _link_catalog(root: Path, outside: Path) -> Path:
     return catalog
 
 
-@pytest.mark.parametrize("link", [_link_post_file, _link_post_folder, _link_tags,
-                                  _link_static_file, _link_static_folder, _link_post_image,
-                                  _link_catalog],
-                         ids=["post-file", "post-folder", "tags", "static-file", "static-folder",
-                              "post-image", "catalog"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        _link_post_file,
+        _link_post_folder,
+        _link_tags,
+        _link_static_file,
+        _link_static_folder,
+        _link_post_image,
+        _link_catalog,
+    ],
+    ids=[
+        "post-file",
+        "post-folder",
+        "tags",
+        "static-file",
+        "static-folder",
+        "post-image",
+        "catalog",
+    ],
+)
 def test_a_link_out_of_the_site_is_refused_not_published(
-        link: Callable[[Path, Path], Path], tmp_path: Path) -> None:
+    link: Callable[[Path, Path], Path], tmp_path: Path
+) -> None:
     root = copy_site(SITES / "minimal", tmp_path / "site")
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -338,8 +391,9 @@ def test_a_link_out_of_the_site_is_refused_not_published(
     with pytest.raises(BilingualError) as caught:
         build(root, pdf=False)
     errors = caught.value.errors if isinstance(caught.value, ErrorList) else [caught.value]
-    assert [(e.path, e.message) for e in errors] == \
-        [(linked, f"is a link to {os.path.realpath(linked)}, outside the site")]
+    assert [(e.path, e.message) for e in errors] == [
+        (linked, f"is a link to {os.path.realpath(linked)}, outside the site")
+    ]
     assert {p: p.read_bytes() for p in first.out_dir.rglob("*") if p.is_file()} == published
 
 
@@ -348,5 +402,6 @@ def test_a_link_inside_the_site_is_followed(tmp_path: Path) -> None:
     (root / "templates/static").mkdir(parents=True)
     (root / "templates/static/tags.txt").symlink_to("../../content/tags.yaml")
     result = build(root, pdf=False)
-    assert (result.out_dir / "static/tags.txt").read_bytes() == \
-        (root / "content/tags.yaml").read_bytes()
+    assert (result.out_dir / "static/tags.txt").read_bytes() == (
+        root / "content/tags.yaml"
+    ).read_bytes()

@@ -64,11 +64,20 @@ def test_serves_the_output_with_the_reload_script_injected(preview: PreviewServe
     assert preview.server_address[0] == "127.0.0.1"
 
 
-@pytest.mark.parametrize("path", [
-    "/../bilingual.toml", "/%2e%2e/bilingual.toml", "/fa/%2e%2e/%2e%2e/bilingual.toml",
-    "/..%2fbilingual.toml", "/%2e%2e%2fbilingual.toml", "/static/..%5c..%5cbilingual.toml",
-    "//etc/passwd", "/%2fetc/passwd", "/.staging-x/index.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../bilingual.toml",
+        "/%2e%2e/bilingual.toml",
+        "/fa/%2e%2e/%2e%2e/bilingual.toml",
+        "/..%2fbilingual.toml",
+        "/%2e%2e%2fbilingual.toml",
+        "/static/..%5c..%5cbilingual.toml",
+        "//etc/passwd",
+        "/%2fetc/passwd",
+        "/.staging-x/index.html",
+    ],
+)
 def test_paths_outside_the_output_folder_get_404(preview: PreviewServer, path: str) -> None:
     status, body = get(preview.url, path)
     assert status == 404
@@ -143,8 +152,9 @@ def test_a_rebuild_waits_for_a_manual_build_then_runs(example_site: Path) -> Non
         seen = server.state.generation
         with build_lock(server):
             source = persian_file(server.root)
-            source.write_text(source.read_text("utf-8").replace("تنها راه پیش رو", "راه دیگر"),
-                              "utf-8")
+            source.write_text(
+                source.read_text("utf-8").replace("تنها راه پیش رو", "راه دیگر"), "utf-8"
+            )
             assert server.state.wait(seen, 3) == seen, "built while another build held the lock"
         wait_for_build(server, seen)
         assert waited and server.state.snapshot()["error"] is None
@@ -188,8 +198,9 @@ def test_page_reloads_when_the_persian_title_changes(preview: PreviewServer, pag
 
 
 @pytest.mark.browser
-def test_overlay_shows_a_build_error_until_it_is_fixed(preview: PreviewServer, page,
-                                                        tmp_path: Path) -> None:
+def test_overlay_shows_a_build_error_until_it_is_fixed(
+    preview: PreviewServer, page, tmp_path: Path
+) -> None:
     page.goto(preview.url + PERSIAN_PATH)
     source = persian_file(preview.root)
     good = source.read_text("utf-8")

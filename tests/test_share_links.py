@@ -37,7 +37,9 @@ def test_share_links_carry_the_address_and_the_title(page: Any, example_server: 
     assert links["email"].startswith("mailto:?") and "+" not in links["email"]
     assert query["email"] == {"subject": [TITLE], "body": [CANONICAL]}
     assert links["copy"] == CANONICAL
-    labels = page.evaluate("[...document.querySelectorAll('nav.share a')].map((a) => a.textContent)")
+    labels = page.evaluate(
+        "[...document.querySelectorAll('nav.share a')].map((a) => a.textContent)"
+    )
     assert labels == ["تلگرام", "واتس‌اپ", "ایکس", "فیس‌بوک", "ایمیل", "رونوشت پیوند"]
     assert page.evaluate("document.querySelectorAll('script[src^=\"http\"]').length") == 0
 
@@ -77,11 +79,17 @@ def test_opposite_runs_of_a_shared_title_are_isolated(tmp_path: Path) -> None:
     """As in the feeds: a phone number or an English sentence keeps its order in a Persian title."""
     site = copy_site(SITES / "minimal", tmp_path / "site")
     post = site / "content/posts/hello/fa.md"
-    post.write_text(post.read_text().replace(
-        "title: سلام", "title: 'گفت: «I am here.» تلفن +1 212 555 0100'"), "utf-8")
-    page = html.fromstring((build(site, pdf=False).out_dir / "fa/posts/hello/index.html").read_bytes())
+    post.write_text(
+        post.read_text().replace("title: سلام", "title: 'گفت: «I am here.» تلفن +1 212 555 0100'"),
+        "utf-8",
+    )
+    page = html.fromstring(
+        (build(site, pdf=False).out_dir / "fa/posts/hello/index.html").read_bytes()
+    )
     telegram = parse_qs(urlsplit(page.xpath("//a[@class='share-telegram']/@href")[0]).query)
-    assert telegram["text"] == ["\u2067گفت: «\u2066I am here.\u2069» تلفن \u2066+1 212 555 0100\u2069\u2069"]
+    assert telegram["text"] == [
+        "\u2067گفت: «\u2066I am here.\u2069» تلفن \u2066+1 212 555 0100\u2069\u2069"
+    ]
 
 
 def test_share_links_follow_the_config(tmp_path: Path) -> None:

@@ -52,8 +52,11 @@ def test_every_internal_link_resolves_to_a_file(built_example: BuildResult) -> N
     for path in pages(built_example):
         page_url = "http://site/" + path.relative_to(out).as_posix()
         for element, _attribute, link, _pos in parse(path).iterlinks():
-            if element.tag == "link" and element.get("rel") in ("canonical", "alternate") \
-                    and link.startswith("https://"):
+            if (
+                element.tag == "link"
+                and element.get("rel") in ("canonical", "alternate")
+                and link.startswith("https://")
+            ):
                 continue
             if element.xpath("ancestor::nav[@class='share']"):
                 continue  # links to other sites by design: see test_share_links.py
@@ -93,9 +96,10 @@ def test_opposite_direction_runs_are_isolated(built_example: BuildResult) -> Non
     root = parse(built_example.out_dir / PERSIAN_POST)
     isolated = root.xpath("//div[@class='entry-body']//bdi[@dir='ltr']")
     assert "IRGC" in [element.text for element in isolated]
-    paragraph = next(p for p in root.xpath("//div[@class='entry-body']/p")
-                     if "IRGC" in p.text_content())
-    assert "(<bdi dir=\"ltr\">IRGC</bdi>)" in html.tostring(paragraph, encoding="unicode")
+    paragraph = next(
+        p for p in root.xpath("//div[@class='entry-body']/p") if "IRGC" in p.text_content()
+    )
+    assert '(<bdi dir="ltr">IRGC</bdi>)' in html.tostring(paragraph, encoding="unicode")
 
 
 def test_persian_phrase_in_english_text_is_isolated(minimal: BuildResult) -> None:
@@ -125,8 +129,10 @@ def test_switcher_says_when_a_translation_is_missing(built_example: BuildResult)
 
 def test_hreflang_alternates_include_x_default(built_example: BuildResult) -> None:
     root = parse(built_example.out_dir / PERSIAN_POST)
-    alternates = {link.get("hreflang"): link.get("href")
-                  for link in root.xpath("//link[@rel='alternate' and @hreflang]")}
+    alternates = {
+        link.get("hreflang"): link.get("href")
+        for link in root.xpath("//link[@rel='alternate' and @hreflang]")
+    }
     assert alternates == {
         "en": "https://example.org/en/posts/2010-01-20-the-only-way-forward/",
         "fa": "https://example.org/fa/posts/2010-01-20-the-only-way-forward/",
@@ -165,7 +171,9 @@ def test_feeds_are_atom_with_rfc3339_dates(built_example: BuildResult) -> None:
         entries = feed.findall(f"{ATOM}entry")
         assert len(entries) == count
         for entry in entries:
-            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.findtext(f"{ATOM}updated"))
+            assert re.fullmatch(
+                r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", entry.findtext(f"{ATOM}updated")
+            )
             content = entry.find(f"{ATOM}content")
             assert content.get("type") == "html" and "<p>" in content.text
     persian = etree.parse(str(built_example.out_dir / "fa/feed.xml")).getroot()
@@ -181,11 +189,17 @@ def test_manifest_lists_every_file_written(built_example: BuildResult) -> None:
     kinds = {entry["kind"] for entry in manifest["outputs"]}
     assert {"post", "page", "index", "tag", "feed"} <= kinds
     post = next(e for e in manifest["outputs"] if e["path"] == PERSIAN_POST)
-    assert post == {"kind": "post", "lang": "fa", "slug": "2010-01-20-the-only-way-forward",
-                    "path": PERSIAN_POST}
+    assert post == {
+        "kind": "post",
+        "lang": "fa",
+        "slug": "2010-01-20-the-only-way-forward",
+        "path": PERSIAN_POST,
+    }
 
 
-def test_fonts_are_bundled_and_nothing_is_fetched_from_elsewhere(built_example: BuildResult) -> None:
+def test_fonts_are_bundled_and_nothing_is_fetched_from_elsewhere(
+    built_example: BuildResult,
+) -> None:
     out = built_example.out_dir
     css = (out / "static/style.css").read_text(encoding="utf-8")
     for font in re.findall(r'url\("([^"]+)"\)', css):
@@ -203,6 +217,10 @@ def test_site_templates_override_the_theme(tmp_path: Path) -> None:
     (site / "templates").mkdir()
     (site / "templates/page.html").write_text(
         '{% extends "base.html" %}{% block content %}<p id="custom">{{ entry.title }}</p>'
-        "{% endblock %}", encoding="utf-8")
+        "{% endblock %}",
+        encoding="utf-8",
+    )
     result = build(site, pdf=False)
-    assert parse(result.out_dir / "fa/about/index.html").xpath("string(//p[@id='custom'])") == "درباره"
+    assert (
+        parse(result.out_dir / "fa/about/index.html").xpath("string(//p[@id='custom'])") == "درباره"
+    )

@@ -17,18 +17,26 @@ POST_A = "en/posts/heidari/index.html"
 POST_B = "en/posts/green-embassy/index.html"
 PERSIAN = "fa/posts/heidari/index.html"
 OLD_TAG = "fa/tags/old-tag/index.html"
-OLD_SITE = {POST_A: b"<h1>Heidari</h1>", POST_B: b"<h1>Green Embassy</h1>",
-            PERSIAN: "<h1>حیدری</h1>".encode(), OLD_TAG: b"<ul></ul>"}
+OLD_SITE = {
+    POST_A: b"<h1>Heidari</h1>",
+    POST_B: b"<h1>Green Embassy</h1>",
+    PERSIAN: "<h1>حیدری</h1>".encode(),
+    OLD_TAG: b"<ul></ul>",
+}
 
 
 def contents(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def folders(folder: Path) -> list[str]:
-    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
-                  if path.is_dir())
+    return sorted(
+        path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_dir()
+    )
 
 
 def publish(out: Path, spare: Path, files: dict[str, bytes]) -> None:
@@ -47,15 +55,22 @@ def umask_022() -> Iterator[None]:
 
 
 def test_a_deleted_post_and_its_emptied_folders_are_gone_from_the_next_output(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     out, spare = tmp_path / "out", tmp_path / "cache" / "spare"
     publish(out, spare, OLD_SITE)
     publish(out, spare, OLD_SITE)  # the second output is staged in the first one's folder
     kept = {POST_A: OLD_SITE[POST_A], PERSIAN: OLD_SITE[PERSIAN]}
     publish(out, spare, kept)
     assert contents(out) == kept
-    assert folders(out) == ["en", "en/posts", "en/posts/heidari", "fa", "fa/posts",
-                            "fa/posts/heidari"]
+    assert folders(out) == [
+        "en",
+        "en/posts",
+        "en/posts/heidari",
+        "fa",
+        "fa/posts",
+        "fa/posts/heidari",
+    ]
 
 
 def test_a_file_gone_from_the_spare_before_pruning_is_no_error(tmp_path: Path) -> None:
@@ -99,8 +114,9 @@ def test_every_spare_holds_the_site_it_replaced(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("cache_exists", [False, True], ids=["no-cache-yet", "cache"])
-def test_leftovers_of_killed_builds_are_reused_or_removed(tmp_path: Path,
-                                                          cache_exists: bool) -> None:
+def test_leftovers_of_killed_builds_are_reused_or_removed(
+    tmp_path: Path, cache_exists: bool
+) -> None:
     out, spare = tmp_path / "out", tmp_path / "cache" / "builds" / "spare"
     if cache_exists:
         spare.parent.mkdir(parents=True)
@@ -114,7 +130,8 @@ def test_leftovers_of_killed_builds_are_reused_or_removed(tmp_path: Path,
 
 
 def test_without_an_atomic_exchange_the_output_is_still_replaced_whole(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Where renameat2 is missing, the old folder is renamed away, then the new one in.
     monkeypatch.setattr(writer, "_exchange", lambda first, second: False)
     out, spare = tmp_path / "out", tmp_path / "cache" / "spare"
@@ -126,7 +143,8 @@ def test_without_an_atomic_exchange_the_output_is_still_replaced_whole(
 
 
 def test_the_staging_folder_is_a_hidden_sibling_and_the_output_is_world_readable(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "out"
     with staged(out) as staging:
         assert staging.root.parent == tmp_path
@@ -159,8 +177,9 @@ def test_link_file_shares_the_source_and_replaces_what_was_there(tmp_path: Path)
     assert target.read_bytes() == b"<p>other</p>"
 
 
-def test_link_file_copies_where_links_are_refused(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_link_file_copies_where_links_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "source.html"
     source.write_bytes(b"<p>source</p>")
     os.utime(source, ns=(1_262_304_000_000_000_000, 1_262_304_000_000_000_000))

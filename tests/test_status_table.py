@@ -19,14 +19,31 @@ ENGLISH_TITLE = "The deal was signed on ۲۳ تیر ۱۳۹۴ in Vienna"
 
 def content() -> ContentStatus:
     """A Persian-first site: one post not yet in English, one English translation unmarked."""
-    return ContentStatus(("fa", "en"), (
-        EntryStatus("post", "macos", "fa", "hash-1", (
-            Translation("fa", "source", PERSIAN_TITLE, None),
-            Translation("en", "missing", None, None))),
-        EntryStatus("post", "deal", "fa", "hash-2", (
-            Translation("fa", "source", "توافق در وین امضا شد", None),
-            Translation("en", "unknown", ENGLISH_TITLE, None))),
-    ))
+    return ContentStatus(
+        ("fa", "en"),
+        (
+            EntryStatus(
+                "post",
+                "macos",
+                "fa",
+                "hash-1",
+                (
+                    Translation("fa", "source", PERSIAN_TITLE, None),
+                    Translation("en", "missing", None, None),
+                ),
+            ),
+            EntryStatus(
+                "post",
+                "deal",
+                "fa",
+                "hash-2",
+                (
+                    Translation("fa", "source", "توافق در وین امضا شد", None),
+                    Translation("en", "unknown", ENGLISH_TITLE, None),
+                ),
+            ),
+        ),
+    )
 
 
 def table(width: int) -> list[str]:
@@ -38,11 +55,10 @@ def table(width: int) -> list[str]:
 
 def cell(lines: list[str], slug: str) -> list[str]:
     """The lines of the title cell of ``slug``'s row, which ends with the slug."""
-    body = lines[lines.index(next(line for line in lines if line.startswith("Translations"))):]
+    body = lines[lines.index(next(line for line in lines if line.startswith("Translations"))) :]
     rows = [re.split("│", line)[1].strip() for line in body if line.startswith("│")]
     end = rows.index(slug)
-    start = max((index + 1 for index in range(end) if rows[index] in {"macos", "deal"}),
-                default=0)
+    start = max((index + 1 for index in range(end) if rows[index] in {"macos", "deal"}), default=0)
     return rows[start:end]
 
 
@@ -60,6 +76,8 @@ def test_a_title_is_cut_to_one_line_before_it_is_reordered(width: int) -> None:
     assert all(len(line) <= width for line in lines)
     shown = cell(lines, "macos")
     assert len(shown) == 1
-    cuts = {visual(PERSIAN_TITLE[:length].rstrip() + "…", "rtl")
-            for length in range(len("macOS"), len(PERSIAN_TITLE))}
+    cuts = {
+        visual(PERSIAN_TITLE[:length].rstrip() + "…", "rtl")
+        for length in range(len("macOS"), len(PERSIAN_TITLE))
+    }
     assert shown[0] in cuts | {visual(PERSIAN_TITLE, "rtl")}  # its start, in reading order

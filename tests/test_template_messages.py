@@ -11,7 +11,7 @@ from bilingual.i18n.localization import catalog_path
 from bilingual.publish.templating import TemplateSet, forget_environments, render_template
 from bilingual.text.languages import language
 
-CATALOG = '''msgid ""
+CATALOG = """msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 
@@ -23,12 +23,14 @@ msgstr "۱۰۰%% بررسی‌شده"
 
 msgid "Posts by %(author)s"
 msgstr "نوشته‌های %(author)s"
-'''
+"""
 # The same messages as constants, through gettext, and through a call the compiler cannot see.
-PAGE = ("{% set call = _ %}"
-        "{{ _('Read more') }}|{{ gettext('Read more') }}|{{ call('Read more') }}|"
-        "{{ _('Fully checked') }}|{{ call('Fully checked') }}|"
-        "{{ _('Read more') ~ '!' }}|{{ _('Read more')|length }}|{{ _('Not in the catalog') }}")
+PAGE = (
+    "{% set call = _ %}"
+    "{{ _('Read more') }}|{{ gettext('Read more') }}|{{ call('Read more') }}|"
+    "{{ _('Fully checked') }}|{{ call('Fully checked') }}|"
+    "{{ _('Read more') ~ '!' }}|{{ _('Read more')|length }}|{{ _('Not in the catalog') }}"
+)
 
 
 def site_templates(root: Path, page: str, catalog: str = CATALOG) -> TemplateSet:
@@ -43,24 +45,38 @@ def site_templates(root: Path, page: str, catalog: str = CATALOG) -> TemplateSet
 
 
 def test_a_constant_message_reads_as_the_same_message_translated_when_called(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     templates = site_templates(tmp_path, PAGE)
     env = templates.environment(language("fa"))
     escaped = "ادامهٔ مطلب &lt;b&gt;&amp;&lt;/b&gt; «بیشتر»"
     plain = "ادامهٔ مطلب <b>&</b> «بیشتر»"
     # A filter applied to a message sees what the call gives: escaped markup in a page.
     assert render_template(env, "page.html", {}).split("|") == [
-        escaped, escaped, escaped, "۱۰۰% بررسی‌شده", "۱۰۰% بررسی‌شده", escaped + "!",
-        str(len(escaped)), "Not in the catalog"]
+        escaped,
+        escaped,
+        escaped,
+        "۱۰۰% بررسی‌شده",
+        "۱۰۰% بررسی‌شده",
+        escaped + "!",
+        str(len(escaped)),
+        "Not in the catalog",
+    ]
     assert render_template(env, "page.txt", {}).split("|") == [
-        plain, plain, plain, "۱۰۰% بررسی‌شده", "۱۰۰% بررسی‌شده", plain + "!",
-        str(len(plain)), "Not in the catalog"]
+        plain,
+        plain,
+        plain,
+        "۱۰۰% بررسی‌شده",
+        "۱۰۰% بررسی‌شده",
+        plain + "!",
+        str(len(plain)),
+        "Not in the catalog",
+    ]
     english = render_template(templates.environment(language("en")), "page.html", {})
     assert english.split("|")[:5] == ["Read more"] * 3 + ["Fully checked"] * 2
 
 
-def test_a_message_missing_its_variables_still_fails_where_it_is_written(
-        tmp_path: Path) -> None:
+def test_a_message_missing_its_variables_still_fails_where_it_is_written(tmp_path: Path) -> None:
     templates = site_templates(tmp_path, "<p>\n{{ _('Posts by %(author)s') }}\n</p>\n")
     with pytest.raises(TemplateError) as raised:
         render_template(templates.environment(language("fa")), "page.html", {})
@@ -71,8 +87,10 @@ def test_a_message_missing_its_variables_still_fails_where_it_is_written(
 def test_an_edited_catalog_reaches_messages_translated_when_compiled(tmp_path: Path) -> None:
     templates = site_templates(tmp_path, "{{ _('Read more') }}")
     assert render_template(templates.environment(language("fa")), "page.txt", {}).startswith(
-        "ادامهٔ مطلب")
+        "ادامهٔ مطلب"
+    )
     site_templates(tmp_path, "{{ _('Read more') }}", CATALOG.replace("ادامهٔ مطلب", "بیشتر بخوانید"))
     forget_environments(templates)
     assert render_template(templates.environment(language("fa")), "page.txt", {}).startswith(
-        "بیشتر بخوانید")
+        "بیشتر بخوانید"
+    )

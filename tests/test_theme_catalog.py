@@ -12,10 +12,15 @@ JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip
 
 def theme_msgids() -> set[str]:
     method_map = [("**.html", "jinja2"), ("**.xml", "jinja2")]
-    found = extract_from_dir(str(theme_dir()), method_map,
-                             options_map={"**.html": JINJA_OPTIONS, "**.xml": JINJA_OPTIONS})
-    return {message if isinstance(message, str) else message[0]
-            for _file, _line, message, _comments, _context in found}
+    found = extract_from_dir(
+        str(theme_dir()),
+        method_map,
+        options_map={"**.html": JINJA_OPTIONS, "**.xml": JINJA_OPTIONS},
+    )
+    return {
+        message if isinstance(message, str) else message[0]
+        for _file, _line, message, _comments, _context in found
+    }
 
 
 def test_persian_catalog_translates_every_template_string() -> None:

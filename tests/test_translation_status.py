@@ -60,7 +60,12 @@ def test_status_reports_the_english_only_post_as_missing_in_persian(example_site
     assert state_of(example_site, HEIDARI) == {"state": "missing", "title": None, "recorded": None}
     assert state_of(example_site, HEIDARI, "en")["state"] == "source"
     assert data["content"]["languages"]["fa"] == {
-        "source": 0, "current": 0, "stale": 0, "unknown": 2, "missing": 1}
+        "source": 0,
+        "current": 0,
+        "stale": 0,
+        "unknown": 2,
+        "missing": 1,
+    }
     assert [row["scope"] for row in data["ui"]] == ["theme"]
     assert data["ui"][0]["language"] == "fa" and data["ui"][0]["exists"]
 
@@ -75,19 +80,27 @@ def test_mark_translated_adds_one_line_and_status_shows_it_current(example_site:
     assert f"translation_of: {value}" in output
     head, closing, body = original.partition("\n---\n")
     assert path.read_text(encoding="utf-8") == f"{head}\ntranslation_of: {value}{closing}{body}"
-    assert state_of(example_site, FORWARD) == {"state": "current", "title": PERSIAN_TITLE,
-                                               "recorded": value}
+    assert state_of(example_site, FORWARD) == {
+        "state": "current",
+        "title": PERSIAN_TITLE,
+        "recorded": value,
+    }
 
 
-def test_a_changed_source_makes_the_translation_stale_until_marked_again(example_site: Path) -> None:
+def test_a_changed_source_makes_the_translation_stale_until_marked_again(
+    example_site: Path,
+) -> None:
     run("i18n", "mark-translated", FORWARD, "fa", str(example_site))
     recorded = state_of(example_site, FORWARD)["recorded"]
     english = post_file(example_site, FORWARD, "en")
     edit(english, "tags: [iran-election,", "tags: [iran-news, iran-election,")
     assert state_of(example_site, FORWARD)["state"] == "current"  # shared fields do not count
     edit(english, "He now lives in Oslo", "He lives in Oslo today")
-    assert state_of(example_site, FORWARD) == {"state": "stale", "title": PERSIAN_TITLE,
-                                               "recorded": recorded}
+    assert state_of(example_site, FORWARD) == {
+        "state": "stale",
+        "title": PERSIAN_TITLE,
+        "recorded": recorded,
+    }
     code, table = run("i18n", "status", str(example_site))
     assert code == 0
     row = next(line for line in table.splitlines() if PERSIAN_TITLE in line)
@@ -103,8 +116,9 @@ def test_a_changed_source_makes_the_translation_stale_until_marked_again(example
 def test_a_persian_only_post_is_missing_in_english(example_site: Path) -> None:
     folder = example_site / "content/posts/only-in-persian"
     folder.mkdir()
-    (folder / "fa.md").write_text("---\ntitle: فقط فارسی\ndate: 2010-03-01\n---\n\nمتن.\n",
-                                  encoding="utf-8")
+    (folder / "fa.md").write_text(
+        "---\ntitle: فقط فارسی\ndate: 2010-03-01\n---\n\nمتن.\n", encoding="utf-8"
+    )
     assert state_of(example_site, "only-in-persian", "en")["state"] == "missing"
     assert state_of(example_site, "only-in-persian", "fa")["state"] == "source"
     code, output = run("i18n", "mark-translated", "only-in-persian", "en", str(example_site))
@@ -122,12 +136,16 @@ def test_mark_translated_explains_a_wrong_slug_or_language(example_site: Path) -
 
 
 def test_front_matter_edit_keeps_crlf_line_endings_and_replaces_multiline_values(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "fa.md"
-    path.write_bytes(b"---\r\ntitle: t\r\ntranslation_of:\r\n  en:old\r\nsummary: s\r\n---\r\n\r\nbody\r\n")
+    path.write_bytes(
+        b"---\r\ntitle: t\r\ntranslation_of:\r\n  en:old\r\nsummary: s\r\n---\r\n\r\nbody\r\n"
+    )
     set_front_matter(path, "translation_of", "en:0123456789ab")
-    assert path.read_bytes() == (b"---\r\ntitle: t\r\ntranslation_of: en:0123456789ab\r\n"
-                                 b"summary: s\r\n---\r\n\r\nbody\r\n")
+    assert path.read_bytes() == (
+        b"---\r\ntitle: t\r\ntranslation_of: en:0123456789ab\r\nsummary: s\r\n---\r\n\r\nbody\r\n"
+    )
 
 
 def test_ui_status_counts_a_site_catalog_against_its_template(example_site: Path) -> None:
@@ -135,7 +153,8 @@ def test_ui_status_counts_a_site_catalog_against_its_template(example_site: Path
     shutil.copytree(locales_dir() / "fa", locales / "fa")
     (example_site / "templates").mkdir()
     (example_site / "templates/extra.html").write_text(
-        '{{ _("Share this post") }} {{ _("Read more") }}', encoding="utf-8")
+        '{{ _("Share this post") }} {{ _("Read more") }}', encoding="utf-8"
+    )
     assert run("i18n", "extract", str(example_site))[0] == 0
     po = locales / "fa/LC_MESSAGES/messages.po"
     edit(po, 'msgid "Home"', '#, fuzzy\nmsgid "Home"')

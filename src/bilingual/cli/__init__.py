@@ -21,11 +21,16 @@ from bilingual import __version__
 from bilingual.errors import BilingualError, ErrorList
 
 COMMANDS = {
-    "build": "build:build", "new": "build:new", "pamphlet": "build:pamphlet",
+    "build": "build:build",
+    "new": "build:new",
+    "pamphlet": "build:pamphlet",
     "serve": "serve:serve",
-    "i18n": "i18n:i18n", "translate": "i18n:translate",
+    "i18n": "i18n:i18n",
+    "translate": "i18n:translate",
     "import": "importer:import_group",
-    "email": "mail:email", "subscribers": "mail:subscribers", "newsletter": "mail:newsletter",
+    "email": "mail:email",
+    "subscribers": "mail:subscribers",
+    "newsletter": "mail:newsletter",
 }
 """Each command's name -> ``module:attribute`` in this package."""
 

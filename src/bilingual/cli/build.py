@@ -19,19 +19,38 @@ SITE_ARGUMENT = click.argument("site", type=click.Path(path_type=Path), default=
 
 @click.command()
 @SITE_ARGUMENT
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help=f"Output folder (default: SITE/{OUTPUT_DIR}).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help=f"Output folder (default: SITE/{OUTPUT_DIR}).",
+)
 @click.option("--pdf/--no-pdf", default=True, help="Write a PDF edition of every post.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1),
-              help="Worker processes (default: one per CPU; 1: render in this process).")
-@click.option("--executor", default="local", show_default=True, metavar="local|dask://HOST:PORT",
-              help="Where to render: worker processes here, or an existing Dask cluster.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    help="Worker processes (default: one per CPU; 1: render in this process).",
+)
+@click.option(
+    "--executor",
+    default="local",
+    show_default=True,
+    metavar="local|dask://HOST:PORT",
+    help="Where to render: worker processes here, or an existing Dask cluster.",
+)
 @click.option("--clean", is_flag=True, help="Ignore the build cache: render every output.")
-def build(site: Path, out_dir: Path | None, pdf: bool, jobs: int | None, executor: str,
-          clean: bool) -> None:
+def build(
+    site: Path, out_dir: Path | None, pdf: bool, jobs: int | None, executor: str, clean: bool
+) -> None:
     """Build SITE into a static bilingual website (only what changed since the last build)."""
-    options: dict[str, Any] = {"pdf": pdf, "jobs": jobs, "executor": executor, "clean": clean,
-                               "waiting": _report_waiting}
+    options: dict[str, Any] = {
+        "pdf": pdf,
+        "jobs": jobs,
+        "executor": executor,
+        "clean": clean,
+        "waiting": _report_waiting,
+    }
     if sys.stdout.isatty():
         result = _build_with_progress(site, out_dir, options)
     else:  # Rich is not even loaded: with nothing to do, start-up is most of a build
@@ -39,8 +58,7 @@ def build(site: Path, out_dir: Path | None, pdf: bool, jobs: int | None, executo
     click.echo(f"{summary(result)} -> {result.out_dir}")
 
 
-def _build_with_progress(site: Path, out_dir: Path | None, options: dict[str, Any]
-                         ) -> BuildResult:
+def _build_with_progress(site: Path, out_dir: Path | None, options: dict[str, Any]) -> BuildResult:
     from bilingual.cli.output import ProgressBar, stdout
 
     if not stdout.is_terminal:
@@ -83,16 +101,28 @@ def new(path: Path) -> None:
 
 @click.command()
 @SITE_ARGUMENT
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The PDF to write.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The PDF to write.",
+)
 @click.option("--lang", help="Language of the pamphlet (default: the site's default).")
 @click.option("--tag", help="Gather the posts with this tag (a key of content/tags.yaml).")
 @click.option("--posts", "slugs", help="Gather these posts, in this order: slug1,slug2,...")
 @click.option("--title", help="Title on the cover (default: the tag's label).")
 @click.option("--booklet", is_flag=True, help="Impose A5 pages on A4 sheets for saddle stitching.")
 @click.option("--parallel", is_flag=True, help="Set two languages side by side.")
-def pamphlet(site: Path, out: Path, lang: str | None, tag: str | None, slugs: str | None,
-             title: str | None, booklet: bool, parallel: bool) -> None:
+def pamphlet(
+    site: Path,
+    out: Path,
+    lang: str | None,
+    tag: str | None,
+    slugs: str | None,
+    title: str | None,
+    booklet: bool,
+    parallel: bool,
+) -> None:
     """Gather posts of SITE into one PDF pamphlet (all posts unless --tag or --posts)."""
     from rich.markup import escape
 
@@ -100,8 +130,16 @@ def pamphlet(site: Path, out: Path, lang: str | None, tag: str | None, slugs: st
     from bilingual.publish.pdf.pamphlet import make_pamphlet  # loads WeasyPrint: only here
 
     names = [slug.strip() for slug in (slugs or "").split(",") if slug.strip()]
-    result = make_pamphlet(site, out=out, lang=lang, tag=tag, slugs=names, title=title,
-                           booklet=booklet, parallel=parallel)
+    result = make_pamphlet(
+        site,
+        out=out,
+        lang=lang,
+        tag=tag,
+        slugs=names,
+        title=title,
+        booklet=booklet,
+        parallel=parallel,
+    )
     for warning in result.warnings:
         stderr.print(f"[bold yellow]warning:[/] {escape(warning)}", markup=True, soft_wrap=True)
     form = "booklet" if result.booklet else "pamphlet"

@@ -34,14 +34,17 @@ works on the site's own catalogs, SITE/locales/, for the strings of the site's o
 at build time the site's catalogs override the theme's.
 """
 
-site_argument = click.argument("site", required=False,
-                               type=click.Path(path_type=Path, file_okay=False, exists=True))
-theme_option = click.option("--theme", is_flag=True,
-                            help="Work on the default theme's catalogs even when SITE is given.")
+site_argument = click.argument(
+    "site", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True)
+)
+theme_option = click.option(
+    "--theme", is_flag=True, help="Work on the default theme's catalogs even when SITE is given."
+)
 
 
-@click.group(help="Translate the interface (gettext catalogs) and check content translations.\n"
-           + SCOPE_HELP)
+@click.group(
+    help="Translate the interface (gettext catalogs) and check content translations.\n" + SCOPE_HELP
+)
 def i18n() -> None:
     pass
 
@@ -62,8 +65,10 @@ def extract(site: Path | None, theme: bool) -> None:
 def init(lang: str, site: Path | None, theme: bool) -> None:
     """Create the catalog for language LANG (e.g. fa) from messages.pot."""
     path = init_catalog(scope_for(site, theme), lang)
-    say(f"Created {path}; translate it with: bilingual translate"
-         + (f" {site}" if site and not theme else ""))
+    say(
+        f"Created {path}; translate it with: bilingual translate"
+        + (f" {site}" if site and not theme else "")
+    )
 
 
 @i18n.command()
@@ -79,8 +84,10 @@ def update(site: Path | None, theme: bool) -> None:
     scope = scope_for(site, theme)
     results = update_catalogs(scope)
     for result in results:
-        say(f"{result.lang}: {result.path} ({result.added} new, {result.fuzzy} fuzzy, "
-             f"{result.obsolete} obsolete)")
+        say(
+            f"{result.lang}: {result.path} ({result.added} new, {result.fuzzy} fuzzy, "
+            f"{result.obsolete} obsolete)"
+        )
     if not results:
         say(f"No catalogs in {scope.locales}; create one with: bilingual i18n init LANG")
 
@@ -92,8 +99,10 @@ def compile_(site: Path | None, theme: bool) -> None:
     """Compile every catalog (.po) into a .mo file (the build also compiles them itself)."""
     for result in compile_catalogs(scope_for(site, theme)):
         skipped = f", {result.fuzzy} fuzzy left out" if result.fuzzy else ""
-        say(f"{result.lang}: {result.translated} translated{skipped} -> "
-             f"{result.path.with_suffix('.mo')}")
+        say(
+            f"{result.lang}: {result.translated} translated{skipped} -> "
+            f"{result.path.with_suffix('.mo')}"
+        )
 
 
 @i18n.command()
@@ -109,14 +118,18 @@ def check(site: Path | None, theme: bool) -> None:
     for problem in problems:
         style = "bold red" if problem.severity == "error" else "yellow"
         location = f"{problem.path}:{problem.line}" if problem.line else str(problem.path)
-        stderr.print(f"[{style}]{problem.severity}:[/] {escape(f'{location}: {problem.message}')}",
-                     soft_wrap=True)
+        stderr.print(
+            f"[{style}]{problem.severity}:[/] {escape(f'{location}: {problem.message}')}",
+            soft_wrap=True,
+        )
         if problem.hint:
             stderr.print(f"  hint: {escape(problem.hint)}", soft_wrap=True)
     errors = sum(1 for problem in problems if problem.severity == "error")
     warnings = len(problems) - errors
-    say(f"Checked {len(scope.languages())} catalog(s) in {scope.locales}: "
-         f"{errors} error(s), {warnings} warning(s).")
+    say(
+        f"Checked {len(scope.languages())} catalog(s) in {scope.locales}: "
+        f"{errors} error(s), {warnings} warning(s)."
+    )
     if errors:
         sys.exit(1)
 
@@ -124,8 +137,11 @@ def check(site: Path | None, theme: bool) -> None:
 @i18n.command()
 @site_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the same data as JSON (for CI).")
-@click.option("--source", metavar="LANG",
-              help="Compare translations with this language (default: the site's default).")
+@click.option(
+    "--source",
+    metavar="LANG",
+    help="Compare translations with this language (default: the site's default).",
+)
 def status(site: Path | None, as_json: bool, source: str | None) -> None:
     """Show how far each language is: interface strings, and with SITE its posts and pages.
 
@@ -137,15 +153,18 @@ def status(site: Path | None, as_json: bool, source: str | None) -> None:
     if site is not None:
         loaded = load_site(site)
         if source is not None and source not in loaded.config.site.codes:
-            raise click.BadParameter(f"{source!r} is not one of the site's languages",
-                                     param_hint="--source")
+            raise click.BadParameter(
+                f"{source!r} is not one of the site's languages", param_hint="--source"
+            )
         own = site_scope(site)
         scopes += [own] if own.sources or own.languages() else []
         languages, content = loaded.config.site.codes, content_status(loaded, source)
     rows = ui_status(scopes, languages)
     if as_json:
-        data = {"ui": [row.to_json() for row in rows],
-                "content": content.to_json() if content is not None else None}
+        data = {
+            "ui": [row.to_json() for row in rows],
+            "content": content.to_json() if content is not None else None,
+        }
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         stdout.print(status_tables(stdout, rows, content))
@@ -155,8 +174,11 @@ def status(site: Path | None, as_json: bool, source: str | None) -> None:
 @click.argument("slug")
 @click.argument("lang")
 @click.argument("site", default=".", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--source", metavar="LANG",
-              help="The language it was translated from (default: the site's default).")
+@click.option(
+    "--source",
+    metavar="LANG",
+    help="The language it was translated from (default: the site's default).",
+)
 def mark_translated_command(slug: str, lang: str, site: Path, source: str | None) -> None:
     """Record that LANG's version of SLUG matches the current source text.
 
@@ -168,24 +190,34 @@ def mark_translated_command(slug: str, lang: str, site: Path, source: str | None
     say(f"{marked.path}: translation_of: {marked.value}{was}")
 
 
-@click.command(help="Edit the catalogs in a local web page and open it in the browser.\n\n"
-             "It is served on 127.0.0.1 only, on a free port, with a secret token in its URL.\n"
-             + SCOPE_HELP)
+@click.command(
+    help="Edit the catalogs in a local web page and open it in the browser.\n\n"
+    "It is served on 127.0.0.1 only, on a free port, with a secret token in its URL.\n" + SCOPE_HELP
+)
 @site_argument
 @theme_option
-@click.option("--port", type=click.IntRange(0, 65535), default=0,
-              help="Port on 127.0.0.1 (default: a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="Port on 127.0.0.1 (default: a free one).",
+)
 @click.option("--no-browser", is_flag=True, help="Only print the URL.")
 def translate(site: Path | None, theme: bool, port: int, no_browser: bool) -> None:
     scope = scope_for(site, theme)
     if not scope.languages():
-        raise CatalogError("no catalogs to translate here", scope.locales,
-                           hint="create one with `bilingual i18n init LANG`")
+        raise CatalogError(
+            "no catalogs to translate here",
+            scope.locales,
+            hint="create one with `bilingual i18n init LANG`",
+        )
     try:
         server = EditorServer(scope, port=port)
     except OSError as error:
-        raise BilingualError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
-                             hint="choose another --port, or leave it out for a free one") from None
+        raise BilingualError(
+            f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
+            hint="choose another --port, or leave it out for a free one",
+        ) from None
     say(f"Catalog editor for {scope.locales}:\n  {server.url}\nPress Ctrl+C to stop.")
     if not no_browser:
         webbrowser.open(server.url)

@@ -22,14 +22,27 @@ def import_group() -> None:
 @import_group.command()
 @click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
-@click.option("--media", type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="A copy of wp-content/uploads: the files posts use are copied beside them.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also write the report as JSON to this file.")
+@click.option(
+    "--media",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A copy of wp-content/uploads: the files posts use are copied beside them.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the report as JSON to this file.",
+)
 @click.option("--dry-run", is_flag=True, help="Print the report without writing anything.")
 @click.option("--force", is_flag=True, help="Overwrite content files that already exist.")
-def wordpress(export: Path, site: Path, media: Path | None, report_path: Path | None,
-              dry_run: bool, force: bool) -> None:
+def wordpress(
+    export: Path,
+    site: Path,
+    media: Path | None,
+    report_path: Path | None,
+    dry_run: bool,
+    force: bool,
+) -> None:
     """Import a WordPress export (WXR, from Tools > Export) into SITE.
 
     Posts and pages keep their title, date and time, author, slug, categories and tags, images,
@@ -45,16 +58,19 @@ def wordpress(export: Path, site: Path, media: Path | None, report_path: Path | 
             text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
             write_atomically(report_path, text.encode("utf-8"))
         except OSError as error:
-            raise BilingualError(f"cannot write the report: {error.strerror}",
-                                 report_path) from None
+            raise BilingualError(
+                f"cannot write the report: {error.strerror}", report_path
+            ) from None
 
 
 def print_report(report: ImportReport) -> None:
     posts, pages, drafts = report.count("post"), report.count("page"), len(report.drafts)
     verb = "Would import" if report.dry_run else "Imported"
-    say(f"{verb} {_count(posts, 'post')} and {_count(pages, 'page')} "
+    say(
+        f"{verb} {_count(posts, 'post')} and {_count(pages, 'page')} "
         f"({_count(len(report.written), 'file')}), {_count(len(report.new_tags), 'new tag')}"
-        + (f"; {_count(drafts, 'draft')} stay unpublished." if drafts else "."))
+        + (f"; {_count(drafts, 'draft')} stay unpublished." if drafts else ".")
+    )
     for entry in report.entries:
         if entry.files or entry.warnings:
             say(f"  {_entry_line(entry)}")

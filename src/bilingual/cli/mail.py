@@ -32,11 +32,15 @@ from bilingual.site.config import load_config
 
 LIST_NAME = "subscribers.csv"
 SITE_ARGUMENT = click.argument(
-    "site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
-LIST_OPTION = click.option("--list", "list_path", type=click.Path(path_type=Path, dir_okay=False),
-                           envvar="BILINGUAL_SUBSCRIBERS",
-                           help=f"The subscriber list: .csv, or .sqlite/.db for SQLite "
-                                f"(default: SITE/{LIST_NAME}).")
+    "site", type=click.Path(path_type=Path, file_okay=False, exists=True), default="."
+)
+LIST_OPTION = click.option(
+    "--list",
+    "list_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="BILINGUAL_SUBSCRIBERS",
+    help=f"The subscriber list: .csv, or .sqlite/.db for SQLite (default: SITE/{LIST_NAME}).",
+)
 
 
 def say(text: str) -> None:
@@ -50,13 +54,25 @@ def warn(text: str) -> None:
 @click.command()
 @SITE_ARGUMENT
 @click.option("--post", "slug", required=True, help="The post's slug (its folder's name).")
-@click.option("--lang", default=None, metavar="LANG|bilingual",
-              help="The edition's language, or `bilingual` for every language in one e-mail "
-                   "(default: the site's default language).")
-@click.option("--to", "address", default="", help="The reader's address, for the To: header "
-                                                  "and the unsubscribe link.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The .eml file to write.")
+@click.option(
+    "--lang",
+    default=None,
+    metavar="LANG|bilingual",
+    help="The edition's language, or `bilingual` for every language in one e-mail "
+    "(default: the site's default language).",
+)
+@click.option(
+    "--to",
+    "address",
+    default="",
+    help="The reader's address, for the To: header and the unsubscribe link.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The .eml file to write.",
+)
 def email(site: Path, slug: str, lang: str | None, address: str, out: Path) -> None:
     """Write the e-mail edition of a post of SITE as an .eml file (opens in any mail client)."""
     maker = EditionMaker.for_site(site)
@@ -98,20 +114,44 @@ def _store(site: Path, list_path: Path | None) -> tuple[SubscriberList, tuple[st
 @click.argument("address")
 @SITE_ARGUMENT
 @LIST_OPTION
-@click.option("--lang", "language", default=BOTH, show_default=True, metavar="LANG|both|bilingual",
-              help="A language of the site; `both`: one e-mail per language; "
-                   "`bilingual`: every language in one e-mail.")
-@click.option("--date", "subscribed", type=click.DateTime(["%Y-%m-%d"]),
-              help="When they subscribed (default: today); older posts are not sent to them.")
-@click.option("--confirmed/--unconfirmed", default=True, show_default=True,
-              help="Whether they confirmed; only confirmed readers are sent anything.")
-def add_command(address: str, site: Path, list_path: Path | None, language: str,
-                subscribed: dt.datetime | None, confirmed: bool) -> None:
+@click.option(
+    "--lang",
+    "language",
+    default=BOTH,
+    show_default=True,
+    metavar="LANG|both|bilingual",
+    help="A language of the site; `both`: one e-mail per language; "
+    "`bilingual`: every language in one e-mail.",
+)
+@click.option(
+    "--date",
+    "subscribed",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="When they subscribed (default: today); older posts are not sent to them.",
+)
+@click.option(
+    "--confirmed/--unconfirmed",
+    default=True,
+    show_default=True,
+    help="Whether they confirmed; only confirmed readers are sent anything.",
+)
+def add_command(
+    address: str,
+    site: Path,
+    list_path: Path | None,
+    language: str,
+    subscribed: dt.datetime | None,
+    confirmed: bool,
+) -> None:
     """Add ADDRESS to the subscribers of SITE."""
     store, codes = _store(site, list_path)
     try:
-        subscriber = Subscriber(check_address(address), check_language(language, codes),
-                                subscribed.date() if subscribed else dt.date.today(), confirmed)
+        subscriber = Subscriber(
+            check_address(address),
+            check_language(language, codes),
+            subscribed.date() if subscribed else dt.date.today(),
+            confirmed,
+        )
     except ValueError as error:
         raise MailError(str(error)) from None
     add(store, subscriber)
@@ -138,13 +178,27 @@ def list_command(site: Path, list_path: Path | None, as_json: bool) -> None:
     store, _ = _store(site, list_path)
     found = store.read()
     if as_json:
-        click.echo(json.dumps([{"address": s.address, "language": s.language,
-                                "subscribed": s.subscribed.isoformat(), "confirmed": s.confirmed}
-                               for s in found], ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "address": s.address,
+                        "language": s.language,
+                        "subscribed": s.subscribed.isoformat(),
+                        "confirmed": s.confirmed,
+                    }
+                    for s in found
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     for s in found:
-        say(f"{s.address:<32}  {s.language:<9}  {s.subscribed.isoformat()}  "
-            f"{'confirmed' if s.confirmed else 'unconfirmed'}")
+        say(
+            f"{s.address:<32}  {s.language:<9}  {s.subscribed.isoformat()}  "
+            f"{'confirmed' if s.confirmed else 'unconfirmed'}"
+        )
     confirmed = sum(s.confirmed for s in found)
     say(f"{len(found)} subscriber{'s' * (len(found) != 1)}, {confirmed} confirmed ({store.path})")
 
@@ -153,12 +207,19 @@ def list_command(site: Path, list_path: Path | None, as_json: bool) -> None:
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @SITE_ARGUMENT
 @LIST_OPTION
-@click.option("--lang", "language", default=None, metavar="LANG|both|bilingual",
-              help="For rows without a language column (default: both).")
-@click.option("--confirmed", is_flag=True,
-              help="Count rows without a confirmed/status column as confirmed.")
-def import_command(source: Path, site: Path, list_path: Path | None, language: str | None,
-                   confirmed: bool) -> None:
+@click.option(
+    "--lang",
+    "language",
+    default=None,
+    metavar="LANG|both|bilingual",
+    help="For rows without a language column (default: both).",
+)
+@click.option(
+    "--confirmed", is_flag=True, help="Count rows without a confirmed/status column as confirmed."
+)
+def import_command(
+    source: Path, site: Path, list_path: Path | None, language: str | None, confirmed: bool
+) -> None:
     """Add the readers of a CSV file (another service's export, or one address a line).
 
     Columns are found by name (email, language, subscribed, confirmed...). Addresses already on
@@ -168,8 +229,10 @@ def import_command(source: Path, site: Path, list_path: Path | None, language: s
     report = import_list(store, source, codes, language, confirmed)
     for note in report.notes:
         warn(f"note: {note}")
-    say(f"Imported {len(report.added)} subscriber{'s' * (len(report.added) != 1)} "
-        f"({len(report.already)} already on the list) -> {store.path}")
+    say(
+        f"Imported {len(report.added)} subscriber{'s' * (len(report.added) != 1)} "
+        f"({len(report.already)} already on the list) -> {store.path}"
+    )
 
 
 # ----- newsletter
@@ -183,24 +246,53 @@ def newsletter() -> None:
 @newsletter.command()
 @SITE_ARGUMENT
 @LIST_OPTION
-@click.option("--ledger", "ledger_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="What was sent (default: beside the list, NAME.ledger.sqlite).")
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="What was sent (default: beside the list, NAME.ledger.sqlite).",
+)
 @click.option("--dry-run", is_flag=True, help="Only say what would be sent.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]),
-              help="Send posts dated from this day on to every reader "
-                   "(default: those dated on or after the day each reader subscribed).")
-@click.option("--rate", type=click.FloatRange(min=0), default=None,
-              help="Messages per minute (default: newsletter.rate, 60; 0: no limit).")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Send posts dated from this day on to every reader "
+    "(default: those dated on or after the day each reader subscribed).",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Messages per minute (default: newsletter.rate, 60; 0: no limit).",
+)
 @click.option("--smtp-host", help="The SMTP server (default: newsletter.smtp_host).")
-@click.option("--smtp-port", type=click.IntRange(1, 65535),
-              help="Its port (default: newsletter.smtp_port, else 587, 465 or 25).")
-@click.option("--security", type=click.Choice(SECURITIES),
-              help="starttls, ssl (SMTPS) or none (a server on this machine only).")
-@click.option("--resend-unconfirmed", is_flag=True,
-              help="Send again the messages a stopped run may or may not have delivered.")
-def send(site: Path, list_path: Path | None, ledger_path: Path | None, dry_run: bool,
-         since: dt.datetime | None, rate: float | None, smtp_host: str | None,
-         smtp_port: int | None, security: str | None, resend_unconfirmed: bool) -> None:
+@click.option(
+    "--smtp-port",
+    type=click.IntRange(1, 65535),
+    help="Its port (default: newsletter.smtp_port, else 587, 465 or 25).",
+)
+@click.option(
+    "--security",
+    type=click.Choice(SECURITIES),
+    help="starttls, ssl (SMTPS) or none (a server on this machine only).",
+)
+@click.option(
+    "--resend-unconfirmed",
+    is_flag=True,
+    help="Send again the messages a stopped run may or may not have delivered.",
+)
+def send(
+    site: Path,
+    list_path: Path | None,
+    ledger_path: Path | None,
+    dry_run: bool,
+    since: dt.datetime | None,
+    rate: float | None,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    security: str | None,
+    resend_unconfirmed: bool,
+) -> None:
     """Send every post not sent yet to each confirmed subscriber of SITE, in their languages.
 
     The user name and password come from BILINGUAL_SMTP_USER and BILINGUAL_SMTP_PASSWORD. A
@@ -211,10 +303,16 @@ def send(site: Path, list_path: Path | None, ledger_path: Path | None, dry_run: 
     list_file = list_path or site / LIST_NAME
     server = None if dry_run else smtp_settings(config, smtp_host, smtp_port, security)
     report = send_newsletter(
-        site, list_file, ledger_path or list_file.with_name(list_file.stem + ".ledger.sqlite"),
-        server, config.newsletter.rate if rate is None else rate,
-        since=since.date() if since else None, dry_run=dry_run,
-        resend_unconfirmed=resend_unconfirmed, listener=None if dry_run else _tell)
+        site,
+        list_file,
+        ledger_path or list_file.with_name(list_file.stem + ".ledger.sqlite"),
+        server,
+        config.newsletter.rate if rate is None else rate,
+        since=since.date() if since else None,
+        dry_run=dry_run,
+        resend_unconfirmed=resend_unconfirmed,
+        listener=None if dry_run else _tell,
+    )
     _summary(report, dry_run)
 
 
@@ -231,33 +329,44 @@ def _summary(report: SendReport, dry_run: bool) -> None:
     if dry_run:
         for delivery in report.planned:
             say(f"would send  {_describe(delivery)}")
-        say(f"Would send {len(report.planned)} message{'s' * (len(report.planned) != 1)} "
-            "(dry run: nothing sent).")
+        say(
+            f"Would send {len(report.planned)} message{'s' * (len(report.planned) != 1)} "
+            "(dry run: nothing sent)."
+        )
     elif not report.planned:
         say("Nothing to send: the ledger has every post due to every confirmed subscriber.")
     else:
-        say(f"Sent {len(report.sent)} message{'s' * (len(report.sent) != 1)}; "
-            f"{len(report.refused)} refused, {len(report.deferred)} deferred.")
+        say(
+            f"Sent {len(report.sent)} message{'s' * (len(report.sent) != 1)}; "
+            f"{len(report.refused)} refused, {len(report.deferred)} deferred."
+        )
     for delivery, reply in report.refused:
-        warn(f"refused: {delivery.subscriber.address} ({delivery.edition.key}, "
-             f"{delivery.edition.post.slug}): {reply}")
+        warn(
+            f"refused: {delivery.subscriber.address} ({delivery.edition.key}, "
+            f"{delivery.edition.post.slug}): {reply}"
+        )
     if report.deferred:
-        warn(f"note: {len(report.deferred)} deferred by the server for now; a later run "
-             "tries them again")
+        warn(
+            f"note: {len(report.deferred)} deferred by the server for now; a later run "
+            "tries them again"
+        )
     _doubts(report.in_doubt, report.lost)
     if report.unconfirmed:
-        warn(f"note: {report.unconfirmed} unconfirmed subscriber"
-             f"{'s' * (report.unconfirmed != 1)} not sent anything")
+        warn(
+            f"note: {report.unconfirmed} unconfirmed subscriber"
+            f"{'s' * (report.unconfirmed != 1)} not sent anything"
+        )
 
 
 def _doubts(in_doubt: list[Record], lost: list[Delivery]) -> None:
     count = len(in_doubt) + len(lost)
     if not count:
         return
-    warn(f"note: {count} message{'s' * (count != 1)} stopped while going out and may have "
-         "arrived; not sent again (--resend-unconfirmed sends them):")
+    warn(
+        f"note: {count} message{'s' * (count != 1)} stopped while going out and may have "
+        "arrived; not sent again (--resend-unconfirmed sends them):"
+    )
     for record in in_doubt:
         warn(f"  {record.key.edition:<5}  {record.key.post}  {record.key.address}")
     for delivery in lost:
         warn(f"  {_describe(delivery)}")
-

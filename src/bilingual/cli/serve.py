@@ -15,8 +15,9 @@ from bilingual.site.layout import OUTPUT_DIR
 
 def _report_wait(holder: int | None) -> None:
     process = f" (process {holder})" if holder else ""
-    stdout.print(f"Another build of this site is running{process}: rebuilding when it ends.",
-                 highlight=False)
+    stdout.print(
+        f"Another build of this site is running{process}: rebuilding when it ends.", highlight=False
+    )
 
 
 def _report(error: str | None, seconds: float) -> None:
@@ -29,10 +30,19 @@ def _report(error: str | None, seconds: float) -> None:
 
 @click.command()
 @click.argument("site", type=click.Path(path_type=Path, file_okay=False, exists=True), default=".")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help=f"Output folder (default: SITE/{OUTPUT_DIR}).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port on 127.0.0.1 (0: a free one).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    help=f"Output folder (default: SITE/{OUTPUT_DIR}).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: a free one).",
+)
 @click.option("--pdf/--no-pdf", default=False, help="Also write the PDF editions (slower).")
 def serve(site: Path, out_dir: Path | None, port: int, pdf: bool) -> None:
     """Build SITE, serve it on 127.0.0.1 and rebuild it whenever a source file changes.
@@ -40,14 +50,20 @@ def serve(site: Path, out_dir: Path | None, port: int, pdf: bool) -> None:
     Open pages reload after each build; a failed build shows its errors in the pages.
     """
     try:
-        server = PreviewServer(site, out_dir, port=port, pdf=pdf, on_build=_report,
-                               on_wait=_report_wait)
+        server = PreviewServer(
+            site, out_dir, port=port, pdf=pdf, on_build=_report, on_wait=_report_wait
+        )
     except OSError as error:
-        raise BilingualError(f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
-                             hint="choose another --port, or --port 0 for a free one") from None
+        raise BilingualError(
+            f"cannot listen on 127.0.0.1:{port}: {error.strerror}",
+            hint="choose another --port, or --port 0 for a free one",
+        ) from None
     server.start()
-    stdout.print(f"Serving {server.out_dir} at {server.url}\nPress Ctrl+C to stop.",
-                 highlight=False, soft_wrap=True)
+    stdout.print(
+        f"Serving {server.out_dir} at {server.url}\nPress Ctrl+C to stop.",
+        highlight=False,
+        soft_wrap=True,
+    )
     try:
         server.stopping.wait()
     except KeyboardInterrupt:

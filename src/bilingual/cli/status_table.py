@@ -19,16 +19,22 @@ TITLE_LENGTH = 44
 SHORTEST_TITLE = 8
 # A table with four columns draws five rules and pads each column by one space on either side.
 RULES_AND_PADDING = 5 + 4 * 2
-STATE_STYLES = {"source": "cyan", "current": "green", "stale": "yellow", "unknown": "magenta",
-                "missing": "red"}
+STATE_STYLES = {
+    "source": "cyan",
+    "current": "green",
+    "stale": "yellow",
+    "unknown": "magenta",
+    "missing": "red",
+}
 
 
 class Show(Protocol):
     def __call__(self, text: str, direction: str | None = None) -> str: ...
 
 
-def status_tables(console: Console, ui: Sequence[CatalogStatus],
-                  content: ContentStatus | None) -> RenderableType:
+def status_tables(
+    console: Console, ui: Sequence[CatalogStatus], content: ContentStatus | None
+) -> RenderableType:
     show: Show = visual if console.is_terminal else _as_written
     parts: list[RenderableType] = [_ui_table(ui, show)]
     if content is not None:
@@ -66,8 +72,14 @@ def _ui_table(rows: Sequence[CatalogStatus], show: Show) -> Table:
     for row in rows:
         counts = row.progress
         done = f"{counts.translated}/{counts.total}" if row.exists else "no catalog"
-        table.add_row(row.scope, _language(row.lang, show), _bar(counts.translated, counts.total),
-                      done, _count(counts.fuzzy, "yellow"), _count(counts.missing, "red"))
+        table.add_row(
+            row.scope,
+            _language(row.lang, show),
+            _bar(counts.translated, counts.total),
+            done,
+            _count(counts.fuzzy, "yellow"),
+            _count(counts.missing, "red"),
+        )
     if not rows:
         table.add_row("-", "-", "", "no catalogs", "", "")
     return table
@@ -85,20 +97,33 @@ def _content_table(content: ContentStatus, show: Show) -> Table:
     for lang in content.languages:
         counts = content.counts(lang)
         done = counts["source"] + counts["current"]
-        table.add_row(_language(lang, show), _bar(done, total), f"{done}/{total}",
-                      _count(counts["stale"], "yellow"), _count(counts["unknown"], "magenta"),
-                      _count(counts["missing"], "red"))
+        table.add_row(
+            _language(lang, show),
+            _bar(done, total),
+            f"{done}/{total}",
+            _count(counts["stale"], "yellow"),
+            _count(counts["unknown"], "magenta"),
+            _count(counts["missing"], "red"),
+        )
     return table
 
 
 def _work_table(content: ContentStatus, show: Show, width: int) -> RenderableType:
-    work = [(entry, item) for entry in content.entries for item in entry.translations
-            if item.state in {"stale", "unknown", "missing"}]
+    work = [
+        (entry, item)
+        for entry in content.entries
+        for item in entry.translations
+        if item.state in {"stale", "unknown", "missing"}
+    ]
     if not work:
         return Text("Every post and page is translated and up to date.", style="green")
-    table = Table(title="Translations to do", title_justify="left",
-                  caption="stale: the source changed after `bilingual i18n mark-translated` "
-                          "recorded it; unknown: never recorded", caption_justify="left")
+    table = Table(
+        title="Translations to do",
+        title_justify="left",
+        caption="stale: the source changed after `bilingual i18n mark-translated` "
+        "recorded it; unknown: never recorded",
+        caption_justify="left",
+    )
     table.add_column("Post or page", ratio=1)
     table.add_column("Language", no_wrap=True)
     table.add_column("State", no_wrap=True)
@@ -108,8 +133,9 @@ def _work_table(content: ContentStatus, show: Show, width: int) -> RenderableTyp
         title, lang = _title(entry, item, budget)
         cell = Text(show(title, _direction(lang)), overflow="fold")
         cell.append(f"\n{entry.slug}", style="dim")
-        table.add_row(cell, item.lang, Text(item.state, style=STATE_STYLES[item.state]),
-                      item.recorded or "-")
+        table.add_row(
+            cell, item.lang, Text(item.state, style=STATE_STYLES[item.state]), item.recorded or "-"
+        )
     return table
 
 
@@ -119,9 +145,11 @@ def _title_budget(work: Sequence[tuple[EntryStatus, Translation]], width: int) -
     A title is reordered for the terminal before the table lays it out: a title wrapped over
     two lines after that would show the end of a Persian sentence on its first line.
     """
-    others = (max(len("Language"), *(len(item.lang) for _, item in work)),
-              max(len("State"), *(len(item.state) for _, item in work)),
-              max(len("Made from"), *(len(item.recorded or "-") for _, item in work)))
+    others = (
+        max(len("Language"), *(len(item.lang) for _, item in work)),
+        max(len("State"), *(len(item.state) for _, item in work)),
+        max(len("Made from"), *(len(item.recorded or "-") for _, item in work)),
+    )
     room = width - RULES_AND_PADDING - sum(others)
     return max(SHORTEST_TITLE, min(TITLE_LENGTH, room))
 
@@ -136,4 +164,4 @@ def _title(entry: EntryStatus, item: Translation, length: int) -> tuple[str, str
         title, lang = item.title, item.lang
     else:
         title, lang = entry.get(entry.source).title or entry.slug, entry.source
-    return (title if len(title) <= length else title[:length - 1].rstrip() + "…"), lang
+    return (title if len(title) <= length else title[: length - 1].rstrip() + "…"), lang

@@ -40,8 +40,7 @@ def user_folder(toolkit: str) -> Path | None:
     return folder
 
 
-def bytecode_cache(folder: Path, lang: str, locale_dirs: tuple[Path, ...]
-                   ) -> jinja2.BytecodeCache:
+def bytecode_cache(folder: Path, lang: str, locale_dirs: tuple[Path, ...]) -> jinja2.BytecodeCache:
     """Jinja's bytecode cache in ``folder`` for templates translated into ``lang``."""
     catalogs = digest(tuple(file_digest(catalog_path(d, lang)) for d in locale_dirs))
     return _QuietCache(str(folder), f"{lang}-{catalogs[:16]}-%s.cache")
@@ -61,8 +60,11 @@ def _private(folder: Path) -> bool:
         status = folder.lstat()
     except OSError:
         return False
-    return (stat.S_ISDIR(status.st_mode) and status.st_uid == os.getuid()
-            and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    return (
+        stat.S_ISDIR(status.st_mode)
+        and status.st_uid == os.getuid()
+        and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
 
 def _forget_old_toolkits(folder: Path) -> None:

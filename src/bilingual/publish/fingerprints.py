@@ -66,14 +66,21 @@ def toolkit_digest() -> str:
 class Fingerprints:
     """The hashed parts of one build's inputs, each computed once."""
 
-    def __init__(self, site: Site, templates: TemplateSet, outputs: Iterable[Output],
-                 toolkit: str | None = None, inputs: Collection[str] | None = None) -> None:
+    def __init__(
+        self,
+        site: Site,
+        templates: TemplateSet,
+        outputs: Iterable[Output],
+        toolkit: str | None = None,
+        inputs: Collection[str] | None = None,
+    ) -> None:
         self.site = site
         self.templates = templates
         self.outputs = tuple(outputs)
         self.paths = frozenset(output.path for output in self.outputs)
         self.by_key: dict[tuple[Hashable, str | None], str] = {
-            (output.key, output.lang): output.path for output in self.outputs}
+            (output.key, output.lang): output.path for output in self.outputs
+        }
         self.toolkit = toolkit if toolkit is not None else toolkit_digest()
         self.codes = site.config.site.codes
         self._entries: dict[tuple[str, str, str], str] = {}
@@ -108,25 +115,50 @@ class Fingerprints:
     @cached_property
     def plan(self) -> str:
         """The outputs planned, Pagefind's files aside (their names follow the index)."""
-        return digest(tuple((output.kind, output.path, output.renderer, output.lang,
-                             output.slug, output.template)
-                            for output in self.outputs if output.renderer != "search"))
+        return digest(
+            tuple(
+                (
+                    output.kind,
+                    output.path,
+                    output.renderer,
+                    output.lang,
+                    output.slug,
+                    output.template,
+                )
+                for output in self.outputs
+                if output.renderer != "search"
+            )
+        )
 
     @cached_property
     def config(self) -> str:
         """The site's settings that pages show (``[pdf]`` is the PDF renderer's to add)."""
         config = self.site.config
-        return digest(repr(config.site), repr(config.content), repr(config.newsletter),
-                      repr(config.share), repr(config.search))
+        return digest(
+            repr(config.site),
+            repr(config.content),
+            repr(config.newsletter),
+            repr(config.share),
+            repr(config.search),
+        )
 
     def chrome(self, lang: str) -> str:
         """What every HTML page of ``lang`` shows around its content."""
         if lang not in self._chrome:
-            menu = tuple((page.slug, page.title.get(lang), page.summary.get(lang),
-                          urls.entry(page, lang)) for page in self.site.pages if page.has(lang))
-            self._chrome[lang] = digest(self.toolkit, self.config, self.catalog(lang), menu,
-                                        urls.tags_index(lang) in self.paths,
-                                        urls.search(lang) in self.paths, lang)
+            menu = tuple(
+                (page.slug, page.title.get(lang), page.summary.get(lang), urls.entry(page, lang))
+                for page in self.site.pages
+                if page.has(lang)
+            )
+            self._chrome[lang] = digest(
+                self.toolkit,
+                self.config,
+                self.catalog(lang),
+                menu,
+                urls.tags_index(lang) in self.paths,
+                urls.search(lang) in self.paths,
+                lang,
+            )
         return self._chrome[lang]
 
     def catalog(self, lang: str) -> str:
@@ -148,14 +180,22 @@ class Fingerprints:
             tags = tuple(self.tag(tag, lang) for tag in entry.tags)
             body = entry.body.get(lang)
             self._entries[key] = digest(
-                entry.kind, entry.slug, entry.title.get(lang), entry.summary.get(lang),
+                entry.kind,
+                entry.slug,
+                entry.title.get(lang),
+                entry.summary.get(lang),
                 digest_bytes(body.encode("utf-8", "surrogatepass")) if body is not None else None,
                 entry.date.isoformat() if entry.date else None,
                 entry.published_at.isoformat() if entry.published_at else None,
-                entry.updated.isoformat() if entry.updated else None, entry.author, tags,
-                entry.languages, urls.pdf(entry, lang) in self.paths,
-                self.site.config.content.allow_html, mode,
-                tuple(c for c in entry.comments if c.lang in (None, lang)))
+                entry.updated.isoformat() if entry.updated else None,
+                entry.author,
+                tags,
+                entry.languages,
+                urls.pdf(entry, lang) in self.paths,
+                self.site.config.content.allow_html,
+                mode,
+                tuple(c for c in entry.comments if c.lang in (None, lang)),
+            )
         return self._entries[key]
 
     def entries(self, entries: Iterable[Entry], lang: str) -> tuple[str, ...]:
@@ -164,8 +204,12 @@ class Fingerprints:
     def tag(self, tag: Tag, lang: str) -> tuple[Any, ...]:
         """A tag as lists show it: its label, whether it has a page, how many posts it has."""
         label = tag.label.resolve(lang, self.site.config.site.fallbacks(lang))
-        return (tag.key, label, urls.tag(tag.key, lang) in self.paths,
-                len(self.site.tagged(tag, lang)))
+        return (
+            tag.key,
+            label,
+            urls.tag(tag.key, lang) in self.paths,
+            len(self.site.tagged(tag, lang)),
+        )
 
     def alternates(self, key: Hashable) -> tuple[str | None, ...]:
         """The path of the same content in each language (None where it has none)."""
@@ -214,8 +258,10 @@ class Fingerprints:
 
     def template_files(self, folder: str, skip_suffixes: tuple[str, ...] = ()) -> str:
         """The files of ``folder`` in the site's and the theme's templates, by content."""
-        return self.once(("template files", folder, skip_suffixes),
-                         lambda: self._template_files(folder, skip_suffixes))
+        return self.once(
+            ("template files", folder, skip_suffixes),
+            lambda: self._template_files(folder, skip_suffixes),
+        )
 
     def _template_files(self, folder: str, skip_suffixes: tuple[str, ...]) -> str:
         parts = []
@@ -227,8 +273,7 @@ class Fingerprints:
 
     def files(self, paths: Iterable[Path]) -> tuple[tuple[str, str], ...]:
         """Regular files by name and content."""
-        found = tuple((path, digest_bytes(path.read_bytes())) for path in paths
-                      if path.is_file())
+        found = tuple((path, digest_bytes(path.read_bytes())) for path in paths if path.is_file())
         if self.inputs is None or any(str(path) not in self.inputs for path, _ in found):
             self._reads.add(UNTRACKED)
         return tuple((path.name, hashed) for path, hashed in found)
@@ -246,16 +291,28 @@ class Fingerprints:
     @cached_property
     def _everything(self) -> str:
         site = self.site
-        entries = tuple(self.entry(entry, lang) for entry in (*site.posts, *site.pages)
-                        for lang in entry.languages)
-        return digest(self.toolkit, self.config, repr(site.config.pdf), self.all_templates,
-                      tuple(self.catalog(code) for code in self.codes), entries,
-                      tuple(sorted(self.paths)))
+        entries = tuple(
+            self.entry(entry, lang)
+            for entry in (*site.posts, *site.pages)
+            for lang in entry.languages
+        )
+        return digest(
+            self.toolkit,
+            self.config,
+            repr(site.config.pdf),
+            self.all_templates,
+            tuple(self.catalog(code) for code in self.codes),
+            entries,
+            tuple(sorted(self.paths)),
+        )
 
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.*?)-?%}", re.S)
-_LITERAL = re.compile(r"""\A(?:"([^"\\{}]*)"|'([^'\\{}]*)')"""
-                      r"""(?:\s+(?:as|import|with|without|ignore)\b.*)?\Z""", re.S)
+_LITERAL = re.compile(
+    r"""\A(?:"([^"\\{}]*)"|'([^'\\{}]*)')"""
+    r"""(?:\s+(?:as|import|with|without|ignore)\b.*)?\Z""",
+    re.S,
+)
 
 
 def _references(source: str) -> list[str] | None:
@@ -282,15 +339,19 @@ class Earlier:
         record = self.records.get(path)
         if record is None or record.reads is None or UNTRACKED in record.reads:
             return None
-        if self.changed and (ALL_ENTRIES in record.reads
-                             or not self.changed.isdisjoint(record.reads)):
+        if self.changed and (
+            ALL_ENTRIES in record.reads or not self.changed.isdisjoint(record.reads)
+        ):
             return None
         return record.fingerprint, record.reads
 
 
-def fingerprint_outputs(outputs: Sequence[Output], fingerprint: Callable[[Output], str],
-                        parts: Fingerprints, earlier: Earlier | None = None
-                        ) -> tuple[list[str], list[tuple[str, ...]]]:
+def fingerprint_outputs(
+    outputs: Sequence[Output],
+    fingerprint: Callable[[Output], str],
+    parts: Fingerprints,
+    earlier: Earlier | None = None,
+) -> tuple[list[str], list[tuple[str, ...]]]:
     """The fingerprint of each output and what it read, kept from ``earlier`` where it can."""
     fingerprints, reads = [], []
     for output in outputs:
@@ -301,16 +362,19 @@ def fingerprint_outputs(outputs: Sequence[Output], fingerprint: Callable[[Output
     return fingerprints, reads
 
 
-def earlier_fingerprints(state: BuildState, key: str, inputs: dict[str, FileStat],
-                         entries: EntryCache, plan: str) -> Earlier | None:
+def earlier_fingerprints(
+    state: BuildState, key: str, inputs: dict[str, FileStat], entries: EntryCache, plan: str
+) -> Earlier | None:
     """What of the last build's fingerprints ``state`` lets this one keep: None unless the
     environment and the plan are the same and the only files changed are the Markdown of
     posts and pages whose body alone changed."""
     if not state.outputs or state.key != key or state.plan != plan:
         return None
     read_again = entries.read_again()
-    if any(not path.endswith(".md") or os.path.dirname(path) not in read_again
-           for path in state.changed_inputs(inputs)):
+    if any(
+        not path.endswith(".md") or os.path.dirname(path) not in read_again
+        for path in state.changed_inputs(inputs)
+    ):
         return None
     changed = entries.changed_bodies()
     return Earlier(state.outputs, changed) if changed is not None else None

@@ -26,20 +26,29 @@ def check_overlap(destination: Path, site_root: Path, protected: Iterable[Path])
     """Refuse an output folder that is, holds or lies inside the site's inputs."""
     target = Path(os.path.abspath(destination))
     if target.is_symlink():
-        raise OutputError("the output folder is a symbolic link", destination,
-                          hint="give the folder it points to, or another folder")
+        raise OutputError(
+            "the output folder is a symbolic link",
+            destination,
+            hint="give the folder it points to, or another folder",
+        )
     resolved = target.resolve()
     if target.exists() and not target.is_dir():
         raise OutputError("the output folder is a file, not a folder", destination)
     root = site_root.resolve()
     if resolved == root or resolved in root.parents:
-        raise OutputError("the output folder holds the site itself", destination,
-                          hint="use a new folder, or the default SITE/_site")
+        raise OutputError(
+            "the output folder holds the site itself",
+            destination,
+            hint="use a new folder, or the default SITE/_site",
+        )
     for folder in protected:
         inside = folder.resolve()
         if resolved == inside or inside in resolved.parents or resolved in inside.parents:
-            raise OutputError(f"the output folder overlaps {folder}", destination,
-                              hint="the build replaces its output folder: use a new folder")
+            raise OutputError(
+                f"the output folder overlaps {folder}",
+                destination,
+                hint="the build replaces its output folder: use a new folder",
+            )
 
 
 def check_ownership(destination: Path, found: dict[str, FileStat], written: Set[str]) -> None:
@@ -59,13 +68,17 @@ def check_ownership(destination: Path, found: dict[str, FileStat], written: Set[
         return
     shown = ", ".join(sorted(foreign)[:SHOWN_FILES])
     more = f" and {len(foreign) - SHOWN_FILES} more" if len(foreign) > SHOWN_FILES else ""
-    reason = ("holds files that bilingual did not write" if listed is not None
-              else "is not empty and was not made by bilingual")
+    reason = (
+        "holds files that bilingual did not write"
+        if listed is not None
+        else "is not empty and was not made by bilingual"
+    )
     raise OutputError(
         f"the output folder {reason} ({shown}{more}); nothing was changed",
         destination,
         hint="to publish your own files, put them in templates/static/ (copied into every "
-             "build); otherwise choose an empty or new folder")
+        "build); otherwise choose an empty or new folder",
+    )
 
 
 def manifest(outputs: Sequence[Output]) -> bytes:
@@ -74,9 +87,13 @@ def manifest(outputs: Sequence[Output]) -> bytes:
     The same bytes as ``json.dumps(..., indent=1)`` gives, without its slow encoder.
     """
     entries = ",\n".join(
-        "  {\n" + ",\n".join(f"   {_json(key)}: {_json(value)}"
-                              for key, value in output.manifest_entry().items()) + "\n  }"
-        for output in outputs)
+        "  {\n"
+        + ",\n".join(
+            f"   {_json(key)}: {_json(value)}" for key, value in output.manifest_entry().items()
+        )
+        + "\n  }"
+        for output in outputs
+    )
     listed = f"\n{entries}\n " if outputs else ""
     body = f'{{\n "generator": "{GENERATOR}",\n "outputs": [{listed}]\n}}\n'
     return body.encode("utf-8")
@@ -99,7 +116,8 @@ def _manifest_paths(destination: Path) -> set[str] | None:
         return None
     outputs = data.get("outputs")
     if not isinstance(outputs, list) or not all(
-            isinstance(entry, dict) and isinstance(entry.get("path"), str)
-            and "kind" in entry for entry in outputs):
+        isinstance(entry, dict) and isinstance(entry.get("path"), str) and "kind" in entry
+        for entry in outputs
+    ):
         return None  # the manifest of an older version has the same entries, no generator
     return {entry["path"] for entry in outputs} | {MANIFEST}

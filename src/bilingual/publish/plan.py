@@ -55,11 +55,11 @@ def asset_dirs(site_root: Path) -> list[Path]:
     return [theme_dir() / STATIC_DIR, SiteLayout(site_root).static]
 
 
-def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
-              search: Sequence[Bundle] = ()) -> list[Output]:
+def plan_site(
+    site: Site, asset_dirs: list[Path], pdf: bool = False, search: Sequence[Bundle] = ()
+) -> list[Output]:
     """Every output of a build, in a stable order; ``search``: the bundles made for it."""
-    outputs = [Output("redirect", "index.html", "html", template="redirect.html",
-                      key=("home", 1))]
+    outputs = [Output("redirect", "index.html", "html", template="redirect.html", key=("home", 1))]
     media = _Media(real_roots([site.config.root]))
     for lang in site.config.site.codes:
         outputs += _language_outputs(site, lang, pdf, media)
@@ -73,28 +73,97 @@ def plan_site(site: Site, asset_dirs: list[Path], pdf: bool = False,
 def _language_outputs(site: Site, lang: str, pdf: bool, media: _Media) -> list[Output]:
     outputs = _home_pages(site, lang)
     for post in site.posts_in(lang):
-        outputs.append(Output("post", urls.entry(post, lang), "html", lang, post.slug,
-                              ("post", post.slug), "post.html", post))
-        outputs.append(Output("card", _beside(urls.entry(post, lang), "card.png"), "card", lang,
-                              post.slug, ("card", post.slug), subject=post))
+        outputs.append(
+            Output(
+                "post",
+                urls.entry(post, lang),
+                "html",
+                lang,
+                post.slug,
+                ("post", post.slug),
+                "post.html",
+                post,
+            )
+        )
+        outputs.append(
+            Output(
+                "card",
+                _beside(urls.entry(post, lang), "card.png"),
+                "card",
+                lang,
+                post.slug,
+                ("card", post.slug),
+                subject=post,
+            )
+        )
         if pdf:
-            outputs.append(Output("pdf", urls.pdf(post, lang), "pdf", lang, post.slug,
-                                  ("pdf", post.slug), "print/post.html", post))
+            outputs.append(
+                Output(
+                    "pdf",
+                    urls.pdf(post, lang),
+                    "pdf",
+                    lang,
+                    post.slug,
+                    ("pdf", post.slug),
+                    "print/post.html",
+                    post,
+                )
+            )
         outputs += media.outputs(post, lang)
     for page in site.pages:
         if page.has(lang):
-            outputs.append(Output("page", urls.entry(page, lang), "html", lang, page.slug,
-                                  ("page", page.slug), "page.html", page))
+            outputs.append(
+                Output(
+                    "page",
+                    urls.entry(page, lang),
+                    "html",
+                    lang,
+                    page.slug,
+                    ("page", page.slug),
+                    "page.html",
+                    page,
+                )
+            )
             outputs += media.outputs(page, lang)
     tags = [tag for tag in site.used_tags() if site.tagged(tag, lang)]
     for tag in tags:
-        outputs.append(Output("tag", urls.tag(tag.key, lang), "html", lang, tag.key,
-                              ("tag", tag.key), "tag.html", tag))
-        outputs.append(Output("tag-feed", urls.tag_feed(tag.key, lang), "feed", lang, tag.key,
-                              ("tag-feed", tag.key), "feed.xml", tag))
+        outputs.append(
+            Output(
+                "tag",
+                urls.tag(tag.key, lang),
+                "html",
+                lang,
+                tag.key,
+                ("tag", tag.key),
+                "tag.html",
+                tag,
+            )
+        )
+        outputs.append(
+            Output(
+                "tag-feed",
+                urls.tag_feed(tag.key, lang),
+                "feed",
+                lang,
+                tag.key,
+                ("tag-feed", tag.key),
+                "feed.xml",
+                tag,
+            )
+        )
     if tags:
-        outputs.append(Output("tags", urls.tags_index(lang), "html", lang, None, ("tags",),
-                              "tags.html", tuple(tags)))
+        outputs.append(
+            Output(
+                "tags",
+                urls.tags_index(lang),
+                "html",
+                lang,
+                None,
+                ("tags",),
+                "tags.html",
+                tuple(tags),
+            )
+        )
     outputs.append(Output("feed", urls.feed(lang), "feed", lang, None, ("feed",), "feed.xml"))
     return outputs
 
@@ -103,11 +172,23 @@ def _search_outputs(lang: str, bundles: Sequence[Bundle]) -> list[Output]:
     """The search page and the files of its bundles, copied from the build cache."""
     if not bundles:
         return []
-    outputs = [Output("search", urls.search(lang), "html", lang, None, ("search",),
-                      "search.html", tuple(bundle.path for bundle in bundles))]
+    outputs = [
+        Output(
+            "search",
+            urls.search(lang),
+            "html",
+            lang,
+            None,
+            ("search",),
+            "search.html",
+            tuple(bundle.path for bundle in bundles),
+        )
+    ]
     for bundle in bundles:
-        outputs += [Output("search-index", bundle.path + name, "search", lang,
-                           subject=bundle.folder / name) for name in bundle.files]
+        outputs += [
+            Output("search-index", bundle.path + name, "search", lang, subject=bundle.folder / name)
+            for name in bundle.files
+        ]
     return outputs
 
 
@@ -127,14 +208,28 @@ class _Media:
         files = self.found.get(source.parent)
         if files is None:
             files = self.found[source.parent] = self._files(source.parent)
-        return [Output("media", _beside(urls.entry(entry, lang), path.name), "asset", lang,
-                       entry.slug, subject=path) for path in files]
+        return [
+            Output(
+                "media",
+                _beside(urls.entry(entry, lang), path.name),
+                "asset",
+                lang,
+                entry.slug,
+                subject=path,
+            )
+            for path in files
+        ]
 
     def _files(self, folder: Path) -> list[Path]:
         with os.scandir(folder) as entries:
-            names = sorted(item.name for item in entries
-                           if not item.name.endswith(".md") and item.name != "comments.yaml"
-                           and not item.name.startswith(".") and item.is_file())
+            names = sorted(
+                item.name
+                for item in entries
+                if not item.name.endswith(".md")
+                and item.name != "comments.yaml"
+                and not item.name.startswith(".")
+                and item.is_file()
+            )
         files = [folder / name for name in names]
         refuse_links_out(files, self.roots)
         return files
@@ -147,10 +242,20 @@ def _beside(page: str, name: str) -> str:
 def _home_pages(site: Site, lang: str) -> list[Output]:
     posts = site.posts_in(lang)
     size = site.config.site.posts_per_page
-    chunks = [tuple(posts[i:i + size]) for i in range(0, len(posts), size)] or [()]
-    return [Output("index", urls.home(lang, number), "html", lang, None, ("home", number),
-                   "index.html", Page(number, len(chunks), chunk))
-            for number, chunk in enumerate(chunks, start=1)]
+    chunks = [tuple(posts[i : i + size]) for i in range(0, len(posts), size)] or [()]
+    return [
+        Output(
+            "index",
+            urls.home(lang, number),
+            "html",
+            lang,
+            None,
+            ("home", number),
+            "index.html",
+            Page(number, len(chunks), chunk),
+        )
+        for number, chunk in enumerate(chunks, start=1)
+    ]
 
 
 def _assets(asset_dirs: list[Path], roots: Sequence[str]) -> list[Output]:
@@ -166,5 +271,7 @@ def _assets(asset_dirs: list[Path], roots: Sequence[str]) -> list[Output]:
                 elif path.is_symlink() and path.is_dir():
                     linked_folders.append(path)
     refuse_links_out([*found.values(), *linked_folders], roots)
-    return [Output("asset", urls.static(name), "asset", subject=source)
-            for name, source in sorted(found.items())]
+    return [
+        Output("asset", urls.static(name), "asset", subject=source)
+        for name, source in sorted(found.items())
+    ]

@@ -48,12 +48,16 @@ ZWNJ = "\u200c"
 COMPOUND = ZWNJ + "-"  # parts joined by a ZWNJ: می‌خواهم
 SPACED = "\u2060-"  # parts apart (a word joiner): می خواهم
 JOINED = "\u200d-"  # parts written as one word, or a number's Latin digits (a ZWJ): میخواهم
-_INDEX_FOLDING = str.maketrans({
-    "ي": "ی", "ى": "ی", "ك": "ک",  # Arabic letters for Persian ones
-    "ۀ": "هٔ",  # heh with hamza, written so that Pagefind folds it to heh as it does هٔ
-    "ٱ": "ا",  # alef wasla
-    "ـ": None,  # tatweel
-})
+_INDEX_FOLDING = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",  # Arabic letters for Persian ones
+        "ۀ": "هٔ",  # heh with hamza, written so that Pagefind folds it to heh as it does هٔ
+        "ٱ": "ا",  # alef wasla
+        "ـ": None,  # tatweel
+    }
+)
 _LETTER = "[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]"  # of the Arabic script
 # The verb prefix and the plural and comparative suffixes Persian writes with a ZWNJ, a space or
 # nothing. A word that only looks like one (میز, تنها) gains index terms, never loses one.
@@ -98,16 +102,19 @@ class Bundle:
         return urls.search_bundle(self.lang, self.name)
 
 
-def search_bundles(site: Site, cache_folder: Path, toolkit: str, fresh: bool = False
-                   ) -> list[Bundle]:
+def search_bundles(
+    site: Site, cache_folder: Path, toolkit: str, fresh: bool = False
+) -> list[Bundle]:
     """Every language's bundles, made again where what they index changed (or all: ``fresh``)."""
     if not site.config.search.enabled:
         return []
     root = cache_folder / CACHE_FOLDER
     bundles = []
     for lang in site.config.site.codes:
-        made = [_bundle(site, lang, name, entries, root / lang, toolkit, fresh)
-                for name, entries in shards(site, lang)]
+        made = [
+            _bundle(site, lang, name, entries, root / lang, toolkit, fresh)
+            for name, entries in shards(site, lang)
+        ]
         _forget_others(root / lang, {bundle.folder.name for bundle in made})
         bundles += made
     return bundles
@@ -119,28 +126,41 @@ def bundles_in(outputs: Iterable[Output]) -> tuple[Bundle, ...]:
     for output in outputs:
         if output.kind == "search-index" and output.lang is not None:
             name = output.path.split("/")[2]
-            relative = output.path[len(urls.search_bundle(output.lang, name)):]
+            relative = output.path[len(urls.search_bundle(output.lang, name)) :]
             source: Path = output.subject
-            folder = Path(*source.parts[:len(source.parts) - len(relative.split("/"))])
+            folder = Path(*source.parts[: len(source.parts) - len(relative.split("/"))])
             files.setdefault((output.lang, name, folder), []).append(relative)
-    return tuple(Bundle(lang, name, folder, tuple(names))
-                 for (lang, name, folder), names in files.items())
+    return tuple(
+        Bundle(lang, name, folder, tuple(names)) for (lang, name, folder), names in files.items()
+    )
 
 
 def shards(site: Site, lang: str) -> Iterator[tuple[str, tuple[Entry, ...]]]:
     """The entries of each bundle: posts oldest first in fixed-size groups, then the pages."""
     posts = site.posts_in(lang)[::-1]
     for start in range(0, len(posts), SHARD_SIZE):
-        yield f"posts-{start // SHARD_SIZE + 1}", tuple(posts[start:start + SHARD_SIZE])
+        yield f"posts-{start // SHARD_SIZE + 1}", tuple(posts[start : start + SHARD_SIZE])
     pages = tuple(page for page in site.pages if page.has(lang))
     if pages:
         yield "pages", pages
 
 
-def _bundle(site: Site, lang: str, name: str, entries: Sequence[Entry], folder: Path,
-            toolkit: str, fresh: bool) -> Bundle:
-    key = digest(toolkit, _pagefind_version(), lang, name,
-                 tuple(_entry_key(entry, lang) for entry in entries))
+def _bundle(
+    site: Site,
+    lang: str,
+    name: str,
+    entries: Sequence[Entry],
+    folder: Path,
+    toolkit: str,
+    fresh: bool,
+) -> Bundle:
+    key = digest(
+        toolkit,
+        _pagefind_version(),
+        lang,
+        name,
+        tuple(_entry_key(entry, lang) for entry in entries),
+    )
     target = folder / f"{name}-{key[:20]}"
     if fresh or not (target / "pagefind-entry.json").is_file():
         _index(site, lang, entries, target)
@@ -149,9 +169,14 @@ def _bundle(site: Site, lang: str, name: str, entries: Sequence[Entry], folder: 
 
 def _entry_key(entry: Entry, lang: str) -> str:
     body = entry.body.get(lang) or ""
-    return digest(entry.kind, entry.slug, entry.title.get(lang), entry.summary.get(lang),
-                  digest_bytes(body.encode("utf-8", "surrogatepass")),
-                  entry.date.isoformat() if entry.date else None)
+    return digest(
+        entry.kind,
+        entry.slug,
+        entry.title.get(lang),
+        entry.summary.get(lang),
+        digest_bytes(body.encode("utf-8", "surrogatepass")),
+        entry.date.isoformat() if entry.date else None,
+    )
 
 
 def _index(site: Site, lang: str, entries: Sequence[Entry], target: Path) -> None:
@@ -172,15 +197,26 @@ def _run_pagefind(documents: Path, output: Path, lang: str) -> None:
     try:
         from pagefind_bin import get_executable  # type: ignore[import-untyped]
     except ImportError:
-        raise RenderError("search needs Pagefind, which is not installed",
-                          hint='install it: pip install "pagefind[bin]", or set '
-                               "[search] enabled = false") from None
-    command = [str(get_executable()), "--site", str(documents), "--output-path", str(output),
-               "--force-language", lang.split("-", maxsplit=1)[0], "--silent"]
+        raise RenderError(
+            "search needs Pagefind, which is not installed",
+            hint='install it: pip install "pagefind[bin]", or set [search] enabled = false',
+        ) from None
+    command = [
+        str(get_executable()),
+        "--site",
+        str(documents),
+        "--output-path",
+        str(output),
+        "--force-language",
+        lang.split("-", maxsplit=1)[0],
+        "--silent",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise RenderError(f"Pagefind could not index the {lang!r} pages: "
-                          f"{(result.stderr or result.stdout).strip()[-500:]}")
+        raise RenderError(
+            f"Pagefind could not index the {lang!r} pages: "
+            f"{(result.stderr or result.stdout).strip()[-500:]}"
+        )
 
 
 def document(site: Site, entry: Entry, lang: str) -> str:
@@ -190,20 +226,29 @@ def document(site: Site, entry: Entry, lang: str) -> str:
     runs of the other direction in Unicode isolates.
     """
     direction = language(lang).direction
-    meta = {"title": isolate_unicode(balance_controls(entry.title[lang]), direction),
-            "dir": direction, "path": urls.entry(entry, lang)}
+    meta = {
+        "title": isolate_unicode(balance_controls(entry.title[lang]), direction),
+        "dir": direction,
+        "path": urls.entry(entry, lang),
+    }
     if entry.date is not None:
         meta["date"] = format_date(entry.date, lang)
         meta["datetime"] = entry.date.isoformat()
-    head = "".join(f'<meta data-pagefind-meta="{name}[content]" content="{html.escape(value)}">'
-                   for name, value in meta.items())
+    head = "".join(
+        f'<meta data-pagefind-meta="{name}[content]" content="{html.escape(value)}">'
+        for name, value in meta.items()
+    )
     blocks = [f"<h1>{html.escape(fold_for_index(entry.title[lang]))}</h1>"]
     if entry.summary.get(lang):
         blocks.append(f"<p>{html.escape(fold_for_index(entry.summary[lang]))}</p>")
-    blocks += (f"<p>{html.escape(fold_for_index(text))}</p>"
-               for text in plain_text(entry.body.get(lang) or ""))
-    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{head}</head>'
-            f'<body><main data-pagefind-body>{"".join(blocks)}</main></body></html>')
+    blocks += (
+        f"<p>{html.escape(fold_for_index(text))}</p>"
+        for text in plain_text(entry.body.get(lang) or "")
+    )
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{head}</head>'
+        f"<body><main data-pagefind-body>{''.join(blocks)}</main></body></html>"
+    )
 
 
 def plain_text(markdown: str) -> list[str]:

@@ -96,7 +96,8 @@ def forget_environments(templates: TemplateSet) -> None:
 def _make_environment(templates: TemplateSet, language: Language, mode: Mode) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(
-            [jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]),
+            [jinja2.FileSystemLoader(str(d)) for d in templates.template_dirs]
+        ),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         extensions=["jinja2.ext.i18n", ConstantMessages],
         undefined=jinja2.StrictUndefined,
@@ -105,15 +106,15 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
         keep_trailing_newline=True,
     )
     if templates.compiled is not None:
-        env.bytecode_cache = bytecode_cache(templates.compiled, language.code,
-                                            templates.locale_dirs)
+        env.bytecode_cache = bytecode_cache(
+            templates.compiled, language.code, templates.locale_dirs
+        )
     translations = load_translations(language.code, templates.locale_dirs)
     _install_gettext(env, translations, language.code)
     isolate = _isolate_html if mode == "html" else _isolate_print
     env.filters.update(
         isolate=lambda text, direction=language.direction: isolate(str(text), direction),
-        isolate_text=lambda text, direction=language.direction: isolate_text(
-            str(text), direction),
+        isolate_text=lambda text, direction=language.direction: isolate_text(str(text), direction),
         bdi_isolates=bdi_isolates,
         date=lambda value: _format_date(value, language.code),
         digits=lambda value: localize_digits(str(value), language.code),
@@ -129,6 +130,7 @@ def bdi_isolates(html: str) -> str:
     Feed readers sanitize what they show (feedparser keeps ``dir`` but removes ``<bdi>``), and
     the runs must still read intact there; in a browser, the isolate inside adds nothing.
     """
+
     def start(found: re.Match[str]) -> str:
         direction = _BDI_DIRECTION.search(found.group())
         return found.group() + (ISOLATES[direction.group(1)] if direction else _FSI)
@@ -176,7 +178,8 @@ class ConstantMessages(jinja2.ext.Extension):
 
     def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
         translate: Callable[[str], str | None] | None = getattr(
-            self.environment, "constant_message", None)
+            self.environment, "constant_message", None
+        )
         if translate is None:
             yield from stream
             return
@@ -194,8 +197,7 @@ class ConstantMessages(jinja2.ext.Extension):
             window.clear()
         yield from window
 
-    def _constant(self, window: list[Token], translate: Callable[[str], str | None]
-                  ) -> str | None:
+    def _constant(self, window: list[Token], translate: Callable[[str], str | None]) -> str | None:
         if tuple(token.type for token in window) != self.SHAPE:
             return None
         return translate(window[3].value) if window[1].value in self.FUNCTIONS else None
@@ -223,11 +225,16 @@ def _install_gettext(env: jinja2.Environment, translations: NullTranslations, la
         return _format(translations.gettext(message), variables, lang, autoescape)
 
     @jinja2.pass_context
-    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int,
-                 **variables: Any) -> str:
+    def ngettext(
+        context: jinja2.runtime.Context, singular: str, plural: str, num: int, **variables: Any
+    ) -> str:
         variables.setdefault("num", num)
-        return _format(translations.ngettext(singular, plural, num), variables, lang,
-                       bool(context.eval_ctx.autoescape))
+        return _format(
+            translations.ngettext(singular, plural, num),
+            variables,
+            lang,
+            bool(context.eval_ctx.autoescape),
+        )
 
     env.newstyle_gettext = True  # type: ignore[attr-defined]
     env.extend(constant_message=constant_message)
@@ -235,10 +242,14 @@ def _install_gettext(env: jinja2.Environment, translations: NullTranslations, la
 
 
 def _format(template: str, variables: dict[str, Any], lang: str, autoescape: bool) -> str:
-    numbers = {name: format_number(value, lang) for name, value in variables.items()
-               if isinstance(value, int) and not isinstance(value, bool)}
+    numbers = {
+        name: format_number(value, lang)
+        for name, value in variables.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
     template = _NUMBER_FORMAT.sub(
-        lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], template)
+        lambda match: f"%({match[1]})s" if match[1] in numbers else match[0], template
+    )
     values = {**variables, **numbers}
     if autoescape:
         # A catalog is input too: its markup is escaped like any other text.
@@ -261,8 +272,9 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"template syntax error: {error.message}",
-                            error.filename or name, error.lineno) from None
+        raise TemplateError(
+            f"template syntax error: {error.message}", error.filename or name, error.lineno
+        ) from None
     except jinja2.TemplateNotFound as error:
         filename, line = _template_location(error)  # the template that includes or extends it
         raise TemplateError(f"template not found: {error.name}", filename or name, line) from None
@@ -273,8 +285,9 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise
     except Exception as error:  # an expression in the template failed, e.g. 1/0
         filename, line = _template_location(error)
-        raise TemplateError(f"template error: {type(error).__name__}: {error}",
-                            filename or name, line) from None
+        raise TemplateError(
+            f"template error: {type(error).__name__}: {error}", filename or name, line
+        ) from None
 
 
 def _template_location(error: BaseException) -> tuple[str | None, int | None]:

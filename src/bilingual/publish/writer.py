@@ -21,8 +21,9 @@ from bilingual.errors import OutputError
 if TYPE_CHECKING:
     import ctypes
 
-WRITE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
-                          errno.EFBIG})
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+)
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2
 STAGING_PREFIX = ".staging-"
@@ -91,7 +92,7 @@ def write_file(target: Path, data: bytes) -> FileStat:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(descriptor, view):]
+            view = view[os.write(descriptor, view) :]
         return FileStat.of(os.fstat(descriptor))
     finally:
         os.close(descriptor)
@@ -142,14 +143,19 @@ def write_errors_reported(destination: Path) -> Iterator[None]:
     except OSError as error:
         if error.errno not in WRITE_ERRORS:
             raise
-        raise OutputError(f"cannot write the output: {error.strerror}", destination,
-                          hint="the previous output was left as it was") from error
+        raise OutputError(
+            f"cannot write the output: {error.strerror}",
+            destination,
+            hint="the previous output was left as it was",
+        ) from error
 
 
 @contextmanager
-def staged(destination: Path, spare: Path | None = None,
-           existing: Callable[[Path], dict[str, FileStat]] | None = None
-           ) -> Iterator[StagedOutput]:
+def staged(
+    destination: Path,
+    spare: Path | None = None,
+    existing: Callable[[Path], dict[str, FileStat]] | None = None,
+) -> Iterator[StagedOutput]:
     """Stage into a sibling folder; swap it in on success, remove it on any failure.
 
     With ``spare`` (a folder on the same file system), the folder retired by the swap is kept
@@ -180,8 +186,9 @@ def _staging_folder(destination: Path, spare: Path | None) -> Path:
         os.replace(leftovers.pop(), spare)  # a build killed midway: its folder is as good
     for leftover in leftovers:
         shutil.rmtree(leftover, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{destination.name}-",
-                                    dir=destination.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{destination.name}-", dir=destination.parent)
+    )
     if spare is not None and spare.is_dir():
         try:
             os.replace(spare, staging)  # replaces the empty folder just made
@@ -214,7 +221,8 @@ def _swap(staging: Path, destination: Path) -> Path | None:
     if _exchange(staging, destination):
         return staging
     retired = destination.parent / (
-        f"{RETIRED_PREFIX}{destination.name}-{os.getpid()}-{time.time_ns()}")
+        f"{RETIRED_PREFIX}{destination.name}-{os.getpid()}-{time.time_ns()}"
+    )
     os.replace(destination, retired)
     os.replace(staging, destination)
     return retired
@@ -225,8 +233,9 @@ def _exchange(first: Path, second: Path) -> bool:
     renameat2 = getattr(_libc(), "renameat2", None) if sys.platform == "linux" else None
     if renameat2 is None:
         return False
-    result: int = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second),
-                            RENAME_EXCHANGE)
+    result: int = renameat2(
+        AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE
+    )
     return result == 0
 
 

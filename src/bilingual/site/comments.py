@@ -18,8 +18,9 @@ COMMENTS_FILE = "comments.yaml"
 KNOWN_KEYS = frozenset({"id", "author", "date", "lang", "parent", "text"})
 
 
-def read_comments(folder: Path, codes: tuple[str, ...],
-                  errors: ErrorCollector) -> tuple[Comment, ...]:
+def read_comments(
+    folder: Path, codes: tuple[str, ...], errors: ErrorCollector
+) -> tuple[Comment, ...]:
     """The comments beside a post, oldest first as written; every problem goes to ``errors``."""
     path = folder / COMMENTS_FILE
     if not path.is_file():
@@ -32,15 +33,17 @@ def read_comments(folder: Path, codes: tuple[str, ...],
     if data is None:
         return ()
     if not isinstance(data, list):
-        errors.add(ContentError("comments.yaml must be a list of comments (- author: ...)",
-                                path, 1))
+        errors.add(
+            ContentError("comments.yaml must be a list of comments (- author: ...)", path, 1)
+        )
         return ()
     lines = _item_lines(path)
     comments: list[Comment] = []
     for index, row in enumerate(data):
         line = lines[index] if index < len(lines) else None
-        comment = _comment(row, codes, lambda message, at=line: errors.add(
-            ContentError(message, path, at)))
+        comment = _comment(
+            row, codes, lambda message, at=line: errors.add(ContentError(message, path, at))
+        )
         if comment is not None:
             comments.append(comment)
     _check_links(comments, path, errors)
@@ -53,11 +56,16 @@ def _comment(row: Any, codes: tuple[str, ...], error: Any) -> Comment | None:
         return None
     unknown = sorted(str(key) for key in row if key not in KNOWN_KEYS)
     if unknown:
-        error(f"unknown comment key {', '.join(map(repr, unknown))}; known keys: "
-              f"{', '.join(sorted(KNOWN_KEYS))}")
+        error(
+            f"unknown comment key {', '.join(map(repr, unknown))}; known keys: "
+            f"{', '.join(sorted(KNOWN_KEYS))}"
+        )
         return None
-    problems = [f"a comment needs {key!r}" for key in ("id", "author", "text") if
-                not isinstance(row.get(key), (str, int)) or str(row.get(key)).strip() == ""]
+    problems = [
+        f"a comment needs {key!r}"
+        for key in ("id", "author", "text")
+        if not isinstance(row.get(key), (str, int)) or str(row.get(key)).strip() == ""
+    ]
     lang = row.get("lang")
     if lang is not None and lang not in codes:
         problems.append(f"comment language {lang!r} is not in the site's languages {list(codes)}")
@@ -67,8 +75,14 @@ def _comment(row: Any, codes: tuple[str, ...], error: Any) -> Comment | None:
             error(problem)
         return None
     parent = row.get("parent")
-    return Comment(id=str(row["id"]), author=one_line(str(row["author"])), text=str(row["text"]),
-                   date=date, parent=str(parent) if parent is not None else None, lang=lang)
+    return Comment(
+        id=str(row["id"]),
+        author=one_line(str(row["author"])),
+        text=str(row["text"]),
+        date=date,
+        parent=str(parent) if parent is not None else None,
+        lang=lang,
+    )
 
 
 def _date(value: Any, jalali: bool, problems: list[str]) -> dt.date | None:
@@ -93,8 +107,14 @@ def _check_links(comments: list[Comment], path: Path, errors: ErrorCollector) ->
             errors.add(ContentError(f"comment id {comment.id!r} is used twice", path, line))
         seen.add(comment.id)
         if comment.parent is not None and comment.parent not in ids:
-            errors.add(ContentError(f"comment {comment.id!r} answers comment {comment.parent!r}, "
-                                    "which is not in the file", path, line))
+            errors.add(
+                ContentError(
+                    f"comment {comment.id!r} answers comment {comment.parent!r}, "
+                    "which is not in the file",
+                    path,
+                    line,
+                )
+            )
 
 
 def _item_lines(path: Path) -> list[int]:
@@ -105,5 +125,8 @@ def _item_lines(path: Path) -> list[int]:
 
 def _id_lines(path: Path) -> list[tuple[int, str]]:
     text = path.read_text(encoding="utf-8", errors="replace")
-    return [(number, match[1].strip("'\"")) for number, line in enumerate(text.splitlines(), 1)
-            if (match := re.match(r"^-?\s*id:\s*(\S+)", line))]
+    return [
+        (number, match[1].strip("'\""))
+        for number, line in enumerate(text.splitlines(), 1)
+        if (match := re.match(r"^-?\s*id:\s*(\S+)", line))
+    ]

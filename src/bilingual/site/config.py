@@ -19,16 +19,37 @@ from bilingual.site.pagecss import font_size_problem, margin_problem, page_size_
 from bilingual.text.bidi import balance_controls
 from bilingual.text.languages import Language, language
 
-SITE_KEYS = {"base_url", "languages", "default_language", "title", "tagline", "motto",
-             "posts_per_page", "author"}
+SITE_KEYS = {
+    "base_url",
+    "languages",
+    "default_language",
+    "title",
+    "tagline",
+    "motto",
+    "posts_per_page",
+    "author",
+}
 PDF_KEYS = {"enabled", "page_size", "margin", "font_size", "allow_remote"}
 CONTENT_KEYS = {"allow_html"}
-NEWSLETTER_KEYS = {"sender", "subscribe_endpoint", "unsubscribe_url", "smtp_host", "smtp_port",
-                   "smtp_security", "rate"}
+NEWSLETTER_KEYS = {
+    "sender",
+    "subscribe_endpoint",
+    "unsubscribe_url",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "rate",
+}
 SHARE_KEYS = {"links"}
 SEARCH_KEYS = {"enabled"}
-TOP_KEYS = {"site": SITE_KEYS, "pdf": PDF_KEYS, "content": CONTENT_KEYS,
-            "newsletter": NEWSLETTER_KEYS, "share": SHARE_KEYS, "search": SEARCH_KEYS}
+TOP_KEYS = {
+    "site": SITE_KEYS,
+    "pdf": PDF_KEYS,
+    "content": CONTENT_KEYS,
+    "newsletter": NEWSLETTER_KEYS,
+    "share": SHARE_KEYS,
+    "search": SEARCH_KEYS,
+}
 SHARE_LINKS = ("telegram", "whatsapp", "x", "facebook", "email", "copy")
 VALUE_CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
     ("pdf", "page_size"): page_size_problem,
@@ -134,7 +155,8 @@ def load_config(root: Path) -> Config:
 def _read_text(path: Path) -> str:
     if not path.exists() and not path.is_symlink():
         raise ConfigError(
-            f"no {CONFIG_FILE} here", path,
+            f"no {CONFIG_FILE} here",
+            path,
             hint="run the command on a site folder, or create one with `bilingual new`",
         )
     return decode(read_input(path, None, error_class=ConfigError), path, ConfigError)
@@ -173,27 +195,41 @@ class _ConfigParser:
         search = self._section("search", SearchConfig)
         self.errors.raise_if_any()
         assert site is not None
-        return Config(root=self.root, site=site, pdf=pdf, content=content, newsletter=newsletter,
-                      share=share, search=search)
+        return Config(
+            root=self.root,
+            site=site,
+            pdf=pdf,
+            content=content,
+            newsletter=newsletter,
+            share=share,
+            search=search,
+        )
 
     def _share(self, raw: Any) -> ShareConfig:
         links = raw.get("links", SHARE_LINKS) if isinstance(raw, dict) else SHARE_LINKS
         if not isinstance(links, list | tuple) or not all(isinstance(link, str) for link in links):
-            self.error("share.links must be a list of names, e.g. [\"telegram\", \"email\"]",
-                       "share.links")
+            self.error(
+                'share.links must be a list of names, e.g. ["telegram", "email"]', "share.links"
+            )
             return ShareConfig()
         unknown = [link for link in links if link not in SHARE_LINKS]
         if unknown:
-            self.error(f"share.links has unknown {', '.join(map(repr, unknown))}", "share.links",
-                       hint=f"known links: {', '.join(SHARE_LINKS)}")
+            self.error(
+                f"share.links has unknown {', '.join(map(repr, unknown))}",
+                "share.links",
+                hint=f"known links: {', '.join(SHARE_LINKS)}",
+            )
             return ShareConfig()
         return ShareConfig(tuple(dict.fromkeys(links)))
 
     def _check_unknown_keys(self) -> None:
         for key in self.data:
             if key not in TOP_KEYS:
-                self.error(f"unknown section or key {key!r}", key,
-                           hint=f"known sections: {', '.join(sorted(TOP_KEYS))}")
+                self.error(
+                    f"unknown section or key {key!r}",
+                    key,
+                    hint=f"known sections: {', '.join(sorted(TOP_KEYS))}",
+                )
         if "site" not in self.data:
             self.error("missing [site] section")
         for section, known in TOP_KEYS.items():
@@ -203,8 +239,11 @@ class _ConfigParser:
                 continue
             for key in table:
                 if key not in known:
-                    self.error(f"unknown key {section}.{key}", f"{section}.{key}",
-                               hint=f"known keys: {', '.join(sorted(known))}")
+                    self.error(
+                        f"unknown key {section}.{key}",
+                        f"{section}.{key}",
+                        hint=f"known keys: {', '.join(sorted(known))}",
+                    )
 
     def _site(self, raw: Any) -> SiteConfig | None:
         if not isinstance(raw, dict):
@@ -213,8 +252,9 @@ class _ConfigParser:
         codes = [lang.code for lang in languages]
         default = raw.get("default_language", codes[0] if codes else None)
         if codes and default not in codes:
-            self.error(f"default_language {default!r} is not one of languages {codes}",
-                       "default_language")
+            self.error(
+                f"default_language {default!r} is not one of languages {codes}", "default_language"
+            )
         base_url = raw.get("base_url", "")
         if not isinstance(base_url, str) or not re.match(r"^https?://", base_url):
             self.error("base_url must be an absolute http(s) URL", "base_url")
@@ -239,8 +279,10 @@ class _ConfigParser:
 
     def _languages(self, raw: Any) -> list[Language]:
         if not isinstance(raw, list) or not raw or not all(isinstance(c, str) for c in raw):
-            self.error('languages must be a non-empty list of language codes, e.g. ["en", "fa"]',
-                       "languages")
+            self.error(
+                'languages must be a non-empty list of language codes, e.g. ["en", "fa"]',
+                "languages",
+            )
             return []
         if len(set(raw)) != len(raw):
             self.error("languages lists a code twice", "languages")
@@ -266,8 +308,13 @@ class _ConfigParser:
             for code in codes:
                 if code not in value:
                     self.error(f"site.title has no value for {code!r}", name)
-        return Localized({code: balance_controls(one_line(text))
-                          for code, text in value.items() if code in codes})
+        return Localized(
+            {
+                code: balance_controls(one_line(text))
+                for code, text in value.items()
+                if code in codes
+            }
+        )
 
     def _section(self, name: str, cls: type[Any]) -> Any:
         raw = self.data.get(name, {})

@@ -48,7 +48,8 @@ def check_range(date: dt.date, text: str, jalali: bool) -> None:
     if jalali and not JALALI_FIRST <= date <= JALALI_LAST:
         raise DateError(
             f"date {text!r} is outside the Persian (Jalali) calendar the site's Persian pages "
-            f"use: it runs from {JALALI_FIRST.isoformat()} to {JALALI_LAST.isoformat()}")
+            f"use: it runs from {JALALI_FIRST.isoformat()} to {JALALI_LAST.isoformat()}"
+        )
 
 
 def _gregorian(text: str, year: int, month: int, day: int) -> dt.date:
@@ -65,8 +66,10 @@ def _gregorian(text: str, year: int, month: int, day: int) -> dt.date:
 
 def _jalali_hint(text: str, year: int, month: int, day: int) -> str:
     """A Persian-digit date in the 1200s-1400s is a Jalali date: give its Gregorian form."""
-    message = (f"{text!r} looks like a Persian (Jalali) date, but dates are written in the "
-               "Gregorian calendar")
+    message = (
+        f"{text!r} looks like a Persian (Jalali) date, but dates are written in the "
+        "Gregorian calendar"
+    )
     try:
         gregorian = JalaliDate(year, month, day).to_gregorian()  # type: ignore[no-untyped-call]
     except ValueError:

@@ -52,8 +52,9 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
                 continue
             key = self.construct_object(key_node)
             if key in seen:
-                raise ConstructorError(None, None, f"duplicate key {key!r}: it is set twice",
-                                       key_node.start_mark)
+                raise ConstructorError(
+                    None, None, f"duplicate key {key!r}: it is set twice", key_node.start_mark
+                )
             seen.add(key)
 
 
@@ -62,17 +63,24 @@ _Loader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
+
 def _tag_problem(node: yaml.Node) -> str:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     if not isinstance(node, yaml.ScalarNode):
         shape = "list" if isinstance(node, yaml.SequenceNode) else "mapping"
         return f"{tag} cannot be applied to a {shape}"
     return f"{node.value!r} is not a valid {tag} value" + (
-        ": dates are written YYYY-MM-DD" if tag == "!!timestamp" else "")
+        ": dates are written YYYY-MM-DD" if tag == "!!timestamp" else ""
+    )
 
 
-def load_yaml(text: str, path: Path, first_line: int = 1,
-              error_class: type[BilingualError] = ContentError, what: str = "YAML") -> Any:
+def load_yaml(
+    text: str,
+    path: Path,
+    first_line: int = 1,
+    error_class: type[BilingualError] = ContentError,
+    what: str = "YAML",
+) -> Any:
     """Parse ``text`` (which starts on line ``first_line`` of ``path``) safely.
 
     Aliases are counted before anything is built, so that a few lines cannot stand for
@@ -83,8 +91,12 @@ def load_yaml(text: str, path: Path, first_line: int = 1,
     except yaml.reader.ReaderError as error:
         code = error.character if isinstance(error.character, int) else ord(error.character)
         line = text.count("\n", 0, error.position) + first_line
-        raise error_class(f"invalid {what}: the control character U+{code:04X} cannot be "
-                          "written in YAML", path, line, hint="remove it") from None
+        raise error_class(
+            f"invalid {what}: the control character U+{code:04X} cannot be written in YAML",
+            path,
+            line,
+            hint="remove it",
+        ) from None
     except yaml.YAMLError as error:
         message, mark, hint = _yaml_problem(error)
         line = mark.line + first_line if mark is not None else first_line
@@ -112,8 +124,11 @@ def _yaml_problem(error: yaml.YAMLError) -> tuple[str, Any, str | None]:
     context_mark = getattr(error, "context_mark", None)
     if context_mark is not None and context.startswith(_UNCLOSED):
         if "quoted" in context:
-            return ("the quote opened on this line is never closed", context_mark,
-                    "close it on the same line, or write the value without quotes")
+            return (
+                "the quote opened on this line is never closed",
+                context_mark,
+                "close it on the same line, or write the value without quotes",
+            )
         return f"the bracket opened on this line is never closed ({problem})", context_mark, None
     return problem, getattr(error, "problem_mark", None), None
 
@@ -126,11 +141,17 @@ def _check_size(root: yaml.Node) -> None:
         node, depth, mark = stack.pop()
         budget -= 1
         if budget < 0:
-            raise ConstructorError(None, None, f"this value stands for over {MAX_YAML_VALUES:,} "
-                                   "values once its aliases (*name) are expanded", mark)
+            raise ConstructorError(
+                None,
+                None,
+                f"this value stands for over {MAX_YAML_VALUES:,} "
+                "values once its aliases (*name) are expanded",
+                mark,
+            )
         if depth > MAX_YAML_DEPTH:
-            raise ConstructorError(None, None, "values nested too deeply "
-                                   f"(over {MAX_YAML_DEPTH} levels)", mark)
+            raise ConstructorError(
+                None, None, f"values nested too deeply (over {MAX_YAML_DEPTH} levels)", mark
+            )
         # Pushed last first, so that values are counted in the order they are written.
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1, mark) for child in reversed(node.value))
@@ -160,16 +181,21 @@ def decode(data: bytes, path: Path, error_class: type[BilingualError] = ContentE
         raise error_class("binary file, expected UTF-8 text", path, line)
     if data.startswith(codecs.BOM_UTF8):
         raise error_class(
-            "file starts with a byte order mark (BOM), which hides its front matter", path, 1,
-            hint=f"save it as UTF-8 without BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' '{path}'")
+            "file starts with a byte order mark (BOM), which hides its front matter",
+            path,
+            1,
+            hint=f"save it as UTF-8 without BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' '{path}'",
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise error_class(
-            "file is not UTF-8 (it may be Windows-1256, common for Persian text)", path, line,
+            "file is not UTF-8 (it may be Windows-1256, common for Persian text)",
+            path,
+            line,
             hint=f"convert it: iconv -f cp1256 -t utf-8 -o '{path}.utf8' '{path}' "
-                 f"&& mv '{path}.utf8' '{path}'",
+            f"&& mv '{path}.utf8' '{path}'",
         ) from None
     return text.replace("\r\n", "\n")
 
@@ -199,14 +225,15 @@ def parse_document(path: Path) -> Document:
     if not match:
         raise ContentError(
             "no front matter: the file must start with a line '---', then YAML, then '---'",
-            path, 1,
+            path,
+            1,
         )
     meta = load_yaml(match.group(1), path, first_line=2, what="YAML front matter")
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise ContentError("front matter must be a mapping of keys to values", path, 2)
-    return Document(path=path, meta=meta, body=text[match.end():].strip("\n"), text=text)
+    return Document(path=path, meta=meta, body=text[match.end() :].strip("\n"), text=text)
 
 
 def load_yaml_file(path: Path) -> Any:

@@ -70,8 +70,9 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
-def input_problem(path: Path, roots: Sequence[str] | None,
-                  limit: int = MAX_INPUT_BYTES) -> str | None:
+def input_problem(
+    path: Path, roots: Sequence[str] | None, limit: int = MAX_INPUT_BYTES
+) -> str | None:
     """Why ``path`` may not be read (outside ``roots``, not a regular file, too large), or None.
 
     Only looks (stat): a FIFO is never opened, a device never touched. ``roots`` None: the
@@ -91,8 +92,12 @@ def input_problem(path: Path, roots: Sequence[str] | None,
     return problem
 
 
-def read_input(path: Path, roots: Sequence[str] | None, limit: int = MAX_INPUT_BYTES,
-               error_class: type[BilingualError] = ContentError) -> bytes:
+def read_input(
+    path: Path,
+    roots: Sequence[str] | None,
+    limit: int = MAX_INPUT_BYTES,
+    error_class: type[BilingualError] = ContentError,
+) -> bytes:
     """The bytes of ``path`` if :func:`input_problem` finds nothing wrong with it.
 
     The file is opened without following a last link and without blocking, and checked

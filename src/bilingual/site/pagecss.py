@@ -8,10 +8,12 @@ ABSOLUTE_UNITS = ("mm", "cm", "q", "in", "pt", "pc", "px")
 RELATIVE_UNITS = ("em", "rem", "ex", "ch")
 PAGE_SIZES = frozenset(
     [f"{series}{number}" for series in ("a", "b", "c", "jis-b") for number in range(11)]
-    + ["letter", "legal", "ledger"])
+    + ["letter", "legal", "ledger"]
+)
 ORIENTATIONS = frozenset({"portrait", "landscape"})
-FONT_SIZE_KEYWORDS = frozenset({"xx-small", "x-small", "small", "medium", "large", "x-large",
-                                "xx-large", "smaller", "larger"})
+FONT_SIZE_KEYWORDS = frozenset(
+    {"xx-small", "x-small", "small", "medium", "large", "x-large", "xx-large", "smaller", "larger"}
+)
 
 _NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)"
 
@@ -35,11 +37,17 @@ def page_size_problem(value: str) -> str | None:
         return None
     names = [word for word in words if word not in ORIENTATIONS]
     orientations = len(words) - len(names)
-    if words == ["auto"] or (orientations <= 1 and len(names) <= 1 and words
-                             and all(name in PAGE_SIZES for name in names)):
+    if words == ["auto"] or (
+        orientations <= 1
+        and len(names) <= 1
+        and words
+        and all(name in PAGE_SIZES for name in names)
+    ):
         return None
-    return ("expected a paper size (A5, A4, letter...), optionally with portrait or landscape, "
-            "or a width and height such as 148mm 210mm")
+    return (
+        "expected a paper size (A5, A4, letter...), optionally with portrait or landscape, "
+        "or a width and height such as 148mm 210mm"
+    )
 
 
 def margin_problem(value: str) -> str | None:

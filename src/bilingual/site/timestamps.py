@@ -12,7 +12,9 @@ from bilingual.text.persian import ascii_digits
 # A date, then a time of day (with or without seconds), then an optional zone.
 TIMESTAMP = re.compile(
     r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?"
-    r"(?:Z|(?P<sign>[+-])(?P<hours>\d\d):?(?P<minutes>\d\d))?", re.ASCII)
+    r"(?:Z|(?P<sign>[+-])(?P<hours>\d\d):?(?P<minutes>\d\d))?",
+    re.ASCII,
+)
 EXAMPLE = "write it as 2010-01-20T14:30:00+03:30 (the zone may be left out for UTC)"
 # The zones in use run from UTC-12:00 to UTC+14:00.
 OFFSETS = (dt.timedelta(hours=-12), dt.timedelta(hours=14))
@@ -38,8 +40,10 @@ def parse_timestamp(value: str, jalali: bool = False) -> dt.datetime:
     if not match:
         raise TimestampError(f"invalid date and time {written!r}; {EXAMPLE}")
     if match["sign"] and not _real_offset(match["sign"], match["hours"], match["minutes"]):
-        raise TimestampError(f"no such time zone in {written!r}: UTC offsets run from -12:00 "
-                             "to +14:00, in minutes under 60")
+        raise TimestampError(
+            f"no such time zone in {written!r}: UTC offsets run from -12:00 "
+            "to +14:00, in minutes under 60"
+        )
     try:
         parsed = dt.datetime.fromisoformat(text)  # "Z" too, since Python 3.11
         if parsed.tzinfo is None:
@@ -48,8 +52,9 @@ def parse_timestamp(value: str, jalali: bool = False) -> dt.datetime:
     except ValueError as error:
         raise TimestampError(f"no such date and time {written!r}: {error}") from None
     except OverflowError:
-        raise TimestampError(f"no such date and time {written!r}: in UTC it falls outside "
-                             "the years 0001 to 9999") from None
+        raise TimestampError(
+            f"no such date and time {written!r}: in UTC it falls outside the years 0001 to 9999"
+        ) from None
     try:
         check_range(parsed.date(), written, jalali)
     except DateError as error:

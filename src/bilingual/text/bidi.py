@@ -36,10 +36,25 @@ from bilingual.text.run_rules import (
 )
 
 __all__ = [
-    "ALM", "ISOLATES", "PDF", "PDI", "SHORT_PHRASE_LENGTH", "SHORT_PHRASE_WORDS", "Run",
-    "balance_controls", "dominant_direction", "embedding_levels", "is_short_phrase",
-    "isolate_html", "isolate_print", "isolate_unicode", "number_context", "opposite_runs",
-    "reorder", "text_direction", "visual",
+    "ALM",
+    "ISOLATES",
+    "PDF",
+    "PDI",
+    "SHORT_PHRASE_LENGTH",
+    "SHORT_PHRASE_WORDS",
+    "Run",
+    "balance_controls",
+    "dominant_direction",
+    "embedding_levels",
+    "is_short_phrase",
+    "isolate_html",
+    "isolate_print",
+    "isolate_unicode",
+    "number_context",
+    "opposite_runs",
+    "reorder",
+    "text_direction",
+    "visual",
 ]
 
 Run = tuple[int, int, str]
@@ -139,7 +154,7 @@ def number_context(text: str, start: int, run_direction: str) -> str:
     first = start
     while first < len(text) and unicodedata.bidirectional(text[first]) in _NEUTRAL:
         first += 1  # the "+" of "+1", the "$" of "$5"
-    if text[first:first + 1] == "" or unicodedata.bidirectional(text[first]) != "EN":
+    if text[first : first + 1] == "" or unicodedata.bidirectional(text[first]) != "EN":
         return ""
     for char in reversed(text[:start]):
         kind = unicodedata.bidirectional(char)
@@ -156,10 +171,12 @@ def isolate_html(text: str, direction: str) -> Markup:
     A short phrase of a few words gets ``class="phrase"``, which the theme keeps on one line.
     ``text`` is always treated as plain text: even a ``Markup`` value is escaped.
     """
-    return Markup("".join(
-        _bdi(chunk, run_direction) if run_direction else escape(chunk)
-        for chunk, run_direction in _chunks(str(text), direction)
-    ))
+    return Markup(
+        "".join(
+            _bdi(chunk, run_direction) if run_direction else escape(chunk)
+            for chunk, run_direction in _chunks(str(text), direction)
+        )
+    )
 
 
 def isolate_unicode(text: str, direction: str) -> str:
@@ -178,8 +195,11 @@ def isolate_print(text: str, direction: str) -> Markup:
             pieces.append(escape(chunk))
             continue
         isolated = escape(f"{ISOLATES[run_direction]}{chunk}{PDI}")
-        pieces.append(Markup('<span class="phrase">%s</span>') % isolated
-                      if is_short_phrase(chunk) else isolated)
+        pieces.append(
+            Markup('<span class="phrase">%s</span>') % isolated
+            if is_short_phrase(chunk)
+            else isolated
+        )
     return Markup("".join(pieces))
 
 

@@ -19,8 +19,9 @@ MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM: invisible, never a run
 CONTROLS = EMBEDDINGS | ISOLATE_INITIATORS | MARKS | {PDF, PDI}
 
 _ANY_CONTROL = re.compile(f"[{''.join(sorted(CONTROLS))}]")
-_EXPLICIT = re.compile(f"[{''.join(sorted(EMBEDDINGS | ISOLATE_INITIATORS | {PDF, PDI}))}"
-                       "\n\r\x1c-\x1e\x85\u2029]")
+_EXPLICIT = re.compile(
+    f"[{''.join(sorted(EMBEDDINGS | ISOLATE_INITIATORS | {PDF, PDI}))}\n\r\x1c-\x1e\x85\u2029]"
+)
 _PARAGRAPH_BREAK = re.compile(r"(\r?\n\s*\n|\u2029)")
 _PARAGRAPH_SEPARATORS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
 

@@ -11,7 +11,7 @@ from bilingual.text.languages import Direction
 
 STRONG: dict[str, Direction] = {"L": "ltr", "R": "rtl", "AL": "rtl"}
 OPPOSITE: dict[str, Direction] = {"ltr": "rtl", "rtl": "ltr"}
-ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 ASCII_DIGIT = re.compile("[0-9]")
 
 
@@ -93,5 +93,7 @@ def _bmp_classes() -> list[str]:
 
 
 # Per-character unicodedata lookups dominate long bodies; regex classes run in C.
-STRONG_PATTERNS: dict[str, re.Pattern[str]] = {"ltr": _class_of({"L"}),
-                                               "rtl": _class_of({"R", "AL"})}
+STRONG_PATTERNS: dict[str, re.Pattern[str]] = {
+    "ltr": _class_of({"L"}),
+    "rtl": _class_of({"R", "AL"}),
+}

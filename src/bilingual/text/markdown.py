@@ -23,12 +23,39 @@ Mode = Literal["html", "print"]
 DIRECTED_BLOCKS = {"paragraph_open", "heading_open", "th_open", "td_open"}
 LIST_OPENINGS = {"bullet_list_open", "ordered_list_open"}
 LIST_CLOSINGS = {"bullet_list_close", "ordered_list_close"}
-SANITIZER_TAGS = {"bdi", "bdo", "span", "div", "figure", "figcaption", "sup", "sub", "mark",
-                  "abbr", "del", "ins", "small", "img", "a", "table", "thead", "tbody", "tr",
-                  "th", "td", "caption", "audio", "video", "source"}
+SANITIZER_TAGS = {
+    "bdi",
+    "bdo",
+    "span",
+    "div",
+    "figure",
+    "figcaption",
+    "sup",
+    "sub",
+    "mark",
+    "abbr",
+    "del",
+    "ins",
+    "small",
+    "img",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "audio",
+    "video",
+    "source",
+}
 # WordPress's image alignment and galleries, which imported posts keep.
-SANITIZER_CLASSES = {"img": {"alignleft", "alignright", "aligncenter"},
-                     "figure": {"alignleft", "alignright", "aligncenter"}, "div": {"gallery"}}
+SANITIZER_CLASSES = {
+    "img": {"alignleft", "alignright", "aligncenter"},
+    "figure": {"alignleft", "alignright", "aligncenter"},
+    "div": {"gallery"},
+}
 
 
 RENDERED_BUDGET = 2_000_000
@@ -64,8 +91,13 @@ class _Rendered:
 _RENDERED = _Rendered(RENDERED_BUDGET)
 
 
-def render_markdown(source: str, direction: str, mode: Mode = "html",
-                    allow_html: bool = False, code_label: str = "Code") -> str:
+def render_markdown(
+    source: str,
+    direction: str,
+    mode: Mode = "html",
+    allow_html: bool = False,
+    code_label: str = "Code",
+) -> str:
     """Render ``source`` for a document written in ``direction`` ("ltr" or "rtl").
 
     Code blocks, which may scroll sideways, can take the keyboard focus and are named by
@@ -95,8 +127,11 @@ def _render(source: str, direction: str, mode: Mode, allow_html: bool, code_labe
 
 def count_blocks(source: str) -> int:
     """How many top-level blocks (paragraphs, headings, lists...) ``source`` has."""
-    return sum(1 for token in _parser("html", False).parse(source)
-               if token.level == 0 and token.nesting in (0, 1))
+    return sum(
+        1
+        for token in _parser("html", False).parse(source)
+        if token.level == 0 and token.nesting in (0, 1)
+    )
 
 
 @cache
@@ -152,6 +187,7 @@ def _text_rule(isolate: Any) -> Any:
     def render_text(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         return str(isolate(token.content, token.meta.get("direction", env["direction"])))
+
     return render_text
 
 
@@ -161,6 +197,7 @@ def _code_inline_rule(mode: Mode) -> Any:
         if mode == "print" and env["direction"] == "rtl":
             content = "\u2066" + content + "\u2069"
         return f'<code dir="ltr">{escapeHtml(content)}</code>'
+
     return render_code
 
 
@@ -171,17 +208,29 @@ def _code_block_rule(default: Any) -> Any:
             label = escapeHtml(env.get("code_label") or "Code")
             opening = f'<pre dir="ltr" tabindex="0" role="group" aria-label="{label}">'
         return str(default(tokens, idx, options, env)).replace("<pre>", opening, 1)
+
     return render_block
 
 
 def _sanitize(html: str, pre_attributes: dict[str, str]) -> str:
-    attributes = {"*": {"dir", "lang", "title"}, "a": {"href"},
-                  "img": {"src", "alt", "width", "height"}, "audio": {"src", "controls"},
-                  "video": {"src", "controls", "poster"}, "source": {"src", "type"},
-                  "code": {"class"},  # language-python, from a fence's info string
-                  "pre": {"tabindex", "role", "aria-label"},
-                  "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
-    return nh3.clean(html, tags=nh3.ALLOWED_TAGS | SANITIZER_TAGS, attributes=attributes,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer",
-                     allowed_classes=SANITIZER_CLASSES,
-                     set_tag_attribute_values={"pre": pre_attributes} if pre_attributes else None)
+    attributes = {
+        "*": {"dir", "lang", "title"},
+        "a": {"href"},
+        "img": {"src", "alt", "width", "height"},
+        "audio": {"src", "controls"},
+        "video": {"src", "controls", "poster"},
+        "source": {"src", "type"},
+        "code": {"class"},  # language-python, from a fence's info string
+        "pre": {"tabindex", "role", "aria-label"},
+        "td": {"colspan", "rowspan"},
+        "th": {"colspan", "rowspan"},
+    }
+    return nh3.clean(
+        html,
+        tags=nh3.ALLOWED_TAGS | SANITIZER_TAGS,
+        attributes=attributes,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        allowed_classes=SANITIZER_CLASSES,
+        set_tag_attribute_values={"pre": pre_attributes} if pre_attributes else None,
+    )

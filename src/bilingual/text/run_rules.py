@@ -45,7 +45,8 @@ _BRACKETED_NUMBER = re.compile(r"[ \u00a0]*\([^()\n]*[0-9][^()\n]*\)")
 _EASTERN_DIGIT = r"\u06f0-\u06f9\u0660-\u0669"
 _LEADING_DIGITS = re.compile(
     rf"(?:^|(?<=[\s(\[«“]))[{_EASTERN_DIGIT}][{_EASTERN_DIGIT}\u066b\u066c/:.,-]*"
-    r"[ \u00a0\u202f]+$")
+    r"[ \u00a0\u202f]+$"
+)
 _EMPTY_BRACKETS = frozenset({"()", "[]", "{}"})
 _NESTING = {"(": ")", "[": "]", "{": "}"}
 # Quotation marks whose opening and closing forms differ, so a closer cannot be an apostrophe.
@@ -55,7 +56,8 @@ _CLOSING_BRACKET = re.compile("\\)[ \u00a0\u202f]*")
 # The period of "p.m.", "e.g." or "Inc." is part of the phrase, not the end of the sentence.
 _ABBREVIATION = re.compile(
     r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}"
-    r"|Inc|Ltd|Co|Corp|Bros|Jr|Sr|Dr|Mr|Mrs|Ms|Mt|St|Prof|Gen|Gov|vs|etc|al|cf|approx|No|Vol")
+    r"|Inc|Ltd|Co|Corp|Bros|Jr|Sr|Dr|Mr|Mrs|Ms|Mt|St|Prof|Gen|Gov|vs|etc|al|cf|approx|No|Vol"
+)
 
 
 def closed_quotations(text: str, spans: list[Span], direction: str) -> list[Span]:
@@ -119,8 +121,11 @@ def worth_isolating(text: str, start: int, end: int, direction: str) -> bool:
     would undo.
     """
     run = text[start:end]
-    if any(unicodedata.category(char)[0] in "LM" for char in run
-           if STRONG.get(unicodedata.bidirectional(char)) == OPPOSITE[direction]):
+    if any(
+        unicodedata.category(char)[0] in "LM"
+        for char in run
+        if STRONG.get(unicodedata.bidirectional(char)) == OPPOSITE[direction]
+    ):
         return True
     if direction != "rtl" or not any(char.isdigit() for char in run):
         return False
@@ -144,7 +149,7 @@ def _continues_number(text: str, previous: Span, start: int) -> bool:
 def _opening_bracket_before(text: str, start: int) -> bool:
     while start > 0 and _is_attachable(text[start - 1]):
         start -= 1
-    return text[start - 1:start] == "("
+    return text[start - 1 : start] == "("
 
 
 def _closing_quotation(text: str, start: int, end: int) -> int | None:
@@ -211,16 +216,22 @@ def _inner(text: str, start: int, end: int) -> Span:
 
 
 def _wraps(text: str, start: int, end: int) -> bool:
-    return end - start >= 2 and _PAIRS.get(text[start]) == text[end - 1] and not any(
-        _is_unmatched(text, start + 1, end - 1, index) for index in range(start + 1, end - 1)
-        if text[index] in _PAIRED)  # nothing else can be unmatched
+    return (
+        end - start >= 2
+        and _PAIRS.get(text[start]) == text[end - 1]
+        and not any(
+            _is_unmatched(text, start + 1, end - 1, index)
+            for index in range(start + 1, end - 1)
+            if text[index] in _PAIRED
+        )
+    )  # nothing else can be unmatched
 
 
 def _is_unmatched(text: str, start: int, end: int, index: int) -> bool:
     """Whether the quote or bracket at ``index`` has no partner in ``text[start:end]``."""
     char = text[index]
     if char in "\"'":
-        return char == "\"" and text.count(char, start, end) % 2 == 1
+        return char == '"' and text.count(char, start, end) % 2 == 1
     if char in _PAIRS:
         return text.count(char, start, end) > text.count(_PAIRS[char], start, end)
     opener = _OPENERS.get(char)
@@ -231,12 +242,12 @@ def _with_partners(text: str, start: int, end: int) -> Span:
     """Take in the bracket or quotation mark that closes, or opens, one left open in the run."""
     for opener, closer in _NESTING.items():
         depth = text.count(opener, start, end) - text.count(closer, start, end)
-        if depth > 0 and text[end:end + 1] == closer:
+        if depth > 0 and text[end : end + 1] == closer:
             end += 1
         elif depth < 0 and start > 0 and text[start - 1] == opener:
             start -= 1
     if text.count('"', start, end) % 2 == 1:
-        if text[end:end + 1] == '"':
+        if text[end : end + 1] == '"':
             end += 1
         elif start > 0 and text[start - 1] == '"':
             start -= 1
@@ -249,7 +260,8 @@ def _with_bracketed_number(text: str, start: int, end: int) -> int:
     if bracketed is None or STRONG_PATTERNS["rtl"].search(bracketed.group()):
         return end
     if not STRONG_PATTERNS["ltr"].search(text, start, end) and not ASCII_DIGIT.search(
-            text, start, end):
+        text, start, end
+    ):
         return end  # a Persian number keeps the Persian side
     return bracketed.end()
 
@@ -263,14 +275,13 @@ def _with_leading_digits(text: str, start: int) -> int:
 def _with_attached_symbols(text: str, start: int, end: int) -> Span:
     """Take in "+", "#", "++" and the like stuck to the run, when the word ends with them."""
     before = start
-    while before > 0 and (_is_attachable(text[before - 1])
-                          or _is_inner_period(text, before - 1)):
+    while before > 0 and (_is_attachable(text[before - 1]) or _is_inner_period(text, before - 1)):
         before -= 1
     if before < start and (before == 0 or _ends_word(text[before - 1])):
         start = before
     after = end
     while after < len(text):
-        if text[after:after + 2] in _EMPTY_BRACKETS:  # the "()" of "parse_args()"
+        if text[after : after + 2] in _EMPTY_BRACKETS:  # the "()" of "parse_args()"
             after += 2
         elif _is_attachable(text[after]):
             after += 1
@@ -282,10 +293,12 @@ def _with_attached_symbols(text: str, start: int, end: int) -> Span:
 
 
 def _is_attachable(char: str) -> bool:
-    return (char not in _SENTENCE_PUNCTUATION
-            and unicodedata.bidirectional(char) in _WEAK_OR_NEUTRAL
-            and unicodedata.category(char) not in _QUOTES_AND_BRACKETS
-            and not char.isspace())
+    return (
+        char not in _SENTENCE_PUNCTUATION
+        and unicodedata.bidirectional(char) in _WEAK_OR_NEUTRAL
+        and unicodedata.category(char) not in _QUOTES_AND_BRACKETS
+        and not char.isspace()
+    )
 
 
 def _is_inner_period(text: str, index: int) -> bool:
@@ -294,8 +307,12 @@ def _is_inner_period(text: str, index: int) -> bool:
 
 
 def _ends_word(char: str) -> bool:
-    return (char.isspace() or char in _SENTENCE_PUNCTUATION or char in CONTROLS
-            or unicodedata.category(char) in _QUOTES_AND_BRACKETS)
+    return (
+        char.isspace()
+        or char in _SENTENCE_PUNCTUATION
+        or char in CONTROLS
+        or unicodedata.category(char) in _QUOTES_AND_BRACKETS
+    )
 
 
 def _with_final_punctuation(text: str, start: int, end: int) -> int:
@@ -303,9 +320,13 @@ def _with_final_punctuation(text: str, start: int, end: int) -> int:
     final = _FINAL_PUNCTUATION.match(text, end)
     if final is None:
         return end
-    rest = text[final.end():]
-    if final.group() == "." and _ends_abbreviation(text, start, end) and rest[:1].isspace() \
-            and has_strong(rest):
+    rest = text[final.end() :]
+    if (
+        final.group() == "."
+        and _ends_abbreviation(text, start, end)
+        and rest[:1].isspace()
+        and has_strong(rest)
+    ):
         return final.end()
     opener = text[start - 1] if start > 0 else ""
     if opener in _PAIRS and rest.startswith(_PAIRS[opener]):

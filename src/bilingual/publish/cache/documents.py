@@ -27,8 +27,9 @@ Row = list[Any]  # size, mtime_ns, inode, content hash, where the body starts, f
 class DocumentCache:
     """Parse content files, reusing the front matter of files that did not change."""
 
-    def __init__(self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int,
-                 use: bool = True) -> None:
+    def __init__(
+        self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int, use: bool = True
+    ) -> None:
         self.path = folder / DOCUMENTS
         self.inputs = inputs
         self.looked_at_ns = looked_at_ns
@@ -91,8 +92,10 @@ class DocumentCache:
 
     def save(self) -> None:
         if self.changed or set(self.seen) != set(self.known):
-            write_json(self.path, {"format": FORMAT, "looked_at_ns": self.looked_at_ns,
-                                   "documents": self.seen})
+            write_json(
+                self.path,
+                {"format": FORMAT, "looked_at_ns": self.looked_at_ns, "documents": self.seen},
+            )
 
 
 def _is_plain(meta: dict[str, Any]) -> bool:

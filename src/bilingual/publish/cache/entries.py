@@ -32,8 +32,14 @@ Row = dict[str, Any]
 class EntryCache:
     """Posts and pages as the reader made them, by folder (see the module's docstring)."""
 
-    def __init__(self, folder: Path, inputs: dict[str, FileStat], looked_at_ns: int, key: str,
-                 use: bool = True) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        inputs: dict[str, FileStat],
+        looked_at_ns: int,
+        key: str,
+        use: bool = True,
+    ) -> None:
         self.folder = folder
         self.key = key
         self.looked_at_ns = looked_at_ns
@@ -49,9 +55,13 @@ class EntryCache:
         self.files = _content_files(inputs)
 
     def _usable(self, data: Any) -> TypeGuard[dict[str, Any]]:
-        return (isinstance(data, dict) and data.get("format") == FORMAT
-                and data.get("key") == self.key and isinstance(data.get("entries"), dict)
-                and isinstance(data.get("looked_at_ns"), int))
+        return (
+            isinstance(data, dict)
+            and data.get("format") == FORMAT
+            and data.get("key") == self.key
+            and isinstance(data.get("entries"), dict)
+            and isinstance(data.get("looked_at_ns"), int)
+        )
 
     def _path(self, shard: int) -> Path:
         return self.folder / f"entries-{shard:02d}.json"
@@ -67,8 +77,11 @@ class EntryCache:
         row = self.known.get(name)
         files = self.files.get(name, [])
         recorded = self.recorded_at.get(self.shard(name), 0)
-        if not isinstance(row, dict) or row.get("files") != files or any(
-                racy(FileStat(*stat[1:]), recorded) for stat in files):
+        if (
+            not isinstance(row, dict)
+            or row.get("files") != files
+            or any(racy(FileStat(*stat[1:]), recorded) for stat in files)
+        ):
             return None
         entry = entry_from_row(row.get("entry"), directory, tags)
         if entry is not None:
@@ -110,9 +123,15 @@ class EntryCache:
         for name in set(self.known) - set(self.seen):
             self.dirty.add(self.shard(name))
         for shard in sorted(self.dirty | (set(range(ENTRY_SHARDS)) - set(self.recorded_at))):
-            write_json(self._path(shard), {
-                "format": FORMAT, "key": self.key, "looked_at_ns": self.looked_at_ns,
-                "entries": self._rows(shard)})
+            write_json(
+                self._path(shard),
+                {
+                    "format": FORMAT,
+                    "key": self.key,
+                    "looked_at_ns": self.looked_at_ns,
+                    "entries": self._rows(shard),
+                },
+            )
 
     def _rows(self, shard: int) -> dict[str, Row]:
         rows = {}
@@ -148,8 +167,12 @@ def entry_id(entry: Entry, lang: str) -> str:
 
 def _changed_languages(old: Any, new: Any) -> set[str] | None:
     """The languages in which two rows of a body differ (None if either is not of text)."""
-    if not (isinstance(old, dict) and isinstance(new, dict)
-            and isinstance(old.get("L"), dict) and isinstance(new.get("L"), dict)):
+    if not (
+        isinstance(old, dict)
+        and isinstance(new, dict)
+        and isinstance(old.get("L"), dict)
+        and isinstance(new.get("L"), dict)
+    ):
         return None
     before, after = old["L"], new["L"]
     return {lang for lang in before.keys() | after.keys() if before.get(lang) != after.get(lang)}
@@ -215,7 +238,7 @@ def _field_value(value: Any, directory: Path, tags: dict[str, Tag]) -> Any:
 
     if not isinstance(value, dict):
         return value
-    (kind, data), = value.items()
+    ((kind, data),) = value.items()
     if kind == "L":
         return Localized(data)
     if kind == "P":
@@ -235,8 +258,9 @@ def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache) 
     from bilingual.site.reader import SiteReader
 
     class CachedReader(SiteReader):
-        def _read_entry(self, kind: EntryKind, slug: str, directory: Path,
-                        tags: dict[str, Tag]) -> Entry | None:
+        def _read_entry(
+            self, kind: EntryKind, slug: str, directory: Path, tags: dict[str, Tag]
+        ) -> Entry | None:
             entry = entries.get(directory, tags)
             if entry is not None and entry.kind == kind and entry.slug == slug:
                 return entry

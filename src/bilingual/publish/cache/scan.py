@@ -45,8 +45,11 @@ def folder_stat(status: os.stat_result) -> FolderStat:
     return status.st_ctime_ns, status.st_ino
 
 
-def scan_inputs(roots: Iterable[Path], skip: Iterable[Path] = (),
-                folders: dict[str, FolderStat | None] | None = None) -> dict[str, FileStat]:
+def scan_inputs(
+    roots: Iterable[Path],
+    skip: Iterable[Path] = (),
+    folders: dict[str, FolderStat | None] | None = None,
+) -> dict[str, FileStat]:
     """Every file under ``roots`` (files or folders, following links), by absolute path.
 
     ``folders``, if given, gets the stat of every folder walked, and None for a missing root.
@@ -97,8 +100,9 @@ def _root(path: str, found: dict[str, FileStat], folders: dict[str, FolderStat |
     return False
 
 
-def unchanged_folders(folders: dict[str, FolderStat | None], root: str = "",
-                      follow: bool = True) -> bool:
+def unchanged_folders(
+    folders: dict[str, FolderStat | None], root: str = "", follow: bool = True
+) -> bool:
     """Whether every folder (its path joined to ``root``) has the stat recorded, and every
     missing one is still missing; ``follow``: through symbolic links."""
     try:
@@ -119,8 +123,10 @@ def unchanged_folders(folders: dict[str, FolderStat | None], root: str = "",
 def unchanged_files(files: dict[str, FileStat], root: str = "", follow: bool = True) -> bool:
     """Whether every file (its path joined to ``root``) has the stat recorded."""
     try:
-        return all(FileStat.of(os.stat(os.path.join(root, path), follow_symlinks=follow))
-                   == recorded for path, recorded in files.items())
+        return all(
+            FileStat.of(os.stat(os.path.join(root, path), follow_symlinks=follow)) == recorded
+            for path, recorded in files.items()
+        )
     except OSError:
         return False
 
@@ -134,8 +140,11 @@ def output_folders(folder: Path) -> dict[str, FolderStat | None]:
         try:
             folders[relative] = folder_stat(os.stat(current, follow_symlinks=False))
             with os.scandir(current) as entries:
-                waiting += [(entry.path, f"{relative}/{entry.name}" if relative else entry.name)
-                            for entry in entries if entry.is_dir(follow_symlinks=False)]
+                waiting += [
+                    (entry.path, f"{relative}/{entry.name}" if relative else entry.name)
+                    for entry in entries
+                    if entry.is_dir(follow_symlinks=False)
+                ]
         except OSError:
             folders[relative] = UNSURE
     return folders

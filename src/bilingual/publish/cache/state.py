@@ -60,15 +60,32 @@ class OutputRecord:
 
     def row(self) -> list[Any]:
         reads = list(self.reads) if self.reads is not None else None
-        return [self.path, self.kind, self.renderer, self.lang, self.slug, self.fingerprint,
-                self.digest, *self.stat, reads]
+        return [
+            self.path,
+            self.kind,
+            self.renderer,
+            self.lang,
+            self.slug,
+            self.fingerprint,
+            self.digest,
+            *self.stat,
+            reads,
+        ]
 
     @classmethod
     def from_row(cls, row: list[Any]) -> OutputRecord:
         path, kind, renderer, lang, slug, fingerprint, data_digest, size, mtime, inode, reads = row
-        return cls(path, kind, renderer, lang, slug, fingerprint, data_digest,
-                   FileStat(size, mtime, inode),
-                   tuple(map(str, reads)) if reads is not None else None)
+        return cls(
+            path,
+            kind,
+            renderer,
+            lang,
+            slug,
+            fingerprint,
+            data_digest,
+            FileStat(size, mtime, inode),
+            tuple(map(str, reads)) if reads is not None else None,
+        )
 
 
 @dataclass
@@ -85,12 +102,17 @@ class BuildState:
     output_folders: dict[str, FolderStat | None] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "key": self.key, "plan": self.plan,
-                "looked_at_ns": self.looked_at_ns,
-                "inputs": {path: list(stat) for path, stat in self.inputs.items()},
-                "racy": self.racy,
-                "outputs": [record.row() for record in self.outputs.values()],
-                "folders": self.folders, "output_folders": self.output_folders}
+        return {
+            "format": FORMAT,
+            "key": self.key,
+            "plan": self.plan,
+            "looked_at_ns": self.looked_at_ns,
+            "inputs": {path: list(stat) for path, stat in self.inputs.items()},
+            "racy": self.racy,
+            "outputs": [record.row() for record in self.outputs.values()],
+            "folders": self.folders,
+            "output_folders": self.output_folders,
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> BuildState:
@@ -98,46 +120,69 @@ class BuildState:
             return cls()
         try:
             outputs = (OutputRecord.from_row(row) for row in data["outputs"])
-            return cls(key=str(data["key"]), plan=str(data["plan"]),
-                       looked_at_ns=int(data["looked_at_ns"]),
-                       inputs={str(path): FileStat(*stat) for path, stat in data["inputs"].items()},
-                       racy={str(path): value for path, value in data["racy"].items()},
-                       outputs={record.path: record for record in outputs},
-                       folders=_folders(data.get("folders", {})),
-                       output_folders=_folders(data.get("output_folders", {})))
+            return cls(
+                key=str(data["key"]),
+                plan=str(data["plan"]),
+                looked_at_ns=int(data["looked_at_ns"]),
+                inputs={str(path): FileStat(*stat) for path, stat in data["inputs"].items()},
+                racy={str(path): value for path, value in data["racy"].items()},
+                outputs={record.path: record for record in outputs},
+                folders=_folders(data.get("folders", {})),
+                output_folders=_folders(data.get("output_folders", {})),
+            )
         except (KeyError, TypeError, ValueError, AttributeError):
             return cls()
 
-    def record_inputs(self, inputs: dict[str, FileStat], looked_at_ns: int,
-                      folders: dict[str, FolderStat | None] | None = None) -> None:
+    def record_inputs(
+        self,
+        inputs: dict[str, FileStat],
+        looked_at_ns: int,
+        folders: dict[str, FolderStat | None] | None = None,
+    ) -> None:
         """Remember ``inputs``, and the content of those that may change within a tick; and
         ``folders``, unless one changed within a tick (the next build lists them again)."""
         self.inputs = inputs
         self.looked_at_ns = looked_at_ns
-        self.racy = {path: file_digest(path) for path, stat in inputs.items()
-                     if racy(stat, looked_at_ns)}
+        self.racy = {
+            path: file_digest(path) for path, stat in inputs.items() if racy(stat, looked_at_ns)
+        }
         settled = folders is not None and all(
-            found is None or found[0] <= looked_at_ns - RACY_NS for found in folders.values())
+            found is None or found[0] <= looked_at_ns - RACY_NS for found in folders.values()
+        )
         self.folders = folders if settled and folders is not None else {}
 
     def unchanged(self, destination: Path) -> bool:
         """Whether every input and output file and folder has the stat recorded, and no input
         needs comparing by content: the build has nothing to do, as far as stats can tell.
         (On Windows a ctime is when a file was made, not changed: there folders are listed.)"""
-        return (os.name == "posix" and not self.racy and bool(self.folders)
-                and bool(self.output_folders)
-                and unchanged_folders(self.folders) and unchanged_files(self.inputs)
-                and unchanged_folders(self.output_folders, str(destination), follow=False)
-                and unchanged_files({path: record.stat for path, record in self.outputs.items()},
-                                    str(destination), follow=False))
+        return (
+            os.name == "posix"
+            and not self.racy
+            and bool(self.folders)
+            and bool(self.output_folders)
+            and unchanged_folders(self.folders)
+            and unchanged_files(self.inputs)
+            and unchanged_folders(self.output_folders, str(destination), follow=False)
+            and unchanged_files(
+                {path: record.stat for path, record in self.outputs.items()},
+                str(destination),
+                follow=False,
+            )
+        )
 
     def changed_inputs(self, inputs: dict[str, FileStat]) -> set[str]:
         """The input files added, removed or changed since: by stat, or by content for those
         that may have changed within a tick."""
-        changed = {path for path in self.inputs.keys() | inputs.keys()
-                   if self.inputs.get(path) != inputs.get(path)}
-        return changed | {path for path, known in self.racy.items()
-                          if path not in changed and file_digest(path) != known}
+        changed = {
+            path
+            for path in self.inputs.keys() | inputs.keys()
+            if self.inputs.get(path) != inputs.get(path)
+        }
+        return changed | {
+            path
+            for path, known in self.racy.items()
+            if path not in changed and file_digest(path) != known
+        }
 
     def inputs_unchanged(self, inputs: dict[str, FileStat]) -> bool:
         if inputs != self.inputs:
@@ -157,7 +202,8 @@ class BuildState:
 
     def output_unchanged(self, found: dict[str, FileStat]) -> bool:
         return len(found) == len(self.outputs) and all(
-            found.get(path) == record.stat for path, record in self.outputs.items())
+            found.get(path) == record.stat for path, record in self.outputs.items()
+        )
 
 
 class BuildCache:
@@ -192,19 +238,23 @@ class BuildCache:
         state.output_folders = output_folders(self.destination)
         write_json(self.state_file, state.to_json())
 
-    def documents(self, inputs: dict[str, FileStat], looked_at_ns: int, use: bool = True
-                  ) -> DocumentCache:
+    def documents(
+        self, inputs: dict[str, FileStat], looked_at_ns: int, use: bool = True
+    ) -> DocumentCache:
         from bilingual.publish.cache.documents import DocumentCache
 
         return DocumentCache(self.folder, inputs, looked_at_ns, use)
 
-    def entries(self, inputs: dict[str, FileStat], looked_at_ns: int, key: str,
-                use: bool = True) -> EntryCache:
+    def entries(
+        self, inputs: dict[str, FileStat], looked_at_ns: int, key: str, use: bool = True
+    ) -> EntryCache:
         from bilingual.publish.cache.entries import EntryCache
 
         return EntryCache(self.folder, inputs, looked_at_ns, key, use)
 
 
 def _folders(data: Any) -> dict[str, FolderStat | None]:
-    return {str(path): None if found is None else (int(found[0]), int(found[1]))
-            for path, found in data.items()}
+    return {
+        str(path): None if found is None else (int(found[0]), int(found[1]))
+        for path, found in data.items()
+    }

@@ -57,13 +57,18 @@ class HtmlRenderer(Renderer):
         # _common reads the language's chrome and the other languages' versions; _specific
         # reads what _specific_inputs lists, kind by kind.
         lang = self.context.lang_code(output)
-        return (parts.chrome(lang), parts.template(output.template or "page.html"),
-                parts.alternates(output.key), self._specific_inputs(output, lang, parts))
+        return (
+            parts.chrome(lang),
+            parts.template(output.template or "page.html"),
+            parts.alternates(output.key),
+            self._specific_inputs(output, lang, parts),
+        )
 
     def _common(self, output: Output, lang: Language) -> dict[str, Any]:
         base = self.context.site.config.site.base_url
-        default = x_default(self.context.versions(output),
-                            self.context.site.config.site.default_language.code)
+        default = x_default(
+            self.context.versions(output), self.context.site.config.site.default_language.code
+        )
         return {
             **self._language_chrome(lang),
             "page_path": output.path,
@@ -98,14 +103,21 @@ class HtmlRenderer(Renderer):
         base = self.context.site.config.site.base_url
         for lang in self.context.site.config.site.languages:
             path = self.context.path_for(output.key, lang.code) or urls.home(lang.code)
-            found.append(Alternate(lang, path, self.context.path_for(output.key, lang.code)
-                                   is not None, urls.absolute(base, path)))
+            found.append(
+                Alternate(
+                    lang,
+                    path,
+                    self.context.path_for(output.key, lang.code) is not None,
+                    urls.absolute(base, path),
+                )
+            )
         return found
 
     def _entry(self, output: Output, lang: Language) -> dict[str, Any]:
         site = self.context.site
-        entry = entry_view(site, output.subject, lang, self.context.paths,
-                           code_label=self._code_label(lang))
+        entry = entry_view(
+            site, output.subject, lang, self.context.paths, code_label=self._code_label(lang)
+        )
         return {"entry": entry, "share": self._share(entry, lang)}
 
     def _share(self, entry: EntryView, lang: Language) -> list[Any]:
@@ -129,8 +141,11 @@ class HtmlRenderer(Renderer):
 
     def _index(self, output: Output, lang: Language) -> dict[str, Any]:
         page: Page = output.subject
-        return {"pagination": self._pagination(page, lang), "summary": self._summary(output, lang),
-                "posts": [self._view(post, lang) for post in page.posts]}
+        return {
+            "pagination": self._pagination(page, lang),
+            "summary": self._summary(output, lang),
+            "posts": [self._view(post, lang) for post in page.posts],
+        }
 
     def _index_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
         page: Page = output.subject
@@ -139,18 +154,23 @@ class HtmlRenderer(Renderer):
     def _tag(self, output: Output, lang: Language) -> dict[str, Any]:
         site, tag = self.context.site, output.subject
         feed = urls.tag_feed(tag.key, lang.code)
-        return {"tag": tag_view(site, tag, lang, self.context.paths),
-                "tag_feed_path": feed if feed in self.context.paths else None,
-                "summary": self._summary(output, lang),
-                "posts": [self._view(post, lang) for post in site.tagged(tag, lang.code)]}
+        return {
+            "tag": tag_view(site, tag, lang, self.context.paths),
+            "tag_feed_path": feed if feed in self.context.paths else None,
+            "summary": self._summary(output, lang),
+            "posts": [self._view(post, lang) for post in site.tagged(tag, lang.code)],
+        }
 
     def _tag_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
         tag = output.subject
         return (parts.tag(tag, lang), parts.entries(self.context.site.tagged(tag, lang), lang))
 
     def _tags(self, output: Output, lang: Language) -> dict[str, Any]:
-        return {"tags": [tag_view(self.context.site, tag, lang, self.context.paths)
-                         for tag in output.subject]}
+        return {
+            "tags": [
+                tag_view(self.context.site, tag, lang, self.context.paths) for tag in output.subject
+            ]
+        }
 
     def _tags_inputs(self, output: Output, lang: str, parts: Fingerprints) -> Hashable:
         return tuple(parts.tag(tag, lang) for tag in output.subject)
@@ -195,15 +215,22 @@ class HtmlRenderer(Renderer):
         only on the post, the language and the link from the page to the post: each is written
         once per process.
         """
+
         def summary(macro: Any, post: EntryView) -> Markup:
             key = (str(macro.name), lang.code, post.path, urls.relative(output.path, post.path))
             if key not in self._summaries:
                 self._summaries[key] = Markup(macro(post))
             return self._summaries[key]
+
         return summary
 
     def _pagination(self, page: Page, lang: Language) -> dict[str, Any]:
         def path(number: int) -> str | None:
             return urls.home(lang.code, number) if 1 <= number <= page.count else None
-        return {"number": page.number, "count": page.count,
-                "previous": path(page.number - 1), "next": path(page.number + 1)}
+
+        return {
+            "number": page.number,
+            "count": page.count,
+            "previous": path(page.number - 1),
+            "next": path(page.number + 1),
+        }
