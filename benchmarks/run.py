@@ -75,8 +75,9 @@ started = time.perf_counter()
 import importlib
 build_module = importlib.import_module("bilingual.publish.build")
 if options.pop("pages_only", False):  # the same build without its social cards
-    plan = build_module.plan_site
-    build_module.plan_site = lambda *a, **k: [o for o in plan(*a, **k) if o.renderer != "card"]
+    planning = importlib.import_module("bilingual.publish.build_plan")
+    plan = planning.plan_site
+    planning.plan_site = lambda *a, **k: [o for o in plan(*a, **k) if o.renderer != "card"]
 if options.pop("stub_pdf", False):  # the same build, each PDF's bytes made at once
     from bilingual.publish.renderers.pdf import PdfRenderer
     PdfRenderer.render = lambda self, output: b"%PDF-1.7 " + output.path.encode()
