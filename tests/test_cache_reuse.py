@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from bilingual import BuildResult, build, load_site
 from bilingual.errors import ContentError
 from bilingual.publish.cache import CACHE_DIR
-from bilingual.publish.cache.entries import entry_from_row, entry_row
+from bilingual.publish.cache.entries import EntryCache, entry_from_row, entry_row
 from bilingual.site import frontmatter, reader
 from bilingual.site.model import Site
 from conftest import EXAMPLE, copy_site
@@ -273,3 +273,54 @@ def test_a_new_pdf_page_size_makes_every_pdf_again_at_that_size(tmp_path: Path) 
     for path in pdfs:
         width, height = PdfReader(site / "_site" / path).pages[0].mediabox.upper_right
         assert (round(float(width)), round(float(height))) == (595, 842)  # A4, in points
+
+
+def entry_shards(site: Path) -> dict[Path, dict[str, Any]]:
+    return {
+        path: json.loads(path.read_text("utf-8"))["entries"]
+        for path in sorted((site / CACHE_DIR).glob("entries-*.json"))
+    }
+
+
+def test_every_folder_keeps_its_row_in_its_own_shard_after_an_edit(site: Path) -> None:
+    post = site / "content/posts/2011-01-20-heidari-a-year-on"
+    (post / "fa.md").write_text(PERSIAN_POST.replace("یک سال پیش", "دو سال پیش"), "utf-8")
+    backdate(post)
+    build(site, pdf=False, jobs=1)
+    loaded = load_site(site)
+    folders = {
+        str(next(iter(entry.sources.values.values())).parent)
+        for entry in (*loaded.posts, *loaded.pages)
+    }
+    rows = {}
+    for path, entries in entry_shards(site).items():
+        for name in entries:
+            assert path.name == f"entries-{EntryCache.shard(name):02d}.json", name
+        rows.update(entries)
+    assert set(rows) == folders
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda row: {key: value for key, value in row.items() if key != "body"},
+        lambda row: {**row, "body": {"L": "not a mapping"}},
+        lambda row: {**row, "body": {"X": {}}},
+        lambda row: {**row, "body": "not a mapping"},
+    ],
+)
+def test_a_damaged_row_of_the_entry_cache_is_read_from_the_files_after_an_edit(
+    site: Path, damage: Callable[[dict[str, Any]], dict[str, Any]]
+) -> None:
+    for path, entries in entry_shards(site).items():
+        for row in entries.values():
+            row["entry"] = damage(row["entry"])
+        data = json.loads(path.read_text("utf-8"))
+        path.write_text(json.dumps({**data, "entries": entries}, ensure_ascii=False), "utf-8")
+    post = site / "content/posts/2011-01-20-heidari-a-year-on"
+    (post / "fa.md").write_text(PERSIAN_POST.replace("یک سال پیش", "دو سال پیش"), "utf-8")
+    backdate(post)
+    build(site, pdf=False, jobs=1)
+    page = site / "_site/fa/posts/2011-01-20-heidari-a-year-on/index.html"
+    assert "دو سال پیش" in page.read_text("utf-8")
+    assert "کنسول پیشین در اسلو" in page.read_text("utf-8")

@@ -301,3 +301,22 @@ def test_an_impossible_time_is_an_error_with_its_line(tmp_path: Path) -> None:
         f"{post}:3: no such date and time '2024-03-20T25:10:00+03:30': hour must be in 0..23"
         in str(caught.value)
     )
+
+
+def test_a_new_updated_date_reaches_the_sitemap_of_the_next_build(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    post = site / "content/posts/hello/en.md"
+    text = post.read_text("utf-8")
+    stamps = []
+    for updated in ("2024-04-02T18:00:00Z", "2024-05-09T07:30:00Z"):
+        post.write_text(text.replace("date: 2024-03-20", f"date: 2024-03-20\nupdated: {updated}"))
+        result = build(site, pdf=False, jobs=1)
+        sitemap = etree.parse(str(result.out_dir / "sitemap.xml")).getroot()
+        stamps.append(
+            [
+                url.findtext(f"{SITEMAP}lastmod")
+                for url in sitemap.findall(f"{SITEMAP}url")
+                if url.findtext(f"{SITEMAP}loc").endswith("/en/posts/hello/")
+            ]
+        )
+    assert stamps == [["2024-04-02T18:00:00Z"], ["2024-05-09T07:30:00Z"]]

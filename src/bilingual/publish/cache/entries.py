@@ -13,8 +13,11 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+import types
+import typing
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from bilingual.publish.cache.hashing import digest
 from bilingual.publish.cache.scan import racy
@@ -228,9 +231,49 @@ def entry_from_row(row: Any, directory: Path, tags: dict[str, Tag]) -> Entry | N
         return None
     try:
         fields = {name: _field_value(value, directory, tags) for name, value in row.items()}
-        return Entry(**fields)
-    except (TypeError, ValueError, KeyError):
+        entry = Entry(**fields)
+    except (TypeError, ValueError, KeyError, AttributeError):
         return None
+    checks = _field_checks()
+    return entry if all(checks[name](value) for name, value in fields.items()) else None
+
+
+Check = Callable[[Any], bool]
+
+
+@functools.cache
+def _field_checks() -> dict[str, Check]:
+    """Per field of Entry, whether a value read back from a row is of the field's declared type
+    (a damaged row's may not be): made once from the type hints."""
+    from bilingual.site.model import Entry
+
+    return {name: _check(hint) for name, hint in typing.get_type_hints(Entry).items()}
+
+
+def _check(hint: Any) -> Check:
+    from bilingual.site.localized import Localized
+
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin is Literal:
+        return frozenset(arguments).__contains__
+    if origin in (typing.Union, types.UnionType):
+        checks = [_check(argument) for argument in arguments]
+        return lambda value: any(check(value) for check in checks)
+    if origin is Localized:
+        kind = arguments[0]
+        return lambda value: (
+            isinstance(value, Localized)
+            and all(
+                isinstance(lang, str) and isinstance(text, kind)
+                for lang, text in value.values.items()
+            )
+        )
+    if origin is tuple:
+        kind = arguments[0]
+        return lambda value: isinstance(value, tuple) and all(isinstance(i, kind) for i in value)
+    if hint is type(None):
+        return lambda value: value is None
+    return lambda value: isinstance(value, hint)
 
 
 def _field_value(value: Any, directory: Path, tags: dict[str, Tag]) -> Any:

@@ -108,7 +108,9 @@ def unchanged_folders(
     try:
         for path, recorded in folders.items():
             try:
-                status = os.stat(os.path.join(root, path), follow_symlinks=follow)
+                # Joined to "", the root would end in "/", and a link to a folder be followed.
+                where = os.path.join(root, path) if path else root
+                status = os.stat(where, follow_symlinks=follow)
             except FileNotFoundError:
                 if recorded is None:
                     continue

@@ -1,0 +1,96 @@
+"""What the cache concludes from stats alone: a folder or file that cannot be looked at is
+never taken for unchanged, and the output folder is walked without following links."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from bilingual.publish.cache.scan import (
+    UNSURE,
+    folder_stat,
+    output_folders,
+    unchanged_files,
+    unchanged_folders,
+)
+from bilingual.publish.cache.store import read_json, write_json
+from bilingual.publish.writer import FileStat
+
+
+def test_a_folder_that_became_a_file_is_a_change(tmp_path: Path) -> None:
+    folder = tmp_path / "post"
+    (folder / "images").mkdir(parents=True)
+    recorded = {str(folder / "images"): folder_stat(os.stat(folder / "images"))}
+    assert unchanged_folders(recorded)
+    (folder / "images").rmdir()
+    folder.rmdir()
+    folder.write_text("now a file", "utf-8")  # stat of post/images: not a directory
+    assert not unchanged_folders(recorded)
+
+
+def test_a_folder_recorded_missing_must_stay_missing(tmp_path: Path) -> None:
+    recorded = {str(tmp_path / "later"): None}
+    assert unchanged_folders(recorded)
+    (tmp_path / "later").mkdir()
+    assert not unchanged_folders(recorded)
+
+
+def test_a_file_gone_or_unreachable_is_a_change(tmp_path: Path) -> None:
+    post = tmp_path / "en.md"
+    post.write_text("---\ntitle: Hello\n---\n", "utf-8")
+    recorded = {"en.md": FileStat.of(os.stat(post))}
+    assert unchanged_files(recorded, str(tmp_path))
+    post.unlink()
+    assert not unchanged_files(recorded, str(tmp_path))
+    post.parent.joinpath("en.md").mkdir()
+    (post / "inner").write_text("", "utf-8")
+    assert not unchanged_files({"en.md/inner/x": recorded["en.md"]}, str(tmp_path))
+
+
+def test_the_output_folder_is_walked_without_following_links(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    (out / "fa" / "posts").mkdir(parents=True)
+    (out / "loop").symlink_to(out)  # followed, it would walk the folder again and again
+    (out / "outside").symlink_to(tmp_path)
+    assert set(output_folders(out)) == {"", "fa", "fa/posts"}
+
+
+def test_a_linked_output_folder_is_recorded_as_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "_site"
+    link.symlink_to(real)
+    recorded = output_folders(link)
+    assert recorded[""] == folder_stat(os.stat(link, follow_symlinks=False))
+    assert unchanged_folders(recorded, str(link), follow=False)
+
+
+def test_an_output_folder_that_cannot_be_listed_is_unsure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "_site"
+    (out / "fa").mkdir(parents=True)
+    listing = os.scandir
+
+    def refused(path: str) -> object:
+        if path.endswith("fa"):
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    recorded = output_folders(out)
+    monkeypatch.undo()
+    assert recorded["fa"] == UNSURE
+    assert not unchanged_folders(recorded, str(out), follow=False)  # listed again next time
+
+
+def test_a_cache_file_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be", "utf-8")
+    write_json(blocker / "state.json", {"format": 3})  # no error: the build goes on
+    assert read_json(blocker / "state.json") is None
+    write_json(tmp_path / "state.json", {"title": "سلام"})
+    assert json.loads((tmp_path / "state.json").read_text("utf-8")) == {"title": "سلام"}
