@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -86,3 +87,39 @@ def test_missing_config_says_how_to_start(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(tmp_path), "--no-pdf"])
     assert result.exit_code == 1
     assert "bilingual.toml" in result.output and "bilingual new" in result.output
+
+
+def _named(folder: Path, raw_name: bytes) -> Path:
+    """A path in ``folder`` whose name is bytes of another encoding (Latin-1 here)."""
+    return Path(os.fsdecode(os.fsencode(folder) + b"/" + raw_name))
+
+
+def test_a_file_named_in_another_encoding_beside_a_post_is_an_error(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    build(site, pdf=False)
+    before = {p: p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()}
+    _named(site / "content/posts/hello", b"caf\xe9.png").write_bytes(b"\x89PNG")
+    result = CliRunner().invoke(cli, ["build", str(site), "--no-pdf"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "caf\\xe9.png" in result.output and "not UTF-8" in result.output
+    assert "content/posts/hello" in result.output.replace("\\", "/")
+    assert {p: p.read_bytes() for p in (site / "_site").rglob("*") if p.is_file()} == before
+
+
+def test_a_post_folder_named_in_another_encoding_is_an_error(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    shutil.copytree(site / "content/posts/hello", _named(site / "content/posts", b"h\xe9llo"))
+    result = CliRunner().invoke(cli, ["build", str(site), "--no-pdf"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "cannot be used as a slug" in result.output
+
+
+def test_a_stray_file_named_in_another_encoding_is_kept_in_the_cache(tmp_path: Path) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    _named(site / "content", b"notes-\xff.txt").write_text("not part of the site", "utf-8")
+    first = build(site, pdf=False)
+    assert first.rendered
+    again = build(site, pdf=False)  # the cache was written and read back, name and all
+    assert not again.rendered

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bilingual.publish import urls
-from bilingual.site.inputs import real_roots, refuse_links_out
+from bilingual.site.inputs import real_roots, refuse_unpublishable
 from bilingual.site.layout import STATIC_DIR, SiteLayout
 from bilingual.site.resources import theme_dir
 
@@ -231,7 +231,7 @@ class _Media:
                 and item.is_file()
             )
         files = [folder / name for name in names]
-        refuse_links_out(files, self.roots)
+        refuse_unpublishable(files, self.roots)
         return files
 
 
@@ -270,7 +270,7 @@ def _assets(asset_dirs: list[Path], roots: Sequence[str]) -> list[Output]:
                     found[path.relative_to(folder).as_posix()] = path
                 elif path.is_symlink() and path.is_dir():
                     linked_folders.append(path)
-    refuse_links_out([*found.values(), *linked_folders], roots)
+    refuse_unpublishable([*found.values(), *linked_folders], roots)
     return [
         Output("asset", urls.static(name), "asset", subject=source)
         for name, source in sorted(found.items())

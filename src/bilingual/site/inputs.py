@@ -42,14 +42,34 @@ def outside_problem(path: Path, roots: Sequence[str]) -> str | None:
     return "is outside the site"
 
 
-def refuse_links_out(paths: Iterable[Path], roots: Sequence[str]) -> None:
-    """Raise an error for every one of ``paths`` that is a link leading out of ``roots``."""
+def refuse_unpublishable(paths: Iterable[Path], roots: Sequence[str]) -> None:
+    """Raise an error for every one of ``paths`` that is a link leading out of ``roots``, or
+    whose name is not UTF-8 (no web address or page of the site could name it)."""
     errors = ErrorCollector()
     for path in paths:
+        if not is_utf8_name(path.name):
+            shown = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            errors.add(
+                ContentError(
+                    f"the file name '{shown}' is not UTF-8",
+                    path.parent,
+                    hint="rename the file; names written in another encoding cannot be published",
+                )
+            )
+            continue
         problem = outside_problem(path, roots)
         if problem is not None:
             errors.add(ContentError(problem, path, hint=input_hint(problem, path)))
     errors.raise_if_any()
+
+
+def is_utf8_name(name: str) -> bool:
+    """Whether a name read from the file system was valid UTF-8 (else it holds surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def kind_problem(mode: int) -> str | None:

@@ -290,7 +290,8 @@ def is_safe_name(name: str) -> bool:
         and ".." not in name
         and not any(ch in name for ch in '/\\<>:"|?*#%')
         and not any(
-            unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200c" for ch in name
+            unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") and ch != "\u200c"
+            for ch in name
         )
     )
 

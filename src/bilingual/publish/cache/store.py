@@ -24,13 +24,15 @@ def read_json(path: Path) -> Any:
     """The JSON value in ``path``, or None if it is missing or unreadable."""
     try:
         with open(path, "rb") as handle:
-            return json.loads(handle.read())
+            return json.loads(handle.read().decode("utf-8", "surrogatepass"))
     except (OSError, ValueError):
         return None
 
 
 def write_json(path: Path, data: Any) -> None:
     """Replace ``path`` with ``data`` in one step; a cache that cannot be written is skipped."""
-    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # A file name that is not UTF-8 comes as lone surrogates: kept, to be read back the same.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    encoded = text.encode("utf-8", "surrogatepass")
     with contextlib.suppress(OSError):
         write_atomically(path, encoded, sync=False)
