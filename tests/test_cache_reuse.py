@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+import bilingual.publish.build as build_module
 from bilingual import BuildResult, build, load_site
 from bilingual.errors import ContentError
 from bilingual.publish.cache import CACHE_DIR
@@ -324,3 +325,43 @@ def test_a_damaged_row_of_the_entry_cache_is_read_from_the_files_after_an_edit(
     page = site / "_site/fa/posts/2011-01-20-heidari-a-year-on/index.html"
     assert "دو سال پیش" in page.read_text("utf-8")
     assert "کنسول پیشین در اسلو" in page.read_text("utf-8")
+
+
+def test_a_linked_post_file_still_lets_a_build_with_nothing_to_do_stop_at_the_stats(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = site / "content/posts/2011-01-20-heidari-a-year-on"
+    kept = site / "drafts-kept/heidari-fa.md"
+    kept.parent.mkdir()
+    (post / "fa.md").rename(kept)
+    (post / "fa.md").symlink_to(os.path.relpath(kept, post))
+    time.sleep(2.1)  # folders changed within 2 s of a build are listed again by the next
+    backdate(site)
+    build(site, pdf=False, jobs=1)
+
+    def surveyed(*arguments: object) -> None:
+        raise AssertionError("the build listed the site's folders")
+
+    monkeypatch.setattr(build_module, "_survey", surveyed)
+    assert not build(site, pdf=False, jobs=1).rendered
+
+
+def test_each_shard_of_the_entry_cache_keeps_the_time_it_looked_at_its_files(
+    site: Path,
+) -> None:
+    """A file rewritten within its time stamp's tick after the build that kept its folder is
+    read again, even when other shards were saved later (their time would call it settled)."""
+    post = site / "content/posts/2011-01-20-heidari-a-year-on/en.md"
+    stamp = post.stat().st_mtime_ns
+    folder = str(post.parent)
+    for path, entries in entry_shards(site).items():
+        data = json.loads(path.read_text("utf-8"))
+        data["looked_at_ns"] = stamp + (1 if folder in entries else 10) * 1_000_000_000
+        path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    post.write_text(ZONED_POST.replace("still lives", "still works"), "utf-8")  # same size
+    os.utime(post, ns=(stamp, stamp))
+    page = site / "content/pages/brave-women-of-iran/en.md"
+    page.write_text(page.read_text("utf-8") + "\nThey are still in prison.\n", "utf-8")
+    build(site, pdf=False, jobs=1)
+    html = (site / "_site/en/posts/2011-01-20-heidari-a-year-on/index.html").read_text("utf-8")
+    assert "He still works there." in html

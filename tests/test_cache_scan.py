@@ -13,6 +13,8 @@ from bilingual.publish.cache.scan import (
     UNSURE,
     folder_stat,
     output_folders,
+    scan_inputs,
+    scan_output,
     unchanged_files,
     unchanged_folders,
 )
@@ -94,3 +96,74 @@ def test_a_cache_file_that_cannot_be_written_is_skipped(tmp_path: Path) -> None:
     assert read_json(blocker / "state.json") is None
     write_json(tmp_path / "state.json", {"title": "سلام"})
     assert json.loads((tmp_path / "state.json").read_text("utf-8")) == {"title": "سلام"}
+
+
+def _tree(root: Path, names: list[str]) -> set[str]:
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(name, "utf-8")
+    return {str(root / name) for name in names}
+
+
+def test_a_folder_that_cannot_be_listed_leaves_the_others_walked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _tree(tmp_path, [f"posts/{n:02d}/en.md" for n in range(12)])
+    refused_folder = str(tmp_path / "posts" / "05")
+    listing = os.scandir
+
+    def refused(path: str) -> object:
+        if path == refused_folder:
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    folders: dict[str, object] = {}
+    found = scan_inputs([tmp_path], folders=folders)  # type: ignore[arg-type]
+    assert set(found) == expected - {f"{refused_folder}/en.md"}
+    assert folders[refused_folder] == UNSURE
+
+
+def test_a_dangling_link_leaves_the_rest_of_its_folder_read(tmp_path: Path) -> None:
+    expected = _tree(tmp_path, [f"post/image-{n:02d}.png" for n in range(30)])
+    (tmp_path / "post" / "gone.png").symlink_to(tmp_path / "nowhere.png")
+    folders: dict[str, object] = {}
+    assert set(scan_inputs([tmp_path], folders=folders)) == expected  # type: ignore[arg-type]
+    assert folders[str(tmp_path / "post")] == UNSURE  # listed again by the next build
+
+
+def test_version_control_caches_and_skipped_folders_are_not_walked(tmp_path: Path) -> None:
+    expected = _tree(tmp_path, ["content/posts/a/en.md", "bilingual.toml"])
+    _tree(tmp_path, [".git/HEAD", "content/__pycache__/x.pyc", "_site/index.html"])
+    assert set(scan_inputs([tmp_path], skip=[tmp_path / "_site"])) == expected
+
+
+def test_a_link_back_to_a_parent_folder_is_walked_once(tmp_path: Path) -> None:
+    expected = _tree(tmp_path, ["content/posts/a/en.md", "content/posts/a/fa.md"])
+    (tmp_path / "content/posts/a/again").symlink_to(tmp_path / "content")
+    assert set(scan_inputs([tmp_path])) == expected
+
+
+def test_an_output_folder_that_cannot_be_listed_leaves_the_rest_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path, [f"{lang}/posts/{n}/index.html" for lang in ("en", "fa") for n in range(8)])
+    listing = os.scandir
+
+    def refused(path: str) -> object:
+        if path.endswith("/en/posts/3"):
+            raise PermissionError(13, "Permission denied", path)
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    found = scan_output(tmp_path)
+    assert len(found) == 15 and "en/posts/3/index.html" not in found
+    assert "fa/posts/3/index.html" in found
+
+
+def test_a_link_in_the_output_folder_is_listed_as_the_link(tmp_path: Path) -> None:
+    _tree(tmp_path, [f"en/{n:02d}.html" for n in range(30)])
+    (tmp_path / "en" / "gone.html").symlink_to(tmp_path / "nowhere")
+    found = scan_output(tmp_path)
+    assert set(found) == {f"en/{n:02d}.html" for n in range(30)} | {"en/gone.html"}
+    assert found["en/gone.html"] == FileStat.of(os.lstat(tmp_path / "en" / "gone.html"))

@@ -320,3 +320,27 @@ def test_a_new_updated_date_reaches_the_sitemap_of_the_next_build(tmp_path: Path
             ]
         )
     assert stamps == [["2024-04-02T18:00:00Z"], ["2024-05-09T07:30:00Z"]]
+
+
+def test_an_ampersand_in_the_base_url_leaves_sitemap_and_feeds_well_formed(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    config = site / "bilingual.toml"
+    text = config.read_text("utf-8")
+    base = re.search(r'base_url = "([^"]+)"', text)
+    assert base is not None
+    config.write_text(text.replace(base.group(1), "https://example.org/news&views/"), "utf-8")
+    result = build(site, pdf=False, jobs=1)
+    sitemap = etree.parse(str(result.out_dir / "sitemap.xml")).getroot()
+    locations = [url.findtext(f"{SITEMAP}loc") for url in sitemap.findall(f"{SITEMAP}url")]
+    assert locations and all(
+        location.startswith("https://example.org/news&views/") for location in locations
+    )
+    for feed in feeds(result):
+        assert (
+            etree.parse(str(feed))
+            .getroot()
+            .findtext(f"{ATOM}id")
+            .startswith("https://example.org/news&views/")
+        )

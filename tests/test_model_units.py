@@ -114,3 +114,16 @@ def test_new_creates_a_site_that_builds(tmp_path: Path) -> None:
     assert (built.out_dir / "fa/posts/hello-world/index.html").is_file()
     again = CliRunner().invoke(cli, ["new", str(tmp_path / "blog")])
     assert again.exit_code == 1 and "not empty" in again.output
+
+
+@pytest.mark.parametrize("url", ["https://example.org/my blog/", 'https://example.org/"x"/'])
+def test_a_base_url_with_characters_no_url_holds_is_an_error_at_its_line(
+    tmp_path: Path, url: str
+) -> None:
+    (tmp_path / "bilingual.toml").write_text(
+        f'[site]\nbase_url = \'{url}\'\nlanguages = ["en"]\n[site.title]\nen = "X"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.line == 2 and "base_url cannot hold" in str(caught.value.message)

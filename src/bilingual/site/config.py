@@ -57,6 +57,9 @@ VALUE_CHECKS: dict[tuple[str, str], Callable[[str], str | None]] = {
     ("pdf", "font_size"): font_size_problem,
 }
 
+# Characters a URL never holds as they are (RFC 3986): spaces, quotes, angle brackets...
+_NOT_IN_URLS = re.compile(r'[\s"<>{}|\\^`]')
+
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -258,6 +261,12 @@ class _ConfigParser:
         base_url = raw.get("base_url", "")
         if not isinstance(base_url, str) or not re.match(r"^https?://", base_url):
             self.error("base_url must be an absolute http(s) URL", "base_url")
+            base_url = "http://localhost/"
+        elif found := _NOT_IN_URLS.search(base_url):
+            self.error(
+                f"base_url cannot hold {found.group()!r}: percent-encode it (a space is %20)",
+                "base_url",
+            )
             base_url = "http://localhost/"
         per_page = raw.get("posts_per_page", 10)
         if not isinstance(per_page, int) or isinstance(per_page, bool) or per_page < 1:
