@@ -278,9 +278,11 @@ def _publish(
             if isinstance(runner, ProcessRunner):
                 warm(work, todo)
             results = runner.run(work, chunks(plan.outputs, todo, runner.jobs, plan.site))
-            plan.fingerprints()  # if not done yet: while the workers render
             records = _link_reused(staging, work, plan, sorted_outputs.reused)
             rendered = _collect(runner, results, plan, todo, options.progress)
+        # If not done yet (a first build): once the workers are gone, since the pages this
+        # reads, touched while workers share them, would be copied into every process.
+        plan.fingerprints()
         records[MANIFEST] = _place_manifest(staging, work, plan, survey.old_manifest)
     return rendered, records
 

@@ -42,10 +42,8 @@ class HtmlRenderer(Renderer):
     def __init__(self, context: BuildContext) -> None:
         super().__init__(context)
         self._code_labels: dict[str, str] = {}
-        # What every page of a language shows alike, and each post as lists show it.
+        # What every page of a language shows alike.
         self._chrome: dict[str, dict[str, Any]] = {}
-        self._views: dict[tuple[int, str], tuple[Entry, EntryView]] = {}
-        self._summaries: dict[tuple[str, str, str, str], Markup] = {}
 
     def render(self, output: Output) -> bytes:
         lang = self.context.site.config.site.language(self.context.lang_code(output))
@@ -143,7 +141,7 @@ class HtmlRenderer(Renderer):
         page: Page = output.subject
         return {
             "pagination": self._pagination(page, lang),
-            "summary": self._summary(output, lang),
+            "summary": _summary,
             "posts": [self._view(post, lang) for post in page.posts],
         }
 
@@ -157,7 +155,7 @@ class HtmlRenderer(Renderer):
         return {
             "tag": tag_view(site, tag, lang, self.context.paths),
             "tag_feed_path": feed if feed in self.context.paths else None,
-            "summary": self._summary(output, lang),
+            "summary": _summary,
             "posts": [self._view(post, lang) for post in site.tagged(tag, lang.code)],
         }
 
@@ -203,26 +201,9 @@ class HtmlRenderer(Renderer):
         return inputs(self, output, lang, parts) if inputs is not None else parts.everything
 
     def _view(self, post: Entry, lang: Language) -> EntryView:
-        key = (id(post), lang.code)  # the post is kept beside its view, so its id stays its own
-        if key not in self._views:
-            self._views[key] = post, entry_view(self.context.site, post, lang, self.context.paths)
-        return self._views[key][1]
-
-    def _summary(self, output: Output, lang: Language) -> Callable[[Any, EntryView], Markup]:
-        """``summary(m.post_summary, post)``: what the macro writes for ``post`` on this page.
-
-        Index and tag pages list the same posts again and again, and the macro's text depends
-        only on the post, the language and the link from the page to the post: each is written
-        once per process.
-        """
-
-        def summary(macro: Any, post: EntryView) -> Markup:
-            key = (str(macro.name), lang.code, post.path, urls.relative(output.path, post.path))
-            if key not in self._summaries:
-                self._summaries[key] = Markup(macro(post))
-            return self._summaries[key]
-
-        return summary
+        # Made for each page, not kept: kept views and summaries of every post cost each
+        # worker more memory (about 20 MB for 5,000 posts) than making them again costs time.
+        return entry_view(self.context.site, post, lang, self.context.paths)
 
     def _pagination(self, page: Page, lang: Language) -> dict[str, Any]:
         def path(number: int) -> str | None:
@@ -234,3 +215,8 @@ class HtmlRenderer(Renderer):
             "previous": path(page.number - 1),
             "next": path(page.number + 1),
         }
+
+
+def _summary(macro: Any, post: EntryView) -> Markup:
+    """``summary(m.post_summary, post)`` in list templates: what the macro writes for ``post``."""
+    return Markup(macro(post))
