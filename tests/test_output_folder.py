@@ -94,6 +94,24 @@ def test_a_users_file_on_another_file_system_is_kept(new_site: Path) -> None:
         shutil.rmtree(out)
 
 
+def test_a_site_built_onto_another_file_system_keeps_no_spare_in_its_cache(
+    tmp_path: Path,
+) -> None:
+    site = copy_site(SITES / "minimal", tmp_path / "site")
+    near = tmp_path / "near"
+    far = Path("/dev/shm") / f"bilingual-far-{os.getpid()}"
+    assert os.stat(far.parent).st_dev != os.stat(site).st_dev
+    try:
+        for _ in range(2):  # the second build retires the first one's folder
+            for out in (near, far):
+                build(site, out, pdf=False, clean=True)
+        spares = sorted(path.name for path in (site / CACHE_DIR).glob("spare-*"))
+        assert len(spares) == 1  # the near output's; the far one's was removed
+        assert (far / "index.html").is_file() and (near / "index.html").is_file()
+    finally:
+        shutil.rmtree(far, ignore_errors=True)
+
+
 def test_an_empty_or_new_folder_is_used_and_then_rebuilt(new_site: Path, tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
