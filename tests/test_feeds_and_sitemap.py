@@ -344,3 +344,12 @@ def test_an_ampersand_in_the_base_url_leaves_sitemap_and_feeds_well_formed(
             .findtext(f"{ATOM}id")
             .startswith("https://example.org/news&views/")
         )
+
+
+def test_the_sitemap_holds_nothing_but_its_elements(built_example: BuildResult) -> None:
+    """The sitemaps.org schema allows no text between elements: only the leaves hold text."""
+    sitemap = etree.parse(str(built_example.out_dir / "sitemap.xml")).getroot()
+    for element in sitemap.iter():
+        assert not (element.tail or "").strip(), element.tag
+        if len(element):
+            assert not (element.text or "").strip(), element.tag
