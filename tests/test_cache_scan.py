@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bilingual.publish.cache.hashing import digest_bytes
 from bilingual.publish.cache.scan import (
     UNSURE,
     folder_stat,
@@ -18,6 +19,7 @@ from bilingual.publish.cache.scan import (
     unchanged_files,
     unchanged_folders,
 )
+from bilingual.publish.cache.state import BuildState, OutputRecord
 from bilingual.publish.cache.store import read_json, write_json
 from bilingual.publish.writer import FileStat
 
@@ -169,3 +171,43 @@ def test_a_link_in_the_output_folder_is_listed_as_the_link(tmp_path: Path) -> No
     found = scan_output(tmp_path)
     assert set(found) == {f"en/{n:02d}.html" for n in range(30)} | {"en/gone.html"}
     assert found["en/gone.html"] == FileStat.of(os.lstat(tmp_path / "en" / "gone.html"))
+
+
+def test_an_output_record_comes_back_from_its_json_row_with_what_it_read() -> None:
+    for reads in (("post:hello:fa", "post:older:fa"), (), None):
+        record = OutputRecord(
+            "fa/index.html",
+            "index",
+            "html",
+            "fa",
+            None,
+            "f" * 32,
+            "d" * 32,
+            FileStat(9, 1, 2),
+            reads,
+        )
+        assert OutputRecord.from_row(json.loads(json.dumps(record.row()))) == record
+
+
+def test_the_changed_inputs_are_those_added_removed_restated_or_racy_and_rewritten(
+    tmp_path: Path,
+) -> None:
+    files = {name: tmp_path / name for name in ("kept.md", "restated.md", "gone.md", "racy.md")}
+    for path in files.values():
+        path.write_text(path.name, "utf-8")
+    stats = {str(path): FileStat.of(os.stat(path)) for path in files.values()}
+    racy_digest = digest_bytes(b"racy.md")
+    state = BuildState(inputs=dict(stats), racy={str(files["racy.md"]): racy_digest})
+    now = {
+        **stats,
+        str(files["restated.md"]): FileStat(1, 2, 3),
+        str(tmp_path / "new.md"): FileStat(4, 5, 6),
+    }
+    del now[str(files["gone.md"])]
+    assert state.changed_inputs(now) == {
+        str(files["restated.md"]),
+        str(files["gone.md"]),
+        str(tmp_path / "new.md"),
+    }
+    files["racy.md"].write_text("rac!.md", "utf-8")  # same size, maybe the same time stamp
+    assert str(files["racy.md"]) in state.changed_inputs(now)
