@@ -11,6 +11,7 @@ import pytest
 
 from bilingual.publish.cache.hashing import digest_bytes
 from bilingual.publish.cache.scan import (
+    RACY_NS,
     UNSURE,
     folder_stat,
     output_folders,
@@ -211,3 +212,31 @@ def test_the_changed_inputs_are_those_added_removed_restated_or_racy_and_rewritt
     }
     files["racy.md"].write_text("rac!.md", "utf-8")  # same size, maybe the same time stamp
     assert str(files["racy.md"]) in state.changed_inputs(now)
+
+
+def test_a_build_state_comes_back_from_its_json_as_it_was(tmp_path: Path) -> None:
+    record = OutputRecord("index.html", "redirect", "html", None, None, "f", "d", FileStat(1, 2, 3))
+    state = BuildState(
+        key="k",
+        plan="p",
+        looked_at_ns=7,
+        inputs={str(tmp_path / "en.md"): FileStat(4, 5, 6)},
+        racy={str(tmp_path / "en.md"): "d" * 32},
+        outputs={record.path: record},
+        folders={str(tmp_path): (8, 9), str(tmp_path / "gone"): None},
+        output_folders={"": (10, 11), "fa": UNSURE},
+    )
+    assert BuildState.from_json(json.loads(json.dumps(state.to_json()))) == state
+
+
+def test_folders_changed_within_a_tick_of_the_look_are_not_recorded(tmp_path: Path) -> None:
+    now = 100 * RACY_NS
+    settled, fresh = (now - RACY_NS - 1, 12), (now - RACY_NS + 1, 13)
+    for folders, kept in (
+        ({"a": settled, "gone": None}, True),
+        ({"a": settled, "b": fresh}, False),
+        (None, False),
+    ):
+        state = BuildState()
+        state.record_inputs({}, now, folders)  # type: ignore[arg-type]
+        assert state.folders == (folders if kept else {})
