@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 import bilingual.publish.build as build_module
 from bilingual import BuildResult, build, load_site
-from bilingual.errors import ContentError
+from bilingual.errors import BilingualError, ContentError
 from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.cache.entries import EntryCache, entry_from_row, entry_row
 from bilingual.site import frontmatter, reader
@@ -365,3 +365,22 @@ def test_each_shard_of_the_entry_cache_keeps_the_time_it_looked_at_its_files(
     build(site, pdf=False, jobs=1)
     html = (site / "_site/en/posts/2011-01-20-heidari-a-year-on/index.html").read_text("utf-8")
     assert "He still works there." in html
+
+
+def test_a_language_taken_out_of_the_config_makes_its_kept_files_errors(site: Path) -> None:
+    config = site / "bilingual.toml"
+    text = config.read_text("utf-8")
+    assert 'languages = ["en", "fa"]' in text
+    config.write_text(
+        text.replace('languages = ["en", "fa"]', 'languages = ["en"]').replace(
+            'fa = "', '# fa = "'
+        ),
+        "utf-8",
+    )
+    tags = site / "content/tags.yaml"
+    kept = [line for line in tags.read_text("utf-8").splitlines() if not line.startswith("  fa:")]
+    tags.write_text("\n".join(kept) + "\n", "utf-8")
+    backdate(site)
+    with pytest.raises(BilingualError) as caught:
+        build(site, pdf=False, jobs=1)
+    assert "fa.md" in str(caught.value)
