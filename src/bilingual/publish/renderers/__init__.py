@@ -88,10 +88,6 @@ def renderer_class(name: str) -> type[Renderer]:
     return found
 
 
-def renderer_classes() -> dict[str, type[Renderer]]:
-    return {name: renderer_class(name) for name in RENDERERS}
-
-
 class Renderers:
     """One renderer of each kind a build uses, made when first needed."""
 
