@@ -143,6 +143,7 @@ def _build(options: _Options, cache: BuildCache) -> BuildResult:
         survey.looked_at,
         pdf=options.pdf,
         clean=options.clean,
+        jobs=options.jobs,
     )
     sorted_outputs = _sort(options, survey, plan)
     old_manifest = survey.old_manifest

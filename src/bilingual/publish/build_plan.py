@@ -69,14 +69,19 @@ def make_plan(
     *,
     pdf: bool,
     clean: bool,
+    jobs: int | None = None,
 ) -> Plan:
-    """Load the site (reusing what the cache kept) and plan every output of a build."""
+    """Load the site (reusing what the cache kept) and plan every output of a build.
+
+    ``jobs`` worker processes read the site's folders, if many are to read (default: one
+    per CPU).
+    """
     from bilingual.publish.fingerprints import Fingerprints, earlier_fingerprints, toolkit_digest
     from bilingual.publish.renderers import BuildContext, Renderers
     from bilingual.publish.search import search_bundles
     from bilingual.publish.templating import template_set
 
-    site, documents, entries = _load_site(root, cache, inputs, looked_at, clean)
+    site, documents, entries = _load_site(root, cache, inputs, looked_at, clean, jobs)
     toolkit = toolkit_digest()
     search = search_bundles(site, cache.folder, toolkit, fresh=clean)
     outputs = tuple(
@@ -91,10 +96,16 @@ def make_plan(
 
 
 def _load_site(
-    root: Path, cache: BuildCache, inputs: dict[str, FileStat], looked_at: int, clean: bool
+    root: Path,
+    cache: BuildCache,
+    inputs: dict[str, FileStat],
+    looked_at: int,
+    clean: bool,
+    jobs: int | None,
 ) -> tuple[Site, DocumentCache, EntryCache]:
     """The site, reusing what the cache kept of unchanged files and folders."""
-    from bilingual.publish.cache import load_site_cached
+    from bilingual.publish.reading import load_site_cached
+    from bilingual.publish.workers import default_jobs
 
     layout = SiteLayout(root)
     use = not clean
@@ -102,7 +113,8 @@ def _load_site(
     # An entry depends on the config and the tags besides its own folder.
     key = digest(file_digest(layout.config), file_digest(layout.tags))
     entries = cache.entries(inputs, looked_at, key, use=use)
-    return load_site_cached(root, documents, entries), documents, entries
+    jobs = jobs if jobs is not None else default_jobs()
+    return load_site_cached(root, documents, entries, jobs), documents, entries
 
 
 _CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}

@@ -10,12 +10,7 @@ the bytes back. The files and the manifest never depend on which worker finished
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import multiprocessing
-import os
-import signal
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -27,6 +22,7 @@ from typing import Any
 from bilingual.publish.cache import digest_bytes
 from bilingual.publish.plan import Output, phase
 from bilingual.publish.renderers import BuildContext, Renderers
+from bilingual.publish.workers import can_fork, start_worker, worker_context
 from bilingual.publish.writer import FileStat, link_file, write_file
 from bilingual.site.model import Site
 
@@ -38,10 +34,6 @@ COSTS = {"pdf": 150.0, "card": 1.5, "feed": 8.0, "asset": 0.05, "search": 0.05}
 CHUNK_COST = 40.0
 SMALL_WORK = 60.0  # below this (about 0.1 s), a pool costs more than it saves: every worker
 # compiles the templates again (a Persian edit renders about 4 pages, two of them tag pages)
-PR_SET_PDEATHSIG = 1
-WORKER_GC_THRESHOLDS = (700, 10, 10)
-"""Python's own: the build raises them for the site it keeps to the end, a worker's garbage
-is short-lived (with the build's, 5,000 posts peaked about 27 MB higher)."""
 
 
 @dataclass(frozen=True)
@@ -231,12 +223,7 @@ def _start_worker(work: Work | None) -> None:
     global _WORK
     if work is not None:
         _WORK = work
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build stops its workers itself
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform == "linux":
-        with suppress(OSError, AttributeError):
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    start_worker()
 
 
 def _render_chunk(indices: list[int]) -> list[tuple[int, Rendered]]:
@@ -262,9 +249,7 @@ class ProcessRunner(Runner):
 
     def run(self, work: Work, groups: list[list[int]]) -> Iterator[list[tuple[int, Rendered]]]:
         global _WORK
-        methods = multiprocessing.get_all_start_methods()
-        fork = "fork" in methods and sys.platform == "linux"
-        context = multiprocessing.get_context("fork" if fork else "spawn")
+        fork = can_fork()
         if fork:
             _WORK = work
             gc.collect()
@@ -272,7 +257,7 @@ class ProcessRunner(Runner):
         try:
             self.executor = ProcessPoolExecutor(
                 max_workers=min(self.jobs, len(groups)),
-                mp_context=context,
+                mp_context=worker_context(),
                 initializer=_start_worker,
                 initargs=(None if fork else work,),
             )
@@ -295,10 +280,3 @@ class ProcessRunner(Runner):
             executor.shutdown(wait=True, cancel_futures=True)
         else:
             executor.shutdown(wait=True)
-
-
-def default_jobs() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1

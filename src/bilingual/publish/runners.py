@@ -6,13 +6,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bilingual.errors import BilingualError
-from bilingual.publish.executors import (
-    SMALL_WORK,
-    InlineRunner,
-    ProcessRunner,
-    Runner,
-    default_jobs,
-)
+from bilingual.publish.executors import SMALL_WORK, InlineRunner, ProcessRunner, Runner
+from bilingual.publish.workers import default_jobs
 
 
 @contextmanager

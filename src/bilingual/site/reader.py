@@ -131,13 +131,20 @@ class SiteReader:
         if not folder.is_dir():
             return []
         entries = []
-        for directory, slug in self._entry_folders(folder, nested=kind == "page"):
+        folders = self._entry_folders(folder, nested=kind == "page")
+        self._before_reading(kind, folders, tags)
+        for directory, slug in folders:
             if not self._claim_slug(slug, directory, kind):
                 continue
             entry = self._read_entry(kind, slug, directory, tags)
             if entry is not None and not entry.draft:
                 entries.append(entry)
         return entries
+
+    def _before_reading(
+        self, kind: EntryKind, folders: list[tuple[Path, str]], tags: dict[str, Tag]
+    ) -> None:
+        """Called with a section's folders before they are read (a subclass may read ahead)."""
 
     def _entry_folders(
         self, section: Path, nested: bool, prefix: str = ""

@@ -24,9 +24,9 @@ from bilingual.publish.cache.store import CACHE_DIR
 
 if TYPE_CHECKING:
     from bilingual.publish.cache.documents import DocumentCache
-    from bilingual.publish.cache.entries import EntryCache, load_site_cached
+    from bilingual.publish.cache.entries import EntryCache
 
-_LAZY = {"DocumentCache": "documents", "EntryCache": "entries", "load_site_cached": "entries"}
+_LAZY = {"DocumentCache": "documents", "EntryCache": "entries"}
 
 
 def __getattr__(name: str) -> Any:
@@ -47,7 +47,6 @@ __all__ = [
     "digest_bytes",
     "environment_key",
     "file_digest",
-    "load_site_cached",
     "now_ns",
     "racy",
     "scan_inputs",

@@ -90,6 +90,11 @@ class DocumentCache:
             data = path.read_bytes()
         self.seen[name] = [*stat, digest_bytes(data), match.end(), document.meta]
 
+    def remember_rows(self, rows: dict[str, Row]) -> None:
+        """Keep rows that another process's ``parse`` made of these files."""
+        self.seen.update(rows)
+        self.changed = True
+
     def save(self) -> None:
         if self.changed or set(self.seen) != set(self.known):
             write_json(

@@ -25,8 +25,7 @@ from bilingual.publish.cache.store import FORMAT, read_json, write_json
 from bilingual.publish.writer import FileStat
 
 if TYPE_CHECKING:
-    from bilingual.publish.cache.documents import DocumentCache
-    from bilingual.site.model import Entry, EntryKind, Site, Tag
+    from bilingual.site.model import Entry, Tag
 
 ENTRY_SHARDS = 16
 Row = dict[str, Any]
@@ -74,9 +73,22 @@ class EntryCache:
     def shard(name: str) -> int:
         return int(digest(name)[:4], 16) % ENTRY_SHARDS
 
+    def has(self, directory: Path) -> bool:
+        """Whether ``directory`` was kept and its files did not change since."""
+        return self._kept_row(os.path.abspath(directory)) is not None
+
     def get(self, directory: Path, tags: dict[str, Tag]) -> Entry | None:
         """The entry of ``directory`` if its files did not change since it was kept."""
         name = os.path.abspath(directory)
+        row = self._kept_row(name)
+        if row is None:
+            return None
+        entry = entry_from_row(row.get("entry"), directory, tags)
+        if entry is not None:
+            self.seen[name] = row
+        return entry
+
+    def _kept_row(self, name: str) -> Row | None:
         row = self.known.get(name)
         files = self.files.get(name, [])
         recorded = self.recorded_at.get(self.shard(name), 0)
@@ -86,10 +98,7 @@ class EntryCache:
             or any(racy(FileStat(*stat[1:]), recorded) for stat in files)
         ):
             return None
-        entry = entry_from_row(row.get("entry"), directory, tags)
-        if entry is not None:
-            self.seen[name] = row
-        return entry
+        return row
 
     def put(self, directory: Path, entry: Entry) -> None:
         name = os.path.abspath(directory)
@@ -293,24 +302,3 @@ def _field_value(value: Any, directory: Path, tags: dict[str, Tag]) -> Any:
     if kind == "T":
         return tuple(tags[key] for key in data)
     raise ValueError(f"unknown field kind {kind!r}")
-
-
-def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache) -> Site:
-    """``reader.load_site``, reusing the entries of unchanged folders."""
-    from bilingual.site.config import load_config
-    from bilingual.site.reader import SiteReader
-
-    class CachedReader(SiteReader):
-        def _read_entry(
-            self, kind: EntryKind, slug: str, directory: Path, tags: dict[str, Tag]
-        ) -> Entry | None:
-            entry = entries.get(directory, tags)
-            if entry is not None and entry.kind == kind and entry.slug == slug:
-                return entry
-            errors = len(self.errors.errors)
-            entry = super()._read_entry(kind, slug, directory, tags)
-            if entry is not None and len(self.errors.errors) == errors:
-                entries.put(directory, entry)
-            return entry
-
-    return CachedReader(load_config(Path(root)), documents.parse).read()

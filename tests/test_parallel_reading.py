@@ -1,0 +1,167 @@
+"""Worker processes reading a site's folders make the same site, errors and caches as one process."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import bilingual.site.frontmatter
+from bilingual import build
+from bilingual.errors import BilingualError
+from bilingual.publish import reading
+from bilingual.publish.cache import BuildCache, now_ns, scan_inputs
+from bilingual.publish.cache.documents import DocumentCache
+from bilingual.publish.cache.entries import EntryCache
+from bilingual.site.model import Site
+from bilingual.site.reader import SiteReader
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import write_site
+
+POSTS = reading.WORTH_FORKING + 6
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_site(tmp_path_factory.mktemp("reading") / "site", POSTS, words=60, search=False)
+
+
+@pytest.fixture
+def site(synthetic: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(synthetic, tmp_path / "site"))
+
+
+@pytest.fixture
+def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The content files parsed by this process (a forked worker counts in its own copy)."""
+    found: list[Path] = []
+    parse = bilingual.site.frontmatter.parse_document
+
+    def counted(path: Path) -> bilingual.site.frontmatter.Document:
+        found.append(path)
+        return parse(path)
+
+    monkeypatch.setattr(bilingual.site.frontmatter, "parse_document", counted)
+    return found
+
+
+def load(root: Path, jobs: int) -> tuple[Site, dict[str, object]]:
+    """The site as a build loads it with ``jobs``, and the cache files it then saves."""
+    cache = BuildCache(root, root / "_site")
+    looked_at = now_ns()
+    inputs = scan_inputs([root], skip=[cache.folder])
+    documents = DocumentCache(cache.folder, inputs, looked_at, use=False)
+    entries = EntryCache(cache.folder, inputs, looked_at, "key", use=False)
+    site = reading.load_site_cached(root, documents, entries, jobs)
+    cache.folder.mkdir(exist_ok=True)
+    documents.save()
+    entries.save()
+    saved = {path.name: json.loads(path.read_text("utf-8")) for path in cache.folder.iterdir()}
+    for data in saved.values():
+        data.pop("looked_at_ns")
+    shutil.rmtree(cache.folder)
+    return site, saved
+
+
+def errors_of(action: Callable[[], object]) -> list[str]:
+    with pytest.raises(BilingualError) as caught:
+        action()
+    return str(caught.value).splitlines()
+
+
+def test_workers_make_the_same_site_and_caches(site: Path, parsed_here: list[Path]) -> None:
+    alone, alone_saved = load(site, jobs=1)
+    assert len(parsed_here) == 2 * POSTS
+    parsed_here.clear()
+    shared, shared_saved = load(site, jobs=2)
+    assert parsed_here == []  # the workers parsed every file
+    assert shared == alone
+    assert len(shared.posts) == POSTS
+    assert shared_saved == alone_saved
+
+
+def test_few_folders_are_read_without_workers(site: Path, parsed_here: list[Path]) -> None:
+    for post in sorted((site / "content/posts").iterdir())[reading.WORTH_FORKING - 1 :]:
+        shutil.rmtree(post)
+    load(site, jobs=2)
+    assert len(parsed_here) == 2 * (reading.WORTH_FORKING - 1)
+
+
+def test_folders_with_errors_are_reported_as_without_workers(
+    site: Path, parsed_here: list[Path]
+) -> None:
+    posts = sorted((site / "content/posts").iterdir())
+    (posts[3] / "fa.md").write_text("---\ntitle: [unclosed\n---\nمتن\n", encoding="utf-8")
+    (posts[40] / "de.md").write_text("---\ntitle: Hallo\n---\nText\n", encoding="utf-8")
+    (posts[41] / "en.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    (posts[50] / "comments.yaml").write_text("- author: [unclosed\n", encoding="utf-8")
+    alone = errors_of(lambda: load(site, jobs=1))
+    parsed_here.clear()
+    shared = errors_of(lambda: load(site, jobs=2))
+    assert shared == alone
+    assert len(alone) >= 4
+    assert any(str(posts[3] / "fa.md") in line for line in alone)
+    assert any(str(posts[50] / "comments.yaml") in line for line in alone)
+    # Read again here: the folders with errors, not the others.
+    assert {path.parent for path in parsed_here} == {posts[3], posts[40], posts[41], posts[50]}
+
+
+FAILING: list[str] = []
+READ_TASK = reading._read_task
+
+
+def fails_on_one(folders: list[tuple[str, str]]) -> list[object]:
+    """A worker's task that fails for the folder named in FAILING (sent by name: module-level)."""
+    if any(name in FAILING for name, _ in folders):
+        raise RuntimeError("a worker failed")
+    return list(READ_TASK(folders))
+
+
+def test_a_failing_worker_leaves_its_folders_to_the_build(
+    site: Path, parsed_here: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone, _ = load(site, jobs=1)
+    failing = sorted((site / "content/posts").iterdir())[0]
+    FAILING[:] = [str(failing)]
+    monkeypatch.setattr(reading, "_read_task", fails_on_one)
+    parsed_here.clear()
+    try:
+        shared, _ = load(site, jobs=2)
+    finally:
+        FAILING.clear()
+    assert shared == alone
+    assert 2 <= len(parsed_here) < 2 * POSTS
+    assert failing in {path.parent for path in parsed_here}
+
+
+def test_a_build_after_one_read_by_workers_reads_only_what_changed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    an_hour_ago = time.time() - 3600  # files older than the build's look, so it trusts them
+    for path in (site / "content").rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    build(site, pdf=False, jobs=2)
+    read: list[Path] = []
+    read_entry = SiteReader._read_entry
+
+    def counted(self: SiteReader, kind: str, slug: str, directory: Path, tags: dict) -> object:  # type: ignore[type-arg]
+        read.append(directory)
+        return read_entry(self, kind, slug, directory, tags)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteReader, "_read_entry", counted)
+    edited = sorted((site / "content/posts").iterdir())[5]
+    with (edited / "en.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more sentence.\n")
+    result = build(site, pdf=False, jobs=2)
+    assert read == [edited]
+    assert any(path.endswith(f"{edited.name}/index.html") for path in result.written)
