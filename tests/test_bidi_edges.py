@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
+from bilingual.text import directions, strong_classes
 from bilingual.text.bidi import (
     SHORT_PHRASE_LENGTH,
     SHORT_PHRASE_WORDS,
@@ -114,3 +117,21 @@ def test_a_terminal_line_follows_the_direction_given() -> None:
     # Shaped Persian comes out in presentation forms; the English word shows where the line starts.
     assert visual("IRGC و سپاه", "rtl").endswith("IRGC")
     assert visual("IRGC و سپاه").startswith("IRGC")
+
+
+def test_the_kept_strong_classes_are_those_of_this_python() -> None:
+    if unicodedata.unidata_version != strong_classes.UNIDATA_VERSION:
+        pytest.skip(f"kept for Unicode {strong_classes.UNIDATA_VERSION}: found at every start")
+    for direction, kinds in directions.STRONG_CLASSES.items():
+        kept = directions._read_ranges(strong_classes.RANGES[direction])
+        assert kept == directions.strong_ranges(kinds)
+
+
+def test_another_unicode_version_finds_the_same_classes(monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = directions._strong_patterns()
+    monkeypatch.setattr(strong_classes, "UNIDATA_VERSION", "0.0.0")
+    monkeypatch.setattr(strong_classes, "RANGES", {})
+    found = directions._strong_patterns()
+    assert found == kept
+    assert found["rtl"].fullmatch("پ") and not found["rtl"].search("a1 \u200f")
+    assert found["ltr"].fullmatch("a") and not found["ltr"].search("پ1 \u200e")

@@ -23,7 +23,6 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -283,6 +282,8 @@ def _parser() -> MarkdownIt:
 
 @cache
 def _pagefind_version() -> str:
+    from importlib import metadata  # 20 ms to import: only when an index is made
+
     try:
         return metadata.version("pagefind_bin")
     except metadata.PackageNotFoundError:

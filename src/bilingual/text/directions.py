@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
@@ -71,29 +70,53 @@ def is_blank(char: str) -> bool:
     return char.isspace() or char in MARKS or unicodedata.bidirectional(char) == "BN"
 
 
-def _class_of(kinds: set[str]) -> re.Pattern[str]:
-    """A regex class of the Basic Multilingual Plane characters of the given bidi classes."""
+def strong_ranges(kinds: frozenset[str]) -> tuple[tuple[int, int], ...]:
+    """The (first, last) code points of the runs of Basic Multilingual Plane characters of the
+    given bidi classes, marks left out."""
     marks = {ord(mark) for mark in MARKS}
     inside = [kind in kinds and code not in marks for code, kind in enumerate(_bmp_classes())]
     inside.append(False)
-    ranges: list[str] = []
+    ranges: list[tuple[int, int]] = []
     start = None
     for code, flag in enumerate(inside):
         if flag and start is None:
             start = code
         elif not flag and start is not None:
-            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(code - 1))}")
+            ranges.append((start, code - 1))
             start = None
-    return re.compile(f"[{''.join(ranges)}]")
+    return tuple(ranges)
 
 
-@functools.cache
+STRONG_CLASSES: dict[Direction, frozenset[str]] = {
+    "ltr": frozenset({"L"}),
+    "rtl": frozenset({"R", "AL"}),
+}
+
+
 def _bmp_classes() -> list[str]:
     return list(map(unicodedata.bidirectional, map(chr, range(0x10000))))
 
 
+def _strong_patterns() -> dict[str, re.Pattern[str]]:
+    """Per direction, a regex class of its strong characters: kept in strong_classes.py for
+    the Unicode version it was made from (finding them takes 15 ms, at every start)."""
+    from bilingual.text import strong_classes
+
+    kept = unicodedata.unidata_version == strong_classes.UNIDATA_VERSION
+    patterns = {}
+    for direction, kinds in STRONG_CLASSES.items():
+        ranges = _read_ranges(strong_classes.RANGES[direction]) if kept else strong_ranges(kinds)
+        inside = "".join(
+            f"{re.escape(chr(first))}-{re.escape(chr(last))}" for first, last in ranges
+        )
+        patterns[direction] = re.compile(f"[{inside}]")
+    return patterns
+
+
+def _read_ranges(kept: str) -> tuple[tuple[int, int], ...]:
+    pairs = (pair.split("-") for pair in kept.split())
+    return tuple((int(first, 16), int(last, 16)) for first, last in pairs)
+
+
 # Per-character unicodedata lookups dominate long bodies; regex classes run in C.
-STRONG_PATTERNS: dict[str, re.Pattern[str]] = {
-    "ltr": _class_of({"L"}),
-    "rtl": _class_of({"R", "AL"}),
-}
+STRONG_PATTERNS: dict[str, re.Pattern[str]] = _strong_patterns()
