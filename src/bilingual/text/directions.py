@@ -103,7 +103,7 @@ def _strong_patterns() -> dict[str, re.Pattern[str]]:
     from bilingual.text import strong_classes
 
     kept = unicodedata.unidata_version == strong_classes.UNIDATA_VERSION
-    patterns = {}
+    patterns: dict[str, re.Pattern[str]] = {}
     for direction, kinds in STRONG_CLASSES.items():
         ranges = _read_ranges(strong_classes.RANGES[direction]) if kept else strong_ranges(kinds)
         inside = "".join(
