@@ -44,7 +44,7 @@ from bilingual.publish.lock import BuildLock, Waiting
 from bilingual.publish.ownership import MANIFEST, check_overlap, check_ownership
 from bilingual.publish.plan import Output
 from bilingual.publish.result import BuildResult
-from bilingual.publish.writer import FileStat, StagedOutput, staged, write_errors_reported
+from bilingual.publish.writer import FileStat, Mirror, StagedOutput, staged, write_errors_reported
 from bilingual.site.layout import SiteLayout
 from bilingual.site.resources import PACKAGE_DIR, locales_dir, theme_dir
 
@@ -276,16 +276,28 @@ def _publish(
         total = sum(cost(plan.outputs[index], plan.site) for index in todo)
         with runner_for(options.executor, options.jobs, total) as runner:
             staging.prune(plan.paths)
+            mirror = None
             if isinstance(runner, ProcessRunner):
                 warm(work, todo)
+                mirror = _mirror(staging, cache.spare(destination), destination)
             results = runner.run(work, chunks(plan.outputs, todo, runner.jobs, plan.site))
             records = _link_reused(staging, work, plan, sorted_outputs.reused)
-            rendered = _collect(runner, results, plan, todo, options.progress)
+            rendered = _collect(runner, results, plan, todo, options.progress, mirror)
         # If not done yet (a first build): once the workers are gone, since the pages this
         # reads, touched while workers share them, would be copied into every process.
         plan.fingerprints()
         records[MANIFEST] = _place_manifest(staging, work, plan, survey.old_manifest)
+        if mirror is not None:
+            mirror.add([MANIFEST])
     return rendered, records
+
+
+def _mirror(staging: StagedOutput, spare: Path | None, destination: Path) -> Mirror | None:
+    """A mirror of a first build's files, made while the workers render (the build process
+    waits meanwhile); none where the swap will retire an output folder into ``spare``."""
+    if spare is None or staging.existing or os.path.lexists(destination) or spare.exists():
+        return None
+    return Mirror(staging.root, spare)
 
 
 def _link_reused(
@@ -311,6 +323,7 @@ def _collect(
     plan: Plan,
     todo: list[int],
     progress: Progress | None,
+    mirror: Mirror | None = None,
 ) -> dict[int, Rendered]:
     """Wait for every rendered output, reporting progress per phase."""
     from bilingual.publish.executors import ProgressTracker
@@ -319,7 +332,10 @@ def _collect(
     rendered: dict[int, Rendered] = {}
     for batch in results:
         rendered.update(batch)
-        tracker.done([plan.outputs[index] for index, _ in batch])
+        done = [plan.outputs[index] for index, _ in batch]
+        tracker.done(done)
+        if mirror is not None:
+            mirror.add(output.path for output in done)
     return rendered
 
 

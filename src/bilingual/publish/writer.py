@@ -11,7 +11,7 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -84,6 +84,31 @@ class StagedOutput:
             except OSError:
                 return
             folder = os.path.dirname(folder)
+
+
+class Mirror:
+    """Hard links to the files of a first build's staging folder, in the folder where a retired
+    output waits for the next build (see ``staged``), made while workers render: the build
+    after a first one then replaces only what changed instead of linking every file again.
+    Only ever a help: a file missing or left over there is linked or removed by that build."""
+
+    def __init__(self, staging: Path, spare: Path) -> None:
+        self.staging = staging
+        self.spare: Path | None = spare
+
+    def add(self, relatives: Iterable[str]) -> None:
+        for relative in relatives:
+            if self.spare is None:
+                return
+            target = self.spare / relative
+            try:
+                try:
+                    os.link(self.staging / relative, target)
+                except FileNotFoundError:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(self.staging / relative, target)
+            except OSError:  # no hard links here, or a full disk: the next build links them
+                self.spare = None
 
 
 def write_file(target: Path, data: bytes) -> FileStat:
