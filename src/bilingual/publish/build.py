@@ -276,10 +276,10 @@ def _publish(
         total = sum(cost(plan.outputs[index], plan.site) for index in todo)
         with runner_for(options.executor, options.jobs, total) as runner:
             staging.prune(plan.paths)
-            mirror = None
-            if isinstance(runner, ProcessRunner):
+            if forked := isinstance(runner, ProcessRunner):
                 warm(work, todo)
-                mirror = _mirror(staging, cache.spare(destination), destination)
+            # While the workers render, the build links their files for the next build.
+            mirror = Mirror.of_first_build(staging, destination, forked, cache.spare(destination))
             results = runner.run(work, chunks(plan.outputs, todo, runner.jobs, plan.site))
             records = _link_reused(staging, work, plan, sorted_outputs.reused)
             rendered = _collect(runner, results, plan, todo, options.progress, mirror)
@@ -287,17 +287,8 @@ def _publish(
         # reads, touched while workers share them, would be copied into every process.
         plan.fingerprints()
         records[MANIFEST] = _place_manifest(staging, work, plan, survey.old_manifest)
-        if mirror is not None:
-            mirror.add([MANIFEST])
+        mirror.add([MANIFEST])
     return rendered, records
-
-
-def _mirror(staging: StagedOutput, spare: Path | None, destination: Path) -> Mirror | None:
-    """A mirror of a first build's files, made while the workers render (the build process
-    waits meanwhile); none where the swap will retire an output folder into ``spare``."""
-    if spare is None or staging.existing or os.path.lexists(destination) or spare.exists():
-        return None
-    return Mirror(staging.root, spare)
 
 
 def _link_reused(
@@ -323,7 +314,7 @@ def _collect(
     plan: Plan,
     todo: list[int],
     progress: Progress | None,
-    mirror: Mirror | None = None,
+    mirror: Mirror,
 ) -> dict[int, Rendered]:
     """Wait for every rendered output, reporting progress per phase."""
     from bilingual.publish.executors import ProgressTracker
@@ -334,8 +325,7 @@ def _collect(
         rendered.update(batch)
         done = [plan.outputs[index] for index, _ in batch]
         tracker.done(done)
-        if mirror is not None:
-            mirror.add(output.path for output in done)
+        mirror.add(output.path for output in done)
     return rendered
 
 

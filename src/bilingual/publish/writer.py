@@ -92,9 +92,20 @@ class Mirror:
     after a first one then replaces only what changed instead of linking every file again.
     Only ever a help: a file missing or left over there is linked or removed by that build."""
 
-    def __init__(self, staging: Path, spare: Path) -> None:
+    def __init__(self, staging: Path, spare: Path | None) -> None:
         self.staging = staging
-        self.spare: Path | None = spare
+        self.spare = spare
+
+    @classmethod
+    def of_first_build(
+        cls, staging: StagedOutput, destination: Path, forked: bool, spare: Path | None
+    ) -> Mirror:
+        """A mirror into ``spare`` if workers render a first build (else one that links
+        nothing): nothing staged from an older build, no output the swap would retire there."""
+        first = forked and not (staging.existing or os.path.lexists(destination))
+        if spare is not None and first and not spare.exists():
+            return cls(staging.root, spare)
+        return cls(staging.root, None)
 
     def add(self, relatives: Iterable[str]) -> None:
         for relative in relatives:
