@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -142,6 +144,22 @@ def test_a_failing_worker_leaves_its_folders_to_the_build(
     assert shared == alone
     assert 2 <= len(parsed_here) < 2 * POSTS
     assert failing in {path.parent for path in parsed_here}
+
+
+def test_no_worker_starting_leaves_every_folder_to_the_build(
+    site: Path, parsed_here: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone, _ = load(site, jobs=1)
+
+    def cannot_fork(*arguments: object) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", cannot_fork)
+    parsed_here.clear()
+    shared, _ = load(site, jobs=2)
+    assert shared == alone
+    assert len(parsed_here) == 2 * POSTS
+    assert gc.get_freeze_count() == 0  # the heap is collected again
 
 
 def test_a_build_after_one_read_by_workers_reads_only_what_changed(

@@ -109,14 +109,24 @@ def _read_in_workers(
     executor = ProcessPoolExecutor(
         max_workers=reader.jobs, mp_context=worker_context(), initializer=start_worker
     )
-    gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
     try:
-        futures = [executor.submit(_read_task, task) for task in tasks]
-        gc.unfreeze()
+        futures = _submit(executor, tasks)
         return {name: (row, rows) for name, row, rows in _results(futures)}
     finally:
         _READING = None
         executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(
+    executor: ProcessPoolExecutor, tasks: list[list[tuple[str, str]]]
+) -> list[Future[list[Any]]]:
+    gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
+    try:
+        return [executor.submit(_read_task, task) for task in tasks]
+    except OSError:  # no worker could start: the build reads every folder itself
+        return []
+    finally:
+        gc.unfreeze()
 
 
 def _tasks(folders: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
