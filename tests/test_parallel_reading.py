@@ -92,11 +92,25 @@ def test_workers_make_the_same_site_and_caches(site: Path, parsed_here: list[Pat
     assert shared_saved == alone_saved
 
 
-def test_few_folders_are_read_without_workers(site: Path, parsed_here: list[Path]) -> None:
-    for post in sorted((site / "content/posts").iterdir())[reading.WORTH_FORKING - 1 :]:
+@pytest.mark.parametrize(
+    ("folders", "read_here"), [(reading.WORTH_FORKING - 1, True), (reading.WORTH_FORKING, False)]
+)
+def test_few_folders_are_read_without_workers(
+    site: Path, parsed_here: list[Path], folders: int, read_here: bool
+) -> None:
+    for post in sorted((site / "content/posts").iterdir())[folders:]:
         shutil.rmtree(post)
     load(site, jobs=2)
-    assert len(parsed_here) == 2 * (reading.WORTH_FORKING - 1)
+    assert len(parsed_here) == (2 * folders if read_here else 0)
+
+
+def test_a_folder_without_language_files_is_left_out_of_the_cache(site: Path) -> None:
+    (site / "content/posts/only-a-picture").mkdir()
+    (site / "content/posts/only-a-picture/photo.jpg").write_bytes(b"\xff\xd8\xff")
+    shared, saved = load(site, jobs=1)
+    assert "only-a-picture" not in {post.slug for post in shared.posts}
+    kept = {name for data in saved.values() for name in data.get("entries", {})}
+    assert len(kept) == POSTS
 
 
 def test_folders_with_errors_are_reported_as_without_workers(
