@@ -104,6 +104,18 @@ def test_few_folders_are_read_without_workers(
     assert len(parsed_here) == (2 * folders if read_here else 0)
 
 
+@pytest.mark.parametrize(("count", "jobs"), [(70, 2), (1000, 2), (5000, 8)])
+def test_the_folders_are_shared_out_once_each_in_a_few_tasks_per_worker(
+    count: int, jobs: int
+) -> None:
+    folders = [(f"/site/content/posts/post-{number}", f"post-{number}") for number in range(count)]
+    tasks = reading._tasks(folders, jobs)
+    assert [folder for task in tasks for folder in task] == folders
+    if count >= 16 * jobs * reading.TASKS_PER_WORKER:
+        assert len(tasks) == jobs * reading.TASKS_PER_WORKER
+    assert all(len(task) >= 16 for task in tasks[:-1])
+
+
 def test_a_folder_without_language_files_is_left_out_of_the_cache(site: Path) -> None:
     (site / "content/posts/only-a-picture").mkdir()
     (site / "content/posts/only-a-picture/photo.jpg").write_bytes(b"\xff\xd8\xff")

@@ -36,9 +36,7 @@ ReadAhead = dict[str, tuple[Row, dict[str, list[Any]]]]
 """By folder: the entry's row and the document cache's rows of its files."""
 
 
-def load_site_cached(
-    root: Path, documents: DocumentCache, entries: EntryCache, jobs: int = 1
-) -> Site:
+def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache, jobs: int) -> Site:
     """``reader.load_site``, reusing the entries of unchanged folders; with ``jobs`` above
     1, many folders to read are read by that many worker processes."""
     return CachedReader(load_config(Path(root)), documents, entries, jobs).read()
