@@ -209,3 +209,33 @@ def test_a_build_after_one_read_by_workers_reads_only_what_changed(
     result = build(site, pdf=False, jobs=2)
     assert read == [edited]
     assert any(path.endswith(f"{edited.name}/index.html") for path in result.written)
+
+
+def test_bodies_edited_in_many_folders_are_read_by_workers_and_kept_whole(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    an_hour_ago = time.time() - 3600
+    for path in (site / "content").rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    build(site, pdf=False, jobs=2)
+    posts = sorted((site / "content/posts").iterdir())
+    for number, post in enumerate(posts):  # every body, by a search and replace
+        text = (post / "en.md").read_text(encoding="utf-8")
+        (post / "en.md").write_text(text + f"\nEdited {number}.\n", encoding="utf-8")
+        os.utime(post / "en.md", (an_hour_ago + 60, an_hour_ago + 60))
+    edited = build(site, pdf=False, jobs=2)
+    assert {f"en/posts/{post.name}/index.html" for post in posts} <= edited.written
+    read: list[Path] = []
+    read_entry = SiteReader._read_entry
+
+    def counted(self: SiteReader, kind: str, slug: str, directory: Path, tags: dict) -> object:  # type: ignore[type-arg]
+        read.append(directory)
+        return read_entry(self, kind, slug, directory, tags)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteReader, "_read_entry", counted)
+    with (posts[0] / "fa.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nیک جملهٔ دیگر.\n")
+    build(site, pdf=False, jobs=2)
+    assert read == [posts[0]]  # the others come whole from the cache the edit left
+    page = (site / f"_site/en/posts/{posts[9].name}/index.html").read_text(encoding="utf-8")
+    assert "Edited 9." in page

@@ -32,8 +32,8 @@ WORTH_FORKING = 64
 """Folders to read below which workers cost more than they save (about 0.6 ms each)."""
 TASKS_PER_WORKER = 4
 
-ReadAhead = dict[str, tuple[Row, dict[str, list[Any]]]]
-"""By folder: the entry's row and the document cache's rows of its files."""
+ReadAhead = dict[str, tuple[Entry | None, Row, dict[str, list[Any]]]]
+"""By folder: the entry (None if its row is not one), its row, the document cache's rows."""
 
 
 def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache, jobs: int) -> Site:
@@ -64,7 +64,7 @@ class CachedReader(SiteReader):
     def _read_entry(
         self, kind: EntryKind, slug: str, directory: Path, tags: dict[str, Tag]
     ) -> Entry | None:
-        entry = self.entries.get(directory, tags) or self._taken_ahead(directory, tags)
+        entry = self.entries.get(directory, tags) or self._taken_ahead(directory)
         if entry is not None and entry.kind == kind and entry.slug == slug:
             return entry
         errors = len(self.errors.errors)
@@ -73,15 +73,14 @@ class CachedReader(SiteReader):
             self.entries.put(directory, entry)
         return entry
 
-    def _taken_ahead(self, directory: Path, tags: dict[str, Tag]) -> Entry | None:
+    def _taken_ahead(self, directory: Path) -> Entry | None:
         found = self.read_ahead.pop(os.path.abspath(directory), None)
         if found is None:
             return None
-        row, document_rows = found
-        entry = entry_from_row(row, directory, tags)
+        entry, row, document_rows = found
         if entry is not None:
             self.documents.remember_rows(document_rows)
-            self.entries.put(directory, entry)
+            self.entries.put(directory, entry, row)
         return entry
 
 
@@ -109,7 +108,11 @@ def _read_in_workers(
     )
     try:
         futures = _submit(executor, tasks)
-        return {name: (row, rows) for name, row, rows in _results(futures)}
+        # Entries are made as results come in, while the workers read on.
+        return {
+            name: (entry_from_row(row, Path(name), tags), row, rows)
+            for name, row, rows in _results(futures)
+        }
     finally:
         _READING = None
         executor.shutdown(wait=True, cancel_futures=True)

@@ -52,7 +52,8 @@ class EntryCache:
             if self._usable(data):
                 self.known.update(data["entries"])
                 self.recorded_at[shard] = data["looked_at_ns"]
-        self.seen: dict[str, Row | tuple[Path, Entry]] = {}
+        # Kept rows, or what this build read: the folder, its entry and, if made, its row.
+        self.seen: dict[str, Row | tuple[Path, Entry, Row | None]] = {}
         self.dirty: set[int] = set()
         self.files = _content_files(inputs)
 
@@ -100,9 +101,10 @@ class EntryCache:
             return None
         return row
 
-    def put(self, directory: Path, entry: Entry) -> None:
+    def put(self, directory: Path, entry: Entry, fields: Row | None = None) -> None:
+        """Keep ``entry``, read from ``directory``; ``fields``: its row, if already made."""
         name = os.path.abspath(directory)
-        self.seen[name] = (directory, entry)  # made into JSON when saved, after the rendering
+        self.seen[name] = (directory, entry, fields)  # else made when saved, after rendering
         self.dirty.add(self.shard(name))
 
     def read_again(self) -> set[str]:
@@ -119,9 +121,9 @@ class EntryCache:
         for name, kept in self.seen.items():
             if not isinstance(kept, tuple):
                 continue
-            directory, entry = kept
+            directory, entry, fields = kept
             old = self.known.get(name)
-            new = entry_row(entry, directory)
+            new = dict(fields) if fields is not None else entry_row(entry, directory)
             if not isinstance(old, dict) or not isinstance(old.get("entry"), dict) or new is None:
                 return None
             old_fields = dict(old["entry"])
@@ -155,8 +157,8 @@ class EntryCache:
                 rows[name] = row
         return rows
 
-    def _row(self, name: str, directory: Path, entry: Entry) -> Row | None:
-        fields = entry_row(entry, directory)
+    def _row(self, name: str, directory: Path, entry: Entry, fields: Row | None) -> Row | None:
+        fields = fields if fields is not None else entry_row(entry, directory)
         return {"files": self.files.get(name, []), "entry": fields} if fields is not None else None
 
 
