@@ -75,6 +75,27 @@ def load(root: Path, jobs: int) -> tuple[Site, dict[str, object]]:
     return site, saved
 
 
+def age(site: Path) -> float:
+    """Make the content an hour old, older than a build's look, so that builds trust it."""
+    an_hour_ago = time.time() - 3600
+    for path in (site / "content").rglob("*"):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    return an_hour_ago
+
+
+def count_folders_read_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders this process reads from their files from now on (not from the cache)."""
+    read: list[Path] = []
+    read_entry = SiteReader._read_entry
+
+    def counted(self: SiteReader, kind: str, slug: str, directory: Path, tags: dict) -> object:  # type: ignore[type-arg]
+        read.append(directory)
+        return read_entry(self, kind, slug, directory, tags)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SiteReader, "_read_entry", counted)
+    return read
+
+
 def errors_of(action: Callable[[], object]) -> list[str]:
     with pytest.raises(BilingualError) as caught:
         action()
@@ -191,18 +212,9 @@ def test_no_worker_starting_leaves_every_folder_to_the_build(
 def test_a_build_after_one_read_by_workers_reads_only_what_changed(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    an_hour_ago = time.time() - 3600  # files older than the build's look, so it trusts them
-    for path in (site / "content").rglob("*"):
-        os.utime(path, (an_hour_ago, an_hour_ago))
+    age(site)
     build(site, pdf=False, jobs=2)
-    read: list[Path] = []
-    read_entry = SiteReader._read_entry
-
-    def counted(self: SiteReader, kind: str, slug: str, directory: Path, tags: dict) -> object:  # type: ignore[type-arg]
-        read.append(directory)
-        return read_entry(self, kind, slug, directory, tags)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(SiteReader, "_read_entry", counted)
+    read = count_folders_read_here(monkeypatch)
     edited = sorted((site / "content/posts").iterdir())[5]
     with (edited / "en.md").open("a", encoding="utf-8") as handle:
         handle.write("\nOne more sentence.\n")
@@ -214,9 +226,7 @@ def test_a_build_after_one_read_by_workers_reads_only_what_changed(
 def test_bodies_edited_in_many_folders_are_read_by_workers_and_kept_whole(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    an_hour_ago = time.time() - 3600
-    for path in (site / "content").rglob("*"):
-        os.utime(path, (an_hour_ago, an_hour_ago))
+    an_hour_ago = age(site)
     build(site, pdf=False, jobs=2)
     posts = sorted((site / "content/posts").iterdir())
     for number, post in enumerate(posts):  # every body, by a search and replace
@@ -225,14 +235,7 @@ def test_bodies_edited_in_many_folders_are_read_by_workers_and_kept_whole(
         os.utime(post / "en.md", (an_hour_ago + 60, an_hour_ago + 60))
     edited = build(site, pdf=False, jobs=2)
     assert {f"en/posts/{post.name}/index.html" for post in posts} <= edited.written
-    read: list[Path] = []
-    read_entry = SiteReader._read_entry
-
-    def counted(self: SiteReader, kind: str, slug: str, directory: Path, tags: dict) -> object:  # type: ignore[type-arg]
-        read.append(directory)
-        return read_entry(self, kind, slug, directory, tags)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(SiteReader, "_read_entry", counted)
+    read = count_folders_read_here(monkeypatch)
     with (posts[0] / "fa.md").open("a", encoding="utf-8") as handle:
         handle.write("\nیک جملهٔ دیگر.\n")
     build(site, pdf=False, jobs=2)
