@@ -57,8 +57,10 @@ class CachedReader(SiteReader):
     def _before_reading(
         self, kind: EntryKind, folders: list[tuple[Path, str]], tags: dict[str, Tag]
     ) -> None:
+        if self.jobs <= 1 or len(folders) < WORTH_FORKING or not can_fork():
+            return
         to_read = [(path, slug) for path, slug in folders if not self.entries.has(path)]
-        if self.jobs > 1 and len(to_read) >= WORTH_FORKING and can_fork():
+        if len(to_read) >= WORTH_FORKING:
             self.read_ahead.update(_read_in_workers(self, kind, to_read, tags))
 
     def _read_entry(
