@@ -45,3 +45,19 @@ def test_posts_in_a_section_linked_inside_the_site_are_read(tmp_path: Path) -> N
         output.path for output in expected.outputs
     )
     assert any("/posts/" in output.path for output in linked.outputs)
+
+
+def test_a_post_file_linked_to_a_file_inside_the_site_is_read(tmp_path: Path) -> None:
+    expected = build(copy_site(SITES / "minimal", tmp_path / "plain"), pdf=False)
+    root = copy_site(SITES / "minimal", tmp_path / "site")
+    post = next(path for path in sorted((root / "content/posts").iterdir()) if path.is_dir())
+    kept = root / "drafts" / "en.md"
+    kept.parent.mkdir()
+    (post / "en.md").rename(kept)
+    (post / "en.md").symlink_to(kept)
+    linked = build(root, pdf=False)
+    assert [output.path for output in linked.outputs] == [
+        output.path for output in expected.outputs
+    ]
+    page = next(output.path for output in linked.outputs if f"/{post.name}/" in output.path)
+    assert (root / "_site" / page).read_bytes() == (tmp_path / "plain/_site" / page).read_bytes()

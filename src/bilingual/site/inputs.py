@@ -126,9 +126,8 @@ def read_input(
     problem = input_problem(path, roots, limit)
     if problem is not None:
         raise error_class(problem, path, hint=input_hint(problem, path))
-    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     try:
-        descriptor = os.open(os.path.realpath(path), flags)
+        descriptor = _open_not_following(path)
     except OSError as error:
         problem = os_problem(error)
         raise error_class(problem, path, hint=input_hint(problem, path)) from None
@@ -141,6 +140,18 @@ def read_input(
     if problem is not None:
         raise error_class(problem, path)
     return data
+
+
+def _open_not_following(path: Path) -> int:
+    """Open ``path`` without blocking or following its last part if that is a link; a path
+    that is itself a link, checked above, opens the file it leads to."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(path, flags)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+    return os.open(os.path.realpath(path), flags)  # resolving every part costs a stat each
 
 
 def _readable(path: Path) -> bool:
