@@ -182,6 +182,23 @@ def test_a_template_rewrites_the_pages_made_from_it(synthetic: Path, tmp_path: P
     assert_like_a_clean_build(synthetic, tmp_path)
 
 
+def test_a_template_edited_again_between_builds_of_one_process_is_read_again(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    own = synthetic / "templates"
+    own.mkdir()
+    shutil.copy(ROOT / "templates/tag.html", own / "tag.html")
+    edit(own / "tag.html", '<header class="list-header">', '<header class="list-header one">')
+    rebuild(synthetic)
+    edit(own / "tag.html", '<header class="list-header one">', '<header class="list-header two">')
+    changed, rendered = rebuild(synthetic)
+    assert changed == rendered
+    assert len(rendered) == 24
+    page = (synthetic / "_site/en/tags/topic-4/index.html").read_text(encoding="utf-8")
+    assert '<header class="list-header two">' in page
+    assert_like_a_clean_build(synthetic, tmp_path)
+
+
 def test_a_template_every_page_imports_rewrites_every_page(synthetic: Path) -> None:
     own = synthetic / "templates"
     own.mkdir()

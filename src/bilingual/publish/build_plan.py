@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -89,7 +90,7 @@ def make_plan(
     )
     templates = template_set(root, toolkit)
     parts = Fingerprints(site, templates, outputs, toolkit, inputs)
-    _forget_stale_environments(templates, parts)
+    _forget_stale_environments(templates, parts, inputs)
     context = BuildContext(site, templates, outputs)
     earlier = None if clean else earlier_fingerprints(state, key, inputs, entries, parts.plan)
     return Plan(site, outputs, context, Renderers(context), parts, documents, entries, earlier)
@@ -117,14 +118,21 @@ def _load_site(
     return load_site_cached(root, documents, entries, jobs), documents, entries
 
 
-_CATALOGS: dict[TemplateSet, tuple[str, ...]] = {}
+_SOURCES: dict[TemplateSet, tuple[tuple[str, ...], dict[str, FileStat]]] = {}
 
 
-def _forget_stale_environments(templates: TemplateSet, parts: Fingerprints) -> None:
-    """Jinja reloads changed templates by itself, but an environment keeps its catalogs."""
+def _forget_stale_environments(
+    templates: TemplateSet, parts: Fingerprints, inputs: dict[str, FileStat]
+) -> None:
+    """An environment keeps its compiled templates and its catalogs: a process that builds
+    again (the preview server) makes it anew once a template or a catalog changed."""
     from bilingual.publish.templating import forget_environments
 
-    catalogs = tuple(parts.catalog(code) for code in parts.codes)
-    if _CATALOGS.get(templates, catalogs) != catalogs:
+    folders = tuple(os.path.join(os.path.abspath(folder), "") for folder in templates.template_dirs)
+    sources = (
+        tuple(parts.catalog(code) for code in parts.codes),
+        {path: stat for path, stat in inputs.items() if path.startswith(folders)},
+    )
+    if _SOURCES.get(templates, sources) != sources:
         forget_environments(templates)
-    _CATALOGS[templates] = catalogs
+    _SOURCES[templates] = sources

@@ -104,6 +104,7 @@ def _make_environment(templates: TemplateSet, language: Language, mode: Mode) ->
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a stat per template per page; a build forgets changed environments
     )
     if templates.compiled is not None:
         env.bytecode_cache = bytecode_cache(
