@@ -283,6 +283,7 @@ def _publish(
             results = runner.run(work, chunks(plan.outputs, todo, runner.jobs, plan.site))
             records = _link_reused(staging, work, plan, sorted_outputs.reused)
             rendered = _collect(runner, results, plan, todo, options.progress, mirror)
+        plan.start_saving(aside=forked)
         # If not done yet (a first build): once the workers are gone, since the pages this
         # reads, touched while workers share them, would be copied into every process.
         plan.fingerprints()
@@ -375,8 +376,7 @@ def _remember(
             )
         )
     state.outputs[MANIFEST] = records[MANIFEST]
-    plan.documents.save()
-    plan.entries.save()
+    plan.save_caches()
     cache.save_state(state)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -37,6 +38,7 @@ class Plan:
     manifest: bytes = field(init=False)
     _fingerprints: list[str] = field(init=False, default_factory=list)
     reads: list[tuple[str, ...]] = field(init=False, default_factory=list)
+    _saving: Callable[[], None] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.manifest = manifest(self.outputs)
@@ -53,6 +55,25 @@ class Plan:
                 self.earlier,
             )
         return self._fingerprints
+
+    def start_saving(self, aside: bool) -> None:
+        """Save the caches of documents and entries: with ``aside``, in a copy of this
+        process while this one records the outputs (a large build's are megabytes of JSON)."""
+        from bilingual.publish.workers import run_aside
+
+        self._saving = run_aside(self._save_caches, aside)
+
+    def save_caches(self) -> None:
+        """Save the caches of documents and entries, or wait until saved if started."""
+        saving, self._saving = self._saving, None
+        if saving is None:
+            self._save_caches()
+        else:
+            saving()
+
+    def _save_caches(self) -> None:
+        self.documents.save()
+        self.entries.save()
 
     @cached_property
     def paths(self) -> set[str]:

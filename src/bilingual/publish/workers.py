@@ -8,8 +8,10 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable
 from contextlib import suppress
 from multiprocessing.context import BaseContext
+from typing import NoReturn
 
 PR_SET_PDEATHSIG = 1
 WORKER_GC_THRESHOLDS = (700, 10, 10)
@@ -42,3 +44,41 @@ def start_worker() -> None:
     if sys.platform == "linux":
         with suppress(OSError, AttributeError):
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def run_aside(work: Callable[[], object], fork: bool) -> Callable[[], None]:
+    """Start ``work`` in a forked copy of this process (if ``fork`` and this system can),
+    else do it now; return the function that waits for it. Work that failed in the copy is
+    done again here, so that its error, if any, is this process's."""
+    if not (fork and can_fork()):
+        work()
+        return _done
+    try:
+        child = os.fork()
+    except OSError:
+        work()
+        return _done
+    if child == 0:
+        _run_in_copy(work)
+
+    def wait() -> None:
+        _, status = os.waitpid(child, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            work()
+
+    return wait
+
+
+def _run_in_copy(work: Callable[[], object]) -> NoReturn:
+    code = 1
+    try:
+        gc.disable()  # collecting would touch, and so copy, every page shared with the build
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        work()
+        code = 0
+    finally:
+        os._exit(code)  # no exit handlers, no buffers flushed: they are the build's
+
+
+def _done() -> None:
+    return None
