@@ -252,7 +252,7 @@ class ProcessRunner(Runner):
         fork = can_fork()
         if fork:
             _WORK = work
-            gc.collect()
+            # Not collected first: a full collection of the site takes longer than forking.
             gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
         try:
             self.executor = ProcessPoolExecutor(
