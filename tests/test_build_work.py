@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,21 @@ import pytest
 from PIL import Image, ImageDraw, features
 
 from bidi_oracle import corpus
-from bilingual import OutputError, build
-from bilingual.publish import cards
+from bilingual import OutputError, build, load_site
+from bilingual.publish import cards, urls
 from bilingual.publish.cache import scan, state
 from bilingual.publish.card_shapers import Engine, Line, shaper_for
-from bilingual.publish.executors import chunks
-from bilingual.publish.plan import Output, phase
+from bilingual.publish.executors import Work, chunks
+from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
+from bilingual.publish.renderers import BuildContext
+from bilingual.publish.renderers.feed import FeedRenderer
+from bilingual.publish.templating import template_set
 from bilingual.publish.writer import write_file
 from bilingual.text.languages import language
-from conftest import SITES, copy_site
+from conftest import ROOT, SITES, copy_site
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import write_site as write_synthetic
 
 FA, EN = language("fa"), language("en")
 ENGINES: list[Engine] = ["raqm", "basic"] if features.check("raqm") else ["basic"]
@@ -48,6 +55,71 @@ def test_pages_and_cards_in_turn_go_out_in_few_tasks_each_of_one_phase() -> None
     assert len(tasks) < 200  # 4,000 outputs: one per task would cost more than rendering them
     pages = [index for task in tasks for index in task if outputs[index].renderer == "html"]
     assert pages == sorted(pages)  # within a phase, the plan's order (newest posts first)
+
+
+def test_feeds_go_out_with_the_pages_whose_bodies_they_show_once_per_language() -> None:
+    outputs = [
+        output
+        for number in range(300)
+        for lang in ("en", "fa")
+        for output in post_and_card(number, lang)
+    ]
+    pages = {(output.lang, output.slug): output.path for output in outputs if output.kind == "post"}
+    listed = {  # a language's feed and two tag feeds, overlapping
+        lang: {"feed": range(0, 20), "tags/a/feed": range(10, 30), "tags/b/feed": range(200, 220)}
+        for lang in ("en", "fa")
+    }
+    for lang, feeds in listed.items():
+        outputs += [Output("feed", f"{lang}/{name}.xml", "feed", lang) for name in feeds]
+
+    def bodies_from(output: Output) -> list[str]:
+        if output.renderer != "feed":
+            return []
+        name = output.path.removeprefix(f"{output.lang}/").removesuffix(".xml")
+        numbers = listed[output.lang or ""][name]
+        return [pages[output.lang, f"report-{number}"] for number in numbers]
+
+    tasks = chunks(outputs, range(len(outputs)), jobs=2, bodies_from=bodies_from)
+
+    assert sorted(index for task in tasks for index in task) == list(range(len(outputs)))
+    for lang in ("en", "fa"):
+        [task] = [
+            task
+            for task in tasks
+            if any(
+                outputs[index].renderer == "feed" and outputs[index].lang == lang for index in task
+            )
+        ]
+        shown = [outputs[index] for index in task]
+        assert {output.lang for output in shown} == {lang}
+        assert [output.path for output in shown if output.renderer == "feed"] == [
+            f"{lang}/{name}.xml" for name in listed[lang]
+        ]
+        assert sorted(output.slug for output in shown if output.kind == "post") == sorted(
+            f"report-{number}" for number in {*range(0, 30), *range(200, 220)}
+        )
+        for position, output in enumerate(shown):
+            if output.renderer == "feed":
+                assert set(bodies_from(output)) <= {page.path for page in shown[:position]}
+
+
+def test_a_sites_feeds_share_a_task_with_the_pages_of_the_posts_they_list(tmp_path: Path) -> None:
+    root = write_synthetic(tmp_path / "site", posts=30, words=20)
+    site = load_site(root)
+    outputs = tuple(plan_site(site, asset_dirs(root)))
+    work = Work(BuildContext(site, template_set(root), outputs), None, tmp_path / "out", {})
+
+    tasks = work.tasks(range(len(outputs)), jobs=2)
+
+    feeds = [index for index, output in enumerate(outputs) if output.renderer == "feed"]
+    assert len(feeds) > 2
+    for feed in feeds:
+        [task] = [task for task in tasks if feed in task]
+        before = {outputs[index].path for index in task[: task.index(feed)]}
+        lang = outputs[feed].lang or ""
+        listed = FeedRenderer(work.context).listed(outputs[feed])
+        assert listed
+        assert {urls.entry(post, lang) for post in listed} <= before
 
 
 def test_a_new_file_gets_its_folders_and_a_linked_one_is_replaced_not_written_through(

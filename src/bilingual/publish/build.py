@@ -261,7 +261,7 @@ def _publish(
     options: _Options, cache: BuildCache, survey: _Survey, plan: Plan, sorted_outputs: _Sorted
 ) -> tuple[dict[int, Rendered], dict[str, OutputRecord]]:
     """Render what is to render into a staging folder, link the rest, swap it in."""
-    from bilingual.publish.executors import ProcessRunner, Work, chunks, cost, warm
+    from bilingual.publish.executors import ProcessRunner, Work, cost, warm
     from bilingual.publish.runners import runner_for
 
     todo = sorted_outputs.todo
@@ -280,7 +280,7 @@ def _publish(
                 warm(work, todo)
             # While the workers render, the build links their files for the next build.
             mirror = Mirror.of_first_build(staging, destination, forked, cache.spare(destination))
-            results = runner.run(work, chunks(plan.outputs, todo, runner.jobs, plan.site))
+            results = runner.run(work, work.tasks(todo, runner.jobs))
             records = _link_reused(staging, work, plan, sorted_outputs.reused)
             rendered = _collect(runner, results, plan, todo, options.progress, mirror)
         plan.start_saving(aside=forked)

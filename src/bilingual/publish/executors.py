@@ -55,18 +55,25 @@ def cost(output: Output, site: Site | None = None) -> float:
 
 
 def chunks(
-    outputs: Sequence[Output], indices: Sequence[int], jobs: int, site: Site | None = None
+    outputs: Sequence[Output],
+    indices: Sequence[int],
+    jobs: int,
+    site: Site | None = None,
+    bodies_from: Callable[[Output], list[str]] | None = None,
 ) -> list[list[int]]:
     """Group ``indices`` into tasks of similar cost, the costliest first; a task holds
     outputs of one phase (a plan alternates a post's page and card: kept in turn, every task
-    would hold one output, and sending tasks would cost more than rendering them)."""
+    would hold one output, and sending tasks would cost more than rendering them), but for
+    the outputs that show the bodies of others (``bodies_from``), which go with those."""
     costs = {index: cost(outputs[index], site) for index in indices}
     total = sum(costs.values())
     target = min(CHUNK_COST, max(4.0, total / max(1, jobs * 8)))
+    groups = _with_their_bodies(outputs, indices, bodies_from) if bodies_from else []
+    taken = {index for group in groups for index in group}
     by_phase: dict[str, list[int]] = {}
     for index in indices:
-        by_phase.setdefault(phase(outputs[index]), []).append(index)
-    groups: list[list[int]] = []
+        if index not in taken:
+            by_phase.setdefault(phase(outputs[index]), []).append(index)
     current: list[int] = []
     weight = 0.0
     for index in (index for group in by_phase.values() for index in group):
@@ -81,6 +88,23 @@ def chunks(
         groups.append(current)
     groups.sort(key=lambda group: -sum(costs[index] for index in group))
     return groups
+
+
+def _with_their_bodies(
+    outputs: Sequence[Output], indices: Sequence[int], bodies_from: Callable[[Output], list[str]]
+) -> list[list[int]]:
+    """Per language, one task of the outputs showing bodies (feeds) after the outputs that
+    render those bodies first (post pages): a language's feeds list overlapping posts."""
+    by_path = {outputs[index].path: index for index in indices}
+    groups: dict[str | None, list[int]] = {}
+    for index in indices:
+        sources = bodies_from(outputs[index])
+        if not sources:
+            continue
+        group = groups.setdefault(outputs[index].lang, [])
+        group.extend(found for path in sources if (found := by_path.pop(path, None)) is not None)
+        group.append(index)
+    return list(groups.values())
 
 
 class ProgressTracker:
@@ -117,6 +141,14 @@ class Work:
 
     def __post_init__(self) -> None:
         self.renderers = Renderers(self.context)
+
+    def tasks(self, indices: Sequence[int], jobs: int) -> list[list[int]]:
+        """``indices`` grouped into tasks for ``jobs`` workers."""
+        context = self.context
+        return chunks(context.outputs, indices, jobs, context.site, self._bodies_from)
+
+    def _bodies_from(self, output: Output) -> list[str]:
+        return self.renderers[output.renderer].bodies_from(output)
 
     def render(self, index: int) -> tuple[str, bytes]:
         data = self.renderers.render(self.context.outputs[index])

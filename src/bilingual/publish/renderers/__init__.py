@@ -69,6 +69,11 @@ class Renderer(ABC):
         """
         return parts.everything
 
+    def bodies_from(self, output: Output) -> list[str]:
+        """The paths of the outputs whose rendered bodies ``output`` shows again: a worker
+        that renders them first renders each body once."""
+        return []
+
 
 # name -> (module, class); modules are imported when first needed (the PDF one loads WeasyPrint).
 RENDERERS: dict[str, tuple[str, str]] = {

@@ -71,6 +71,11 @@ class FeedRenderer(Renderer):
         tag = _tag(output)
         return (site.tagged(tag, lang) if tag else site.posts_in(lang))[:FEED_SIZE]
 
+    def bodies_from(self, output: Output) -> list[str]:
+        lang = output.lang or ""
+        pages = (self.context.path_for(("post", post.slug), lang) for post in self.listed(output))
+        return [page for page in pages if page is not None]
+
     def _author(self, lang: Language) -> str:
         """The feed's author: ``[site] author``, else the site's title (RFC 4287 4.1.1)."""
         site = self.context.site
