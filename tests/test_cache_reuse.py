@@ -76,16 +76,16 @@ class Reads:
         self.sites = 0
         self.files: Counter[str] = Counter()
         self.folders: Counter[str] = Counter()
-        parse, read_entry = frontmatter.parse_document, reader.SiteReader._read_entry
+        parse, read_entry = frontmatter.document_of, reader.SiteReader._read_entry
         read_site = reader.SiteReader.read
 
         def counted_site(this: reader.SiteReader) -> Site:
             self.sites += 1
             return read_site(this)
 
-        def counted_parse(path: Path) -> frontmatter.Document:
+        def counted_parse(path: Path, data: bytes) -> frontmatter.Document:
             self.files[f"{path.parent.name}/{path.name}"] += 1
-            return parse(path)
+            return parse(path, data)
 
         def counted_read(
             this: reader.SiteReader, kind: str, slug: str, directory: Path, tags: object
@@ -93,7 +93,7 @@ class Reads:
             self.folders[slug] += 1
             return read_entry(this, kind, slug, directory, tags)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(frontmatter, "parse_document", counted_parse)
+        monkeypatch.setattr(frontmatter, "document_of", counted_parse)
         monkeypatch.setattr(reader.SiteReader, "_read_entry", counted_read)
         monkeypatch.setattr(reader.SiteReader, "read", counted_site)
 

@@ -47,13 +47,13 @@ def site(synthetic: Path, tmp_path: Path) -> Path:
 def parsed_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The content files parsed by this process (a forked worker counts in its own copy)."""
     found: list[Path] = []
-    parse = bilingual.site.frontmatter.parse_document
+    parse = bilingual.site.frontmatter.document_of
 
-    def counted(path: Path) -> bilingual.site.frontmatter.Document:
+    def counted(path: Path, data: bytes) -> bilingual.site.frontmatter.Document:
         found.append(path)
-        return parse(path)
+        return parse(path, data)
 
-    monkeypatch.setattr(bilingual.site.frontmatter, "parse_document", counted)
+    monkeypatch.setattr(bilingual.site.frontmatter, "document_of", counted)
     return found
 
 

@@ -218,7 +218,12 @@ def one_line(text: str) -> str:
 
 def parse_document(path: Path) -> Document:
     """Read one content file: front matter between ``---`` lines, then the Markdown body."""
-    text = decode(read_input(path, None), path)
+    return document_of(path, read_input(path, None))
+
+
+def document_of(path: Path, data: bytes) -> Document:
+    """The document in ``data``, the bytes of the content file at ``path``."""
+    text = decode(data, path)
     if not text.strip():
         raise ContentError("empty file, expected front matter between --- lines", path, 1)
     match = FENCE.match(text)

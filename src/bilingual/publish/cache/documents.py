@@ -47,25 +47,27 @@ class DocumentCache:
 
     def parse(self, path: Path) -> Document:
         """The document at ``path``: from the cache if its bytes are the same, else parsed."""
-        from bilingual.site.frontmatter import parse_document
+        from bilingual.site.frontmatter import document_of
+        from bilingual.site.inputs import read_input
 
         name = os.path.abspath(path)
-        reused, data = self._reuse(name, path)
+        reused = self._reuse(name, path)
         if reused is not None:
             return reused
-        document = parse_document(path)
+        data = read_input(path, None)  # read once, safely, both to parse and to hash
+        document = document_of(path, data)
         self.changed = True
-        self._remember(name, path, document, data)
+        self._remember(name, document, data)
         return document
 
-    def _reuse(self, name: str, path: Path) -> tuple[Document | None, bytes | None]:
-        """The cached document, and the bytes read to check it (None if it was not read)."""
+    def _reuse(self, name: str, path: Path) -> Document | None:
+        """The cached document, if the file's stat or bytes are the ones it was made from."""
         from bilingual.site.frontmatter import Document, decode
 
         stat = self.inputs.get(name)
         row = self.known.get(name)
         if row is None or stat is None or len(row) != 6:
-            return None, None
+            return None
         size, mtime, inode, known_digest, body_start, meta = row
         data: bytes | None = None
         same = FileStat(size, mtime, inode) == stat and not racy(stat, self.recorded_at)
@@ -74,20 +76,18 @@ class DocumentCache:
             same = digest_bytes(data) == known_digest
             self.changed = True
         if not (same and isinstance(meta, dict) and isinstance(body_start, int)):
-            return None, data
+            return None
         text = decode(data if data is not None else path.read_bytes(), path)
         self.seen[name] = [*stat, known_digest, body_start, meta]
-        return Document(path=path, meta=meta, body=text[body_start:].strip("\n"), text=text), data
+        return Document(path=path, meta=meta, body=text[body_start:].strip("\n"), text=text)
 
-    def _remember(self, name: str, path: Path, document: Document, data: bytes | None) -> None:
+    def _remember(self, name: str, document: Document, data: bytes) -> None:
         from bilingual.site.frontmatter import FENCE
 
         stat = self.inputs.get(name)
         match = FENCE.match(document.text)
         if stat is None or match is None or not _is_plain(document.meta):
             return
-        if data is None:
-            data = path.read_bytes()
         self.seen[name] = [*stat, digest_bytes(data), match.end(), document.meta]
 
     def remember_rows(self, rows: dict[str, Row]) -> None:
