@@ -25,6 +25,7 @@ from bilingual.publish.card_shapers import shaper_for
 from bilingual.publish.cards import layout_card
 from bilingual.publish.views import Text
 from bilingual.site.frontmatter import MAX_YAML_VALUES, load_yaml, parse_document
+from bilingual.site.inputs import _read_at_most, read_input
 from bilingual.text.languages import language
 from conftest import SITES, copy_site
 
@@ -72,6 +73,28 @@ def test_a_huge_content_file_is_refused_before_it_is_read(tmp_path: Path) -> Non
     assert [(e.path, e.message) for e in errors_of(caught.value)] == [
         (post, "is too large (64.0 MB; the limit is 32.0 MB)")
     ]
+
+
+@pytest.mark.parametrize("grown", [70_000, 300_000])
+def test_a_file_that_grew_after_its_stat_is_read_whole_or_up_to_the_limit(
+    tmp_path: Path, grown: int
+) -> None:
+    data = bytes(range(256)) * (grown // 256)
+    (tmp_path / "grown").write_bytes(data)
+    descriptor = os.open(tmp_path / "grown", os.O_RDONLY)
+    try:
+        read = _read_at_most(descriptor, 100_001, expected=10)
+    finally:
+        os.close(descriptor)
+    assert read == data[:100_001]
+
+
+def test_a_content_file_is_read_exactly(tmp_path: Path) -> None:
+    post = tmp_path / "fa.md"
+    post.write_text("---\ntitle: گزارش\n---\n" + "متن ۱۲۳ IRGC\n" * 5000, encoding="utf-8")
+    assert read_input(post, None) == post.read_bytes()
+    with pytest.raises(ContentError, match="is too large"):
+        read_input(post, None, limit=post.stat().st_size - 1)
 
 
 def billion_laughs(levels: int) -> str:

@@ -131,15 +131,31 @@ def read_input(
     except OSError as error:
         problem = os_problem(error)
         raise error_class(problem, path, hint=input_hint(problem, path)) from None
-    with os.fdopen(descriptor, "rb") as handle:
+    try:
         status = os.fstat(descriptor)
         problem = kind_problem(status.st_mode) or size_problem(status.st_size, limit)
         if problem is None:
-            data = handle.read(limit + 1)
+            data = _read_at_most(descriptor, limit + 1, status.st_size)
             problem = size_problem(len(data), limit)
+    finally:
+        os.close(descriptor)
     if problem is not None:
         raise error_class(problem, path)
     return data
+
+
+def _read_at_most(descriptor: int, most: int, expected: int) -> bytes:
+    """Up to ``most`` bytes of an open file of ``expected`` bytes, which may have grown since.
+    Read in pieces: asking for ``most`` at once would allocate that much for every small file."""
+    pieces = []
+    size = 0
+    while size < most:
+        piece = os.read(descriptor, min(most - size, max(expected - size + 1, 1 << 16)))
+        if not piece:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return b"".join(pieces)
 
 
 def _open_not_following(path: Path) -> int:
