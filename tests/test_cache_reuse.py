@@ -18,7 +18,9 @@ import bilingual.publish.build as build_module
 from bilingual import BuildResult, build, load_site
 from bilingual.errors import BilingualError, ContentError
 from bilingual.publish.cache import CACHE_DIR
+from bilingual.publish.cache.documents import DocumentCache
 from bilingual.publish.cache.entries import EntryCache, entry_from_row, entry_row
+from bilingual.publish.writer import FileStat
 from bilingual.site import frontmatter, reader
 from bilingual.site.model import Site
 from conftest import EXAMPLE, copy_site
@@ -384,3 +386,37 @@ def test_a_language_taken_out_of_the_config_makes_its_kept_files_errors(site: Pa
     with pytest.raises(BilingualError) as caught:
         build(site, pdf=False, jobs=1)
     assert "fa.md" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "kept"),
+    [
+        ("title: گزارش\ntags: [iran, 'news']\nweight: 2.5\ndraft: false\nsummary: ~", True),
+        ("title: x\nlinks: {en: {url: 'https://example.org', n: 3}}", True),
+        ("title: x\nlimit: .inf", True),  # JSON writes Infinity and reads it back
+        ("title: x\nscore: .nan", False),  # read back, NaN equals nothing
+        ("title: x\nscores: [1, .nan]", False),
+        ("title: x\ndate: !!timestamp 2020-01-01", False),
+        ("title: x\nseen: !!set {a, b}", False),
+        ("title: x\nlogo: !!binary aGVsbG8=", False),
+        ("1: one\ntitle: x", False),  # JSON's keys are text: 1 would come back as "1"
+        ("title: x\nnested: {2: two}", False),
+        ("true: yes\ntitle: x", False),
+    ],
+)
+def test_the_document_cache_keeps_front_matter_that_json_gives_back_exactly(
+    front_matter: str, kept: bool, tmp_path: Path
+) -> None:
+    post = tmp_path / "content" / "en.md"
+    post.parent.mkdir()
+    post.write_text(f"---\n{front_matter}\n---\nBody.\n", "utf-8")
+    name = str(post.resolve())
+    cache = DocumentCache(
+        tmp_path / "cache", {name: FileStat.of(post.stat())}, time.time_ns() + 10**10
+    )
+    document = cache.parse(post)
+    assert (name in cache.seen) is kept
+    if kept:
+        cache.save()
+        again = DocumentCache(tmp_path / "cache", {name: FileStat.of(post.stat())}, 0)
+        assert again.known[name][-1] == document.meta

@@ -7,7 +7,7 @@ not is not parsed again.
 
 from __future__ import annotations
 
-import json
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,19 +104,23 @@ class DocumentCache:
 
 
 def _is_plain(meta: dict[str, Any]) -> bool:
-    """Front matter that JSON gives back exactly (strings, numbers, booleans, lists, maps)."""
+    """Front matter that JSON gives back exactly: maps with text keys, lists, text, numbers
+    but NaN (which equals nothing), booleans and nulls (no dates, sets or bytes)."""
     try:
-        again = json.loads(json.dumps(meta, ensure_ascii=False))
-    except (TypeError, ValueError, RecursionError):
+        return _plain(meta)
+    except RecursionError:  # nested deeper than JSON could write
         return False
-    return bool(again == meta and _same_types(meta, again))
 
 
-def _same_types(first: Any, second: Any) -> bool:
-    if type(first) is not type(second):
-        return False
-    if isinstance(first, dict):
-        return all(_same_types(first[key], second[key]) for key in first)
-    if isinstance(first, list):
-        return all(_same_types(a, b) for a, b in zip(first, second, strict=True))
-    return True
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return all(type(key) is str and _plain(item) for key, item in value.items())
+    if kind is list:
+        return all(_plain(item) for item in value)
+    if kind is float:
+        return not math.isnan(value)
+    return kind in _SCALARS
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
