@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+import bilingual.publish.build as build_module
+from bilingual import build
+from bilingual.publish.cache import CACHE_DIR
 from bilingual.publish.workers import can_fork, run_aside
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from synthetic import write_site as write_synthetic
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="workers are forked only on Linux")
 
@@ -65,3 +73,20 @@ def test_a_copy_leaves_this_process_buffered_output_alone(
     print("said once", end="")  # still in this process's buffer when it forks
     run_aside(writing_pid(tmp_path / "done"), fork=True)()
     assert capfd.readouterr().out == "said once"
+
+
+@needs_fork
+def test_a_build_failing_after_its_caches_went_aside_waits_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_synthetic(tmp_path / "site", posts=40, words=20)
+
+    def failing(*args: object) -> object:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(build_module, "_place_manifest", failing)
+    with pytest.raises(RuntimeError, match="disk gone"):
+        build(site, pdf=False, jobs=2)
+    with pytest.raises(ChildProcessError):  # nothing left to wait for: no copy still running
+        os.waitpid(-1, os.WNOHANG)
+    assert sorted(path.name for path in (site / CACHE_DIR).glob("entries-*.json"))

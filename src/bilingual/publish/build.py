@@ -134,7 +134,7 @@ def _build(options: _Options, cache: BuildCache) -> BuildResult:
     survey = _survey(options, cache, recorded)
     if survey.nothing_changed():
         return _nothing_to_do(options, cache, survey)
-    plan = make_plan(
+    with make_plan(
         options.root,
         cache,
         survey.state,
@@ -144,15 +144,15 @@ def _build(options: _Options, cache: BuildCache) -> BuildResult:
         pdf=options.pdf,
         clean=options.clean,
         jobs=options.jobs,
-    )
-    sorted_outputs = _sort(options, survey, plan)
-    old_manifest = survey.old_manifest
-    if old_manifest is not None and sorted_outputs.nothing_to_write(old_manifest, survey, plan):
-        _remember(cache, survey, plan, {**sorted_outputs.reused, MANIFEST: old_manifest})
-        return _result(options, plan)
-    rendered, records = _publish(options, cache, survey, plan, sorted_outputs)
-    _remember(cache, survey, plan, records, rendered)
-    return _result(options, plan, rendered)
+    ) as plan:
+        sorted_outputs = _sort(options, survey, plan)
+        old = survey.old_manifest
+        if old is not None and sorted_outputs.nothing_to_write(old, survey, plan):
+            _remember(cache, survey, plan, {**sorted_outputs.reused, MANIFEST: old})
+            return _result(options, plan)
+        rendered, records = _publish(options, cache, survey, plan, sorted_outputs)
+        _remember(cache, survey, plan, records, rendered)
+        return _result(options, plan, rendered)
 
 
 # ----- 1. what changed

@@ -56,6 +56,13 @@ class Plan:
             )
         return self._fingerprints
 
+    def __enter__(self) -> Plan:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        if self._saving is not None:  # the build failed after starting to save
+            self.save_caches()
+
     def start_saving(self, aside: bool) -> None:
         """Save the caches of documents and entries: with ``aside``, in a copy of this
         process while this one records the outputs (a large build's are megabytes of JSON)."""
