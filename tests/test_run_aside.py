@@ -84,9 +84,21 @@ def test_a_build_failing_after_its_caches_went_aside_waits_for_them(
     def failing(*args: object) -> object:
         raise RuntimeError("disk gone")
 
+    forked: list[int] = []
+    fork = os.fork
+
+    def recorded_fork() -> int:
+        child = fork()
+        if child:
+            forked.append(child)
+        return child
+
     monkeypatch.setattr(build_module, "_place_manifest", failing)
+    monkeypatch.setattr(os, "fork", recorded_fork)
     with pytest.raises(RuntimeError, match="disk gone"):
         build(site, pdf=False, jobs=2)
-    with pytest.raises(ChildProcessError):  # nothing left to wait for: no copy still running
-        os.waitpid(-1, os.WNOHANG)
+    assert len(forked) >= 3  # two workers, one copy saving the caches
+    for child in forked:
+        with pytest.raises(ChildProcessError):  # waited for already: none still running
+            os.waitpid(child, os.WNOHANG)
     assert sorted(path.name for path in (site / CACHE_DIR).glob("entries-*.json"))
