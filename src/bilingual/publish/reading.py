@@ -32,8 +32,8 @@ WORTH_FORKING = 64
 """Folders to read below which workers cost more than they save (about 0.6 ms each)."""
 TASKS_PER_WORKER = 4
 
-ReadAhead = dict[str, tuple[Entry | None, Row, dict[str, list[Any]]]]
-"""By folder: the entry (None if its row is not one), its row, the document cache's rows."""
+ReadAhead = dict[str, tuple[Entry | None, dict[str, list[Any]]]]
+"""By folder: the entry (None if its row is not one) and the document cache's rows."""
 
 
 def load_site_cached(root: Path, documents: DocumentCache, entries: EntryCache, jobs: int) -> Site:
@@ -79,10 +79,10 @@ class CachedReader(SiteReader):
         found = self.read_ahead.pop(os.path.abspath(directory), None)
         if found is None:
             return None
-        entry, row, document_rows = found
+        entry, document_rows = found
         if entry is not None:
             self.documents.remember_rows(document_rows)
-            self.entries.put(directory, entry, row)
+            self.entries.put(directory, entry)
         return entry
 
 
@@ -112,7 +112,7 @@ def _read_in_workers(
         futures = _submit(executor, tasks)
         # Entries are made as results come in, while the workers read on.
         return {
-            name: (entry_from_row(row, Path(name), tags), row, rows)
+            name: (entry_from_row(row, Path(name), tags), rows)
             for name, row, rows in _results(futures)
         }
     finally:

@@ -52,8 +52,10 @@ class EntryCache:
             if self._usable(data):
                 self.known.update(data["entries"])
                 self.recorded_at[shard] = data["looked_at_ns"]
-        # Kept rows, or what this build read: the folder, its entry and, if made, its row.
-        self.seen: dict[str, Row | tuple[Path, Entry, Row | None]] = {}
+        # Kept rows, or what this build read: the folder and its entry. The row is made when
+        # saved: kept from the reading workers, every row would hold the bodies once more
+        # (24 MB more at the peak for 5,000 posts).
+        self.seen: dict[str, Row | tuple[Path, Entry]] = {}
         self.dirty: set[int] = set()
         self.files = _content_files(inputs)
 
@@ -101,10 +103,10 @@ class EntryCache:
             return None
         return row
 
-    def put(self, directory: Path, entry: Entry, fields: Row | None = None) -> None:
-        """Keep ``entry``, read from ``directory``; ``fields``: its row, if already made."""
+    def put(self, directory: Path, entry: Entry) -> None:
+        """Keep ``entry``, read from ``directory``."""
         name = os.path.abspath(directory)
-        self.seen[name] = (directory, entry, fields)  # else made when saved, after rendering
+        self.seen[name] = (directory, entry)
         self.dirty.add(self.shard(name))
 
     def read_again(self) -> set[str]:
@@ -121,9 +123,9 @@ class EntryCache:
         for name, kept in self.seen.items():
             if not isinstance(kept, tuple):
                 continue
-            directory, entry, fields = kept
+            directory, entry = kept
             old = self.known.get(name)
-            new = dict(fields) if fields is not None else entry_row(entry, directory)
+            new = entry_row(entry, directory)
             if not isinstance(old, dict) or not isinstance(old.get("entry"), dict) or new is None:
                 return None
             old_fields = dict(old["entry"])
@@ -157,8 +159,8 @@ class EntryCache:
                 rows[name] = row
         return rows
 
-    def _row(self, name: str, directory: Path, entry: Entry, fields: Row | None) -> Row | None:
-        fields = fields if fields is not None else entry_row(entry, directory)
+    def _row(self, name: str, directory: Path, entry: Entry) -> Row | None:
+        fields = entry_row(entry, directory)
         return {"files": self.files.get(name, []), "entry": fields} if fields is not None else None
 
 
