@@ -41,13 +41,18 @@ def post_and_card(number: int, lang: str) -> list[Output]:
     ]
 
 
-def test_pages_and_cards_in_turn_go_out_in_few_tasks_each_of_one_phase() -> None:
-    outputs = [
+def posts_and_cards(count: int) -> list[Output]:
+    """The pages and cards of ``count`` posts in both languages, as a plan lists them."""
+    return [
         output
-        for number in range(1000)
+        for number in range(count)
         for lang in ("en", "fa")
         for output in post_and_card(number, lang)
     ]
+
+
+def test_pages_and_cards_in_turn_go_out_in_few_tasks_each_of_one_phase() -> None:
+    outputs = posts_and_cards(1000)
     tasks = chunks(outputs, range(len(outputs)), jobs=2)
 
     assert sorted(index for task in tasks for index in task) == list(range(len(outputs)))
@@ -58,12 +63,7 @@ def test_pages_and_cards_in_turn_go_out_in_few_tasks_each_of_one_phase() -> None
 
 
 def test_feeds_go_out_with_the_pages_whose_bodies_they_show_once_per_language() -> None:
-    outputs = [
-        output
-        for number in range(300)
-        for lang in ("en", "fa")
-        for output in post_and_card(number, lang)
-    ]
+    outputs = posts_and_cards(300)
     pages = {(output.lang, output.slug): output.path for output in outputs if output.kind == "post"}
     listed = {  # a language's feed and two tag feeds, overlapping
         lang: {"feed": range(0, 20), "tags/a/feed": range(10, 30), "tags/b/feed": range(200, 220)}
