@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -74,8 +75,9 @@ def wait_for_staging(site: Path, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         staging = [p for p in site.iterdir() if p.name.startswith(STAGING_PREFIX)]
-        if staging and sum(1 for _ in staging[0].rglob("*.html")) > 20:
-            return
+        with contextlib.suppress(FileNotFoundError):  # the build prunes the folder meanwhile
+            if staging and sum(1 for _ in staging[0].rglob("*.html")) > 20:
+                return
         time.sleep(0.02)
     pytest.fail("the build finished before it could be interrupted")
 
@@ -94,9 +96,14 @@ def test_an_interrupted_build_leaves_the_previous_site_intact(big_site: Path, si
         "---\ntitle: Changed\ndate: 2009-06-12\n---\n\nNew text.\n", encoding="utf-8"
     )
     process = start_build(big_site)
-    wait_for_staging(big_site, process)
-    os.kill(process.pid, signum)
-    process.wait(timeout=60)
+    try:
+        wait_for_staging(big_site, process)
+        os.kill(process.pid, signum)
+        process.wait(timeout=60)
+    finally:  # a build left running would hold the lock for the next test's
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     assert process.returncode != 0
     assert digest_tree(big_site / "_site") == before
     if signum != signal.SIGKILL:
