@@ -10,7 +10,6 @@ the bytes back. The files and the manifest never depend on which worker finished
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -22,7 +21,7 @@ from typing import Any
 from bilingual.publish.cache import digest_bytes
 from bilingual.publish.plan import Output, phase
 from bilingual.publish.renderers import BuildContext, Renderers
-from bilingual.publish.workers import can_fork, start_worker, worker_context
+from bilingual.publish.workers import can_fork, shared_heap, start_worker, worker_context
 from bilingual.publish.writer import FileStat, link_file, write_file
 from bilingual.site.model import Site
 
@@ -284,9 +283,7 @@ class ProcessRunner(Runner):
         fork = can_fork()
         if fork:
             _WORK = work
-            # Not collected first: a full collection of the site takes longer than forking.
-            gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
-        try:
+        with shared_heap():
             self.executor = ProcessPoolExecutor(
                 max_workers=min(self.jobs, len(groups)),
                 mp_context=worker_context(),
@@ -294,9 +291,6 @@ class ProcessRunner(Runner):
                 initargs=(None if fork else work,),
             )
             futures = [self.executor.submit(_render_chunk, group) for group in groups]
-        finally:
-            if fork:
-                gc.unfreeze()
         return drain_futures(futures, lambda result: result)
 
     def close(self, cancel: bool = False) -> None:

@@ -12,7 +12,6 @@ failed for any other reason.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -23,7 +22,7 @@ from typing import Any
 from bilingual.errors import ErrorCollector
 from bilingual.publish.cache.documents import DocumentCache
 from bilingual.publish.cache.entries import EntryCache, Row, entry_from_row, entry_row
-from bilingual.publish.workers import can_fork, start_worker, worker_context
+from bilingual.publish.workers import can_fork, shared_heap, start_worker, worker_context
 from bilingual.site.config import Config, load_config
 from bilingual.site.model import Entry, EntryKind, Site, Tag
 from bilingual.site.reader import SiteReader
@@ -123,13 +122,11 @@ def _read_in_workers(
 def _submit(
     executor: ProcessPoolExecutor, tasks: list[list[tuple[str, str]]]
 ) -> list[Future[list[Any]]]:
-    gc.freeze()  # the collector would otherwise touch, and so copy, every shared page
     try:
-        return [executor.submit(_read_task, task) for task in tasks]
+        with shared_heap():
+            return [executor.submit(_read_task, task) for task in tasks]
     except OSError:  # no worker could start: the build reads every folder itself
         return []
-    finally:
-        gc.unfreeze()
 
 
 def _tasks(folders: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
