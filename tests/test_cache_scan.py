@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,46 @@ def test_a_file_gone_or_unreachable_is_a_change(tmp_path: Path) -> None:
     post.parent.joinpath("en.md").mkdir()
     (post / "inner").write_text("", "utf-8")
     assert not unchanged_files({"en.md/inner/x": recorded["en.md"]}, str(tmp_path))
+
+
+def _touch_only_size(post: Path) -> None:
+    status = os.stat(post)
+    with open(post, "ab") as grown:
+        grown.write(b"!")
+    os.utime(post, ns=(status.st_atime_ns, status.st_mtime_ns))
+
+
+def _touch_only_time(post: Path) -> None:
+    status = os.stat(post)
+    os.utime(post, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
+
+
+def _touch_only_inode(post: Path) -> None:
+    status = os.stat(post)
+    replacement = post.with_name("replacement")
+    replacement.write_bytes(post.read_bytes())
+    os.utime(replacement, ns=(status.st_atime_ns, status.st_mtime_ns))
+    keep = post.with_name("kept")  # holds the old inode so that it cannot be reused
+    os.link(post, keep)
+    os.replace(replacement, post)
+
+
+@pytest.mark.parametrize("change", [_touch_only_size, _touch_only_time, _touch_only_inode])
+def test_each_part_of_a_file_stat_tells_a_change(tmp_path: Path, change: Any) -> None:
+    post = tmp_path / "en.md"
+    post.write_text("---\ntitle: Hello\n---\n", "utf-8")
+    recorded = {"en.md": FileStat.of(os.stat(post))}
+    change(post)
+    after = os.stat(post)
+    assert (
+        sum(
+            (after.st_size, after.st_mtime_ns, after.st_ino)[field] != recorded["en.md"][field]
+            for field in range(3)
+        )
+        == 1
+    )  # the change touched one part of the stat only
+    assert not unchanged_files(recorded, str(tmp_path))
+    assert not unchanged_files({str(post): recorded["en.md"]})
 
 
 def test_the_output_folder_is_walked_without_following_links(tmp_path: Path) -> None:

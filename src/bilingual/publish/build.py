@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import time
@@ -303,9 +302,7 @@ def _link_reused(
             continue
         kept = staging.keep(output.path, work.destination / output.path, record.stat)
         # Copied where the file system has no hard links: a new file, a new stat.
-        records[output.path] = (
-            record if kept == record.stat else dataclasses.replace(record, stat=kept)
-        )
+        records[output.path] = record if kept == record.stat else record._replace(stat=kept)
     return records
 
 
@@ -381,7 +378,7 @@ def _remember(
 
 
 def _with_reads(record: OutputRecord, reads: tuple[str, ...]) -> OutputRecord:
-    return record if record.reads == reads else dataclasses.replace(record, reads=reads)
+    return record if record.reads == reads else record._replace(reads=reads)
 
 
 def _result(

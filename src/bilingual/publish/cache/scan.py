@@ -105,17 +105,17 @@ def unchanged_folders(
 ) -> bool:
     """Whether every folder (its path joined to ``root``) has the stat recorded, and every
     missing one is still missing; ``follow``: through symbolic links."""
+    prefix = _prefix(root)
     try:
         for path, recorded in folders.items():
             try:
-                # Joined to "", the root would end in "/", and a link to a folder be followed.
-                where = os.path.join(root, path) if path else root
-                status = os.stat(where, follow_symlinks=follow)
+                # "" is the root itself: with a "/" after it, a link to a folder is followed.
+                status = os.stat(prefix + path if path else root, follow_symlinks=follow)
             except FileNotFoundError:
                 if recorded is None:
                     continue
                 return False
-            if recorded is None or folder_stat(status) != tuple(recorded):
+            if recorded is None or (status.st_ctime_ns, status.st_ino) != tuple(recorded):
                 return False
     except OSError:
         return False
@@ -124,13 +124,21 @@ def unchanged_folders(
 
 def unchanged_files(files: dict[str, FileStat], root: str = "", follow: bool = True) -> bool:
     """Whether every file (its path joined to ``root``) has the stat recorded."""
+    # The loop of a build with nothing to do: thousands of stats, compared field by field.
+    prefix = _prefix(root)
     try:
-        return all(
-            FileStat.of(os.stat(os.path.join(root, path), follow_symlinks=follow)) == recorded
-            for path, recorded in files.items()
-        )
+        for path, (size, mtime_ns, inode) in files.items():
+            status = os.stat(prefix + path, follow_symlinks=follow)
+            if status.st_mtime_ns != mtime_ns or status.st_size != size or status.st_ino != inode:
+                return False
     except OSError:
         return False
+    return True
+
+
+def _prefix(root: str) -> str:
+    """What goes before a recorded path: ``root`` and a slash, or nothing for absolute paths."""
+    return os.path.join(root, "") if root else ""
 
 
 def output_folders(folder: Path) -> dict[str, FolderStat | None]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bilingual.publish.cache.hashing import digest, file_digest
 from bilingual.publish.cache.scan import (
@@ -43,10 +43,11 @@ if TYPE_CHECKING:
     from bilingual.publish.cache.entries import EntryCache
 
 
-@dataclass(frozen=True)
-class OutputRecord:
+class OutputRecord(NamedTuple):
     """One file of the last build: how it was made and what was written; ``reads``, the posts
-    and pages its fingerprint read (None: not known, so never kept without hashing again)."""
+    and pages its fingerprint read (None: not known, so never kept without hashing again).
+
+    A tuple: a build with nothing to do makes thousands of them from the state file."""
 
     path: str
     kind: str
