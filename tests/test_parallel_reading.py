@@ -126,15 +126,17 @@ def test_few_folders_are_read_without_workers(
 
 
 @pytest.mark.parametrize(("count", "jobs"), [(70, 2), (1000, 2), (5000, 8)])
-def test_the_folders_are_shared_out_once_each_in_a_few_tasks_per_worker(
-    count: int, jobs: int
-) -> None:
+def test_the_folders_are_shared_out_once_each_in_tasks_that_shrink(count: int, jobs: int) -> None:
     folders = [(f"/site/content/posts/post-{number}", f"post-{number}") for number in range(count)]
     tasks = reading._tasks(folders, jobs)
     assert [folder for task in tasks for folder in task] == folders
-    if count >= 16 * jobs * reading.TASKS_PER_WORKER:
-        assert len(tasks) == jobs * reading.TASKS_PER_WORKER
-    assert all(len(task) >= 16 for task in tasks[:-1])
+    sizes = [len(task) for task in tasks]
+    assert sizes == sorted(sizes, reverse=True)
+    assert all(size >= reading.SMALLEST_TASK for size in sizes[:-1])
+    # The first tasks keep every worker busy; the last ones are small, so they end together.
+    assert sizes[0] == count // (2 * jobs) or count < 4 * jobs * reading.SMALLEST_TASK
+    assert sizes[-1] <= reading.SMALLEST_TASK
+    assert len(tasks) <= 2 * jobs * 8
 
 
 def test_a_folder_without_language_files_is_left_out_of_the_cache(site: Path) -> None:

@@ -10,7 +10,6 @@ file is removed and the old file is left as it was.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -79,7 +78,7 @@ def _create_beside(path: Path, mode: int) -> tuple[Path, int]:
     name = path.name if len(os.fsencode(path.name)) <= _LONGEST_KEPT_NAME else "file"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     while True:
-        temporary = path.with_name(f".{name}.{secrets.token_hex(4)}{TEMPORARY_SUFFIX}")
+        temporary = path.with_name(f".{name}.{os.urandom(4).hex()}{TEMPORARY_SUFFIX}")
         try:
             return temporary, os.open(temporary, flags, mode)
         except FileExistsError:

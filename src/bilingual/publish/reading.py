@@ -29,7 +29,7 @@ from bilingual.site.reader import SiteReader
 
 WORTH_FORKING = 64
 """Folders to read below which workers cost more than they save (about 0.6 ms each)."""
-TASKS_PER_WORKER = 4
+SMALLEST_TASK = 16
 
 ReadAhead = dict[str, tuple[Entry | None, dict[str, list[Any]]]]
 """By folder: the entry (None if its row is not one) and the document cache's rows."""
@@ -130,8 +130,14 @@ def _submit(
 
 
 def _tasks(folders: list[tuple[str, str]], jobs: int) -> list[list[tuple[str, str]]]:
-    size = max(16, -(-len(folders) // (jobs * TASKS_PER_WORKER)))
-    return [folders[start : start + size] for start in range(0, len(folders), size)]
+    """Tasks that shrink as the folders left do: the workers end within a small task of each
+    other, and the build makes the last entries from a few rows."""
+    tasks, start = [], 0
+    while start < len(folders):
+        size = max(SMALLEST_TASK, (len(folders) - start) // (jobs * 2))
+        tasks.append(folders[start : start + size])
+        start += size
+    return tasks
 
 
 def _results(futures: list[Future[list[Any]]]) -> Iterator[Any]:
