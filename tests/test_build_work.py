@@ -17,7 +17,7 @@ from bilingual import OutputError, build, load_site
 from bilingual.publish import cards, urls
 from bilingual.publish.cache import scan, state
 from bilingual.publish.card_shapers import Engine, Line, shaper_for
-from bilingual.publish.executors import Work, chunks
+from bilingual.publish.executors import Work, chunks, cost
 from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
 from bilingual.publish.renderers import BuildContext
 from bilingual.publish.renderers.feed import FeedRenderer
@@ -241,3 +241,23 @@ def test_a_new_post_folder_and_a_new_language_file_are_built(settled: Path) -> N
     shutil.copytree(source, copy)
     build(settled, pdf=False, jobs=1)
     assert (settled / "_site/fa/posts/hello-again/index.html").is_file()
+
+
+def test_the_sitemap_weighs_as_the_pages_it_lists_and_goes_out_before_small_tasks(
+    tmp_path: Path,
+) -> None:
+    root = write_synthetic(tmp_path / "site", posts=200, words=20)
+    site = load_site(root)
+    outputs = tuple(plan_site(site, asset_dirs(root)))
+    work = Work(BuildContext(site, template_set(root), outputs), None, tmp_path / "out", {})
+    sitemap = next(i for i, output in enumerate(outputs) if output.kind == "sitemap")
+    pages = sum(1 for output in outputs if output.renderer == "html")
+
+    assert cost(outputs[sitemap], site) > pages / 100  # a URL per page, not one page's worth
+
+    tasks = work.tasks(range(len(outputs)), jobs=2)
+    position = next(number for number, task in enumerate(tasks) if sitemap in task)
+    weights = [sum(cost(outputs[index], site) for index in task) for task in tasks]
+    assert weights == sorted(weights, reverse=True)  # the costliest first
+    assert position < len(tasks) - 1
+    assert all(weights[number] < weights[position] for number in range(position + 1, len(tasks)))
