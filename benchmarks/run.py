@@ -370,6 +370,13 @@ def against_hugo(
         "  CPU time: Hugo / first build / pages only (s)",
         f"{taken.cpu('hugo'):.1f} / {taken.cpu('full'):.1f} / {taken.cpu('pages'):.1f}",
     )
+    # What a target leaves to spend if every CPU works all along: the pages-only target
+    # leaves less than Hugo spends itself.
+    cpus, shares = os.cpu_count() or 1, {name: share for name, _, share in rows}
+    table.add(
+        f"  CPU the targets allow on {cpus} CPUs: first build / pages only (s)",
+        f"{hugo * shares['full'] * cpus:.1f} / {hugo * shares['pages'] * cpus:.1f}",
+    )
     table.add("  files written when nothing changed", f"{max(touched)}", "-", "0")
     table.add("  outputs in the first build", f"{first['outputs']:.0f}")
 
