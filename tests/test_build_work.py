@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from PIL import Image, ImageDraw, features
 
+import bilingual.publish.build as build_module
 from bidi_oracle import corpus
 from bilingual import OutputError, build, load_site
 from bilingual.publish import cards, urls
-from bilingual.publish.cache import scan, state
+from bilingual.publish.cache import BuildCache, scan, state
 from bilingual.publish.card_shapers import Engine, Line, shaper_for
 from bilingual.publish.executors import Work, chunks, cost
 from bilingual.publish.plan import Output, asset_dirs, phase, plan_site
@@ -217,8 +218,19 @@ def test_nothing_changed_is_told_by_stats_alone_without_listing_a_folder(
     assert "fa/index.html" in {output.path for output in result.outputs}
 
 
+def edit_a_post(site: Path) -> None:
+    """An edit of a Persian body: the build then looks at its inputs and output again."""
+    post = site / "content/posts/hello/fa.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nبند تازه.\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("edited", [False, True])
 @pytest.mark.parametrize("where", ["fa/posts/hello", "fa", ""])
-def test_a_file_added_by_hand_deep_in_the_output_is_seen(settled: Path, where: str) -> None:
+def test_a_file_added_by_hand_deep_in_the_output_is_seen(
+    settled: Path, where: str, edited: bool
+) -> None:
+    if edited:
+        edit_a_post(settled)
     stray = settled / "_site" / where / "نوشته.html"
     stray.write_text("<p>دستی</p>", encoding="utf-8")
     with pytest.raises(OutputError, match=r"نوشته\.html"):
@@ -226,13 +238,38 @@ def test_a_file_added_by_hand_deep_in_the_output_is_seen(settled: Path, where: s
     assert stray.read_text(encoding="utf-8") == "<p>دستی</p>"
 
 
-def test_a_page_edited_by_hand_in_place_is_put_back(settled: Path) -> None:
-    page = settled / "_site/fa/index.html"
+@pytest.mark.parametrize("edited", [False, True])
+def test_a_page_edited_by_hand_in_place_is_put_back(settled: Path, edited: bool) -> None:
+    if edited:
+        edit_a_post(settled)
+    page = settled / "_site/fa/tags/index.html"
     published = page.read_bytes()
     with open(page, "r+b") as handle:  # same inode, same size: only the time stamp moves
         handle.write(b"<!-- -->"[: len(published)])
     build(settled, pdf=False, jobs=1)
     assert page.read_bytes() == published
+
+
+def test_an_edit_looks_at_the_output_by_a_stat_of_each_file_without_listing_it(
+    settled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = settled / "_site"
+    recorded = BuildCache(settled, output).load_state()
+    assert recorded.output_files(output) == scan.scan_output(output)
+    scanned: list[Path] = []
+    real_scan = build_module.scan_output
+
+    def scan_output(folder: Path) -> dict[str, Any]:
+        scanned.append(Path(folder))
+        return real_scan(folder)
+
+    monkeypatch.setattr(build_module, "scan_output", scan_output)
+    edit_a_post(settled)
+    result = build(settled, pdf=False, jobs=1)
+    assert "fa/posts/hello/index.html" in result.written
+    assert Path(os.path.abspath(output)) not in map(Path, map(os.path.abspath, scanned))
+    (output / "fa" / "نوشته.html").write_text("<p>دستی</p>", encoding="utf-8")
+    assert BuildCache(settled, output).load_state().output_files(output) is None
 
 
 def test_a_new_post_folder_and_a_new_language_file_are_built(settled: Path) -> None:

@@ -190,7 +190,8 @@ def _survey(options: _Options, cache: BuildCache, recorded: BuildState) -> _Surv
     inputs = scan_inputs(
         input_roots(options.root), skip=[options.destination, cache.folder], folders=folders
     )
-    found = scan_output(options.destination)
+    # An edit changes inputs, seldom the output's folders: a stat of each recorded file then.
+    found = recorded.output_files(options.destination) or scan_output(options.destination)
     check_ownership(options.destination, found, recorded.intact_outputs(found))
     state = BuildState() if options.clean else recorded
     return _Survey(looked_at, inputs, folders, _key(options), state, found)

@@ -171,6 +171,25 @@ class BuildState:
             )
         )
 
+    def output_files(self, destination: Path) -> dict[str, FileStat] | None:
+        """The files of the output folder as ``scan_output`` lists them, by a stat of each
+        recorded one, when none of its folders changed (so none gained or lost a file) since
+        this was recorded; None if one did: the folder must be listed then."""
+        if not (
+            os.name == "posix"
+            and self.output_folders
+            and unchanged_folders(self.output_folders, str(destination), follow=False)
+        ):
+            return None
+        prefix = os.path.join(str(destination), "")
+        try:
+            return {
+                path: FileStat.of(os.stat(prefix + path, follow_symlinks=False))
+                for path in self.outputs
+            }
+        except OSError:
+            return None
+
     def changed_inputs(self, inputs: dict[str, FileStat]) -> set[str]:
         """The input files added, removed or changed since: by stat, or by content for those
         that may have changed within a tick."""
