@@ -136,6 +136,17 @@ def unchanged_files(files: dict[str, FileStat], root: str = "", follow: bool = T
     return True
 
 
+def stat_files(
+    paths: Iterable[str], root: str = "", follow: bool = True
+) -> dict[str, FileStat] | None:
+    """The stat of every file (its path joined to ``root``), or None if one cannot be looked at."""
+    prefix = _prefix(root)
+    try:
+        return {path: FileStat.of(os.stat(prefix + path, follow_symlinks=follow)) for path in paths}
+    except OSError:
+        return None
+
+
 def _prefix(root: str) -> str:
     """What goes before a recorded path: ``root`` and a slash, or nothing for absolute paths."""
     return os.path.join(root, "") if root else ""

@@ -26,6 +26,7 @@ from bilingual.publish.cache.scan import (
     FolderStat,
     output_folders,
     racy,
+    stat_files,
     unchanged_files,
     unchanged_folders,
 )
@@ -181,14 +182,7 @@ class BuildState:
             and unchanged_folders(self.output_folders, str(destination), follow=False)
         ):
             return None
-        prefix = os.path.join(str(destination), "")
-        try:
-            return {
-                path: FileStat.of(os.stat(prefix + path, follow_symlinks=False))
-                for path in self.outputs
-            }
-        except OSError:
-            return None
+        return stat_files(self.outputs, str(destination), follow=False)
 
     def changed_inputs(self, inputs: dict[str, FileStat]) -> set[str]:
         """The input files added, removed or changed since: by stat, or by content for those
